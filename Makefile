@@ -1,0 +1,55 @@
+# Backcare: `make run` starts the bot, `make test` runs every check. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f1)
+
+.PHONY: run test check lint format typecheck content pictures bench-timers bench-reminders lock migrate clean
+
+$(STAMP): requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+run: $(STAMP)  ## Start the bot (no TELEGRAM_BOT_TOKEN: local emulator and a chat in this terminal)
+	$(BIN)/python bot.py
+
+test: check  ## Lint, type-check, validate content, then the whole test suite
+	$(BIN)/python -m pytest
+
+check: lint typecheck content
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+content: $(STAMP)  ## Validate content/ (what authors run before committing)
+	$(BIN)/python bot.py check-content
+
+pictures: $(STAMP)  ## Redraw every picture and animation in content/media/ from content/poses/
+	$(BIN)/python -m illustrations
+
+migrate: $(STAMP)  ## Apply database migrations by hand (the bot also does it at start)
+	$(BIN)/alembic upgrade head
+
+bench-timers: $(STAMP)  ## 1,000 guided sessions at once against the emulator
+	$(BIN)/python -m bench.timers
+
+bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate figures
+	$(BIN)/python -m bench.reminders
+
+lock:  ## Re-resolve requirements-dev.lock from pyproject.toml (needs uv)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra postgres --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra postgres --python-version 3.11 -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

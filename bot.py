@@ -1,0 +1,161 @@
+"""Backcare's entry point: read settings, build the Application, register handlers, run.
+
+python bot.py                 run the bot (no TELEGRAM_BOT_TOKEN: local emulator + terminal chat)
+python bot.py check-content   validate content/ without starting
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+
+from content.check import main as check_content
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+import handlers
+from content import Content, ContentError, load_content
+from core.config import ConfigError, Settings, load_settings
+from core.context import CONTEXT_TYPES, BotData
+from core.logs import setup_logging
+from db.migrate import upgrade_to_head
+from db.session import make_engine, make_session_factory
+from handlers.menu import set_command_menus
+
+logger = logging.getLogger("backcare")
+
+# A syntactically valid token for the local emulator; it never leaves this machine.
+LOCAL_TOKEN = "1000000001:LOCAL-EMULATOR-TOKEN-NOT-SECRET"
+
+
+def build_application(
+    settings: Settings,
+    content: Content,
+    *,
+    token: str,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Wire settings, content, storage and handlers into an Application (nothing runs yet)."""
+    builder = (
+        Application.builder()
+        .token(token)
+        .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.bulk_rate_per_second, max_retries=3))
+        .concurrent_updates(True)
+        .post_init(start_services)
+        .post_shutdown(stop_services)
+    )
+    if base_url:
+        builder = builder.base_url(base_url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    application = builder.build()
+    bot_data: BotData = application.bot_data
+    bot_data.settings = settings
+    bot_data.content = content
+    handlers.register(application)
+    return application
+
+
+async def start_services(application: Application) -> None:  # type: ignore[type-arg]
+    """Open the database (migrating it), set the command menus; runs before the first update."""
+    bot_data: BotData = application.bot_data
+    engine = make_engine(bot_data.settings.database_url, bot_data.settings.sqlite_path())
+    await upgrade_to_head(engine)
+    bot_data.extras["engine"] = engine
+    bot_data.db = make_session_factory(engine)
+    await set_command_menus(application)
+    logger.info("Backcare is up as @%s", application.bot.username)
+
+
+async def stop_services(application: Application) -> None:  # type: ignore[type-arg]
+    """Close what start_services opened."""
+    engine = application.bot_data.extras.pop("engine", None)
+    if engine is not None:
+        await engine.dispose()
+
+
+async def run_local(settings: Settings, content: Content) -> None:
+    """No token: start the local Bot API emulator and chat with the bot in this terminal."""
+    from emulator.terminal import run_terminal_chat
+
+    from core.runner import running
+    from emulator import BotApiEmulator
+
+    emulator = BotApiEmulator(
+        media_dir=settings.sqlite_path().parent / "emulator-media"
+        if settings.sqlite_path()
+        else None
+    )
+    await emulator.start()
+    language = os.environ.get("LANG", "en")[:2]
+    user = emulator.add_user(
+        user_id=100001,
+        first_name=os.environ.get("USER", "friend").title() or "Friend",
+        language_code=language,
+    )
+    application = build_application(
+        settings,
+        content,
+        token=LOCAL_TOKEN,
+        base_url=emulator.base_url,
+        base_file_url=emulator.base_file_url,
+    )
+    try:
+        async with running(application):
+            print("Local Bot API emulator at", emulator.base_url)
+            print("You are chatting with Backcare. Type /start; !help lists terminal commands.")
+            await run_terminal_chat(emulator, user)
+    finally:
+        await emulator.stop()
+
+
+def main(argv: list[str]) -> int:
+    """Parse the command line and run."""
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, [settings.token or ""])
+    if argv[:1] == ["check-content"]:
+        return check_content()
+    try:
+        content = load_content()
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if settings.token is None and not settings.telegram_base_url:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_local(settings, content))
+        return 0
+    application = build_application(
+        settings,
+        content,
+        token=settings.token or LOCAL_TOKEN,
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.telegram_base_file_url,
+    )
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            allowed_updates=Update.ALL_TYPES,
+            secret_token=settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else None,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

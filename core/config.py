@@ -1,0 +1,136 @@
+"""Settings read from the environment and an optional `.env`, validated once at start."""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/backcare.db"
+
+# How to fix each variable, shown with a validation error.
+HINTS: dict[str, str] = {
+    "TELEGRAM_BOT_TOKEN": "get one from @BotFather; it looks like 123456789:AAE... (or leave it "
+    "unset to run on the local emulator)",
+    "TELEGRAM_BASE_URL": "a URL such as http://127.0.0.1:8081/bot (python-telegram-bot's base_url)",
+    "TELEGRAM_BASE_FILE_URL": "a URL such as http://127.0.0.1:8081/file/bot",
+    "DATABASE_URL": "an SQLAlchemy async URL, e.g. sqlite+aiosqlite:///./data/backcare.db or "
+    "postgresql+asyncpg://user:password@host/dbname",
+    "ADMIN_IDS": "comma-separated Telegram user ids, e.g. 12345,67890",
+    "DEFAULT_LANGUAGE": "a language code that has a file in content/locales/, e.g. en",
+    "DEFAULT_TIMEZONE": "an IANA time zone name such as Europe/Berlin or UTC",
+    "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+}
+
+
+class ConfigError(Exception):
+    """Raised with a message that names each bad variable and how to fix it."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; each field maps to the upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    telegram_base_file_url: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: str = "en"
+    default_timezone: str = "UTC"
+    log_level: str = "INFO"
+
+    # Webhook mode (optional): set WEBHOOK_URL to receive updates by webhook instead of polling.
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: SecretStr | None = None
+
+    # Sending ceilings (Telegram: ~30 messages/s in bulk, ~1 message/s per chat).
+    bulk_rate_per_second: float = Field(default=30.0, gt=0)
+    chat_rate_per_second: float = Field(default=1.0, gt=0)
+    chat_burst: int = Field(default=3, ge=1)
+
+    # Guided routine pacing; tests shrink time with ROUTINE_TIME_SCALE (1.0 = real time).
+    routine_time_scale: float = Field(default=1.0, gt=0, le=1.0)
+    # Reminders: how late a missed reminder may still be sent after downtime.
+    reminder_grace_minutes: int = Field(default=120, ge=0)
+    snooze_minutes: int = Field(default=30, ge=1)
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: Any) -> Any:
+        return None if value in ("", None) else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not (bot_id.isdigit() and len(secret) >= 10):
+                raise ValueError("does not look like a bot token")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        level = value.upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError("is not a database URL")
+        if value.startswith("sqlite://") or value.startswith("postgresql://"):
+            raise ValueError("needs an async driver (sqlite+aiosqlite:// or postgresql+asyncpg://)")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        """The bot token in clear, or None when the bot should use the local emulator."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file behind DATABASE_URL, if it is a file-backed SQLite URL."""
+        if not self.database_url.startswith("sqlite"):
+            return None
+        path = self.database_url.split(":///", 1)[-1]
+        return None if path in ("", ":memory:") else Path(path)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate settings, raising ConfigError that names each bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = ["Configuration error:"]
+        for problem in error.errors():
+            name = str(problem["loc"][0]).upper() if problem["loc"] else "?"
+            reason = problem["msg"].removeprefix("Value error, ")
+            hint = HINTS.get(name, "see the configuration table in README.md")
+            lines.append(f"  {name}: {reason}. Fix: {hint}.")
+        raise ConfigError("\n".join(lines)) from None

@@ -1,0 +1,30 @@
+"""Typed bot-wide state and the callback context every handler receives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+if TYPE_CHECKING:
+    from content import Content
+    from core.config import Settings
+    from db.session import SessionFactory
+
+
+class BotData:
+    """Long-lived resources, created in post_init and shared by all handlers and jobs."""
+
+    settings: Settings
+    content: Content
+    db: SessionFactory
+    extras: dict[str, Any]
+
+    def __init__(self) -> None:
+        self.extras = {}
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+CONTEXT_TYPES: ContextTypes[Context, dict[Any, Any], dict[Any, Any], BotData] = ContextTypes(
+    bot_data=BotData
+)

@@ -1,0 +1,145 @@
+"""SQLAlchemy 2 typed models. Times are stored in UTC; local time exists only at the edges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that always comes back timezone-aware in UTC (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class User(Base):
+    """A person who talked to the bot; the primary key is their Telegram user id."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class MediaFile(Base):
+    """A picture or animation already uploaded to Telegram, reused by its file_id."""
+
+    __tablename__ = "media_files"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[str] = mapped_column(Text)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# Session statuses that still belong to a live (or resumable) session.
+OPEN_STATUSES = ("active", "paused", "interrupted")
+
+
+class RoutineSession(Base):
+    """One guided session: where it is (for resuming after a restart) and how it ended."""
+
+    __tablename__ = "routine_sessions"
+    __table_args__ = (
+        # At most one open session per chat, enforced by the database as well as the engine.
+        Index(
+            "one_open_session_per_chat",
+            "chat_id",
+            unique=True,
+            sqlite_where=text("status IN ('active', 'paused', 'interrupted')"),
+            postgresql_where=text("status IN ('active', 'paused', 'interrupted')"),
+        ),
+        Index("routine_sessions_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    routine_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    # The last checkpoint beat reached: a resumed session restarts from here.
+    beat_index: Mapped[int] = mapped_column(Integer, default=0)
+    live_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    exercises_done: Mapped[int] = mapped_column(Integer, default=0)
+    active_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    progress_applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PainRating(Base):
+    """Health data, stored only with consent: a 0-10 rating, a pain report or a red flag."""
+
+    __tablename__ = "pain_ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("routine_sessions.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # checkin, after, report, red_flag
+    value: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UserProgress(Base):
+    """The user's progression level and their last choice of routine."""
+
+    __tablename__ = "user_progress"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    previous_level: Mapped[int] = mapped_column(Integer, default=0)
+    good_sessions: Mapped[int] = mapped_column(Integer, default=0)
+    last_routine: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

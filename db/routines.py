@@ -1,0 +1,129 @@
+"""Query functions for guided sessions, pain ratings (only with consent) and progression."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import OPEN_STATUSES, PainRating, RoutineSession, User, UserProgress
+
+
+async def open_session(session: AsyncSession, chat_id: int) -> RoutineSession | None:
+    """The chat's active, paused or interrupted session, if any."""
+    return await session.scalar(
+        select(RoutineSession).where(
+            RoutineSession.chat_id == chat_id, RoutineSession.status.in_(OPEN_STATUSES)
+        )
+    )
+
+
+async def create_session(
+    session: AsyncSession, *, user_id: int, chat_id: int, routine_id: str, level: int
+) -> RoutineSession:
+    """Store a new active session and return it with its id."""
+    row = RoutineSession(
+        user_id=user_id, chat_id=chat_id, routine_id=routine_id, level=level, status="active"
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def save_state(session: AsyncSession, session_id: int, **values: object) -> None:
+    """Update the stored state of a session (status, checkpoint, live message, counters)."""
+    await session.execute(
+        update(RoutineSession).where(RoutineSession.id == session_id).values(**values)
+    )
+
+
+async def claim_interrupted(session: AsyncSession) -> list[RoutineSession]:
+    """After a restart: mark every session that was running as interrupted and return them."""
+    rows = list(
+        await session.scalars(
+            select(RoutineSession).where(RoutineSession.status.in_(("active", "paused")))
+        )
+    )
+    for row in rows:
+        row.status = "interrupted"
+    return rows
+
+
+async def get_session(session: AsyncSession, session_id: int) -> RoutineSession | None:
+    """A session by id."""
+    return await session.get(RoutineSession, session_id)
+
+
+async def record_health(
+    session: AsyncSession,
+    user_id: int,
+    kind: str,
+    value: int | None = None,
+    *,
+    session_id: int | None = None,
+    detail: str | None = None,
+) -> bool:
+    """Store a pain rating, report or red flag if, and only if, the user consented."""
+    consent = await session.scalar(select(User.consent_at).where(User.id == user_id))
+    if consent is None:
+        return False
+    session.add(
+        PainRating(user_id=user_id, session_id=session_id, kind=kind, value=value, detail=detail)
+    )
+    return True
+
+
+async def ratings_for(session: AsyncSession, session_id: int) -> dict[str, int | None]:
+    """The check-in and after-session ratings of one session (empty without consent)."""
+    rows = await session.execute(
+        select(PainRating.kind, PainRating.value).where(PainRating.session_id == session_id)
+    )
+    return {kind: value for kind, value in rows.all()}
+
+
+async def get_progress(session: AsyncSession, user_id: int) -> UserProgress:
+    """The user's progression row, created at level 0 on first use."""
+    row = await session.get(UserProgress, user_id)
+    if row is None:
+        row = UserProgress(user_id=user_id, level=0, previous_level=0, good_sessions=0)
+        session.add(row)
+        await session.flush()
+    return row
+
+
+async def unapplied_sessions(session: AsyncSession, user_id: int) -> list[RoutineSession]:
+    """Ended sessions whose outcome has not yet moved the progression, oldest first."""
+    return list(
+        await session.scalars(
+            select(RoutineSession)
+            .where(
+                RoutineSession.user_id == user_id,
+                RoutineSession.status.not_in(OPEN_STATUSES),
+                RoutineSession.progress_applied.is_(False),
+            )
+            .order_by(RoutineSession.id)
+        )
+    )
+
+
+async def completed_days(session: AsyncSession, user_id: int, zone: str) -> set[date]:
+    """Local dates on which the user completed a session."""
+    tz = ZoneInfo(zone)
+    ended = await session.scalars(
+        select(RoutineSession.ended_at).where(
+            RoutineSession.user_id == user_id, RoutineSession.status == "completed"
+        )
+    )
+    return {moment.astimezone(tz).date() for moment in ended if moment is not None}
+
+
+def streak(days: set[date], today: date) -> int:
+    """Consecutive days with a completed session, ending today (or yesterday)."""
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count

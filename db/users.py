@@ -1,0 +1,80 @@
+"""Query functions for users: create on first contact, language, time zone, consent, erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Base, User
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    """The stored user, or None for someone the bot has not met."""
+    return await session.get(User, user_id)
+
+
+async def get_or_create_user(session: AsyncSession, user_id: int, language: str) -> User:
+    """The stored user; first contact creates them with the given language."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id, language=language)
+        session.add(user)
+        await session.flush()
+    return user
+
+
+async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
+    """Store the language the user chose."""
+    user = await get_or_create_user(session, user_id, language)
+    user.language = language
+
+
+async def set_timezone(session: AsyncSession, user_id: int, zone: str, language: str) -> None:
+    """Store the user's IANA time zone (or fixed UTC offset)."""
+    user = await get_or_create_user(session, user_id, language)
+    user.timezone = zone
+
+
+async def set_consent(
+    session: AsyncSession, user_id: int, language: str, at: datetime | None
+) -> None:
+    """Record (or, with None, withdraw) consent to store health data."""
+    user = await get_or_create_user(session, user_id, language)
+    user.consent_at = at
+
+
+async def has_consent(session: AsyncSession, user_id: int) -> bool:
+    """Whether the user agreed to the storage of health data."""
+    consent = await session.scalar(select(User.consent_at).where(User.id == user_id))
+    return consent is not None
+
+
+async def erase_user(session: AsyncSession, user_id: int) -> None:
+    """Delete every row that belongs to the user, the user row last."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != "users" and "user_id" in table.c:
+            await session.execute(delete(table).where(table.c.user_id == user_id))
+    await session.execute(delete(User).where(User.id == user_id))
+
+
+async def export_user(session: AsyncSession, user_id: int) -> dict[str, list[dict[str, object]]]:
+    """Every stored row about the user, table by table, as plain JSON-ready values."""
+    export: dict[str, list[dict[str, object]]] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name == "users":
+            condition = table.c.id == user_id
+        elif "user_id" in table.c:
+            condition = table.c.user_id == user_id
+        else:
+            continue
+        rows = (await session.execute(select(table).where(condition))).mappings().all()
+        export[table.name] = [
+            {
+                key: value.isoformat() if isinstance(value, datetime) else value
+                for key, value in row.items()
+            }
+            for row in rows
+        ]
+    return export

@@ -1,0 +1,177 @@
+"""A routine expanded into beats: every message the live session shows, with its duration.
+
+The plan is pure data computed from content, the user's level and the pacing; sessions with the
+same inputs share one plan, so a live session costs a few fields, not a copy of its timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from engine.progression import Range
+
+HOLD_TICK_SECONDS = 5  # a timed hold updates its message every 5 s: a breath, not a tick
+
+
+class Kind(StrEnum):
+    """What a beat shows on the live message."""
+
+    INTRO = "intro"  # the picture and steps; a short get-ready countdown
+    INHALE = "inhale"
+    EXHALE = "exhale"
+    HOLD = "hold"  # a timed hold: seconds left
+    SWITCH = "switch"  # switch sides
+    REST = "rest"  # rest between rounds or exercises
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Dose:
+    """An exercise's dose: how much of what, how many rounds, one side or both."""
+
+    unit: str  # "breaths", "seconds" or "reps"
+    amount: Range
+    rounds: Range
+    per_side: bool
+    rest_seconds: int
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Timing shared by a routine, in real seconds before scaling."""
+
+    inhale: float = 4.0
+    exhale: float = 6.0
+    get_ready: float = 10.0
+    switch_sides: float = 5.0
+    rest_between: float = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class Beat:
+    """One state of the live message and how long it lasts."""
+
+    kind: Kind
+    item: int  # index of the exercise within the routine
+    duration: float
+    round: int = 0
+    rounds: int = 0
+    side: int = 0  # 0: both/none, 1: first side, 2: second side
+    count: int = 0  # breath or rep number, or seconds left in a timed hold
+    total: int = 0  # breaths or reps per hold, or seconds per hold
+    checkpoint: bool = False  # where a resumed session restarts after a restart
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The beats of a whole session and the doses chosen for this level."""
+
+    beats: tuple[Beat, ...]
+    amounts: tuple[int, ...]  # per item: breaths/seconds/reps per hold at this level
+    rounds: tuple[int, ...]  # per item: rounds at this level
+
+    def next_item_start(self, index: int) -> int:
+        """The index of the next exercise's intro after beat `index`, or of the final beat."""
+        current = self.beats[index].item
+        for position in range(index + 1, len(self.beats)):
+            beat = self.beats[position]
+            if beat.kind is Kind.DONE or (beat.kind is Kind.INTRO and beat.item != current):
+                return position
+        return len(self.beats) - 1
+
+    def checkpoint_before(self, index: int) -> int:
+        """The last checkpoint at or before `index` (where to resume after a restart)."""
+        for position in range(min(index, len(self.beats) - 1), -1, -1):
+            if self.beats[position].checkpoint:
+                return position
+        return 0
+
+    def seconds_total(self) -> float:
+        """Planned length of the session."""
+        return sum(beat.duration for beat in self.beats)
+
+
+def _hold(
+    dose: Dose, amount: int, item: int, rnd: int, rounds: int, side: int, pace: Pace, scale: float
+) -> list[Beat]:
+    if dose.unit == "seconds":
+        beats = []
+        for left in range(amount, 0, -HOLD_TICK_SECONDS):
+            beats.append(
+                Beat(
+                    Kind.HOLD,
+                    item,
+                    min(HOLD_TICK_SECONDS, left) * scale,
+                    rnd,
+                    rounds,
+                    side,
+                    left,
+                    amount,
+                )
+            )
+        return beats
+    beats = []
+    for number in range(1, amount + 1):
+        beats.append(
+            Beat(Kind.INHALE, item, pace.inhale * scale, rnd, rounds, side, number, amount)
+        )
+        beats.append(
+            Beat(Kind.EXHALE, item, pace.exhale * scale, rnd, rounds, side, number, amount)
+        )
+    return beats
+
+
+@lru_cache(maxsize=256)
+def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, scale: float) -> Plan:
+    """Expand a routine's doses at a level into beats (cached: sessions share their plan)."""
+    beats: list[Beat] = []
+    amounts: list[int] = []
+    rounds_list: list[int] = []
+    for item, dose in enumerate(doses):
+        amount = dose.amount.at(level, levels)
+        rounds = dose.rounds.at(level, levels)
+        amounts.append(amount)
+        rounds_list.append(rounds)
+        beats.append(
+            Beat(Kind.INTRO, item, pace.get_ready * scale, 0, rounds, 0, 0, amount, checkpoint=True)
+        )
+        sides = (1, 2) if dose.per_side else (0,)
+        for rnd in range(1, rounds + 1):
+            for side in sides:
+                if side == 2:
+                    beats.append(
+                        Beat(
+                            Kind.SWITCH,
+                            item,
+                            pace.switch_sides * scale,
+                            rnd,
+                            rounds,
+                            side,
+                            0,
+                            amount,
+                            checkpoint=True,
+                        )
+                    )
+                elif rnd > 1:
+                    beats.append(
+                        Beat(
+                            Kind.REST,
+                            item,
+                            dose.rest_seconds * scale,
+                            rnd,
+                            rounds,
+                            side,
+                            0,
+                            amount,
+                            checkpoint=True,
+                        )
+                    )
+                beats.extend(_hold(dose, amount, item, rnd, rounds, side, pace, scale))
+        if item < len(doses) - 1:
+            beats.append(
+                Beat(Kind.REST, item, pace.rest_between * scale, rounds, rounds, 0, 0, amount)
+            )
+    beats.append(Beat(Kind.DONE, len(doses) - 1, 0.0, checkpoint=True))
+    return Plan(tuple(beats), tuple(amounts), tuple(rounds_list))

@@ -1,0 +1,50 @@
+"""Builds and parses every callback_data payload, so no handler writes one by hand.
+
+A payload is `v1.{action}:{field}:{field}`, always under Telegram's 64 bytes. The version prefix
+lets a restart that changes the format recognise buttons left alive in old messages.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+VERSION = "v1"
+MAX_BYTES = 64
+
+
+class Action(StrEnum):
+    """What a button does; the short value goes on the wire."""
+
+    CONSENT = "cs"
+    LANGUAGE = "lg"
+    PRIVACY = "pv"
+    DELETE = "dl"
+
+
+def build(action: Action, *fields: str | int) -> str:
+    """Encode an action and its fields; raises ValueError if it would not fit Telegram's limit."""
+    parts = [f"{VERSION}.{action.value}", *(str(field) for field in fields)]
+    if any(":" in part for part in parts[1:]):
+        raise ValueError("payload fields must not contain ':'")
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def parse(data: str | None, action: Action) -> list[str] | None:
+    """The fields of a payload of this action, or None if it is another, older or forged one."""
+    prefix = f"{VERSION}.{action.value}"
+    if data is None or not (data == prefix or data.startswith(prefix + ":")):
+        return None
+    return data.split(":")[1:]
+
+
+def pattern(action: Action) -> re.Pattern[str]:
+    """An anchored pattern for CallbackQueryHandler matching this action's payloads."""
+    return re.compile(rf"^{re.escape(VERSION)}\.{action.value}(:|$)")
+
+
+# Anything that is not one of our current payloads (old versions, forged data).
+ANY_CURRENT = re.compile(rf"^{re.escape(VERSION)}\.")
