@@ -1,0 +1,21 @@
+"""`python bot.py check-content`: validate content/ without starting the bot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from content import ContentError, load_content
+
+
+def main(root: Path | None = None) -> int:
+    """Print "content OK" with counts, or every problem; return the exit code."""
+    try:
+        content = load_content(root)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"{len(error.problems)} problem(s) found.")
+        return 1
+    print(f"content OK: {len(content.exercises)} exercises, {len(content.routines)} routines, "
+          f"{len(content.languages)} languages")
+    return 0
