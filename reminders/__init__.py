@@ -1,0 +1,1 @@
+"""Daily reminders: next-due math across zones and DST, parsing, zones, and the dispatcher."""
