@@ -12,19 +12,24 @@ import logging
 import os
 import sys
 
-from content.check import main as check_content
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 
 import handlers
 from content import Content, ContentError, load_content
+from content.check import main as check_content
 from core.config import ConfigError, Settings, load_settings
 from core.context import CONTEXT_TYPES, BotData
 from core.logs import setup_logging
 from db.migrate import upgrade_to_head
 from db.session import make_engine, make_session_factory
+from engine.progression import Rule
+from engine.sessions import Sessions
+from handlers.media import MediaLibrary
 from handlers.menu import set_command_menus
+from handlers.nudges import start_dispatcher
+from handlers.routine import RoutineHooks, recover_sessions
 
 logger = logging.getLogger("backcare")
 
@@ -59,6 +64,8 @@ def build_application(
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
     bot_data.content = content
+    bot_data.progression = Rule()
+    bot_data.sessions = Sessions(RoutineHooks(application))
     handlers.register(application)
     return application
 
@@ -70,12 +77,17 @@ async def start_services(application: Application) -> None:  # type: ignore[type
     await upgrade_to_head(engine)
     bot_data.extras["engine"] = engine
     bot_data.db = make_session_factory(engine)
+    bot_data.media = MediaLibrary(bot_data.db, bot_data.content.media_path)
+    await bot_data.media.load()
     await set_command_menus(application)
+    await recover_sessions(application)
+    await start_dispatcher(application)
     logger.info("Backcare is up as @%s", application.bot.username)
 
 
 async def stop_services(application: Application) -> None:  # type: ignore[type-arg]
-    """Close what start_services opened."""
+    """Stop the timers (sessions resume after a restart), then close the database."""
+    await application.bot_data.sessions.shutdown()
     engine = application.bot_data.extras.pop("engine", None)
     if engine is not None:
         await engine.dispose()
@@ -83,10 +95,9 @@ async def stop_services(application: Application) -> None:  # type: ignore[type-
 
 async def run_local(settings: Settings, content: Content) -> None:
     """No token: start the local Bot API emulator and chat with the bot in this terminal."""
-    from emulator.terminal import run_terminal_chat
-
     from core.runner import running
     from emulator import BotApiEmulator
+    from emulator.terminal import run_terminal_chat
 
     emulator = BotApiEmulator(
         media_dir=settings.sqlite_path().parent / "emulator-media"

@@ -27,7 +27,7 @@ class Content:
     progression: Progression
     texts: dict[str, dict[str, str]]
 
-    def text(self, language: str, key: str, **params: object) -> str:
+    def text(self, language: str, key: str, /, **params: object) -> str:
         """A UI text in the language (falling back to the default one), filled in."""
         table = self.texts.get(language) or self.texts[self.default_language]
         template = table[key] if key in table else self.texts[self.default_language][key]
@@ -51,8 +51,9 @@ class Content:
             choices[exercise.id.replace("_", " ")] = exercise.id
             for title in exercise.title.values():
                 choices[title.lower().replace("-", " ").replace("/", " ")] = exercise.id
-        match = process.extractOne(wanted, list(choices), scorer=fuzz.WRatio,
-                                   score_cutoff=FIND_CUTOFF)
+        match = process.extractOne(
+            wanted, list(choices), scorer=fuzz.WRatio, score_cutoff=FIND_CUTOFF
+        )
         return self.exercises[choices[match[0]]] if match else None
 
 

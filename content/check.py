@@ -16,6 +16,8 @@ def main(root: Path | None = None) -> int:
             print(problem)
         print(f"{len(error.problems)} problem(s) found.")
         return 1
-    print(f"content OK: {len(content.exercises)} exercises, {len(content.routines)} routines, "
-          f"{len(content.languages)} languages")
+    print(
+        f"content OK: {len(content.exercises)} exercises, {len(content.routines)} routines, "
+        f"{len(content.languages)} languages"
+    )
     return 0

@@ -18,8 +18,22 @@ ROOT = Path(__file__).resolve().parent
 PICTURE_MIN_SIDE = 640
 PICTURE_MAX_BYTES = 1024 * 1024
 ANIMATION_MAX_BYTES = 2 * 1024 * 1024
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
-                "blockquote", "tg-spoiler"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "code",
+    "pre",
+    "a",
+    "blockquote",
+    "tg-spoiler",
+}
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
 
 
@@ -32,7 +46,11 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.reason}" if self.field else f"{self.file}: {self.reason}"
+        return (
+            f"{self.file}: {self.field}: {self.reason}"
+            if self.field
+            else f"{self.file}: {self.reason}"
+        )
 
 
 class ContentError(Exception):
@@ -68,8 +86,7 @@ class Collector:
             self.add(path, "", f"cannot read ({error})")
         return None
 
-    def model(self, path: Path, cls: type[BaseModel], data: Any,
-              languages: set[str]) -> Any:
+    def model(self, path: Path, cls: type[BaseModel], data: Any, languages: set[str]) -> Any:
         if not isinstance(data, dict):
             if data is not None or not self.problems or self.problems[-1].file != self.name(path):
                 self.add(path, "", "must be a mapping of fields")
@@ -128,8 +145,11 @@ def check_media(collector: Collector, path: Path, where: str, media: Path, anima
     size = media.stat().st_size
     limit = ANIMATION_MAX_BYTES if animation else PICTURE_MAX_BYTES
     if size >= limit:
-        collector.add(path, where, f"{media.name} is {size // 1024} KB; Telegram needs under "
-                                   f"{limit // 1024 // 1024} MB")
+        collector.add(
+            path,
+            where,
+            f"{media.name} is {size // 1024} KB; Telegram needs under {limit // 1024 // 1024} MB",
+        )
     try:
         from PIL import Image
 
@@ -139,8 +159,11 @@ def check_media(collector: Collector, path: Path, where: str, media: Path, anima
         collector.add(path, where, f"{media.name} is not a readable image ({error})")
         return
     if not animation and longest < PICTURE_MIN_SIDE:
-        collector.add(path, where, f"{media.name} is {longest} px on its long side; "
-                                   f"at least {PICTURE_MIN_SIDE} px needed")
+        collector.add(
+            path,
+            where,
+            f"{media.name} is {longest} px on its long side; at least {PICTURE_MIN_SIDE} px needed",
+        )
 
 
 def load_locales(collector: Collector, languages: Languages) -> dict[str, dict[str, str]]:
@@ -179,9 +202,13 @@ def load_locales(collector: Collector, languages: Languages) -> dict[str, dict[s
             collector.add(path, key, f"not in {languages.default}.yaml (misspelt key?)")
         for key in sorted(set(flat) & set(reference)):
             if placeholders(flat[key]) != placeholders(reference[key]):
-                collector.add(path, key, f"placeholders {sorted(placeholders(flat[key]))} differ "
-                                         f"from {languages.default}: "
-                                         f"{sorted(placeholders(reference[key]))}")
+                collector.add(
+                    path,
+                    key,
+                    f"placeholders {sorted(placeholders(flat[key]))} differ "
+                    f"from {languages.default}: "
+                    f"{sorted(placeholders(reference[key]))}",
+                )
     return texts
 
 
@@ -199,7 +226,8 @@ def load_all(root: Path) -> tuple[Collector, dict[str, Any]]:
     progression_path = root / "progression.yaml"
     loaded["progression"] = (
         collector.model(progression_path, Progression, collector.read(progression_path), codes)
-        if progression_path.is_file() else Progression()
+        if progression_path.is_file()
+        else Progression()
     )
     exercises: dict[str, Exercise] = {}
     for path in sorted((root / "exercises").glob("*.yaml")):
@@ -207,7 +235,9 @@ def load_all(root: Path) -> tuple[Collector, dict[str, Any]]:
         if exercise is None:
             continue
         if exercise.id != path.stem:
-            collector.add(path, "id", f"must match the file name ({exercise.id!r} != {path.stem!r})")
+            collector.add(
+                path, "id", f"must match the file name ({exercise.id!r} != {path.stem!r})"
+            )
         if any(other.order == exercise.order for other in exercises.values()):
             collector.add(path, "order", f"{exercise.order} is used by another exercise")
         check_media(collector, path, "picture", root / "media" / exercise.picture, False)
@@ -216,8 +246,13 @@ def load_all(root: Path) -> tuple[Collector, dict[str, Any]]:
         for variant_name in ("easier", "harder"):
             variant = getattr(exercise, variant_name)
             if variant is not None and variant.picture:
-                check_media(collector, path, f"{variant_name}.picture",
-                            root / "media" / variant.picture, False)
+                check_media(
+                    collector,
+                    path,
+                    f"{variant_name}.picture",
+                    root / "media" / variant.picture,
+                    False,
+                )
         exercises[exercise.id] = exercise
     if not exercises:
         collector.add(root / "exercises", "", "no exercises found")
@@ -231,12 +266,17 @@ def load_all(root: Path) -> tuple[Collector, dict[str, Any]]:
         for index, item in enumerate(routine.items):
             exercise = exercises.get(item.exercise)
             if exercise is None:
-                collector.add(path, f"items.{index}.exercise", f"unknown exercise {item.exercise!r}")
+                collector.add(
+                    path, f"items.{index}.exercise", f"unknown exercise {item.exercise!r}"
+                )
                 continue
             for unit in ("breaths", "seconds", "reps"):
                 if getattr(item, unit) is not None and unit != exercise.dose.unit:
-                    collector.add(path, f"items.{index}.{unit}",
-                                  f"{item.exercise} is dosed in {exercise.dose.unit}, not {unit}")
+                    collector.add(
+                        path,
+                        f"items.{index}.{unit}",
+                        f"{item.exercise} is dosed in {exercise.dose.unit}, not {unit}",
+                    )
         routines[routine.id] = routine
     if not routines:
         collector.add(root / "routines", "", "no routines found")

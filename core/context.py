@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from content import Content
     from core.config import Settings
     from db.session import SessionFactory
+    from engine.progression import Rule
+    from engine.sessions import Sessions
+    from handlers.media import MediaLibrary
 
 
 class BotData:
@@ -18,6 +21,9 @@ class BotData:
     settings: Settings
     content: Content
     db: SessionFactory
+    sessions: Sessions
+    media: MediaLibrary
+    progression: Rule
     extras: dict[str, Any]
 
     def __init__(self) -> None:

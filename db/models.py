@@ -58,6 +58,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # All reminders on hold (e.g. after a pain report); paused reminders are skipped, not queued.
+    reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -143,3 +145,40 @@ class UserProgress(Base):
     good_sessions: Mapped[int] = mapped_column(Integer, default=0)
     last_routine: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Reminder(Base):
+    """A daily reminder: the user's local time, days and zone, and the next due instant in UTC."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("reminders_due", "next_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
+    days: Mapped[int] = mapped_column(Integer)  # bit 0 = Monday ... bit 6 = Sunday
+    zone: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # NULL while disabled; the dispatcher only looks at rows with a due instant.
+    next_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReminderDelivery(Base):
+    """One occurrence of a reminder, claimed before it is sent: the idempotency record."""
+
+    __tablename__ = "reminder_deliveries"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # reminder id + due instant
+    reminder_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("reminders.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # sending, sent, failed, skipped, blocked
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import OPEN_STATUSES, PainRating, RoutineSession, User, UserProgress
+from engine.progression import Outcome, Progress, Rule, advance
 
 
 async def open_session(session: AsyncSession, chat_id: int) -> RoutineSession | None:
@@ -127,3 +128,43 @@ def streak(days: set[date], today: date) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
+
+
+async def apply_outcomes(session: AsyncSession, user_id: int, rule: Rule) -> UserProgress:
+    """Move the user's level by every ended session not yet counted (oldest first)."""
+    progress_row = await get_progress(session, user_id)
+    for row in await unapplied_sessions(session, user_id):
+        ratings = await ratings_for(session, row.id)
+        outcome = Outcome(
+            completed=row.status == "completed",
+            pain_reported=row.status == "pain",
+            pain_before=ratings.get("checkin"),
+            pain_after=ratings.get("after"),
+        )
+        before = Progress(progress_row.level, progress_row.good_sessions)
+        after = advance(before, outcome, rule)
+        if after.level != before.level:
+            progress_row.previous_level = before.level
+        progress_row.level, progress_row.good_sessions = after.level, after.good_sessions
+        row.progress_applied = True
+    return progress_row
+
+
+async def step_down_for_pain(session: AsyncSession, user_id: int, rule: Rule) -> UserProgress:
+    """A pain report moves the level back at once, whether or not the report itself is stored."""
+    progress_row = await get_progress(session, user_id)
+    before = Progress(progress_row.level, progress_row.good_sessions)
+    after = advance(before, Outcome(completed=False, pain_reported=True), rule)
+    progress_row.previous_level = before.level
+    progress_row.level, progress_row.good_sessions = after.level, after.good_sessions
+    return progress_row
+
+
+async def has_history(session: AsyncSession, user_id: int, except_id: int) -> bool:
+    """Whether the user had any session before this one."""
+    found = await session.scalar(
+        select(RoutineSession.id)
+        .where(RoutineSession.user_id == user_id, RoutineSession.id != except_id)
+        .limit(1)
+    )
+    return found is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import itertools
 import secrets
@@ -77,10 +78,8 @@ class SimulatedUser:
                 seen = [f"{e.kind}:{plain(e.message)[:60]!r}" for e in self.events[self._cursor :]]
                 raise AssertionError(f"no matching bot event within {timeout} s; unread: {seen}")
             self._arrived.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), remaining)
-            except TimeoutError:
-                pass
 
     async def next_message(self, timeout: float = 5.0, *, kind: str = "send") -> dict[str, Any]:
         """The next new bot message (or edit, with kind="edit") after the last one consumed."""

@@ -23,7 +23,8 @@ class Kind(StrEnum):
     EXHALE = "exhale"
     HOLD = "hold"  # a timed hold: seconds left
     SWITCH = "switch"  # switch sides
-    REST = "rest"  # rest between rounds or exercises
+    REST = "rest"  # rest between rounds of one exercise
+    NEXT = "next"  # rest before the next exercise
     DONE = "done"
 
 

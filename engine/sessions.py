@@ -42,6 +42,7 @@ class Live:
     due: float = 0.0  # monotonic time the next beat is due
     paused_left: float | None = None  # time left in the current beat while paused
     message_id: int | None = None  # the live message being edited
+    shown: str = ""  # its current text: an unchanged edit is never sent
     active_seconds: float = 0.0
     resumed_at: float = 0.0
     task: asyncio.Task[None] | None = field(default=None, repr=False)

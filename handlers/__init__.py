@@ -4,16 +4,46 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, fallback, help, privacy, start
+from core.context import BotData
+from handlers import (
+    errors,
+    exercises,
+    fallback,
+    help,
+    nudges,
+    pain,
+    privacy,
+    reminders,
+    routine,
+    start,
+)
 from handlers.menu import add_commands
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Add all handlers. Order matters: features first, catch-alls last."""
-    # Features, each module a list of handlers.
-    for module in (start, help, privacy):
+    """Add all handlers. Order matters: safety first, then features, catch-alls last."""
+    data: BotData = application.bot_data
+    # Pain comes first so that "it hurts" typed at any moment is never taken for anything else.
+    application.add_handlers(pain.handlers(data))
+    # The reminder flows read typed text only while they wait for it, so they may come early.
+    for module in (start, routine, exercises, reminders, nudges, help, privacy):
         application.add_handlers(module.HANDLERS)
-    add_commands("start", "language", "privacy", "export", "delete", "help")
+    add_commands(
+        "start",
+        "routine",
+        "exercises",
+        "exercise",
+        "pain",
+        "stop",
+        "remind",
+        "reminders",
+        "timezone",
+        "language",
+        "privacy",
+        "export",
+        "delete",
+        "help",
+    )
     # Catch-alls: unknown commands, free text, stickers, stale buttons. Must stay last.
     application.add_handlers(fallback.HANDLERS)
     application.add_error_handler(errors.handle_error)

@@ -40,6 +40,6 @@ def remember_language(context: Context, language: str) -> None:
         context.user_data[LANGUAGE_KEY] = language
 
 
-def text(context: Context, language: str, key: str, **params: object) -> str:
+def text(context: Context, language: str, key: str, /, **params: object) -> str:
     """A UI text from content/locales in the given language."""
     return context.bot_data.content.text(language, key, **params)

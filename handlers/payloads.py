@@ -20,6 +20,17 @@ class Action(StrEnum):
     LANGUAGE = "lg"
     PRIVACY = "pv"
     DELETE = "dl"
+    ROUTINE_CHOICE = "rc"  # routine id
+    CHECK_IN = "ci"  # routine id, rating 0-10
+    RED_FLAGS = "rf"  # menu | a | b | none
+    CONTROL = "rt"  # session id, control
+    INTERRUPTED = "ri"  # session id, resume | end
+    AFTER = "ar"  # session id, rating 0-10
+    BROWSE = "ex"  # exercise index, view (card | steps | easier | harder | try)
+    REMIND = "rm"  # step (t | d | c), value
+    ZONE = "tz"  # IANA zone name
+    REMINDER = "rl"  # reminder id (or "all"), op (pause | resume | change | delete)
+    NUDGE = "rn"  # reminder id, op (start | snooze | skip)
 
 
 def build(action: Action, *fields: str | int) -> str:

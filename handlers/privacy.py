@@ -55,10 +55,13 @@ async def toggle_consent(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
     fields = parse(query.data, Action.PRIVACY)
     if not fields or fields[0] not in ("give", "withdraw"):
+        await query.answer(
+            text(context, await language_of(update, context), "fallback.stale_button")
+        )
         return
+    await query.answer()
     language = await language_of(update, context)
     give = fields[0] == "give"
     async with context.bot_data.db() as session:
@@ -120,10 +123,13 @@ async def answer_delete(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
     fields = parse(query.data, Action.DELETE)
     if not fields or fields[0] not in ("yes", "no"):
+        await query.answer(
+            text(context, await language_of(update, context), "fallback.stale_button")
+        )
         return
+    await query.answer()
     language = await language_of(update, context)
     if fields[0] == "no":
         await query.edit_message_text(text(context, language, "privacy.delete_cancelled"))

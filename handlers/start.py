@@ -73,10 +73,13 @@ async def answer_consent(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
     fields = parse(query.data, Action.CONSENT)
     if not fields or fields[0] not in ("yes", "no"):
+        await query.answer(
+            text(context, await language_of(update, context), "fallback.stale_button")
+        )
         return
+    await query.answer()
     language = await language_of(update, context)
     agreed = fields[0] == "yes"
     async with context.bot_data.db() as session:
@@ -118,10 +121,13 @@ async def answer_language(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
     fields = parse(query.data, Action.LANGUAGE)
     if not fields:
+        await query.answer(
+            text(context, await language_of(update, context), "fallback.stale_button")
+        )
         return
+    await query.answer()
     if fields[0] == "menu":
         language = await language_of(update, context)
         await context.bot.send_message(

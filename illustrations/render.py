@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -163,7 +164,7 @@ def _figure(draw: ImageDraw.ImageDraw, frame: Frame, joints: Joints, opacity: fl
         )
         for t in (i / 12 for i in range(13))
     ]
-    for a, b in zip(curve, curve[1:], strict=False):
+    for a, b in itertools.pairwise(curve):
         _capsule(draw, frame, a, b, THICKNESS["torso"], near)
     _capsule(draw, frame, joints["shoulder"], joints["neck"], THICKNESS["neck"], near)
     x, y = frame(joints["head"])

@@ -1,0 +1,180 @@
+"""Query functions for reminders: CRUD, and the claim step of the dispatcher.
+
+The claim is the heart of "exactly once": inside one transaction the due rows are locked (on
+PostgreSQL with FOR UPDATE SKIP LOCKED, so several bot processes can share the table), a delivery
+row keyed by (reminder, occurrence) is inserted, and the reminder moves to its next due instant.
+Only then is anything sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Reminder, ReminderDelivery, User, utcnow
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An occurrence claimed for sending."""
+
+    key: str
+    reminder_id: int
+    user_id: int
+    chat_id: int
+    due: datetime
+    language: str
+
+
+@dataclass(frozen=True)
+class Advance:
+    """What the scheduling rules decided for one due row."""
+
+    send_due: datetime | None  # the occurrence to send now, or None (stale or paused)
+    next_due: datetime  # the row's next due instant
+    missed: int  # occurrences skipped as stale
+
+
+async def add_reminder(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    chat_id: int,
+    local_time: str,
+    days: int,
+    zone: str,
+    next_due: datetime,
+) -> Reminder:
+    """Store a new reminder."""
+    row = Reminder(
+        user_id=user_id,
+        chat_id=chat_id,
+        local_time=local_time,
+        days=days,
+        zone=zone,
+        next_due=next_due,
+        enabled=True,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def user_reminders(session: AsyncSession, user_id: int) -> list[Reminder]:
+    """The user's reminders, by time of day."""
+    return list(
+        await session.scalars(
+            select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.local_time)
+        )
+    )
+
+
+async def get_reminder(session: AsyncSession, reminder_id: int) -> Reminder | None:
+    """A reminder by id."""
+    return await session.get(Reminder, reminder_id)
+
+
+async def delete_reminder(session: AsyncSession, row: Reminder) -> None:
+    """Delete a reminder (its deliveries go with it)."""
+    await session.delete(row)
+
+
+async def earliest_due(session: AsyncSession) -> datetime | None:
+    """The next instant any reminder is due (uses the index on next_due)."""
+    return await session.scalar(select(func.min(Reminder.next_due)))
+
+
+async def count_due(session: AsyncSession, until: datetime) -> int:
+    """How many reminders are due up to an instant."""
+    return int(await session.scalar(select(func.count()).where(Reminder.next_due <= until)) or 0)
+
+
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    decide: Callable[[Reminder, bool, datetime], Advance],
+) -> tuple[list[Claimed], int]:
+    """Claim up to `limit` due reminders: record each occurrence, then advance the row.
+
+    `decide(row, paused, now)` applies the scheduling rules (grace period, DST, pauses). Returns the
+    claimed occurrences and the number of occurrences skipped. The caller commits.
+    """
+    query = (
+        select(Reminder, User.language, User.reminders_paused)
+        .join(User, User.id == Reminder.user_id)
+        .where(Reminder.next_due <= now, Reminder.enabled.is_(True))
+        .order_by(Reminder.next_due)
+        .limit(limit)
+    )
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Reminder)
+    claimed: list[Claimed] = []
+    missed = 0
+    for row, language, paused in (await session.execute(query)).all():
+        decision = decide(row, bool(paused), now)
+        missed += decision.missed
+        if decision.send_due is not None:
+            key = f"{row.id}@{int(decision.send_due.timestamp())}"
+            already = await session.get(ReminderDelivery, key)
+            if already is None:
+                session.add(
+                    ReminderDelivery(
+                        key=key,
+                        reminder_id=row.id,
+                        user_id=row.user_id,
+                        due=decision.send_due,
+                        status="sending",
+                    )
+                )
+                claimed.append(
+                    Claimed(key, row.id, row.user_id, row.chat_id, decision.send_due, language)
+                )
+        row.next_due = decision.next_due
+    return claimed, missed
+
+
+async def finish_delivery(
+    session: AsyncSession, key: str, status: str, message_id: int | None = None
+) -> None:
+    """Record how a claimed occurrence ended (sent, failed, blocked)."""
+    await session.execute(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.key == key)
+        .values(
+            status=status, message_id=message_id, sent_at=utcnow() if status == "sent" else None
+        )
+    )
+
+
+async def unfinished_deliveries(session: AsyncSession) -> list[ReminderDelivery]:
+    """Occurrences claimed but not confirmed when the process stopped (crash recovery)."""
+    return list(
+        await session.scalars(select(ReminderDelivery).where(ReminderDelivery.status == "sending"))
+    )
+
+
+async def disable_user_reminders(session: AsyncSession, user_id: int) -> None:
+    """The user blocked the bot: stop all their reminders (they are not retried)."""
+    await session.execute(
+        update(Reminder).where(Reminder.user_id == user_id).values(enabled=False, next_due=None)
+    )
+
+
+async def set_paused(session: AsyncSession, user_id: int, paused: bool) -> None:
+    """Pause or resume all of a user's reminders."""
+    await session.execute(update(User).where(User.id == user_id).values(reminders_paused=paused))
+
+
+async def rezone_reminders(
+    session: AsyncSession, user_id: int, zone: str, first: Callable[[Reminder], datetime]
+) -> None:
+    """After a change of time zone: same local times, new zone, recomputed due instants."""
+    for row in await user_reminders(session, user_id):
+        row.zone = zone
+        if row.enabled:
+            row.next_due = first(row)

@@ -1,0 +1,239 @@
+"""/exercises and /exercise NAME: the illustrated library, browsed in one edited message."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaAnimation,
+    InputMediaPhoto,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from content import Content
+from core.context import BotData, Context
+from handlers.common import language_of, text
+from handlers.payloads import Action, build, parse, pattern
+
+logger = logging.getLogger(__name__)
+
+VIEWS = ("card", "steps", "easier", "harder")
+
+
+def dose_summary(content: Content, exercise_id: str, language: str) -> str:
+    """'3–5 breaths, each side' from the exercise's own dose."""
+    dose = content.exercises[exercise_id].dose
+    amount = dose.amount
+    unit = content.text(language, f"routine.unit_{dose.unit}")
+    span = f"{amount.start}" if amount.start == amount.max else f"{amount.start}–{amount.max}"
+    summary = f"{span} {unit}"
+    if dose.per_side:
+        summary += ", " + content.text(language, "routine.per_side")
+    return summary
+
+
+def render(content: Content, language: str, index: int, view: str) -> tuple[str, str, bool]:
+    """The caption, the media file name and whether it is an animation, for one view."""
+    exercise = list(content.exercises.values())[index]
+    title = content.localize(exercise.title, language)
+    picture, animated = exercise.picture, False
+    if view == "card" and exercise.animation:
+        picture, animated = exercise.animation, True
+    if view == "steps":
+        steps = content.localize(exercise.steps, language)
+        cautions = content.localize(exercise.cautions, language)
+        cues = exercise.breathing
+        caption = content.text(
+            language,
+            "exercises.steps",
+            title=title,
+            steps="\n".join(f"{n}. {step}" for n, step in enumerate(steps, 1)),
+            breathing=f"{content.localize(cues.inhale, language)} / "
+            f"{content.localize(cues.exhale, language)}",
+            cautions="\n".join(f"• {line}" for line in cautions),
+        )
+    elif view in ("easier", "harder"):
+        variant = getattr(exercise, view)
+        if variant is None:
+            return render(content, language, index, "card")
+        if variant.picture:
+            picture, animated = variant.picture, False
+        steps = content.localize(variant.steps, language)
+        caption = content.text(
+            language,
+            "exercises.variant",
+            label=content.text(language, f"exercises.{view}_label"),
+            title=content.localize(variant.title, language),
+            steps="\n".join(f"{n}. {step}" for n, step in enumerate(steps, 1)),
+        )
+    else:
+        caption = content.text(
+            language,
+            "exercises.card",
+            title=title,
+            purpose=content.localize(exercise.purpose, language),
+            position=content.text(language, f"exercises.position_{exercise.position}"),
+            dose=dose_summary(content, exercise.id, language),
+            page=content.text(
+                language, "exercises.page", number=index + 1, count=len(content.exercises)
+            ),
+        )
+    return caption, picture, animated
+
+
+def keyboard(content: Content, language: str, index: int, view: str) -> InlineKeyboardMarkup:
+    """Previous/next, steps, easier/harder and 'try it' buttons."""
+    exercise = list(content.exercises.values())[index]
+    count = len(content.exercises)
+
+    def button(key: str, target: int, target_view: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            content.text(language, f"exercises.button_{key}"),
+            callback_data=build(Action.BROWSE, target, target_view),
+        )
+
+    rows = [
+        [button("prev", (index - 1) % count, "card"), button("next", (index + 1) % count, "card")]
+    ]
+    details = (
+        [button("back", index, "card")] if view != "card" else [button("steps", index, "steps")]
+    )
+    if exercise.easier is not None and view != "easier":
+        details.append(button("easier", index, "easier"))
+    if exercise.harder is not None and view != "harder":
+        details.append(button("harder", index, "harder"))
+    rows.append(details)
+    rows.append([button("try", index, "try")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_card(context: Context, chat_id: int, language: str, index: int) -> None:
+    """Send a new library message showing one exercise."""
+    data = context.bot_data
+    caption, picture, animated = render(data.content, language, index, "card")
+    await data.media.send(
+        context.bot,
+        chat_id,
+        picture,
+        animation=animated,
+        caption=caption,
+        reply_markup=keyboard(data.content, language, index, "card"),
+    )
+
+
+async def browse(update: Update, context: Context) -> None:
+    """/exercises: the first exercise of the library."""
+    message = update.effective_message
+    if message is None:
+        return
+    language = await language_of(update, context)
+    await send_card(context, message.chat_id, language, 0)
+
+
+async def find(update: Update, context: Context) -> None:
+    """/exercise NAME: find one by name or id, tolerant of case and small typos."""
+    message = update.effective_message
+    if message is None:
+        return
+    data = context.bot_data
+    language = await language_of(update, context)
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await message.reply_text(text(context, language, "exercises.usage"))
+        return
+    exercise = data.content.find_exercise(query, language)
+    if exercise is None:
+        await message.reply_text(
+            text(context, language, "exercises.not_found", query=html.escape(query[:60])),
+            reply_markup=exercise_list(data, language),
+        )
+        return
+    index = list(data.content.exercises).index(exercise.id)
+    await send_card(context, message.chat_id, language, index)
+
+
+def exercise_list(data: BotData, language: str) -> InlineKeyboardMarkup:
+    """Every exercise as a button."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    data.content.localize(exercise.title, language),
+                    callback_data=build(Action.BROWSE, index, "open"),
+                )
+            ]
+            for index, exercise in enumerate(data.content.exercises.values())
+        ]
+    )
+
+
+async def navigate(update: Update, context: Context) -> None:
+    """Edit the library message in place: another exercise or another view of it."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    data = context.bot_data
+    language = await language_of(update, context)
+    fields = parse(query.data, Action.BROWSE)
+    valid_views = (*VIEWS, "try", "open")
+    if (
+        not fields
+        or len(fields) != 2
+        or not fields[0].isdigit()
+        or int(fields[0]) >= len(data.content.exercises)
+        or fields[1] not in valid_views
+    ):
+        await query.answer(text(context, language, "fallback.stale_button"))
+        return
+    index, view = int(fields[0]), fields[1]
+    chat_id = query.message.chat.id
+    if view == "open":
+        await query.answer()
+        await send_card(context, chat_id, language, index)
+        return
+    if view == "try":
+        await query.answer()
+        from handlers.routine import ask_check_in  # the routine module owns sessions
+
+        await ask_check_in(context, chat_id, language, single_exercise_routine(data, index))
+        return
+    await query.answer()
+    caption, picture, animated = render(data.content, language, index, view)
+    markup = keyboard(data.content, language, index, view)
+    media_type = InputMediaAnimation if animated else InputMediaPhoto
+    file_id = data.media.cached_file_id(picture)
+    try:
+        if file_id is None:
+            # Not uploaded yet: send it once (to get a file_id), then edit to it.
+            sent = await data.media.send(
+                context.bot,
+                chat_id,
+                picture,
+                animation=animated,
+                caption=caption,
+                reply_markup=markup,
+            )
+            await context.bot.delete_message(chat_id, query.message.message_id)
+            logger.debug("uploaded %s while browsing (message %s)", picture, sent.message_id)
+            return
+        await query.edit_message_media(media_type(file_id, caption=caption), reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+def single_exercise_routine(data: BotData, index: int) -> str:
+    """The id of the one-exercise routine for the library's exercise at this index."""
+    return "x." + list(data.content.exercises)[index]
+
+
+HANDLERS = [
+    CommandHandler("exercises", browse),
+    CommandHandler("exercise", find),
+    CallbackQueryHandler(navigate, pattern=pattern(Action.BROWSE)),
+]

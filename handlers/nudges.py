@@ -1,0 +1,213 @@
+"""The reminder message and its buttons, and the one scheduler job that runs the dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from apscheduler.jobstores.base import JobLookupError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, CallbackQueryHandler
+
+from core.context import BotData, Context
+from db import reminders as store
+from db.models import utcnow
+from db.reminders import Claimed
+from db.routines import get_progress
+from handlers.common import language_of, text
+from handlers.payloads import Action, build, parse, pattern
+from reminders.dispatcher import Dispatcher, Result, first_due, seconds_until
+from reminders.schedule import local_date
+
+logger = logging.getLogger(__name__)
+
+JOB_NAME = "reminders:dispatch"
+RECHECK_SECONDS = 300.0  # wake at least this often, to see rows changed by another process
+NETWORK_RETRIES = (0.5, 1.0, 2.0)
+
+
+def nudge_text(data: BotData, language: str, reminder_id: int, due: datetime) -> str:
+    """One of several encouraging lines, varied by reminder and day."""
+    lines = [line.strip() for line in data.content.text(language, "reminders.nudges").split("|")]
+    return lines[(reminder_id + due.toordinal()) % len(lines)]
+
+
+def make_sender(application: Application):  # type: ignore[no-untyped-def,type-arg]
+    """The dispatcher's send function: one reminder message, with retries for network errors."""
+    data: BotData = application.bot_data
+
+    async def send(item: Claimed) -> tuple[Result, int | None]:
+        language = (
+            item.language
+            if item.language in data.content.languages
+            else data.settings.default_language
+        )
+        minutes = data.settings.snooze_minutes
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        data.content.text(language, "reminders.start"),
+                        callback_data=build(Action.NUDGE, item.reminder_id, "start"),
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        data.content.text(language, "reminders.snooze", minutes=minutes),
+                        callback_data=build(Action.NUDGE, item.reminder_id, "snooze"),
+                    ),
+                    InlineKeyboardButton(
+                        data.content.text(language, "reminders.skip"),
+                        callback_data=build(Action.NUDGE, item.reminder_id, "skip"),
+                    ),
+                ],
+            ]
+        )
+        body = nudge_text(data, language, item.reminder_id, item.due)
+        for attempt, pause in enumerate((*NETWORK_RETRIES, None)):
+            try:
+                message = await application.bot.send_message(
+                    item.chat_id, body, reply_markup=markup, rate_limit_args={"bulk": True}
+                )
+                return Result.SENT, message.message_id
+            except Forbidden:
+                return Result.BLOCKED, None
+            except BadRequest as error:
+                if "chat not found" in error.message.lower():
+                    return Result.BLOCKED, None
+                logger.error("reminder %s rejected: %s", item.key, error.message)
+                return Result.FAILED, None
+            except RetryAfter as error:
+                wait = error.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                logger.warning("429 while sending reminders: waiting %.0f s", seconds)
+                await asyncio.sleep(seconds)
+            except TimedOut:
+                return Result.UNCERTAIN, None
+            except NetworkError as error:
+                if pause is None:
+                    logger.error(
+                        "reminder %s failed after %d tries: %s", item.key, attempt + 1, error
+                    )
+                    return Result.FAILED, None
+                await asyncio.sleep(pause)
+        return Result.FAILED, None
+
+    return send
+
+
+async def dispatch_job(context: Context) -> None:
+    """The single reminder job: send what is due, then sleep until the next due instant."""
+    dispatcher: Dispatcher = context.bot_data.extras["dispatcher"]
+    next_due = await dispatcher.dispatch()
+    schedule_dispatch(context.application, next_due, force=True)
+
+
+def schedule_dispatch(
+    application: Application,
+    when: datetime | None,  # type: ignore[type-arg]
+    *,
+    force: bool = False,
+) -> None:
+    """(Re)arm the dispatcher job for `when`, if that is sooner than it is armed for."""
+    queue = application.job_queue
+    if queue is None:
+        return
+    now = utcnow()
+    delay = seconds_until(when, now, RECHECK_SECONDS)
+    data: BotData = application.bot_data
+    job = data.extras.get("dispatch_job")
+    if job is not None:
+        armed = job.next_t  # None once the job has run
+        if armed is not None and not force and armed <= now + timedelta(seconds=delay):
+            return
+        if armed is not None:
+            with contextlib.suppress(JobLookupError):  # it may have just started running
+                job.schedule_removal()
+    # misfire_grace_time=None: a late wake-up still runs (APScheduler's 1 s default would skip it).
+    data.extras["dispatch_job"] = queue.run_once(
+        dispatch_job,
+        when=delay,
+        name=JOB_NAME,
+        job_kwargs={"misfire_grace_time": None, "coalesce": True},
+    )
+
+
+async def start_dispatcher(application: Application) -> None:  # type: ignore[type-arg]
+    """At start: settle occurrences a crash left in flight, then run the dispatcher at once."""
+    data: BotData = application.bot_data
+    dispatcher = Dispatcher(
+        data.db,
+        make_sender(application),
+        grace=timedelta(minutes=data.settings.reminder_grace_minutes),
+    )
+    data.extras["dispatcher"] = dispatcher
+    await dispatcher.recover()
+    schedule_dispatch(application, utcnow(), force=True)
+
+
+async def answer_nudge(update: Update, context: Context) -> None:
+    """Start routine, Snooze or Skip today, on a reminder message."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    data = context.bot_data
+    language = await language_of(update, context)
+    fields = parse(query.data, Action.NUDGE)
+    user_id, chat_id = query.from_user.id, query.message.chat.id
+    if not fields or len(fields) != 2 or not fields[0].isdigit():
+        await query.answer(text(context, language, "fallback.stale_button"))
+        return
+    reminder_id, op = int(fields[0]), fields[1]
+    now = utcnow()
+    async with data.db() as session:
+        row = await store.get_reminder(session, reminder_id)
+        if row is None or row.user_id != user_id:
+            await query.answer(text(context, language, "reminders.old"))
+            return
+        if op == "start":
+            last = (await get_progress(session, user_id)).last_routine
+            await session.commit()
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            from handlers.routine import ask_check_in  # the routine module owns sessions
+
+            routine_id = (
+                last if last in data.content.routines else next(iter(data.content.routines))
+            )
+            await ask_check_in(context, chat_id, language, routine_id)
+            return
+        if op == "snooze":
+            snooze_at = now + timedelta(minutes=data.settings.snooze_minutes)
+            if row.next_due is not None and now < row.next_due <= snooze_at:
+                await query.answer(text(context, language, "reminders.already_snoozed"))
+                return
+            row.next_due = snooze_at
+            toast = text(
+                context, language, "reminders.snoozed", minutes=data.settings.snooze_minutes
+            )
+        elif op == "skip":
+            # Every occurrence still due today (local) moves past today.
+            today = local_date(now, row.zone)
+            for other in await store.user_reminders(session, user_id):
+                if other.next_due is not None and local_date(other.next_due, other.zone) == today:
+                    end_of_day = other.next_due
+                    while local_date(end_of_day, other.zone) == today:
+                        end_of_day = first_due(other.local_time, other.days, other.zone, end_of_day)
+                    other.next_due = end_of_day
+            toast = text(context, language, "reminders.skipped")
+        else:
+            await query.answer(text(context, language, "fallback.stale_button"))
+            return
+        await session.commit()
+        earliest = await store.earliest_due(session)
+    schedule_dispatch(context.application, earliest)
+    await query.answer(toast)
+    await query.edit_message_reply_markup(reply_markup=None)
+    await context.bot.send_message(chat_id, toast)
+
+
+HANDLERS = [CallbackQueryHandler(answer_nudge, pattern=pattern(Action.NUDGE))]

@@ -1,0 +1,210 @@
+"""Turns content and the session's beats into the texts and buttons the user sees."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from content import Content
+from content.schema import RoutineItem
+from engine.plan import Beat, Dose, Kind, Pace, Plan
+from engine.progression import Range
+from engine.sessions import Live
+from handlers.payloads import Action, build
+
+BAR_WIDTH = 10
+
+
+SINGLE = "x."  # routine ids "x.<exercise id>": one exercise from the library, on its own
+
+
+def routine_exists(content: Content, routine_id: str) -> bool:
+    """A routine of the content, or a single library exercise."""
+    if routine_id.startswith(SINGLE):
+        return routine_id.removeprefix(SINGLE) in content.exercises
+    return routine_id in content.routines
+
+
+def routine_items(content: Content, routine_id: str) -> list[RoutineItem]:
+    """The items of a routine (a single exercise is a routine of one item)."""
+    if routine_id.startswith(SINGLE):
+        return [RoutineItem(exercise=routine_id.removeprefix(SINGLE))]
+    return list(content.routines[routine_id].items)
+
+
+def routine_doses(content: Content, routine_id: str) -> tuple[Dose, ...]:
+    """The engine's view of a routine's doses, item overrides applied."""
+    doses = []
+    for item in routine_items(content, routine_id):
+        exercise = content.exercises[item.exercise]
+        dose = exercise.dose
+        unit = dose.unit
+        amount = item.amount_override() or dose.amount
+        rounds = item.rounds or dose.rounds
+        doses.append(
+            Dose(
+                unit=unit,
+                amount=Range(amount.start, amount.max),
+                rounds=Range(rounds.start, rounds.max),
+                per_side=dose.per_side,
+                rest_seconds=dose.rest_seconds,
+            )
+        )
+    return tuple(doses)
+
+
+def routine_pace(content: Content, routine_id: str) -> Pace:
+    """The routine's pacing in real seconds."""
+    if routine_id.startswith(SINGLE):
+        return Pace()
+    pace = content.routines[routine_id].pace
+    return Pace(
+        inhale=pace.inhale_seconds,
+        exhale=pace.exhale_seconds,
+        get_ready=pace.get_ready_seconds,
+        switch_sides=pace.switch_sides_seconds,
+        rest_between=pace.rest_between_seconds,
+    )
+
+
+def exercise_id(content: Content, live: Live, item: int) -> str:
+    """The exercise at a position of the session's routine."""
+    return routine_items(content, live.routine_id)[item].exercise
+
+
+def dose_text(
+    content: Content, language: str, plan: Plan, doses: tuple[Dose, ...], item: int
+) -> str:
+    """'5 rounds of 3 breaths' / '30 seconds each side'."""
+    dose = doses[item]
+    unit = content.text(language, f"routine.unit_{dose.unit}")
+    amount, rounds = plan.amounts[item], plan.rounds[item]
+    if rounds > 1:
+        text = content.text(
+            language, "routine.dose_rounds", rounds=rounds, amount=amount, unit=unit
+        )
+    else:
+        text = content.text(language, "routine.dose_once", amount=amount, unit=unit)
+    if dose.per_side:
+        text += " " + content.text(language, "routine.per_side")
+    return text
+
+
+def intro_caption(content: Content, live: Live, doses: tuple[Dose, ...], item: int) -> str:
+    """The caption under the exercise's picture: title, purpose, numbered steps, dose."""
+    language = live.language
+    exercise = content.exercises[exercise_id(content, live, item)]
+    steps = content.localize(exercise.steps, language)
+    return content.text(
+        language,
+        "routine.intro",
+        number=item + 1,
+        count=len(doses),
+        title=content.localize(exercise.title, language),
+        purpose=content.localize(exercise.purpose, language),
+        steps="\n".join(f"{index}. {step}" for index, step in enumerate(steps, 1)),
+        dose=dose_text(content, language, live.plan, doses, item),
+    )
+
+
+def _bar(done: float) -> str:
+    filled = max(0, min(BAR_WIDTH, round(done * BAR_WIDTH)))
+    return "▓" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def _where(content: Content, language: str, beat: Beat, unit: str) -> str:
+    key = "routine.rep_of" if unit == "reps" else "routine.breath_of"
+    where = content.text(language, key, count=beat.count, total=beat.total)
+    if beat.rounds > 1:
+        where += content.text(language, "routine.round_of", round=beat.round, rounds=beat.rounds)
+    if beat.side:
+        where += content.text(
+            language, "routine.first_side" if beat.side == 1 else "routine.second_side"
+        )
+    return where
+
+
+def beat_text(
+    content: Content, live: Live, doses: tuple[Dose, ...], beat: Beat, seconds: int
+) -> str:
+    """The live message's text for a beat (seconds: the real, unscaled length)."""
+    language = live.language
+    exercise = content.exercises[exercise_id(content, live, beat.item)]
+    title = content.localize(exercise.title, language)
+    cues = exercise.breathing
+    if beat.kind is Kind.INTRO:
+        return content.text(language, "routine.get_ready", title=title, seconds=seconds)
+    if beat.kind in (Kind.INHALE, Kind.EXHALE):
+        phase = "inhale" if beat.kind is Kind.INHALE else "exhale"
+        done = (beat.count - (1 if phase == "inhale" else 0.5)) / max(1, beat.total)
+        return content.text(
+            language,
+            f"routine.{phase}",
+            cue=content.localize(getattr(cues, phase), language),
+            where=_where(content, language, beat, doses[beat.item].unit),
+            bar=_bar(done),
+        )
+    if beat.kind is Kind.HOLD:
+        side = ""
+        if beat.side:
+            side = content.text(
+                language, "routine.first_side" if beat.side == 1 else "routine.second_side"
+            )
+        return content.text(
+            language,
+            "routine.hold",
+            cue=content.localize(cues.hold, language),
+            seconds=beat.count,
+            side=side,
+            bar=_bar(1 - beat.count / max(1, beat.total)),
+        )
+    if beat.kind is Kind.SWITCH:
+        return content.text(language, "routine.switch")
+    if beat.kind is Kind.REST:
+        upcoming = content.text(
+            language, "routine.next_round", round=beat.round, rounds=beat.rounds
+        )
+        return content.text(language, "routine.rest", seconds=seconds, next=upcoming)
+    if beat.kind is Kind.NEXT:
+        upcoming = upcoming_title(content, live, beat.item + 1)
+        return content.text(language, "routine.rest", seconds=seconds, next=upcoming)
+    return ""
+
+
+def upcoming_title(content: Content, live: Live, item: int) -> str:
+    """The title of the exercise at a position, or '' past the end."""
+    items = routine_items(content, live.routine_id)
+    if item >= len(items):
+        return ""
+    return content.localize(content.exercises[items[item].exercise].title, live.language)
+
+
+def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyboardMarkup:
+    """The buttons always visible on the live message."""
+    language = live.language
+
+    def button(key: str, control: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            content.text(language, f"routine.button_{key}"),
+            callback_data=build(Action.CONTROL, live.session_id, control),
+        )
+
+    first_row = [button("ready", "go")] if intro and not live.paused else []
+    first_row.append(button("resume", "rs") if live.paused else button("pause", "pz"))
+    first_row.append(button("skip", "sk"))
+    return InlineKeyboardMarkup([first_row, [button("stop", "st"), button("hurts", "hu")]])
+
+
+def rating_keyboard(action: Action, key: str | int) -> InlineKeyboardMarkup:
+    """0-10 buttons in two rows."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(str(n), callback_data=build(action, key, n))
+                for n in range(0, 6)
+            ],
+            [
+                InlineKeyboardButton(str(n), callback_data=build(action, key, n))
+                for n in range(6, 11)
+            ],
+        ]
+    )

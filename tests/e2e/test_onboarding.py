@@ -1,0 +1,113 @@
+"""Onboarding, help, privacy and bad input, end to end through the local Bot API emulator."""
+
+from __future__ import annotations
+
+import json
+
+from emulator.render import plain
+from handlers.menu import COMMANDS
+
+
+async def test_start_consent_and_next_steps(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user("en", "Ann")
+    await user.send("/start")
+    welcome = await user.next_message()
+    body = plain(welcome)
+    assert "Hello, Ann!" in body and "do not replace a doctor" in body
+    assert user.buttons(welcome["message_id"]) == ["I agree", "Not now", "Language: English"]
+    await user.press("I agree")
+    reply = await user.next_message()
+    assert "Your ratings will be stored" in plain(reply) and "/routine" in plain(reply)
+    await user.send("/privacy")
+    assert "Consent for health data: given" in plain(await user.next_message())
+
+
+async def test_declining_consent_is_respected(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/start")
+    await user.next_message()
+    await user.press("Not now")
+    assert "won't keep pain ratings" in plain(await user.next_message())
+    await user.send("/privacy")
+    assert "not given" in plain(await user.next_message())
+
+
+async def test_language_from_telegram_and_switch(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user("ru", "Оля")
+    await user.send("/start")
+    welcome = await user.next_message()
+    assert "Здравствуйте, Оля!" in plain(welcome)
+    await user.press("Язык: Русский")
+    await user.next_message()
+    await user.press("English")
+    await user.wait_text("I will speak English")
+    await user.send("/help")
+    assert "What I can do" in plain(await user.next_message())
+
+
+async def test_help_lists_every_command_and_menu_is_set(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/help")
+    body = plain(await user.next_message())
+    for name in COMMANDS:
+        assert f"/{name} — " in body
+    menus = emulator.commands
+    english = [c["command"] for c in menus[("default", None)]]
+    russian = [c["command"] for c in menus[("default", "ru")]]
+    assert english == russian == COMMANDS
+
+
+async def test_privacy_export_and_delete(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/start")
+    await user.next_message()
+    await user.press("I agree")
+    await user.next_message()
+    await user.send("/privacy")
+    privacy = plain(await user.next_message())
+    assert "/export" in privacy and "/delete" in privacy and "How long" in privacy
+    await user.send("/export")
+    document = await user.next_message()
+    data = json.loads(user.download(document).decode())
+    assert data["users"][0]["id"] == user.user_id
+    assert data["users"][0]["consent_at"] is not None
+    await user.send("/delete")
+    await user.next_message()
+    await user.press("Yes, delete everything")
+    await user.wait_text("All your data is deleted")
+    await user.send("/export")
+    after = json.loads(user.download(await user.next_message()).decode())
+    assert after["users"] == []
+
+
+async def test_bad_input_gets_kind_replies(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/frobnicate now")
+    assert "I don't know /frobnicate" in plain(await user.next_message())
+    await user.send("hello there")
+    assert "/routine" in plain(await user.next_message())
+    await user.send_sticker()
+    assert "only read text and buttons" in plain(await user.next_message())
+    await user.send("/start")
+    welcome = await user.next_message()
+    callback = await user.press_data(welcome["message_id"], "v0.cs:yes")
+    assert await user.answer_for(callback) == "This button is no longer active."
+    callback = await user.press_data(welcome["message_id"], "v1.cs:maybe")
+    assert await user.answer_for(callback) is not None
+    await user.expect_silence(0.3)
+
+
+async def test_errors_apologise_and_are_logged(app, make_user, caplog) -> None:  # type: ignore[no-untyped-def]
+    from telegram.ext import CommandHandler
+
+    async def explode(update, context) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    app.add_handler(CommandHandler("explode", explode), group=-1)
+    user = make_user()
+    await user.send("/explode")
+    assert "something went wrong on my side" in plain(await user.next_message())
+    assert any(
+        "boom" in (r.exc_text or "") or (r.exc_info and "boom" in str(r.exc_info[1]))
+        for r in caplog.records
+    )
