@@ -64,7 +64,7 @@ def build_application(
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
     bot_data.content = content
-    bot_data.progression = Rule()
+    bot_data.progression = Rule(**content.progression.model_dump())
     bot_data.sessions = Sessions(RoutineHooks(application))
     handlers.register(application)
     return application

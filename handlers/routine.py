@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from core.context import BotData, Context
 from db import routines as store
 from db.models import utcnow
-from db.users import get_user
+from db.users import get_or_create_user, get_user
 from engine.plan import Beat, Dose, Kind, build_plan
 from engine.sessions import Live
 from handlers import pain
@@ -159,6 +159,7 @@ async def choose_routine(update: Update, context: Context) -> None:
         await message.reply_text(text(context, language, "routine.already_running"))
         return
     async with data.db() as session:
+        await get_or_create_user(session, user.id, language)
         open_row = await store.open_session(session, message.chat_id)
         last = (await store.get_progress(session, user.id)).last_routine
         await session.commit()
@@ -268,6 +269,7 @@ async def begin(
         await context.bot.send_message(chat_id, text(context, language, "routine.too_much"))
         return
     async with data.db() as session:
+        await get_or_create_user(session, user_id, language)
         progress = await store.apply_outcomes(session, user_id, data.progression)
         progress.last_routine = routine_id
         level, previous = progress.level, progress.previous_level

@@ -1,0 +1,201 @@
+"""The guided routine end to end: pacing, pause, stop, pain, restart, rating and progression."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from bot import build_application
+from core.runner import running
+from db.models import PainRating, RoutineSession, UserProgress
+from emulator.render import plain
+from handlers.routine_view import routine_doses, routine_pace
+from engine.plan import build_plan
+from tests.conftest import TEST_TOKEN
+
+SCALE = 0.05
+
+
+async def begin(user, routine: str = "Quick routine", rating: str = "2") -> None:  # type: ignore[no-untyped-def]
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(routine)
+    await user.wait_text("How is your back today?")
+    await user.press(rating)
+    await user.wait_text("Today:")
+
+
+async def consent(user) -> None:  # type: ignore[no-untyped-def]
+    await user.send("/start")
+    await user.next_message()
+    await user.press("I agree")
+    await user.next_message()
+
+
+async def rows(app, model):  # type: ignore[no-untyped-def]
+    async with app.bot_data.db() as session:
+        return list(await session.scalars(select(model)))
+
+
+async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await consent(user)
+    await begin(user)
+    start_mark = user.mark() - 1
+    done = await user.wait_text("Done!", timeout=60)
+    assert "exercises" in plain(done.message)
+    plan = build_plan(routine_doses(content, "quick"), 0, 6, routine_pace(content, "quick"), SCALE)
+    # Each beat is one send (intro) or one edit of the live message, at its planned offset.
+    live = [e for e in user.events[start_mark:]
+            if e.kind in ("send", "edit") and e.message and "text" in e.message
+            and "Stop" in str(e.message.get("reply_markup"))]
+    assert len(live) >= len(plan.beats) - 1
+    offsets, expected = [], []
+    elapsed = 0.0
+    for beat in plan.beats[:-1]:
+        expected.append(elapsed)
+        elapsed += beat.duration
+    first = live[0].monotonic
+    offsets = [event.monotonic - first for event in live[: len(expected)]]
+    lateness = [got - want for got, want in zip(offsets, expected, strict=True)]
+    assert max(abs(x) for x in lateness) < 0.25, lateness
+    texts = [plain(e.message) for e in live]
+    assert any("Breathe in" in t for t in texts) and any("Breathe out" in t for t in texts)
+    assert any("breath 2 of" in t for t in texts) and any("Switch sides" in t for t in texts)
+    assert any("s left" in t for t in texts)  # the timed twist hold
+    # Nothing is ever edited to the same content (Telegram's "message is not modified").
+    assert all(a != b for a, b in zip(texts, texts[1:], strict=False) if a and b)
+    await user.wait_text("How does your back feel now?")
+    await user.press("1")
+    summary = await user.wait_text("Before: 2/10, after: 1/10")
+    assert "Streak: 1" in plain(summary.message)
+    [session_row] = await rows(app, RoutineSession)
+    assert session_row.status == "completed" and session_row.progress_applied
+    [progress] = await rows(app, UserProgress)
+    assert progress.level == 1  # stepped up after a good session
+    ratings = {(r.kind, r.value) for r in await rows(app, PainRating)}
+    assert ratings == {("checkin", 2), ("after", 1)}
+    await begin(user)
+    assert "a little more than last time" in plain(user.events[-1].message or {}) or any(
+        "a little more than last time" in plain(e.message) for e in user.events[-6:])
+    await user.send("/stop")
+
+
+async def test_pause_holds_the_clock_and_resume_continues(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await begin(user)
+    await user.wait_text("breath 1 of", timeout=5)
+    await user.press("Pause")
+    await user.wait_text("Paused.")
+    await user.expect_silence(1.5)  # several breath periods at this scale
+    await user.press("Resume")
+    event = await user.wait_text("breath ", timeout=2)
+    assert event.kind == "edit"
+    await user.send("/stop")
+    await user.wait_text("Session stopped")
+
+
+async def stopped_quietly(user) -> None:  # type: ignore[no-untyped-def]
+    await asyncio.sleep(0.05)
+    user.skip_all()
+    await user.expect_silence(1.2)  # at least two cadence periods (0.2-0.3 s each here)
+
+
+async def test_it_hurts_button_stops_and_warns_first(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await consent(user)
+    await begin(user)
+    await user.wait_text("breath 1 of", timeout=5)
+    mark = user.mark()
+    await user.press("It hurts")
+    first_reply = await user.wait_for(lambda e: e.kind == "send", timeout=3)
+    assert "Stop the exercise now" in plain(first_reply.message)
+    assert "consult your doctor or physiotherapist" in plain(first_reply.message)
+    assert all(e.kind in ("answer", "edit") for e in user.events[mark:user.events.index(first_reply)])
+    await user.wait_text("Do you have any of these?")
+    await stopped_quietly(user)
+    [session_row] = await rows(app, RoutineSession)
+    assert session_row.status == "pain"
+    assert [r.kind for r in await rows(app, PainRating)].count("report") == 1
+
+
+async def test_pain_command_and_typed_words_in_both_languages(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    for language, words, warning in (("en", "/pain", "Stop the exercise now"),
+                                     ("en", "ouch, it hurts", "Stop the exercise now"),
+                                     ("ru", "мне больно", "Прекратите упражнение сейчас")):
+        user = make_user(language)
+        if language == "ru":
+            await user.send("/routine")
+            await user.next_message()
+            await user.press("Короткий комплекс")
+            await user.wait_text("Как ваша спина сегодня?")
+            await user.press("2")
+            await user.wait_text("вдох 1 из", timeout=5)
+        else:
+            await begin(user)
+            await user.wait_text("breath 1 of", timeout=5)
+        await user.send(words)
+        first_reply = await user.wait_for(lambda e: e.kind == "send", timeout=3)
+        assert warning in plain(first_reply.message)
+        await stopped_quietly(user)
+
+
+async def test_stop_button_ends_without_later_messages(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await begin(user)
+    await user.wait_text("breath 1 of", timeout=5)
+    await user.press("Stop")
+    await user.wait_text("Session stopped")
+    await stopped_quietly(user)
+    stale = await user.press_data(user.last_message()["message_id"], "v1.rt:1:pz")
+    assert await user.answer_for(stale) == "This session has already ended."
+
+
+async def test_high_rating_and_double_taps(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/routine")
+    await user.next_message()
+    await user.press("Quick routine")
+    await user.wait_text("How is your back today?")
+    await user.press("8")
+    await user.wait_text("Let's not exercise today")
+    assert await rows(app, RoutineSession) == []
+    await user.send("/routine")
+    await user.next_message()
+    await user.press("Quick routine")
+    checkin = await user.wait_text("How is your back today?")
+    _, data = user.find_button("3", checkin.message_id)
+    first = await user.press_data(checkin.message_id, data)
+    second = await user.press_data(checkin.message_id, data)
+    await user.answer_for(first)
+    await user.answer_for(second)
+    await asyncio.sleep(0.3)
+    assert len(await rows(app, RoutineSession)) == 1
+    assert len(app.bot_data.sessions) == 1
+    await user.send("/routine")
+    await user.wait_text("already running")
+    await user.send("/stop")
+
+
+async def test_restart_mid_session_offers_resume_and_continues(emulator, settings, content, make_user) -> None:  # type: ignore[no-untyped-def]
+    def make():  # type: ignore[no-untyped-def]
+        return build_application(settings, content, token=TEST_TOKEN,
+                                 base_url=emulator.base_url, base_file_url=emulator.base_file_url)
+
+    user = make_user()
+    async with running(make()):
+        await begin(user)
+        await user.wait_text("breath 1 of", timeout=5)
+        await asyncio.sleep(0.4)
+    user.skip_all()
+    await user.expect_silence(0.6)  # the old process is gone: no orphaned timer
+    async with running(make()) as app:
+        offer = await user.wait_text("Your session was interrupted", timeout=5)
+        assert "exercise 1 of 4" in plain(offer.message)
+        await user.press("Resume")
+        await user.wait_text("breath ", timeout=5)
+        await user.wait_text("Done!", timeout=60)
+        await user.wait_text("How does your back feel now?")
+        [row] = await rows(app, RoutineSession)
+        assert row.status == "completed"
