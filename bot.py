@@ -44,7 +44,7 @@ def build_application(
     token: str,
     base_url: str | None = None,
     base_file_url: str | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """Wire settings, content, storage and handlers into an Application (nothing runs yet)."""
     builder = (
         Application.builder()
@@ -70,7 +70,7 @@ def build_application(
     return application
 
 
-async def start_services(application: Application) -> None:  # type: ignore[type-arg]
+async def start_services(application: Application) -> None:
     """Open the database (migrating it), set the command menus; runs before the first update."""
     bot_data: BotData = application.bot_data
     engine = make_engine(bot_data.settings.database_url, bot_data.settings.sqlite_path())
@@ -85,7 +85,7 @@ async def start_services(application: Application) -> None:  # type: ignore[type
     logger.info("Backcare is up as @%s", application.bot.username)
 
 
-async def stop_services(application: Application) -> None:  # type: ignore[type-arg]
+async def stop_services(application: Application) -> None:
     """Stop the timers (sessions resume after a restart), then close the database."""
     await application.bot_data.sessions.shutdown()
     engine = application.bot_data.extras.pop("engine", None)
@@ -99,11 +99,8 @@ async def run_local(settings: Settings, content: Content) -> None:
     from emulator import BotApiEmulator
     from emulator.terminal import run_terminal_chat
 
-    emulator = BotApiEmulator(
-        media_dir=settings.sqlite_path().parent / "emulator-media"
-        if settings.sqlite_path()
-        else None
-    )
+    database = settings.sqlite_path()
+    emulator = BotApiEmulator(media_dir=database.parent / "emulator-media" if database else None)
     await emulator.start()
     language = os.environ.get("LANG", "en")[:2]
     user = emulator.add_user(

@@ -80,7 +80,8 @@ class Dose(Strict):
         given = [name for name in ("breaths", "seconds", "reps") if getattr(self, name)]
         if len(given) != 1:
             raise ValueError(
-                f"give exactly one of breaths, seconds or reps (found: {', '.join(given) or 'none'})"
+                "give exactly one of breaths, seconds or reps "
+                f"(found: {', '.join(given) or 'none'})"
             )
         return self
 

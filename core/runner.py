@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 
 @asynccontextmanager
-async def running(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def running(application: Application) -> AsyncIterator[Application]:
     """Initialise, run post_init, poll, and on exit stop everything in reverse order.
 
     `run_polling` owns its loop and calls post_init itself; here we do the same steps by hand.

@@ -68,6 +68,7 @@ def parse_html(source: str) -> Parsed:
     out: list[str] = []
     entities: list[dict[str, object]] = []
     stack: list[tuple[str, int, dict[str, object]]] = []
+    entity: dict[str, object]
     position = 0
     length16 = 0
     for match in TAG.finditer(source):
@@ -90,7 +91,7 @@ def parse_html(source: str) -> Parsed:
                 entity.update(offset=start, length=length16 - start)
                 entities.append(entity)
         else:
-            entity: dict[str, object] = {"type": ALLOWED[name]}
+            entity = {"type": ALLOWED[name]}
             if name == "a":
                 href = re.search(r"href=[\"']?([^\"'\s>]*)", attrs)
                 if not href:

@@ -119,7 +119,7 @@ class SimulatedUser:
         """The toast text the bot answered a button press with (None: answered silently)."""
         state = self.emulator.callback_state(callback_id)
         await asyncio.wait_for(state["event"].wait(), timeout)
-        return state["text"]  # type: ignore[no-any-return]
+        return state["text"]
 
     def download(self, message: dict[str, Any]) -> bytes:
         """The bytes of a document, photo or animation the bot sent."""

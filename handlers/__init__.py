@@ -20,7 +20,7 @@ from handlers import (
 from handlers.menu import add_commands
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application) -> None:
     """Add all handlers. Order matters: safety first, then features, catch-alls last."""
     data: BotData = application.bot_data
     # Pain comes first so that "it hurts" typed at any moment is never taken for anything else.

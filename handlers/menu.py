@@ -28,7 +28,7 @@ def command_lines(bot_data: BotData, language: str) -> str:
     return "\n".join(f"/{name} — {content.text(language, f'commands.{name}')}" for name in COMMANDS)
 
 
-async def set_command_menus(application: Application) -> None:  # type: ignore[type-arg]
+async def set_command_menus(application: Application) -> None:
     """Set Telegram's command menu for each language (the default language for everyone else)."""
     bot_data: BotData = application.bot_data
     content = bot_data.content

@@ -19,7 +19,7 @@ from db.reminders import Claimed
 from db.routines import get_progress
 from handlers.common import language_of, text
 from handlers.payloads import Action, build, parse, pattern
-from reminders.dispatcher import Dispatcher, Result, first_due, seconds_until
+from reminders.dispatcher import Dispatcher, Result, SendFn, first_due, seconds_until
 from reminders.schedule import local_date
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def nudge_text(data: BotData, language: str, reminder_id: int, due: datetime) ->
     return lines[(reminder_id + due.toordinal()) % len(lines)]
 
 
-def make_sender(application: Application):  # type: ignore[no-untyped-def,type-arg]
+def make_sender(application: Application) -> SendFn:
     """The dispatcher's send function: one reminder message, with retries for network errors."""
     data: BotData = application.bot_data
 
@@ -108,7 +108,7 @@ async def dispatch_job(context: Context) -> None:
 
 def schedule_dispatch(
     application: Application,
-    when: datetime | None,  # type: ignore[type-arg]
+    when: datetime | None,
     *,
     force: bool = False,
 ) -> None:
@@ -136,7 +136,7 @@ def schedule_dispatch(
     )
 
 
-async def start_dispatcher(application: Application) -> None:  # type: ignore[type-arg]
+async def start_dispatcher(application: Application) -> None:
     """At start: settle occurrences a crash left in flight, then run the dispatcher at once."""
     data: BotData = application.bot_data
     dispatcher = Dispatcher(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import BotData, Context
 from db import routines as store
@@ -168,7 +169,7 @@ def pain_pattern(data: BotData) -> re.Pattern[str]:
     return re.compile(rf"(?i)(?<!\w)({alternatives})(?!\w)")
 
 
-def handlers(data: BotData) -> list[object]:
+def handlers(data: BotData) -> list[BaseHandler[Any, Any, Any]]:
     """The pain handlers; the typed-words pattern comes from content."""
     return [
         CommandHandler("pain", pain_command),

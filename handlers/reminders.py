@@ -629,7 +629,7 @@ async def manage(update: Update, context: Context) -> int | None:
     return None
 
 
-def conversation() -> ConversationHandler:  # type: ignore[type-arg]
+def conversation() -> ConversationHandler:
     """The /remind and /timezone flows (typed input is read only while a flow waits for it)."""
     typed = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND & ~filters.TEXT
@@ -640,7 +640,7 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
         return _conversation(typed, other)
 
 
-def _conversation(typed: filters.BaseFilter, other: filters.BaseFilter) -> ConversationHandler:  # type: ignore[type-arg]
+def _conversation(typed: filters.BaseFilter, other: filters.BaseFilter) -> ConversationHandler:
     return ConversationHandler(
         entry_points=[
             CommandHandler("remind", remind),

@@ -41,13 +41,13 @@ HIGH_PAIN = 7  # a check-in at or above this does not start a session (SAFETY.md
 class RoutineHooks:
     """The engine's window on the world: Telegram messages and stored progress."""
 
-    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: Application) -> None:
         self._app = application
         self._doses: dict[str, tuple[Dose, ...]] = {}
 
     @property
     def data(self) -> BotData:
-        return self._app.bot_data  # type: ignore[no-any-return]
+        return self._app.bot_data
 
     def doses(self, routine_id: str) -> tuple[Dose, ...]:
         if routine_id not in self._doses:
@@ -588,7 +588,7 @@ async def after_rating(update: Update, context: Context) -> None:
     await context.bot.send_message(query.message.chat.id, summary)
 
 
-async def recover_sessions(application: Application) -> None:  # type: ignore[type-arg]
+async def recover_sessions(application: Application) -> None:
     """At start: every session that was running is offered Resume or End, once."""
     data: BotData = application.bot_data
     async with data.db() as session:

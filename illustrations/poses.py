@@ -66,7 +66,8 @@ class PoseFile(Strict):
     keyframes: dict[str, PoseSpec] = Field(min_length=1)
     still: StillSpec
     # Each arrow: 2 points (straight) or 3 (curved through the middle one). A point is [x, y] in
-    # scene units, or [joint, dx, dy] relative to a joint of the still pose (e.g. [near_hand, 0.1, 0]).
+    # scene units, or [joint, dx, dy] relative to a joint of the still pose,
+    # e.g. [near_hand, 0.1, 0].
     arrows: list[list[tuple[float, float] | tuple[str, float, float]]] = []
     animation: AnimationSpec | None = None
 
@@ -121,7 +122,7 @@ def _scene(spec: PoseFile, figures: list[tuple[Joints, float]], arrows: bool) ->
 
     def point(spec_point: tuple[float, float] | tuple[str, float, float]) -> tuple[float, float]:
         if isinstance(spec_point[0], str):
-            name, dx, dy = spec_point  # type: ignore[misc]
+            name, dx, dy = spec_point
             if name not in main.points:
                 raise PoseError(f"arrows: unknown joint {name!r}")
             return main[name][0] + dx, main[name][1] + dy

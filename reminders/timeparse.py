@@ -89,7 +89,7 @@ def parse_time(text: str) -> time | None:
 
 
 def parse_days(text: str) -> frozenset[int] | None:
-    """Days from 'every day', 'weekdays', 'mon, wed, fri', 'пн ср пт', 'mon-fri'; None if unclear."""
+    """Days from 'every day', 'weekdays', 'mon, wed, fri', 'пн ср пт', 'mon-fri'; else None."""
     if not isinstance(text, str) or len(text) > 80:
         return None
     value = _normalise(text)

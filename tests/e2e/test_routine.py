@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from sqlalchemy import select
 
@@ -10,8 +11,8 @@ from bot import build_application
 from core.runner import running
 from db.models import PainRating, RoutineSession, UserProgress
 from emulator.render import plain
-from handlers.routine_view import routine_doses, routine_pace
 from engine.plan import build_plan
+from handlers.routine_view import routine_doses, routine_pace
 from tests.conftest import TEST_TOKEN
 
 SCALE = 0.05
@@ -47,9 +48,14 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert "exercises" in plain(done.message)
     plan = build_plan(routine_doses(content, "quick"), 0, 6, routine_pace(content, "quick"), SCALE)
     # Each beat is one send (intro) or one edit of the live message, at its planned offset.
-    live = [e for e in user.events[start_mark:]
-            if e.kind in ("send", "edit") and e.message and "text" in e.message
-            and "Stop" in str(e.message.get("reply_markup"))]
+    live = [
+        e
+        for e in user.events[start_mark:]
+        if e.kind in ("send", "edit")
+        and e.message
+        and "text" in e.message
+        and "Stop" in str(e.message.get("reply_markup"))
+    ]
     assert len(live) >= len(plan.beats) - 1
     offsets, expected = [], []
     elapsed = 0.0
@@ -65,7 +71,7 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert any("breath 2 of" in t for t in texts) and any("Switch sides" in t for t in texts)
     assert any("s left" in t for t in texts)  # the timed twist hold
     # Nothing is ever edited to the same content (Telegram's "message is not modified").
-    assert all(a != b for a, b in zip(texts, texts[1:], strict=False) if a and b)
+    assert all(a != b for a, b in itertools.pairwise(texts) if a and b)
     await user.wait_text("How does your back feel now?")
     await user.press("1")
     summary = await user.wait_text("Before: 2/10, after: 1/10")
@@ -78,7 +84,8 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert ratings == {("checkin", 2), ("after", 1)}
     await begin(user)
     assert "a little more than last time" in plain(user.events[-1].message or {}) or any(
-        "a little more than last time" in plain(e.message) for e in user.events[-6:])
+        "a little more than last time" in plain(e.message) for e in user.events[-6:]
+    )
     await user.send("/stop")
 
 
@@ -112,7 +119,9 @@ async def test_it_hurts_button_stops_and_warns_first(app, make_user) -> None:  #
     first_reply = await user.wait_for(lambda e: e.kind == "send", timeout=3)
     assert "Stop the exercise now" in plain(first_reply.message)
     assert "consult your doctor or physiotherapist" in plain(first_reply.message)
-    assert all(e.kind in ("answer", "edit") for e in user.events[mark:user.events.index(first_reply)])
+    assert all(
+        e.kind in ("answer", "edit") for e in user.events[mark : user.events.index(first_reply)]
+    )
     await user.wait_text("Do you have any of these?")
     await stopped_quietly(user)
     [session_row] = await rows(app, RoutineSession)
@@ -121,9 +130,11 @@ async def test_it_hurts_button_stops_and_warns_first(app, make_user) -> None:  #
 
 
 async def test_pain_command_and_typed_words_in_both_languages(app, make_user) -> None:  # type: ignore[no-untyped-def]
-    for language, words, warning in (("en", "/pain", "Stop the exercise now"),
-                                     ("en", "ouch, it hurts", "Stop the exercise now"),
-                                     ("ru", "мне больно", "Прекратите упражнение сейчас")):
+    for language, words, warning in (
+        ("en", "/pain", "Stop the exercise now"),
+        ("en", "ouch, it hurts", "Stop the exercise now"),
+        ("ru", "мне больно", "Прекратите упражнение сейчас"),
+    ):
         user = make_user(language)
         if language == "ru":
             await user.send("/routine")
@@ -178,10 +189,17 @@ async def test_high_rating_and_double_taps(app, make_user) -> None:  # type: ign
     await user.send("/stop")
 
 
-async def test_restart_mid_session_offers_resume_and_continues(emulator, settings, content, make_user) -> None:  # type: ignore[no-untyped-def]
+async def test_restart_mid_session_offers_resume_and_continues(
+    emulator, settings, content, make_user
+) -> None:  # type: ignore[no-untyped-def]
     def make():  # type: ignore[no-untyped-def]
-        return build_application(settings, content, token=TEST_TOKEN,
-                                 base_url=emulator.base_url, base_file_url=emulator.base_file_url)
+        return build_application(
+            settings,
+            content,
+            token=TEST_TOKEN,
+            base_url=emulator.base_url,
+            base_file_url=emulator.base_file_url,
+        )
 
     user = make_user()
     async with running(make()):
