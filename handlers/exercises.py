@@ -5,13 +5,7 @@ from __future__ import annotations
 import html
 import logging
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputMediaAnimation,
-    InputMediaPhoto,
-    Update,
-)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -204,26 +198,18 @@ async def navigate(update: Update, context: Context) -> None:
         return
     await query.answer()
     caption, picture, animated = render(data.content, language, index, view)
-    markup = keyboard(data.content, language, index, view)
-    media_type = InputMediaAnimation if animated else InputMediaPhoto
-    file_id = data.media.cached_file_id(picture)
     try:
-        if file_id is None:
-            # Not uploaded yet: send it once (to get a file_id), then edit to it.
-            sent = await data.media.send(
-                context.bot,
-                chat_id,
-                picture,
-                animation=animated,
-                caption=caption,
-                reply_markup=markup,
-            )
-            await context.bot.delete_message(chat_id, query.message.message_id)
-            logger.debug("uploaded %s while browsing (message %s)", picture, sent.message_id)
-            return
-        await query.edit_message_media(media_type(file_id, caption=caption), reply_markup=markup)
+        await data.media.edit(
+            context.bot,
+            chat_id,
+            query.message.message_id,
+            picture,
+            animation=animated,
+            caption=caption,
+            reply_markup=keyboard(data.content, language, index, view),
+        )
     except BadRequest as error:
-        if "not modified" not in error.message.lower():
+        if "not modified" not in error.message.lower():  # a double tap on the same view
             raise
 
 

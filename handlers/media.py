@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, Message
+from telegram import Bot, InlineKeyboardMarkup, InputMediaAnimation, InputMediaPhoto, Message
 from telegram.error import BadRequest
 
 from db.media import forget_file_id, load_file_ids, save_file_id
@@ -69,6 +69,39 @@ class MediaLibrary:
             if new_id is not None:
                 await self._remember(name, new_id)
             return message
+
+    async def edit(
+        self,
+        bot: Bot,
+        chat_id: int,
+        message_id: int,
+        name: str,
+        *,
+        animation: bool,
+        caption: str,
+        reply_markup: InlineKeyboardMarkup,
+    ) -> None:
+        """Replace a message's picture in place (uploading it within the edit the first time)."""
+        media_type = InputMediaAnimation if animation else InputMediaPhoto
+        file_id = self.cached_file_id(name)
+        if file_id is not None:
+            try:
+                await bot.edit_message_media(
+                    media_type(file_id, caption=caption),
+                    chat_id,
+                    message_id,
+                    reply_markup=reply_markup,
+                )
+                return
+            except BadRequest as error:
+                if "file" not in error.message.lower():
+                    raise
+                await self._forget(name)
+        path = self._resolve(name)
+        media = media_type(path.read_bytes(), caption=caption, filename=path.name)
+        result = await bot.edit_message_media(media, chat_id, message_id, reply_markup=reply_markup)
+        if isinstance(result, Message) and (new_id := _file_id_of(result)) is not None:
+            await self._remember(name, new_id)
 
     @staticmethod
     async def _send(
