@@ -14,7 +14,7 @@ import sys
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 import handlers
 from content import Content, ContentError, load_content
@@ -30,6 +30,7 @@ from handlers.media import MediaLibrary
 from handlers.menu import set_command_menus
 from handlers.nudges import start_dispatcher
 from handlers.routine import RoutineHooks, recover_sessions
+from throttle import TelegramRateLimiter
 
 logger = logging.getLogger("backcare")
 
@@ -51,7 +52,14 @@ def build_application(
         .token(token)
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.bulk_rate_per_second, max_retries=3))
+        .rate_limiter(
+            TelegramRateLimiter(
+                chat_rate=settings.chat_rate_per_second,
+                chat_burst=settings.chat_burst,
+                bulk_rate=settings.bulk_rate_per_second,
+                bulk_burst=max(1, int(settings.bulk_rate_per_second)),
+            )
+        )
         .concurrent_updates(True)
         .post_init(start_services)
         .post_shutdown(stop_services)

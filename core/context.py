@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from db.models import utcnow
 
 if TYPE_CHECKING:
     from content import Content
@@ -28,6 +32,8 @@ class BotData:
 
     def __init__(self) -> None:
         self.extras = {}
+        # The wall clock used for reminders; tests replace it instead of sleeping.
+        self.now: Callable[[], datetime] = utcnow
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -14,7 +14,6 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from core.context import BotData, Context
 from db import reminders as store
-from db.models import utcnow
 from db.reminders import Claimed
 from db.routines import get_progress
 from handlers.common import language_of, text
@@ -116,9 +115,9 @@ def schedule_dispatch(
     queue = application.job_queue
     if queue is None:
         return
-    now = utcnow()
-    delay = seconds_until(when, now, RECHECK_SECONDS)
     data: BotData = application.bot_data
+    now = data.now()
+    delay = seconds_until(when, now, RECHECK_SECONDS)
     job = data.extras.get("dispatch_job")
     if job is not None:
         armed = job.next_t  # None once the job has run
@@ -143,10 +142,11 @@ async def start_dispatcher(application: Application) -> None:
         data.db,
         make_sender(application),
         grace=timedelta(minutes=data.settings.reminder_grace_minutes),
+        now=lambda: data.now(),
     )
     data.extras["dispatcher"] = dispatcher
     await dispatcher.recover()
-    schedule_dispatch(application, utcnow(), force=True)
+    schedule_dispatch(application, data.now(), force=True)
 
 
 async def answer_nudge(update: Update, context: Context) -> None:
@@ -162,7 +162,7 @@ async def answer_nudge(update: Update, context: Context) -> None:
         await query.answer(text(context, language, "fallback.stale_button"))
         return
     reminder_id, op = int(fields[0]), fields[1]
-    now = utcnow()
+    now = context.bot_data.now()
     async with data.db() as session:
         row = await store.get_reminder(session, reminder_id)
         if row is None or row.user_id != user_id:

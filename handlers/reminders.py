@@ -27,7 +27,6 @@ from telegram.warnings import PTBUserWarning
 
 from core.context import BotData, Context
 from db import reminders as store
-from db.models import utcnow
 from db.users import get_or_create_user, get_user, set_timezone
 from handlers.common import language_of, text
 from handlers.nudges import schedule_dispatch
@@ -59,8 +58,8 @@ async def user_zone(data: BotData, user_id: int) -> str | None:
     return user.timezone if user else None
 
 
-def local_now(zone: str) -> datetime:
-    return utcnow().astimezone(zone_info(zone))
+def local_now(data: BotData, zone: str) -> datetime:
+    return data.now().astimezone(zone_info(zone))
 
 
 # --- the /remind conversation -------------------------------------------------------------
@@ -321,7 +320,7 @@ async def save(context: Context, chat_id: int, user_id: int, language: str, zone
     """Store the draft as a new reminder (or as the change of an existing one)."""
     data = context.bot_data
     state = draft(context)
-    now = utcnow()
+    now = context.bot_data.now()
     due = first_due(state["time"], state["days"], zone, now)
     async with data.db() as session:
         await get_or_create_user(session, user_id, language)
@@ -437,7 +436,7 @@ async def timezone(update: Update, context: Context) -> int:
 async def apply_zone(context: Context, chat_id: int, user_id: int, language: str, zone: str) -> int:
     """Store the zone, move reminders to it (same local times), continue a pending reminder."""
     data = context.bot_data
-    now = utcnow()
+    now = context.bot_data.now()
     async with data.db() as session:
         await set_timezone(session, user_id, zone, language)
         await store.rezone_reminders(
@@ -453,7 +452,7 @@ async def apply_zone(context: Context, chat_id: int, user_id: int, language: str
             language,
             "timezone.set",
             zone=html.escape(zone),
-            time=format_time(local_now(zone).time(), language),
+            time=format_time(local_now(data, zone).time(), language),
         ),
         reply_markup=ReplyKeyboardRemove(),
     )
@@ -583,7 +582,7 @@ async def manage(update: Update, context: Context) -> int | None:
         await query.answer(text(context, language, "fallback.stale_button"))
         return None
     target, op = fields
-    now = utcnow()
+    now = context.bot_data.now()
     async with data.db() as session:
         if target == "all" and op in ("pause_all", "resume_all"):
             await store.set_paused(session, user_id, op == "pause_all")

@@ -1,0 +1,172 @@
+"""Reminders end to end: time zone by location and by name, delivery once, snooze, skip, 403."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from db.models import Reminder, ReminderDelivery
+from emulator.render import plain
+from handlers.nudges import schedule_dispatch
+
+
+class FakeClock:
+    """The bot's wall clock, moved by the test instead of sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+async def dispatch_now(app) -> None:  # type: ignore[no-untyped-def]
+    """Wake the single dispatcher job now (as its timer would at the due instant)."""
+    schedule_dispatch(app, app.bot_data.now(), force=True)
+    await asyncio.sleep(0.3)
+
+
+async def rows(app, model):  # type: ignore[no-untyped-def]
+    async with app.bot_data.db() as session:
+        return list(await session.scalars(select(model)))
+
+
+async def test_zone_by_location_and_by_name(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/timezone")
+    await user.wait_text("Which time zone are you in?")
+    await user.tap_reply_button("📍 Share my location")
+    assert "Europe/Berlin" in plain((await user.wait_text("Time zone set")).message)
+    await user.send("/timezone new york")
+    assert "America/New_York" in plain((await user.wait_text("Time zone set")).message)
+    await user.send("/timezone")
+    await user.wait_text("Which time zone are you in?")
+    await user.send("Москва")
+    assert "Europe/Moscow" in plain((await user.wait_text("Time zone set")).message)
+    await user.send("/timezone Atlantis")
+    await user.wait_text("I could not find that place")
+
+
+async def test_garbage_times_get_examples(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    for garbage in ("/remind 25:99", "/remind tomorrow-ish"):
+        await user.send(garbage)
+        assert "<code>" not in plain(await user.next_message())  # rendered, not raw
+    await user.send("/remind")
+    await user.wait_text("When should I remind you?")
+    await user.send("🙂🙂")
+    await user.wait_text("Try like this")
+    await user.send_sticker()
+    await user.wait_text("Try like this")
+    await user.press("07:30")
+    await user.wait_text("On which days?")
+    await user.press("Weekdays")
+    await user.wait_text("Which time zone are you in?")
+    await user.press("Europe/London")
+    await user.wait_text("Remind you at 07:30, weekdays (Europe/London)?")
+    await user.press("Save")
+    await user.wait_text("Done: I will remind you at 07:30, weekdays")
+    [row] = await rows(app, Reminder)
+    assert (row.local_time, row.days, row.zone) == ("07:30", 0b0011111, "Europe/London")
+
+
+async def test_a_reminder_arrives_once_snoozes_and_skips(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime(2026, 11, 24, 7, 29, 10, tzinfo=UTC))
+    app.bot_data.now = clock
+    user = make_user()
+    await user.send("/timezone UTC")
+    await user.wait_text("Time zone set")
+    await user.send("/remind 7:30")
+    await user.wait_text("Done: I will remind you at <b>07:30</b>".replace("<b>", "").replace("</b>", ""))
+    await dispatch_now(app)
+    await user.expect_silence(0.2)  # not due yet
+    clock.advance(seconds=60)
+    await dispatch_now(app)
+    nudge = await user.next_message()
+    assert user.buttons(nudge["message_id"]) == ["▶ Start routine", "⏰ Snooze 30 min", "Skip today"]
+    await dispatch_now(app)
+    await user.expect_silence(0.3)  # sent once, not again
+    await user.press("Snooze")
+    await user.wait_text("again in 30 minutes")
+    await user.press_data(nudge["message_id"], nudge["reply_markup"]["inline_keyboard"][1][0]["callback_data"])
+    clock.advance(minutes=29)
+    await dispatch_now(app)
+    await user.expect_silence(0.3)
+    clock.advance(minutes=1, seconds=5)
+    await dispatch_now(app)
+    again = await user.next_message()
+    assert again["reply_markup"]["inline_keyboard"][0][0]["text"] == "▶ Start routine"
+    await user.press("Start routine", message_id=again["message_id"])
+    await user.wait_text("How is your back today?")
+    [row] = await rows(app, Reminder)
+    assert row.next_due == datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
+    await user.press("Skip today", message_id=again["message_id"]) if "Skip today" in user.buttons(again["message_id"]) else None
+    deliveries = await rows(app, ReminderDelivery)
+    assert sorted(d.status for d in deliveries) == ["sent", "sent"]
+
+
+async def test_missed_while_down_is_sent_once_late_or_skipped(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))
+    app.bot_data.now = clock
+    user = make_user()
+    await user.send("/timezone UTC")
+    await user.wait_text("Time zone set")
+    await user.send("/remind 7:00")
+    await user.wait_text("Done:")
+    clock.advance(hours=3, minutes=30)  # "down" from 06:00 to 09:30: 07:00 is 2.5 h late
+    await dispatch_now(app)
+    await user.expect_silence(0.3)  # beyond the 2-hour grace: skipped, not sent
+    [row] = await rows(app, Reminder)
+    assert row.next_due == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+    assert app.bot_data.extras["dispatcher"].stats.missed_stale == 1
+    clock.advance(hours=23)  # 08:30 next day: 1.5 h late, within grace
+    await dispatch_now(app)
+    await user.next_message()
+    await dispatch_now(app)
+    await user.expect_silence(0.3)
+
+
+async def test_blocked_user_reminders_are_disabled(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime(2026, 11, 24, 7, 59, tzinfo=UTC))
+    app.bot_data.now = clock
+    user = make_user()
+    await user.send("/timezone UTC")
+    await user.wait_text("Time zone set")
+    await user.send("/remind 8:00")
+    await user.wait_text("Done:")
+    user.block()
+    clock.advance(minutes=2)
+    await dispatch_now(app)
+    [row] = await rows(app, Reminder)
+    assert row.enabled is False and row.next_due is None
+    [delivery] = await rows(app, ReminderDelivery)
+    assert delivery.status == "blocked"
+    user.unblock()
+    clock.advance(days=1)
+    await dispatch_now(app)
+    await user.expect_silence(0.3)  # not retried
+
+
+async def test_list_pause_resume_delete(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/timezone Europe/Berlin")
+    await user.wait_text("Time zone set")
+    for value in ("/remind 7:30", "/remind 19:30"):
+        await user.send(value)
+        await user.wait_text("Done:")
+    await user.send("/reminders")
+    listing = await user.next_message()
+    assert "07:30 · every day" in plain(listing) and "19:30 · every day" in plain(listing)
+    await user.press("⏸ 07:30")
+    await user.wait_text("07:30 · every day · paused")
+    await user.press("▶ 07:30")
+    await user.press("🗑 19:30")
+    await user.wait_for(lambda e: e.kind == "edit" and "19:30" not in plain(e.message))
+    assert len(await rows(app, Reminder)) == 1
+    await user.press("Pause all")
+    await user.wait_text("All reminders are paused")
