@@ -57,7 +57,6 @@ def build_application(
                 chat_rate=settings.chat_rate_per_second,
                 chat_burst=settings.chat_burst,
                 bulk_rate=settings.bulk_rate_per_second,
-                bulk_burst=max(1, int(settings.bulk_rate_per_second)),
             )
         )
         .concurrent_updates(True)

@@ -27,9 +27,23 @@ from telegram.ext import BaseRateLimiter
 
 logger = logging.getLogger(__name__)
 
-EXEMPT = {"answercallbackquery", "sendchataction", "getupdates", "getme", "getfile",
-          "deletemessage", "setmycommands", "deletemycommands", "getmycommands",
-          "deletewebhook", "setwebhook", "getwebhookinfo", "setchatmenubutton", "close", "logout"}
+EXEMPT = {
+    "answercallbackquery",
+    "sendchataction",
+    "getupdates",
+    "getme",
+    "getfile",
+    "deletemessage",
+    "setmycommands",
+    "deletemycommands",
+    "getmycommands",
+    "deletewebhook",
+    "setwebhook",
+    "getwebhookinfo",
+    "setchatmenubutton",
+    "close",
+    "logout",
+}
 FORGET_AFTER = 60.0  # seconds of silence after which a chat's state is dropped
 
 
@@ -64,8 +78,9 @@ class Stats:
     """Waits and retries, for logs and benchmarks."""
 
     waits: dict[str, int] = field(default_factory=lambda: {"chat": 0, "bulk": 0, "overall": 0})
-    waited: dict[str, float] = field(default_factory=lambda: {"chat": 0.0, "bulk": 0.0,
-                                                              "overall": 0.0})
+    waited: dict[str, float] = field(
+        default_factory=lambda: {"chat": 0.0, "bulk": 0.0, "overall": 0.0}
+    )
     retry_after: int = 0
     retries: int = 0
 
@@ -79,7 +94,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat_rate: float = 1.0,
         chat_burst: int = 3,
         bulk_rate: float = 30.0,
-        bulk_burst: int = 30,
+        bulk_burst: int = 1,  # evenly spaced: never more than bulk_rate in any second
         overall_rate: float | None = None,
         max_retries: int = 3,
         clock: Callable[[], float] = time.monotonic,
@@ -135,8 +150,13 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 bulk_wait = self._bulk.reserve("bulk", now) if bulk else 0.0
                 overall_wait = self._overall.reserve("all", now) if self._overall else 0.0
                 longest = max(chat_wait, bulk_wait, overall_wait)
-                kind = ("bulk" if longest == bulk_wait and bulk_wait else
-                        "overall" if longest == overall_wait and overall_wait else "chat")
+                kind = (
+                    "bulk"
+                    if longest == bulk_wait and bulk_wait
+                    else "overall"
+                    if longest == overall_wait and overall_wait
+                    else "chat"
+                )
                 await self._wait(kind, longest)
             try:
                 return await callback(*args, **kwargs)
@@ -144,8 +164,12 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 self.stats.retry_after += 1
                 delay = error.retry_after
                 seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-                logger.warning("429 from Telegram on %s for chat %s: retry after %.0f s",
-                               endpoint, chat_id, seconds)
+                logger.warning(
+                    "429 from Telegram on %s for chat %s: retry after %.0f s",
+                    endpoint,
+                    chat_id,
+                    seconds,
+                )
                 if attempt >= self._max_retries:
                     raise
                 until = self._clock() + seconds
