@@ -1,0 +1,163 @@
+"""1,000 guided sessions at once in one bot process, against the local Bot API emulator.
+
+    make bench-timers                      # 1,000 quick routines in real time (~6 minutes)
+    python -m bench.timers --sessions 200 --scale 0.2   # a shorter run
+
+The bot runs as its own process (`python bot.py`, as in production); the emulator and the
+simulated users run here. Each user starts the quick routine at a random moment within 10 s and
+then only watches. Lateness of a timed message = when the emulator received it minus when the plan
+says it is due (the plan's offsets from that session's first live message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Sampler, cpu_seconds, mib, percentile, start_bot
+from content import load_content
+from emulator import BotApiEmulator, Limits
+from engine.plan import build_plan
+from handlers.routine_view import routine_doses, routine_pace
+
+
+async def one_user(emulator: BotApiEmulator, user_id: int, delay: float, timeout: float) -> bool:
+    user = emulator.add_user(user_id=user_id, first_name=f"U{user_id}", language_code="en")
+    await asyncio.sleep(delay)
+    await user.send("/routine")
+    await user.wait_text("Which routine today?", timeout=60)
+    await user.press("Quick routine")
+    await user.wait_text("How is your back today?", timeout=60)
+    await user.press("2")
+    await user.wait_text("How does your back feel now?", timeout=timeout)
+    return True
+
+
+def live_events(emulator: BotApiEmulator, user_id: int) -> list[float]:
+    """Arrival times of the session's timed messages (the live message's sends and edits)."""
+    return [
+        event.monotonic
+        for event in emulator.users[user_id].events
+        if event.kind in ("send", "edit")
+        and event.message is not None
+        and "text" in event.message
+        and "Stop" in str(event.message.get("reply_markup"))
+    ]
+
+
+async def main(sessions: int, scale: float, spread: float) -> None:
+    content = load_content()
+    plan = build_plan(
+        routine_doses(content, "quick"),
+        0,
+        content.progression.levels,
+        routine_pace(content, "quick"),
+        scale,
+    )
+    offsets, elapsed = [], 0.0
+    for beat in plan.beats[:-1]:
+        offsets.append(elapsed)
+        elapsed += beat.duration
+    emulator = BotApiEmulator(limits=Limits(mode="count"))
+    await emulator.start()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-timers-"))
+    bot = start_bot(
+        emulator.base_url,
+        emulator.base_file_url,
+        workdir / "bench.db",
+        ROUTINE_TIME_SCALE=str(scale),
+    )
+    try:
+        probe = emulator.add_user(user_id=1, first_name="Probe")
+        await probe.send("/help")
+        await probe.wait_text("What I can do", timeout=60)
+        stop = asyncio.Event()
+        sampler = Sampler(bot.pid)
+        sampling = asyncio.create_task(sampler.run(stop))
+        await asyncio.sleep(1.0)
+        baseline = sampler.samples[-1][1]  # idle, after start-up
+        cpu_before, started = cpu_seconds(bot.pid), time.monotonic()
+        events_before = len(emulator.events)
+        rng = random.Random(7)
+        timeout = elapsed + spread + 120
+        results = await asyncio.gather(
+            *(
+                one_user(emulator, 1000 + n, rng.uniform(0, spread), timeout)
+                for n in range(sessions)
+            ),
+            return_exceptions=True,
+        )
+        duration = time.monotonic() - started
+        cpu = cpu_seconds(bot.pid) - cpu_before
+        stop.set()
+        await sampling
+    finally:
+        bot.terminate()
+        bot.wait(timeout=30)
+        await emulator.stop()
+    completed = sum(result is True for result in results)
+    failures = [result for result in results if result is not True]
+    lateness: list[float] = []
+    active_windows: list[tuple[float, float]] = []
+    for n in range(sessions):
+        arrivals = live_events(emulator, 1000 + n)
+        if not arrivals:
+            continue
+        first = arrivals[0]
+        active_windows.append((first, arrivals[-1]))
+        for got, planned in zip(arrivals, offsets, strict=False):
+            lateness.append((got - first) - planned)
+    sent = [e for e in emulator.events[events_before:] if e.kind in ("send", "edit")]
+    span = (max(e.monotonic for e in sent) - min(e.monotonic for e in sent)) if sent else 1.0
+    peak_active = max(
+        (sum(a <= start <= b for a, b in active_windows) for start, _ in active_windows), default=0
+    )
+    # Memory per session: growth over the idle baseline while the most sessions were live.
+    per_session = (sampler.peak - baseline) / max(1, peak_active)
+    ms = [value * 1000 for value in lateness]
+    print(
+        f"Backcare timer benchmark: {sessions} quick routines (plan {elapsed / scale:.0f} s at "
+        f"real pace, time scale {scale}), started within {spread:.0f} s"
+    )
+    print(
+        f"  completed sessions          {completed}/{sessions}"
+        + (f"  (first failure: {failures[0]!r})" if failures else "")
+    )
+    print(f"  timed messages measured     {len(ms)}")
+    print(
+        f"  lateness p50 / p95 / p99    {percentile(ms, 0.5):.1f} / {percentile(ms, 0.95):.1f} / "
+        f"{percentile(ms, 0.99):.1f} ms   (goal: p50 <= 50 ms, p99 <= 250 ms)"
+    )
+    print(f"  lateness max                {max(ms, default=float('nan')):.1f} ms")
+    print(
+        f"  messages per second         {len(sent) / span:.1f} (sends + edits, "
+        f"{len(sent)} in {span:.0f} s)"
+    )
+    print(f"  429 answered                {emulator.stats.rejected_429}")
+    print(f"  per-chat limit crossings    {emulator.stats.per_chat_violations}  (goal: 0)")
+    print(
+        f"  crossings of the 30/s bulk  {emulator.stats.global_violations}  (live edits are "
+        "interactive, not bulk; reminders use the bulk bucket)"
+    )
+    print(
+        f"  bot CPU                     {cpu:.1f} s over {duration:.0f} s "
+        f"({100 * cpu / duration:.0f}% of one core)"
+    )
+    print(f"  bot peak RSS                {mib(sampler.peak)} (idle {mib(baseline)})")
+    print(f"  peak active sessions        {peak_active}")
+    print(f"  memory per active session   {per_session / 1024:.1f} KB  (goal: < 50 KB)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--spread", type=float, default=10.0)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.sessions, arguments.scale, arguments.spread))
