@@ -11,7 +11,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$")
-CITY_CUTOFF = 86
+CITY_CUTOFF = 90
 CITIES = {
     "москва": "Europe/Moscow",
     "санкт-петербург": "Europe/Moscow",

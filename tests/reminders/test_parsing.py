@@ -102,7 +102,7 @@ def test_zones_typed(text: str, zone: str) -> None:
     assert resolve_zone(text) == zone
 
 
-@pytest.mark.parametrize("text", ["asdfgh", "UTC+15", "UTC+3:20", "🙂", "x"])
+@pytest.mark.parametrize("text", ["asdfgh", "Atlantis", "UTC+15", "UTC+3:20", "🙂", "x"])
 def test_unknown_zones(text: str) -> None:
     assert resolve_zone(text) is None
 
