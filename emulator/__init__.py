@@ -3,8 +3,11 @@
 Only the entry point (without a token) and tests use it; it imports nothing of the bot.
 """
 
-from emulator.server import ApiError, BotApiEmulator
-from emulator.state import Event, Limits
+from emulator.faults import Faults
+from emulator.limits import Limits
+from emulator.server import BotApiEmulator
+from emulator.state import Event, Stats
 from emulator.users import SimulatedUser
+from emulator.wire import ApiError
 
-__all__ = ["ApiError", "BotApiEmulator", "Event", "Limits", "SimulatedUser"]
+__all__ = ["ApiError", "BotApiEmulator", "Event", "Faults", "Limits", "SimulatedUser", "Stats"]

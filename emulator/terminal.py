@@ -1,144 +1,225 @@
-"""A chat with the bot in the terminal: bot messages are printed as they arrive, even mid-typing."""
+"""A chat with the bot in the terminal; bot messages appear as they come, even mid-typing."""
 
 from __future__ import annotations
 
-import asyncio
 import html
+import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.shortcuts import print_formatted_text
 
-from emulator.render import styled_segments
+from emulator.render import plain, styled_segments
 from emulator.state import Event
-from emulator.users import SAMPLE_LOCATION, SimulatedUser
+from emulator.users import SAMPLE_LOCATION, SimulatedUser, inline_buttons, keyboard_buttons
 
-HELP = """Terminal commands:
-  a number      press that button on the newest message with buttons
-  !loc [LAT LON] share a location (default: Berlin)
-  !sticker      send a sticker
-  !quit         leave (or Ctrl-C / Ctrl-D)
-Anything else is sent to the bot as a message; /commands work as in Telegram."""
+if TYPE_CHECKING:
+    from emulator.server import BotApiEmulator
 
-TAGS = {"bold": "b", "italic": "i", "underline": "u", "code": "style fg='ansicyan'", "strike": "s"}
+HELP = """Type a message or a /command and press Enter. Also:
+  3              press button [3] of the newest message with buttons
+  !loc LAT LON   share a location (!loc alone: Berlin)
+  !sticker       send a sticker
+  !photo         send a small picture
+  !help          this list
+  !quit          leave (or Ctrl-C, Ctrl-D)"""
+
+TAGS = {
+    "bold": ("<b>", "</b>"),
+    "italic": ("<i>", "</i>"),
+    "underline": ("<u>", "</u>"),
+    "strike": ("<s>", "</s>"),
+    "code": ('<style fg="ansicyan">', "</style>"),
+    "spoiler": ('<style bg="ansigray">', "</style>"),
+}
+MEDIA_KINDS = ("photo", "animation", "video", "document")
+EDIT_PREVIEW = 120
 
 
-def render_event(event: Event, file_path: Callable[[str], Any]) -> str | None:
-    """A bot event as prompt_toolkit HTML, or None for events not worth printing."""
-    message = event.message
+def _escape(text: str) -> str:
+    """Text safe inside prompt_toolkit HTML (control characters would break its XML parser)."""
+    cleaned = "".join(
+        c if c in "\n\t" or unicodedata.category(c) != "Cc" else "\N{REPLACEMENT CHARACTER}"
+        for c in text
+    )
+    return html.escape(cleaned)
+
+
+def _styled_text(message: dict[str, Any]) -> str:
+    pieces = []
+    for styles, piece in styled_segments(message):
+        markup = _escape(piece)
+        for style in sorted(styles):
+            opening, closing = TAGS[style]
+            markup = f"{opening}{markup}{closing}"
+        pieces.append(markup)
+    return "".join(pieces)
+
+
+def _numbered(labels: list[str]) -> str:
+    return "  ".join(
+        f"<b>[{number}]</b> {_escape(label)}" for number, label in enumerate(labels, 1)
+    )
+
+
+def _attachments(message: dict[str, Any], file_path: Callable[[str], Any]) -> list[str]:
+    lines = []
+    for kind in MEDIA_KINDS:
+        media = message.get(kind)
+        if media and not (kind == "document" and "animation" in message):
+            described = media[-1] if kind == "photo" else media
+            where = file_path(described["file_id"]) or described["file_id"]
+            lines.append(f"<i>[{kind}: {_escape(str(where))}]</i>")
+    location = message.get("location")
+    if location:
+        lines.append(f"<i>[location: {location['latitude']}, {location['longitude']}]</i>")
+    return lines
+
+
+def _keyboards(message: dict[str, Any], reply_keyboard: dict[str, Any] | None = None) -> list[str]:
+    lines = []
+    buttons = [button["text"] for button in inline_buttons(message)]
+    if buttons:
+        lines.append(_numbered(buttons))
+    keys = [button["text"] for button in keyboard_buttons(reply_keyboard)]
+    if keys:
+        lines.append("keyboard: " + _numbered(keys))
+    return lines
+
+
+def render_event(
+    event: Event,
+    bot_name: str,
+    file_path: Callable[[str], Any],
+    reply_keyboard: dict[str, Any] | None = None,
+) -> str | None:
+    """A bot event as prompt_toolkit HTML markup (None: nothing worth showing).
+
+    reply_keyboard: the reply keyboard this message brought, if any.
+    """
     if event.kind == "answer":
-        return f"<i>  (toast) {html.escape(event.answer)}</i>" if event.answer else None
+        return f"<i>  ({_escape(event.answer)})</i>" if event.answer else None
     if event.kind == "delete":
-        return f"<i>  (message {event.message_id} deleted)</i>"
+        return f"<i>  (message #{event.message_id} deleted)</i>"
+    message = event.message
     if message is None:
         return None
-    lines = []
-    prefix = "<b>Backcare</b>" if event.kind == "send" else f"<i>  ↻ message {event.message_id}</i>"
-    for kind in ("photo", "animation", "document", "video"):
-        if kind in message:
-            media = message[kind][-1] if kind == "photo" else message[kind]
-            lines.append(f"<i>[{kind}: {html.escape(str(file_path(media['file_id'])))}]</i>")
-    body = []
-    for style, piece in styled_segments(message):
-        escaped = html.escape(piece)
-        for name in style.split():
-            tag = TAGS.get(name, "b")
-            escaped = f"<{tag}>{escaped}</{tag.split()[0]}>"
-        body.append(escaped)
-    text = "".join(body)
+    if event.kind == "edit":
+        # A live timer edits its message every few seconds: one line per edit, not a new block.
+        text = " / ".join(line.strip() for line in plain(message).splitlines() if line.strip())
+        if len(text) > EDIT_PREVIEW:
+            text = text[: EDIT_PREVIEW - 1] + "…"
+        lines = [f"<i>  ↻ #{event.message_id}</i> {_escape(text)}"]
+        lines += ["    " + line for line in _keyboards(message)]
+        return "\n".join(lines)
+    body = [*_attachments(message, file_path)]
+    text = _styled_text(message)
     if text:
-        lines.append("\n".join("  " + line for line in text.split("\n")))
-    markup = message.get("reply_markup") or {}
-    buttons = [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
-    if buttons:
-        lines.append(
-            "  "
-            + "  ".join(f"<b>[{n}]</b> {html.escape(label)}" for n, label in enumerate(buttons, 1))
-        )
-    keyboard = [
-        b if isinstance(b, str) else b["text"] for row in markup.get("keyboard", []) for b in row
-    ]
-    if keyboard:
-        lines.append(
-            "  keyboard: "
-            + "  ".join(f"«{html.escape(k)}»" for k in keyboard)
-            + "  (type the text, or !loc)"
-        )
-    return prefix + ":\n" + "\n".join(lines)
+        body.append(text)
+    body += _keyboards(message, reply_keyboard)
+    indented = "\n".join("  " + line for block in body for line in block.split("\n"))
+    return f"<b>{_escape(bot_name)}</b> <i>#{event.message_id}</i>\n{indented}"
 
 
 async def run_terminal_chat(
-    emulator: Any,
+    emu: BotApiEmulator,
     user: SimulatedUser,
     *,
     pipe_input: Input | None = None,
+    output: Output | None = None,
     write: Callable[[str], None] | None = None,
 ) -> None:
-    """Chat until !quit, Ctrl-C or Ctrl-D. `pipe_input`/`write` let tests drive it."""
+    """Chat as `user` until !quit, Ctrl-C or Ctrl-D.
+
+    Tests pass `pipe_input` (prompt_toolkit.input.create_pipe_input()) and an `output`
+    (e.g. PlainTextOutput over a StringIO); `write`, if given, receives each rendered block as
+    prompt_toolkit HTML markup instead of it being printed.
+    """
 
     def show(markup: str) -> None:
         if write is not None:
             write(markup)
-        else:
-            try:
-                print_formatted_text(HTML(markup))
-            except Exception:  # odd markup must never end the chat
-                print(markup)
+            return
+        try:
+            print_formatted_text(HTML(markup), output=output)
+        except Exception:  # odd markup must never end the chat: print it without styles
+            print_formatted_text(plain(markup), output=output)
 
     def on_event(event: Event) -> None:
         if event.chat_id == user.user_id:
-            rendered = render_event(event, emulator.file_path)
+            chat = emu.chats[user.user_id]
+            keyboard = (
+                chat.reply_keyboard
+                if event.kind == "send" and event.message_id == chat.reply_keyboard_message_id
+                else None
+            )
+            rendered = render_event(event, str(emu.bot["first_name"]), emu.file_path, keyboard)
             if rendered:
                 show(rendered)
 
-    emulator.listen(on_event)
-    session: PromptSession[str] = PromptSession(input=pipe_input) if pipe_input else PromptSession()
-    with patch_stdout(raw=True):
-        while True:
-            try:
-                line = (await session.prompt_async("you> ")).strip()
-            except (KeyboardInterrupt, EOFError):
-                break
-            if not line:
-                continue
-            if line == "!quit":
-                break
-            try:
-                await handle_line(user, line, show)
-            except AssertionError as error:
-                show(f"<i>{html.escape(str(error))}</i>")
-            await asyncio.sleep(0)
+    stop_listening = emu.listen(on_event)
+    session: PromptSession[str] = PromptSession(input=pipe_input, output=output)
+    try:
+        with patch_stdout(raw=True):
+            while True:
+                try:
+                    line = (await session.prompt_async("you> ")).strip()
+                except (KeyboardInterrupt, EOFError):
+                    break
+                if line == "!quit":
+                    break
+                if line:
+                    await handle_line(user, line, show)
+    finally:
+        stop_listening()
 
 
 async def handle_line(user: SimulatedUser, line: str, show: Callable[[str], None]) -> None:
-    """One line typed by the person at the terminal."""
+    """Act on one line typed at the terminal."""
     if line == "!help":
-        show(html.escape(HELP))
-    elif line.startswith("!loc"):
+        show(_escape(HELP))
+    elif line == "!loc" or line.startswith("!loc "):
         parts = line.split()[1:]
-        latitude, longitude = (
-            (float(parts[0]), float(parts[1])) if len(parts) == 2 else SAMPLE_LOCATION
-        )
+        try:
+            latitude, longitude = (float(parts[0]), float(parts[1])) if parts else SAMPLE_LOCATION
+        except (ValueError, IndexError):
+            show("<i>Usage: !loc LATITUDE LONGITUDE, e.g. !loc 48.14 11.58</i>")
+            return
         await user.share_location(latitude, longitude)
     elif line == "!sticker":
         await user.send_sticker()
+    elif line == "!photo":
+        await user.send_photo()
     elif line.isdigit():
-        number = int(line)
-        for message in reversed(user.bot_messages()):
-            rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-            buttons = [button for row in rows for button in row]
-            if buttons:
-                if 1 <= number <= len(buttons) and "callback_data" in buttons[number - 1]:
-                    await user.press_data(
-                        message["message_id"], buttons[number - 1]["callback_data"]
-                    )
-                else:
-                    show(f"<i>No button {number} on the newest message with buttons.</i>")
-                return
-        await user.send(line)
+        await press_number(user, int(line), show)
     else:
         await user.send(line)
+
+
+async def press_number(user: SimulatedUser, number: int, show: Callable[[str], None]) -> None:
+    """Press button [number] of the newest bot message that shows buttons."""
+    chat = user.emulator.chats[user.user_id]
+    with_buttons = [m for m in user.bot_messages() if inline_buttons(m)]
+    newest = with_buttons[-1] if with_buttons else None
+    if chat.reply_keyboard is not None and (
+        newest is None or (chat.reply_keyboard_message_id or 0) > newest["message_id"]
+    ):
+        keys = keyboard_buttons(chat.reply_keyboard)
+        if 1 <= number <= len(keys):
+            await user.tap_reply_button(keys[number - 1]["text"])
+        else:
+            show(f"<i>There is no key [{number}] on the keyboard.</i>")
+        return
+    if newest is None:
+        await user.send(str(number))  # no buttons anywhere: a number is just a message
+        return
+    buttons = inline_buttons(newest)
+    if 1 <= number <= len(buttons) and "callback_data" in buttons[number - 1]:
+        await user.press_data(newest["message_id"], buttons[number - 1]["callback_data"])
+    else:
+        show(f"<i>There is no button [{number}] on message #{newest['message_id']}.</i>")
