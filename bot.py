@@ -22,6 +22,7 @@ from content.check import main as check_content
 from core.config import ConfigError, Settings, load_settings
 from core.context import CONTEXT_TYPES, BotData
 from core.logs import setup_logging
+from core.updates import PerChatUpdateProcessor
 from db.migrate import upgrade_to_head
 from db.session import make_engine, make_session_factory
 from engine.progression import Rule
@@ -59,7 +60,7 @@ def build_application(
                 bulk_rate=settings.bulk_rate_per_second,
             )
         )
-        .concurrent_updates(True)
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(start_services)
         .post_shutdown(stop_services)
     )

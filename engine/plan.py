@@ -172,7 +172,7 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
                 beats.extend(_hold(dose, amount, item, rnd, rounds, side, pace, scale))
         if item < len(doses) - 1:
             beats.append(
-                Beat(Kind.REST, item, pace.rest_between * scale, rounds, rounds, 0, 0, amount)
+                Beat(Kind.NEXT, item, pace.rest_between * scale, rounds, rounds, 0, 0, amount)
             )
     beats.append(Beat(Kind.DONE, len(doses) - 1, 0.0, checkpoint=True))
     return Plan(tuple(beats), tuple(amounts), tuple(rounds_list))

@@ -70,6 +70,7 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert any("Breathe in" in t for t in texts) and any("Breathe out" in t for t in texts)
     assert any("breath 2 of" in t for t in texts) and any("Switch sides" in t for t in texts)
     assert any("s left" in t for t in texts)  # the timed twist hold
+    assert any("Next: Cat and cow" in t for t in texts)  # the rest before the next exercise
     # Nothing is ever edited to the same content (Telegram's "message is not modified").
     assert all(a != b for a, b in itertools.pairwise(texts) if a and b)
     await user.wait_text("How does your back feel now?")
