@@ -1,4 +1,4 @@
-"""`python -m illustrations [--only NAME]`: redraw content/media/ from content/poses/."""
+"""`python -m illustrations [--only ID]`: redraw content/media/ from content/poses/."""
 
 from __future__ import annotations
 
@@ -6,32 +6,36 @@ import argparse
 import sys
 from pathlib import Path
 
-from illustrations.poses import PoseError, build
+from illustrations.build import build
+from illustrations.spec import PoseError
 
-ROOT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", help="draw only this pose file (name without .yaml)")
+def main(argv: list[str] | None = None) -> int:
+    """Redraw every picture (or one), printing each file written and its size."""
+    parser = argparse.ArgumentParser(prog="python -m illustrations", description=__doc__)
+    parser.add_argument("--only", metavar="ID", help="draw one pose file (its name without .yaml)")
+    parser.add_argument("--poses", type=Path, default=CONTENT / "poses", help=argparse.SUPPRESS)
+    parser.add_argument("--media", type=Path, default=CONTENT / "media", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    media = ROOT / "media"
-    media.mkdir(exist_ok=True)
-    paths = sorted((ROOT / "poses").glob("*.yaml"))
+    paths = sorted(args.poses.glob("*.yaml"))
     if args.only:
-        paths = [p for p in paths if p.stem == args.only]
+        paths = [path for path in paths if path.stem == args.only]
         if not paths:
-            print(f"no pose file {args.only}.yaml in {ROOT / 'poses'}", file=sys.stderr)
-            return 1
+            print(f"no pose file {args.only}.yaml in {args.poses}", file=sys.stderr)
+            return 2
+    args.media.mkdir(parents=True, exist_ok=True)
     for path in paths:
         try:
-            for written in build(path, media):
-                print(f"{written.relative_to(ROOT.parent)}  {written.stat().st_size // 1024} KB")
+            written = build(path, args.media)
         except PoseError as error:
             print(error, file=sys.stderr)
             return 1
+        for file in written:
+            print(f"{file.name:28} {file.stat().st_size / 1024:7.1f} KB")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,68 +1,75 @@
-"""Draws posed figures, props and arrows with Pillow (supersampled for smooth edges)."""
+"""Draws a scene (figures, floor, mat, chair, block, arrows) with Pillow, supersampled."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
 
-from illustrations.skeleton import HEAD_RADIUS, Joints, Point
+from illustrations.figure import Colour, Palette, draw_figure, extent
+from illustrations.skeleton import Joints, Point
 
-SUPERSAMPLE = 3
-BACKGROUND = (246, 248, 247)
-MAT = (211, 229, 224)
-FLOOR = (160, 184, 178)
-NEAR = (34, 124, 116)
-FAR = (122, 184, 176)
-CHAIR = (150, 118, 86)
-BLOCK = (214, 172, 112)
-ARROW = (232, 114, 52)
-THICKNESS = {
-    "torso": 0.13,
-    "neck": 0.07,
-    "upper_arm": 0.075,
-    "forearm": 0.064,
-    "thigh": 0.105,
-    "shin": 0.082,
-    "foot": 0.06,
-}
+SUPERSAMPLE = 3  # draw at 3x and shrink: smooth edges without an anti-aliasing library
+BACKGROUND: Colour = (247, 249, 248)
+FLOOR_FILL: Colour = (238, 242, 240)
+FLOOR_LINE: Colour = (180, 199, 193)
+MAT: Colour = (199, 224, 217)
+MAT_EDGE: Colour = (170, 205, 196)
+WOOD: Colour = (170, 132, 96)
+BLOCK: Colour = (226, 190, 134)
+ACCENT: Colour = (236, 118, 56)
+FIGURE = Palette(near=(31, 126, 116), far=(132, 192, 182), halo=BACKGROUND)
+MAT_THICKNESS = 0.03
+CHAIR_BACK = 0.46  # how far the chair back rises above the seat
+GHOST_OPACITY = 0.3
+ARROW_RIM = 0.012
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prop:
-    """A mat, a chair or a block, in scene units (y up, floor at 0)."""
+    """A mat, chair or block in scene units (y up, the floor at 0)."""
 
     kind: str
-    x: float = 0.0
-    width: float = 0.5
-    height: float = 0.45
-    facing: int = 1  # a chair's back is behind the sitter: -1 if they face left
+    x: float
+    width: float
+    height: float  # a chair's seat height; a block's height; a mat's size across (from above)
+    facing: int = 1
 
 
 @dataclass
 class Scene:
-    """What one image shows: figures (faded ones first), props and arrows."""
+    """What one image shows."""
 
+    view: str
     figures: list[tuple[Joints, float]] = field(default_factory=list)  # (joints, opacity)
     props: list[Prop] = field(default_factory=list)
     arrows: list[list[Point]] = field(default_factory=list)
-    top_view: bool = False
+    marks: list[Point] = field(default_factory=list)
+
+    @property
+    def has_floor(self) -> bool:
+        return self.view != "top"
 
 
 @dataclass(frozen=True)
 class Frame:
-    """The mapping from scene units to pixels."""
+    """Maps scene units (y up) to pixels of the supersampled canvas (y down), maybe mirrored."""
 
     scale: float
     left: float
     top: float
-    height: int
+    mirror: bool = False  # the figure faces left: the person's left side is nearest
 
     def __call__(self, point: Point) -> tuple[float, float]:
-        return ((point[0] - self.left) * self.scale, (self.top - point[1]) * self.scale)
+        x = -point[0] if self.mirror else point[0]
+        return (x - self.left) * self.scale, (self.top - point[1]) * self.scale
+
+
+def floor_level(props: Iterable[Prop]) -> float:
+    """Where a figure rests: on the mat if there is one, else on the floor."""
+    return MAT_THICKNESS if any(prop.kind == "mat" for prop in props) else 0.0
 
 
 def bounds(scenes: Iterable[Scene]) -> tuple[float, float, float, float]:
@@ -71,176 +78,200 @@ def bounds(scenes: Iterable[Scene]) -> tuple[float, float, float, float]:
     ys: list[float] = []
     for scene in scenes:
         for joints, _ in scene.figures:
-            for x, y in joints.points.values():
-                xs += [x - HEAD_RADIUS, x + HEAD_RADIUS]
-                ys += [y - HEAD_RADIUS, y + HEAD_RADIUS]
+            for disc in extent(joints):
+                xs += [disc.centre[0] - disc.radius, disc.centre[0] + disc.radius]
+                ys += [disc.centre[1] - disc.radius, disc.centre[1] + disc.radius]
         for prop in scene.props:
-            if prop.kind in ("chair", "block"):
+            if prop.kind == "chair":
+                xs += [prop.x - prop.width / 2 - 0.06, prop.x + prop.width / 2]
+                ys += [0.0, prop.height + CHAIR_BACK]
+            elif prop.kind == "block":
                 xs += [prop.x - prop.width / 2, prop.x + prop.width / 2]
-                ys += [0.0, prop.height + (0.45 if prop.kind == "chair" else 0.0)]
+                ys += [0.0, prop.height]
+            elif prop.kind == "mat" and not scene.has_floor:
+                xs += [prop.x - prop.width / 2, prop.x + prop.width / 2]
+                ys += [-prop.height / 2, prop.height / 2]
         for arrow in scene.arrows:
             xs += [x for x, _ in arrow]
             ys += [y for _, y in arrow]
-        if not scene.top_view:
-            ys.append(-0.04)
+        for x, y in scene.marks:
+            xs.append(x)
+            ys.append(y)
+        if scene.has_floor:
+            ys.append(-0.08)  # a strip of floor under everything
     return min(xs), min(ys), max(xs), max(ys)
 
 
 def make_frame(
-    box: tuple[float, float, float, float], size: tuple[int, int], margin: float = 0.1
+    box: tuple[float, float, float, float],
+    size: tuple[int, int],
+    mirror: bool = False,
+    margin: float = 0.07,
+    space_above: float = 0.5,
 ) -> Frame:
-    """Fit the box into the image with a margin, centred."""
+    """Fit the box into the image with a margin; `space_above` is the share of spare height
+    put above the picture (more than half keeps a wide floor strip from filling the bottom)."""
+    if mirror:
+        box = (-box[2], box[1], -box[0], box[3])
     width, height = size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE
     span_x, span_y = box[2] - box[0], box[3] - box[1]
     scale = min(width * (1 - 2 * margin) / span_x, height * (1 - 2 * margin) / span_y)
     left = box[0] - (width / scale - span_x) / 2
-    top = box[3] + (height / scale - span_y) / 2
-    return Frame(scale, left, top, height)
+    top = box[3] + (height / scale - span_y) * space_above
+    return Frame(scale, left, top, mirror)
 
 
-def _capsule(
+def _rounded_box(
     draw: ImageDraw.ImageDraw,
     frame: Frame,
-    a: Point,
-    b: Point,
-    thickness: float,
-    colour: tuple[int, ...],
+    corners: tuple[Point, Point],
+    radius: float,
+    colour: Colour,
 ) -> None:
-    width = thickness * frame.scale
+    (x0, y0), (x1, y1) = frame(corners[0]), frame(corners[1])
+    box = [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+    draw.rounded_rectangle(box, radius=radius * frame.scale, fill=colour)
+
+
+def _bar(
+    draw: ImageDraw.ImageDraw, frame: Frame, a: Point, b: Point, width: float, colour: Colour
+) -> None:
+    pixels = width * frame.scale
     pa, pb = frame(a), frame(b)
-    draw.line([pa, pb], fill=colour, width=max(1, round(width)))
+    draw.line([pa, pb], fill=colour, width=max(1, round(pixels)))
     for x, y in (pa, pb):
-        r = width / 2
-        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+        draw.ellipse([x - pixels / 2, y - pixels / 2, x + pixels / 2, y + pixels / 2], fill=colour)
 
 
-def _blend(colour: tuple[int, int, int], opacity: float) -> tuple[int, int, int]:
-    return tuple(
-        round(c * opacity + b * (1 - opacity)) for c, b in zip(colour, BACKGROUND, strict=True)
-    )  # type: ignore[return-value]
+def _chair(draw: ImageDraw.ImageDraw, frame: Frame, prop: Prop) -> None:
+    seat, back_x = prop.height, prop.x - prop.facing * prop.width / 2
+    front_x = prop.x + prop.facing * prop.width / 2
+    leg = 0.035
+    _bar(
+        draw,
+        frame,
+        (front_x - prop.facing * 0.02, 0.0),
+        (front_x - prop.facing * 0.02, seat),
+        leg,
+        WOOD,
+    )
+    top = (back_x - prop.facing * 0.05, seat + CHAIR_BACK)
+    _bar(draw, frame, (back_x, 0.0), (back_x, seat), leg, WOOD)
+    _bar(draw, frame, (back_x, seat), top, leg, WOOD)
+    # The backrest: a slat between the post's middle and its top.
+    slat_low = (back_x - prop.facing * 0.03, seat + CHAIR_BACK * 0.55)
+    _bar(draw, frame, slat_low, top, 0.07, WOOD)
+    _rounded_box(draw, frame, ((back_x, seat), (front_x, seat - 0.045)), 0.015, WOOD)
 
 
-def _figure(draw: ImageDraw.ImageDraw, frame: Frame, joints: Joints, opacity: float) -> None:
-    near, far = _blend(NEAR, opacity), _blend(FAR, opacity)
+def _props(draw: ImageDraw.ImageDraw, frame: Frame, scene: Scene, size: tuple[int, int]) -> None:
+    if not scene.has_floor:
+        for prop in scene.props:
+            if prop.kind == "mat":
+                corners = (
+                    (prop.x - prop.width / 2, prop.height / 2),
+                    (prop.x + prop.width / 2, -prop.height / 2),
+                )
+                _rounded_box(draw, frame, corners, 0.06, MAT)
+        return
+    floor_y = frame((0.0, 0.0))[1]
+    draw.rectangle([0, floor_y, size[0], size[1]], fill=FLOOR_FILL)
+    draw.line(
+        [(0, floor_y), (size[0], floor_y)], fill=FLOOR_LINE, width=max(2, round(0.01 * frame.scale))
+    )
+    for prop in scene.props:
+        if prop.kind == "mat":
+            corners = ((prop.x - prop.width / 2, MAT_THICKNESS), (prop.x + prop.width / 2, 0.0))
+            _rounded_box(draw, frame, corners, MAT_THICKNESS / 2, MAT_EDGE)
+            top = ((corners[0][0] + 0.01, MAT_THICKNESS), (corners[1][0] - 0.01, 0.008))
+            _rounded_box(draw, frame, top, MAT_THICKNESS / 3, MAT)
+        elif prop.kind == "block":
+            corners = ((prop.x - prop.width / 2, prop.height), (prop.x + prop.width / 2, 0.0))
+            _rounded_box(draw, frame, corners, 0.025, BLOCK)
+        elif prop.kind == "chair":
+            _chair(draw, frame, prop)
 
-    def limbs(side: str, colour: tuple[int, int, int]) -> None:
-        _capsule(
-            draw, frame, joints[f"{side}_hip"], joints[f"{side}_knee"], THICKNESS["thigh"], colour
-        )
-        _capsule(
-            draw, frame, joints[f"{side}_knee"], joints[f"{side}_ankle"], THICKNESS["shin"], colour
-        )
-        _capsule(
-            draw, frame, joints[f"{side}_ankle"], joints[f"{side}_toe"], THICKNESS["foot"], colour
-        )
 
-    def arm(side: str, colour: tuple[int, int, int]) -> None:
-        _capsule(
-            draw,
-            frame,
-            joints[f"{side}_shoulder"],
-            joints[f"{side}_elbow"],
-            THICKNESS["upper_arm"],
-            colour,
-        )
-        _capsule(
-            draw,
-            frame,
-            joints[f"{side}_elbow"],
-            joints[f"{side}_hand"],
-            THICKNESS["forearm"],
-            colour,
-        )
-
-    limbs("far", far)
-    arm("far", far)
-    # The back as a curve through its middle point (a quadratic Bezier), drawn as short capsules.
-    (ax, ay), (mx, my), (bx, by) = joints["hip"], joints["back"], joints["shoulder"]
-    cx, cy = 2 * mx - (ax + bx) / 2, 2 * my - (ay + by) / 2
-    curve = [
+def _bezier(points: list[Point], steps: int = 32) -> list[Point]:
+    if len(points) != 3:
+        return list(points)
+    (ax, ay), (cx, cy), (bx, by) = points
+    return [
         (
             (1 - t) ** 2 * ax + 2 * (1 - t) * t * cx + t * t * bx,
             (1 - t) ** 2 * ay + 2 * (1 - t) * t * cy + t * t * by,
         )
-        for t in (i / 12 for i in range(13))
+        for t in (i / steps for i in range(steps + 1))
     ]
-    for a, b in itertools.pairwise(curve):
-        _capsule(draw, frame, a, b, THICKNESS["torso"], near)
-    _capsule(draw, frame, joints["shoulder"], joints["neck"], THICKNESS["neck"], near)
-    x, y = frame(joints["head"])
-    r = HEAD_RADIUS * frame.scale
-    draw.ellipse([x - r, y - r, x + r, y + r], fill=near)
-    limbs("near", near)
-    arm("near", near)
-
-
-def _props(draw: ImageDraw.ImageDraw, frame: Frame, scene: Scene, width: int) -> None:
-    if scene.top_view:
-        for prop in scene.props:
-            if prop.kind == "mat":
-                x0, y0 = frame((prop.x - prop.width / 2, prop.height / 2))
-                x1, y1 = frame((prop.x + prop.width / 2, -prop.height / 2))
-                draw.rounded_rectangle([x0, y0, x1, y1], radius=0.05 * frame.scale, fill=MAT)
-        return
-    floor_y = frame((0, 0))[1]
-    for prop in scene.props:
-        if prop.kind == "mat":
-            x0 = frame((prop.x - prop.width / 2, 0))[0]
-            x1 = frame((prop.x + prop.width / 2, 0))[0]
-            draw.rectangle([x0, floor_y, x1, floor_y + 0.03 * frame.scale], fill=MAT)
-    draw.line(
-        [(0, floor_y), (width, floor_y)], fill=FLOOR, width=max(2, round(0.012 * frame.scale))
-    )
-    for prop in scene.props:
-        if prop.kind == "block":
-            x0, y0 = frame((prop.x - prop.width / 2, prop.height))
-            x1, y1 = frame((prop.x + prop.width / 2, 0))
-            draw.rounded_rectangle([x0, y0, x1, y1], radius=0.02 * frame.scale, fill=BLOCK)
-        elif prop.kind == "chair":
-            seat = prop.height
-            back_x = prop.x - prop.facing * prop.width / 2
-            front_x = prop.x + prop.facing * prop.width / 2
-            leg = 0.035
-            for x in (back_x, front_x):
-                _capsule(draw, frame, (x, 0.0), (x, seat), leg, CHAIR)
-            _capsule(draw, frame, (back_x, seat), (front_x, seat), 0.05, CHAIR)
-            _capsule(
-                draw, frame, (back_x, seat), (back_x - prop.facing * 0.04, seat + 0.45), leg, CHAIR
-            )
 
 
 def _arrow(draw: ImageDraw.ImageDraw, frame: Frame, points: list[Point]) -> None:
-    if len(points) == 3:  # a quadratic curve through a control point
-        (ax, ay), (cx, cy), (bx, by) = points
-        path = [
-            (
-                (1 - t) ** 2 * ax + 2 * (1 - t) * t * cx + t * t * bx,
-                (1 - t) ** 2 * ay + 2 * (1 - t) * t * cy + t * t * by,
-            )
-            for t in (i / 24 for i in range(25))
-        ]
-    else:
-        path = list(points)
-    pixels = [frame(p) for p in path]
-    width = max(2, round(0.028 * frame.scale))
-    draw.line(pixels, fill=ARROW, width=width, joint="curve")
-    (x1, y1), (x2, y2) = pixels[-2], pixels[-1]
-    angle = math.atan2(y2 - y1, x2 - x1)
-    head = 0.09 * frame.scale
-    left = (x2 - head * math.cos(angle - 0.45), y2 - head * math.sin(angle - 0.45))
-    right = (x2 - head * math.cos(angle + 0.45), y2 - head * math.sin(angle + 0.45))
-    tip = (x2 + width * math.cos(angle), y2 + width * math.sin(angle))
-    draw.polygon([tip, left, right], fill=ARROW)
+    """A thick arrow, straight (2 points) or curved through a control point (3 points)."""
+    pixels = [frame(p) for p in _bezier(points)]
+    width = 0.032 * frame.scale
+    head_length, head_half_width = 0.1 * frame.scale, 0.06 * frame.scale
+    tip = pixels[-1]
+    # The direction of travel at the tip, taken over the last stretch of the path.
+    back = next((p for p in reversed(pixels) if math.dist(p, tip) >= head_length * 0.5), pixels[0])
+    angle = math.atan2(tip[1] - back[1], tip[0] - back[0])
+    cos, sin = math.cos(angle), math.sin(angle)
+    base = (tip[0] - head_length * cos, tip[1] - head_length * sin)
+    shaft = [p for p in pixels if math.dist(p, tip) > head_length * 0.9] + [base]
+    left = (base[0] - head_half_width * sin, base[1] + head_half_width * cos)
+    right = (base[0] + head_half_width * sin, base[1] - head_half_width * cos)
+    # First a rim in the background colour, so the arrow stands out where it crosses the figure.
+    rim = ARROW_RIM * frame.scale
+    for colour, grow in ((BACKGROUND, rim), (ACCENT, 0.0)):
+        line_width = width + 2 * grow
+        draw.line(shaft, fill=colour, width=round(line_width), joint="curve")
+        x, y = shaft[0]
+        r = line_width / 2
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+        head = [tip, left, right]
+        if grow:
+            centre = ((tip[0] + left[0] + right[0]) / 3, (tip[1] + left[1] + right[1]) / 3)
+            head = [_away(p, centre, grow * 2) for p in head]
+        draw.polygon(head, fill=colour)
+
+
+def _away(
+    point: tuple[float, float], centre: tuple[float, float], distance: float
+) -> tuple[float, float]:
+    """`point` pushed `distance` further from `centre`: a slightly larger copy of a triangle."""
+    length = max(math.dist(point, centre), 1e-9)
+    return (
+        point[0] + (point[0] - centre[0]) / length * distance,
+        point[1] + (point[1] - centre[1]) / length * distance,
+    )
+
+
+def _mark(draw: ImageDraw.ImageDraw, frame: Frame, point: Point) -> None:
+    """A small accent dot: a point of contact the caption refers to."""
+    x, y = frame(point)
+    for radius, colour in ((0.036, BACKGROUND), (0.024, ACCENT)):
+        r = radius * frame.scale
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
 
 
 def draw_scene(scene: Scene, size: tuple[int, int], frame: Frame) -> Image.Image:
-    """One image of the scene at `size` pixels."""
-    width, height = size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE
-    image = Image.new("RGB", (width, height), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    _props(draw, frame, scene, width)
+    """Render one image of the scene at `size` pixels (drawn larger, then shrunk)."""
+    canvas = (size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE)
+    image = Image.new("RGB", canvas, BACKGROUND)
+    _props(ImageDraw.Draw(image), frame, scene, canvas)
     for joints, opacity in scene.figures:
-        _figure(draw, frame, joints, opacity)
+        if opacity >= 1:
+            draw_figure(ImageDraw.Draw(image), frame, frame.scale, joints, FIGURE)
+            continue
+        # A ghost: drawn on its own layer, then laid over faintly.
+        layer = Image.new("RGBA", canvas, (0, 0, 0, 0))
+        ghost_palette = Palette(FIGURE.near, FIGURE.far, FIGURE.near)
+        draw_figure(ImageDraw.Draw(layer), frame, frame.scale, joints, ghost_palette)
+        faded = [round(value * opacity) for value in range(256)]
+        layer.putalpha(layer.getchannel("A").point(faded))
+        image.paste(layer, (0, 0), layer)
+    draw = ImageDraw.Draw(image)
     for arrow in scene.arrows:
         _arrow(draw, frame, arrow)
+    for point in scene.marks:
+        _mark(draw, frame, point)
     return image.resize(size, Image.Resampling.LANCZOS)
