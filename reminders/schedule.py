@@ -1,75 +1,115 @@
-"""When a reminder is due: the same local wall time every chosen day, right across DST changes.
+"""When a daily reminder is due: the same local wall time on each chosen weekday, across DST.
 
 Rules: 08:00 stays 08:00 local on both sides of a change; a local time that does not exist that
-day (spring forward) fires at the first valid minute after the gap; an ambiguous one (fall back)
-fires once, at its first occurrence.
+day (spring forward) fires at the first valid instant after the gap; an ambiguous one (fall back)
+fires once, at its first occurrence. Every instant in and out is an aware datetime; out is UTC.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from reminders.zones import zone_info
 
-MAX_DAYS_AHEAD = 8  # any weekday set repeats within a week
+# From the day before `after` (a gap can push a day's occurrence past midnight) through a week
+# later, every weekday comes up at least once.
+_DAYS_SEARCHED = 9
 
 
-def _require_aware(moment: datetime) -> None:
+def _require_aware(moment: datetime, name: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("datetime must be timezone-aware")
+        raise ValueError(f"{name} must be a timezone-aware datetime, got {moment!r}")
+
+
+def _checked_days(days: Iterable[int]) -> frozenset[int]:
+    chosen = frozenset(days)
+    if not chosen:
+        raise ValueError("days must name at least one weekday")
+    if not chosen <= frozenset(range(7)):
+        raise ValueError(f"weekdays are 0 (Monday) to 6 (Sunday), got {sorted(chosen)}")
+    return chosen
+
+
+def _end_of_gap(wall: datetime, tz: tzinfo) -> datetime:
+    """The instant a spring-forward gap containing the naive local `wall` ends, in UTC.
+
+    Inside a gap, fold=0 reads `wall` with the offset before the change and fold=1 with the one
+    after, so the change lies between the two readings; halve that span down to the second.
+    """
+    earliest = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)  # still before the change
+    latest = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)  # already after it
+    if latest <= earliest:  # not a gap after all; cannot happen with tzdata's rules
+        return latest
+    low, high = 0, int((latest - earliest).total_seconds())
+    while low < high:
+        middle = (low + high) // 2
+        probe = earliest + timedelta(seconds=middle)
+        if probe.astimezone(tz).replace(tzinfo=None) >= wall:
+            high = middle
+        else:
+            low = middle + 1
+    return earliest + timedelta(seconds=low)
 
 
 def occurrence_on(day: date, local_time: time, zone: str) -> datetime:
-    """The UTC instant the reminder fires on a local calendar day."""
+    """The UTC instant a reminder set for `local_time` fires on the local calendar `day`."""
     tz = zone_info(zone)
-    wall = datetime.combine(day, local_time)
-    first = wall.replace(tzinfo=tz, fold=0)
-    # A wall time in a gap does not survive the round trip through UTC.
-    back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
-    if back != wall:
-        return _end_of_gap(wall, tz).astimezone(UTC)
-    return first.astimezone(UTC)
-
-
-def _end_of_gap(wall: datetime, tz: object) -> datetime:
-    """The first valid local minute after a spring-forward gap containing `wall`."""
-    probe = wall.replace(tzinfo=tz)  # type: ignore[arg-type]
-    utc = probe.astimezone(UTC)
-    # The gap's end is the instant whose local time is past `wall`; step minute by minute back.
-    candidate = utc
-    for _ in range(24 * 60):
-        earlier = candidate - timedelta(minutes=1)
-        local = earlier.astimezone(tz).replace(tzinfo=None)  # type: ignore[arg-type]
-        if local < wall:
-            break
-        candidate = earlier
-    return candidate
+    wall = datetime.combine(day, local_time.replace(tzinfo=None, fold=0))
+    first_reading = wall.replace(tzinfo=tz, fold=0)  # the earlier of two, when ambiguous
+    instant = first_reading.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) == wall:
+        return instant
+    return _end_of_gap(wall, tz)  # `wall` does not exist that day
 
 
 def next_due(local_time: time, days: frozenset[int], zone: str, after: datetime) -> datetime:
-    """The first instant strictly after `after` at which the reminder fires (aware UTC)."""
-    _require_aware(after)
-    if not days:
-        raise ValueError("days must not be empty")
-    start = after.astimezone(zone_info(zone)).date() - timedelta(days=1)
-    for offset in range(MAX_DAYS_AHEAD + 2):
-        day = start + timedelta(days=offset)
-        if day.weekday() not in days:
-            continue
-        due = occurrence_on(day, local_time, zone)
-        if due > after:
-            return due
-    raise AssertionError("unreachable: a chosen weekday occurs every week")
+    """The first instant strictly after `after` at which the reminder fires, as aware UTC.
+
+    `days` are weekdays, 0 = Monday .. 6 = Sunday, in the reminder's zone. ValueError on a naive
+    `after`, an empty or out-of-range `days`, or an unknown zone.
+    """
+    _require_aware(after, "after")
+    chosen = _checked_days(days)
+    day = after.astimezone(zone_info(zone)).date() - timedelta(days=1)
+    for _ in range(_DAYS_SEARCHED):
+        if day.weekday() in chosen:
+            due = occurrence_on(day, local_time, zone)
+            if due > after:
+                return due
+        day += timedelta(days=1)
+    raise AssertionError("unreachable: every chosen weekday comes up within a week")
+
+
+def latest_due(
+    local_time: time, days: frozenset[int], zone: str, at_or_before: datetime
+) -> datetime:
+    """The last instant at or before `at_or_before` at which the reminder fired (aware UTC)."""
+    _require_aware(at_or_before, "at_or_before")
+    chosen = _checked_days(days)
+    day = at_or_before.astimezone(zone_info(zone)).date()
+    for _ in range(_DAYS_SEARCHED):
+        if day.weekday() in chosen:
+            due = occurrence_on(day, local_time, zone)
+            if due <= at_or_before:
+                return due
+        day -= timedelta(days=1)
+    raise AssertionError("unreachable: every chosen weekday comes up within a week")
 
 
 def occurrence_key(reminder_id: int, due: datetime) -> str:
-    """The idempotency key of one occurrence."""
-    _require_aware(due)
+    """The idempotency key of one occurrence: '<id>@<unix seconds of due>'.
+
+    The same as db/reminders.py writes into reminder_deliveries.key.
+    """
+    _require_aware(due, "due")
     return f"{reminder_id}@{int(due.timestamp())}"
 
 
 def is_stale(due: datetime, now: datetime, grace: timedelta) -> bool:
-    """Whether a missed occurrence is too old to send."""
+    """Whether an occurrence missed at `due` is too old to send at `now` (older than `grace`)."""
+    _require_aware(due, "due")
+    _require_aware(now, "now")
     return now - due > grace
 
 
@@ -81,26 +121,25 @@ def catch_up(
     now: datetime,
     grace: timedelta,
 ) -> tuple[datetime | None, datetime]:
-    """After downtime: the single occurrence to send (the newest missed one, if within grace)
-    and the next due instant after now. Never a burst of stale reminders."""
-    _require_aware(last_due)
-    _require_aware(now)
+    """After downtime: (the one occurrence to send late, or None) and the next due after now.
+
+    `last_due` is the stored due instant that was not sent. Of everything missed since, only the
+    newest is sent, and only if it is at most `grace` old: a user back from a two-day outage gets
+    one reminder, never a burst. A `last_due` still in the future is left as it is (it may be
+    a deliberate skip), so nothing is sent and it stays the next due.
+    """
+    _require_aware(last_due, "last_due")
+    _require_aware(now, "now")
+    if grace < timedelta(0):
+        raise ValueError("grace must not be negative")
     if last_due > now:
         return None, last_due
-    newest = last_due
-    horizon = now - timedelta(days=MAX_DAYS_AHEAD)
-    if newest < horizon:  # a long downtime: start a week back instead of looping over months
-        newest = next_due(local_time, days, zone, horizon)
-    while True:
-        following = next_due(local_time, days, zone, newest)
-        if following > now:
-            break
-        newest = following
+    newest = max(last_due, latest_due(local_time, days, zone, now))
     send = None if is_stale(newest, now, grace) else newest
     return send, next_due(local_time, days, zone, now)
 
 
 def local_date(due: datetime, zone: str) -> date:
-    """The local calendar day of an instant."""
-    _require_aware(due)
+    """The local calendar day of an instant in `zone` (for 'skip today')."""
+    _require_aware(due, "due")
     return due.astimezone(zone_info(zone)).date()
