@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Reminder, ReminderDelivery, User, utcnow
+from reminders.schedule import occurrence_key
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ async def claim_due(
         decision = decide(row, bool(paused), now)
         missed += decision.missed
         if decision.send_due is not None:
-            key = f"{row.id}@{int(decision.send_due.timestamp())}"
+            key = occurrence_key(row.id, decision.send_due)
             already = await session.get(ReminderDelivery, key)
             if already is None:
                 session.add(

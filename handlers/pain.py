@@ -20,6 +20,7 @@ from db.models import utcnow
 from db.users import get_user
 from handlers.common import language_of, text
 from handlers.payloads import Action, build, parse, pattern
+from reminders.zones import emergency_number
 
 logger = logging.getLogger(__name__)
 
@@ -152,10 +153,6 @@ async def answer_red_flags(update: Update, context: Context) -> None:
 
 def emergency_number_text(data: BotData, language: str, zone: str | None) -> str:
     """The local emergency number where it is known, else a generic phrase with examples."""
-    try:
-        from reminders.zones import emergency_number
-    except ImportError:  # pragma: no cover - the zones module ships with the bot
-        return data.content.text(language, "pain.emergency_number_generic")
     number = emergency_number(zone, language)
     return number or data.content.text(language, "pain.emergency_number_generic")
 
