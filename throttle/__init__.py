@@ -1,5 +1,6 @@
 """Rate limiting for Telegram: each chat at its own pace, bulk sends under the bulk ceiling."""
 
 from throttle.limiter import TelegramRateLimiter
+from throttle.stats import LimiterStats, WaitTally
 
-__all__ = ["TelegramRateLimiter"]
+__all__ = ["LimiterStats", "TelegramRateLimiter", "WaitTally"]

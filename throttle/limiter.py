@@ -1,92 +1,71 @@
-"""A python-telegram-bot rate limiter with a pace per chat and a separate bulk ceiling.
-
-PTB's AIORateLimiter puts every request with a chat_id into one global 30/s bucket, edits
-included, so a thousand live sessions (about 200 edits/s) would queue behind each other. Here:
-- every chat has its own GCRA bucket (Telegram: about one message per second per chat, short
-  bursts tolerated), so chats never slow each other down;
-- only requests marked `rate_limit_args={"bulk": True}` (reminders, broadcasts) share the bulk
-  bucket (Telegram: about 30 messages per second for bulk notifications);
-- an optional overall ceiling guards everything;
-- a 429 is honoured: the request waits `retry_after` and is retried, holding back its chat (or,
-  for bulk sends, the whole bulk bucket) meanwhile.
-Requests for the same chat leave in arrival order.
+"""A python-telegram-bot rate limiter: every chat at its own pace, bulk sends under the bulk
+ceiling, so thousands of live sessions never queue behind each other or behind reminders.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from throttle.pacing import ChatKey, ChatPace, WindowCeiling
+from throttle.stats import LimiterStats, WaitKind
+from throttle.turns import Turns
+
 logger = logging.getLogger(__name__)
 
-EXEMPT = {
-    "answercallbackquery",
-    "sendchataction",
-    "getupdates",
-    "getme",
-    "getfile",
-    "deletemessage",
-    "setmycommands",
-    "deletemycommands",
-    "getmycommands",
-    "deletewebhook",
-    "setwebhook",
-    "getwebhookinfo",
-    "setchatmenubutton",
-    "close",
-    "logout",
-}
-FORGET_AFTER = 60.0  # seconds of silence after which a chat's state is dropped
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+Callback = Callable[..., Coroutine[Any, Any, Result]]
 
+# Requests that carry a chat_id but are not messages to Telegram's flood control (or must be
+# answered at once, like a button's toast). Anything starting with "get" or "answer" is a read
+# or an answer and is never paced either.
+UNPACED_ENDPOINTS: Final = frozenset(
+    {
+        "sendChatAction",
+        "deleteMessage",
+        "deleteMessages",
+        "setMyCommands",
+        "deleteMyCommands",
+        "setMyName",
+        "setMyDescription",
+        "setMyShortDescription",
+        "setChatMenuButton",
+        "setWebhook",
+        "deleteWebhook",
+        "logOut",
+        "close",
+        "leaveChat",
+    }
+)
+UNPACED_PREFIXES: Final = ("get", "answer")
 
-class Gcra:
-    """A token bucket kept as one float per key: the theoretical arrival time."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.interval = 1.0 / rate
-        self.tolerance = self.interval * (max(1, burst) - 1)
-        self.tat: dict[Any, float] = {}
-
-    def reserve(self, key: Any, now: float) -> float:
-        """Book the next slot for `key`; returns how long to wait for it (0: go now)."""
-        tat = max(self.tat.get(key, now), now)
-        start = max(now, tat - self.tolerance)
-        self.tat[key] = max(tat, start) + self.interval
-        return start - now
-
-    def hold(self, key: Any, until: float) -> None:
-        """Nothing for `key` before `until` (after a 429)."""
-        self.tat[key] = max(self.tat.get(key, until), until + self.tolerance)
-
-    def forget_idle(self, now: float) -> int:
-        idle = [key for key, tat in self.tat.items() if tat < now - FORGET_AFTER]
-        for key in idle:
-            del self.tat[key]
-        return len(idle)
-
-
-@dataclass
-class Stats:
-    """Waits and retries, for logs and benchmarks."""
-
-    waits: dict[str, int] = field(default_factory=lambda: {"chat": 0, "bulk": 0, "overall": 0})
-    waited: dict[str, float] = field(
-        default_factory=lambda: {"chat": 0.0, "bulk": 0.0, "overall": 0.0}
-    )
-    retry_after: int = 0
-    retries: int = 0
+# A wait this short is not worth a sleep (and an event loop may wake a timer about this early).
+CLOSE_ENOUGH: Final = 1e-6
 
 
 class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
-    """Per-chat pacing for everything, a bulk ceiling for broadcasts, 429s honoured."""
+    """Paces each chat on its own, keeps bulk sends under their ceiling, and honours 429s.
+
+    Every request with a `chat_id` (except the unpaced endpoints) takes its chat's turn, waits
+    for the chat's pace (GCRA: `chat_burst` at once, then `chat_rate` per second), and, if sent
+    with `rate_limit_args={"bulk": True}`, for the bulk ceiling (at most `bulk_burst` sends in
+    any `bulk_burst / bulk_rate` seconds; 30 in any second by default). `overall_rate` adds the
+    same kind of ceiling over every paced request. The chat's turn is held until Telegram has
+    answered, so requests to one chat leave one after another in arrival order, retries
+    included; requests to different chats never wait for each other.
+
+    On `RetryAfter` the request waits `retry_after` and is sent again, up to `max_retries` times;
+    meanwhile its chat (or, for a bulk send, every bulk send) is held back. Other errors pass
+    through untouched. `clock` and `sleep` are injectable so tests can run in virtual time.
+    """
 
     def __init__(
         self,
@@ -94,89 +73,239 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat_rate: float = 1.0,
         chat_burst: int = 3,
         bulk_rate: float = 30.0,
-        bulk_burst: int = 1,  # evenly spaced: never more than bulk_rate in any second
+        bulk_burst: int = 30,
         overall_rate: float | None = None,
+        overall_burst: int | None = None,
         max_retries: int = 3,
+        unpaced_endpoints: Collection[str] = UNPACED_ENDPOINTS,
+        forget_idle_every: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._chats = Gcra(chat_rate, chat_burst)
-        self._bulk = Gcra(bulk_rate, bulk_burst)
-        self._overall = Gcra(overall_rate, max(1, int(overall_rate))) if overall_rate else None
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        self._chat_pace = ChatPace(chat_rate, chat_burst)
+        self._bulk = WindowCeiling(bulk_rate, bulk_burst)
+        self._overall: WindowCeiling | None = None
+        if overall_rate is not None:
+            burst = overall_burst if overall_burst is not None else max(1, math.ceil(overall_rate))
+            self._overall = WindowCeiling(overall_rate, burst)
+        self._lanes = Turns()  # one turn per chat, held from the wait until Telegram answers
+        self._ceiling_turns = Turns()  # the queues for the "bulk" and "overall" ceilings
         self._max_retries = max_retries
+        self._unpaced = frozenset(name.lower() for name in unpaced_endpoints)
+        self._paced_by_endpoint: dict[str, bool] = {}
+        self._forget_idle_every = forget_idle_every
+        self._next_forget = -math.inf
         self._clock = clock
         self._sleep = sleep
-        self._last_cleanup = clock()
-        self.stats = Stats()
+        self.stats = LimiterStats()
 
     async def initialize(self) -> None:
         """Nothing to open."""
 
     async def shutdown(self) -> None:
-        """Nothing to close."""
+        """Log what the limiter did; there is nothing to close."""
+        logger.info("Rate limiter: %s", self.stats.summary())
 
+    @property
     def tracked_chats(self) -> int:
-        return len(self._chats.tat)
-
-    async def _wait(self, kind: str, seconds: float) -> None:
-        if seconds > 0:
-            self.stats.waits[kind] += 1
-            self.stats.waited[kind] += seconds
-            await self._sleep(seconds)
+        """How many chats the limiter remembers a pace for (idle ones are dropped)."""
+        return len(self._chat_pace.arrivals)
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: Callback,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Wait for this request's slots, send it, and retry after a 429."""
+    ) -> Result:
+        """Send the request when its chat and ceilings allow; retry it after a 429."""
         chat_id = data.get("chat_id")
-        counted = chat_id is not None and endpoint.lower() not in EXEMPT
+        if chat_id is None or not self._is_paced(endpoint):
+            return await self._send_unpaced(callback, args, kwargs, endpoint, chat_id)
+        chat = chat_id if type(chat_id) is int else chat_key(chat_id)
         bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
+        self.stats.paced += 1
         now = self._clock()
-        if now - self._last_cleanup > FORGET_AFTER:
-            self._chats.forget_idle(now)
-            self._last_cleanup = now
-        for attempt in range(self._max_retries + 1):
-            if counted:
-                # Reserving slots synchronously keeps arrival order: a later request for the
-                # same chat books a later slot and so leaves later.
-                now = self._clock()
-                chat_wait = self._chats.reserve(chat_id, now)
-                bulk_wait = self._bulk.reserve("bulk", now) if bulk else 0.0
-                overall_wait = self._overall.reserve("all", now) if self._overall else 0.0
-                longest = max(chat_wait, bulk_wait, overall_wait)
-                kind = (
-                    "bulk"
-                    if longest == bulk_wait and bulk_wait
-                    else "overall"
-                    if longest == overall_wait and overall_wait
-                    else "chat"
-                )
-                await self._wait(kind, longest)
+        if now >= self._next_forget:
+            self._forget_idle(now)
+        if not self._go_now(chat, bulk, now):
+            await self._queue(chat, bulk)
+        try:
+            retries = 0
+            while True:
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as error:
+                    # Held even when giving up: the chat's next request would only meet a 429.
+                    self._hold(chat, bulk, self._clock() + retry_after_seconds(error))
+                    if not self._may_retry(error, endpoint, chat_id, retries):
+                        raise
+                retries += 1
+                await self._wait_and_book(chat, bulk, self._clock())
+        finally:
+            self._lanes.give_back(chat)
+
+    def _go_now(self, chat: ChatKey, bulk: bool, now: float) -> bool:
+        """The fast path: if nothing makes this request wait, take the chat's turn and book it."""
+        if self._lanes.busy(chat) or self._chat_pace.delay(chat, now) > CLOSE_ENOUGH:
+            return False
+        turns = self._ceiling_turns
+        if bulk and (turns.busy("bulk") or self._bulk.delay(now) > CLOSE_ENOUGH):
+            return False
+        overall = self._overall
+        if overall is not None and (turns.busy("overall") or overall.delay(now) > CLOSE_ENOUGH):
+            return False
+        self._lanes.take_if_free(chat)
+        self._book(chat, bulk, now)
+        return True
+
+    async def _queue(self, chat: ChatKey, bulk: bool) -> None:
+        """The slow path: wait for the chat's turn, then for every ceiling that applies."""
+        started = self._clock()
+        await self._lanes.take(chat)
+        try:
+            await self._wait_and_book(chat, bulk, started)
+        except BaseException:
+            self._lanes.give_back(chat)
+            raise
+
+    async def _wait_and_book(self, chat: ChatKey, bulk: bool, started: float) -> None:
+        """Holding the chat's turn: wait out its pace, then queue for bulk and overall; book.
+
+        The chat's pace comes first so that a bulk send held by its own chat never blocks the
+        bulk queue for the other chats.
+        """
+        await self._wait_out(chat, bulk=False, overall=False)
+        self.stats.record_wait("chat", self._clock() - started)
+        held: list[WaitKind] = []
+        try:
+            if bulk:
+                await self._pass_ceiling("bulk", chat, bulk, held)
+            if self._overall is not None:
+                await self._pass_ceiling("overall", chat, bulk, held)
+            self._book(chat, bulk, self._clock())
+        finally:
+            for kind in reversed(held):
+                self._ceiling_turns.give_back(kind)
+
+    async def _pass_ceiling(
+        self, kind: WaitKind, chat: ChatKey, bulk: bool, held: list[WaitKind]
+    ) -> None:
+        started = self._clock()
+        await self._ceiling_turns.take(kind)
+        held.append(kind)
+        await self._wait_out(chat, bulk=bulk, overall=kind == "overall")
+        self.stats.record_wait(kind, self._clock() - started)
+
+    async def _wait_out(self, chat: ChatKey, *, bulk: bool, overall: bool) -> None:
+        # Looping, not one sleep: a 429 to another bulk send can start a hold while we sleep.
+        while (delay := self._delay(chat, self._clock(), bulk, overall)) > CLOSE_ENOUGH:
+            await self._sleep(delay)
+
+    def _delay(self, chat: ChatKey, now: float, bulk: bool, overall: bool) -> float:
+        delay = self._chat_pace.delay(chat, now)
+        if bulk:
+            delay = max(delay, self._bulk.delay(now))
+        if overall and self._overall is not None:
+            delay = max(delay, self._overall.delay(now))
+        return delay
+
+    def _book(self, chat: ChatKey, bulk: bool, now: float) -> None:
+        self._chat_pace.book(chat, now)
+        if bulk:
+            self._bulk.book(now)
+        if self._overall is not None:
+            self._overall.book(now)
+
+    def _hold(self, chat: ChatKey, bulk: bool, until: float) -> None:
+        # Telegram does not say which limit a 429 is about. For a bulk send the bulk ceiling is
+        # the likely one, so all bulk sends pause (this chat's later requests wait anyway, queued
+        # behind the retry). Otherwise assume it is the chat's own pace: only that chat pauses.
+        if bulk:
+            self._bulk.hold(until)
+        else:
+            self._chat_pace.hold(chat, until)
+
+    def _may_retry(self, error: RetryAfter, endpoint: str, chat_id: object, retries: int) -> bool:
+        """Count and log a 429 (never the message itself); False once the retries are spent."""
+        seconds = retry_after_seconds(error)
+        self.stats.rate_limited += 1
+        if retries >= self._max_retries:
+            logger.warning(
+                "Telegram answered 429 to %s for chat %s (retry after %.1f s); "
+                "giving up after %d retries",
+                endpoint,
+                chat_id,
+                seconds,
+                retries,
+            )
+            return False
+        self.stats.retries += 1
+        logger.warning(
+            "Telegram answered 429 to %s for chat %s; retrying in %.1f s (retry %d of %d)",
+            endpoint,
+            chat_id,
+            seconds,
+            retries + 1,
+            self._max_retries,
+        )
+        return True
+
+    async def _send_unpaced(
+        self,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        chat_id: object,
+    ) -> Result:
+        """Requests Telegram does not pace: sent at once, only retried after a 429."""
+        retries = 0
+        while True:
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                self.stats.retry_after += 1
-                delay = error.retry_after
-                seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-                logger.warning(
-                    "429 from Telegram on %s for chat %s: retry after %.0f s",
-                    endpoint,
-                    chat_id,
-                    seconds,
-                )
-                if attempt >= self._max_retries:
+                if not self._may_retry(error, endpoint, chat_id, retries):
                     raise
-                until = self._clock() + seconds
-                if bulk:
-                    self._bulk.hold("bulk", until)
-                if chat_id is not None:
-                    self._chats.hold(chat_id, until)
-                self.stats.retries += 1
-                await self._sleep(seconds)
-        raise AssertionError("unreachable")
+                seconds = retry_after_seconds(error)
+            retries += 1
+            await self._sleep(seconds)
+
+    def _is_paced(self, endpoint: str) -> bool:
+        paced = self._paced_by_endpoint.get(endpoint)
+        if paced is None:
+            name = endpoint.lower()
+            paced = name not in self._unpaced and not name.startswith(UNPACED_PREFIXES)
+            self._paced_by_endpoint[endpoint] = paced
+        return paced
+
+    def _forget_idle(self, now: float) -> None:
+        forgotten = self._chat_pace.forget_idle(now)
+        self._next_forget = now + self._forget_idle_every
+        if forgotten:
+            logger.debug("Rate limiter forgot %d idle chats", forgotten)
+
+
+def chat_key(chat_id: object) -> ChatKey:
+    """One key per chat, whether its id came as 42 or "42" (or "@channel", kept as is)."""
+    if isinstance(chat_id, int):
+        return chat_id
+    text = str(chat_id)
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """`retry_after` in seconds, whether PTB gives it as an int or a timedelta."""
+    # PTB 22 stores a timedelta; reading the public attribute as an int (the default until
+    # PTB_TIMEDELTA is set) warns about a deprecation on every 429, so prefer the stored value.
+    value = getattr(error, "_retry_after", None)
+    if not isinstance(value, timedelta):
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

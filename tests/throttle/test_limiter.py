@@ -1,166 +1,342 @@
-"""The rate limiter with a fake clock: per-chat pace, bulk ceiling, order, 429 retries."""
+"""The rate limiter in virtual time: per-chat pace, bulk ceiling, arrival order, 429 handling."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import logging
+from datetime import timedelta
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, RetryAfter
 
-from throttle import TelegramRateLimiter
-
-
-class FakeTime:
-    """A clock that sleeping advances, so nothing really waits."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        # Cooperative: each sleeper wakes at its own time, in order of wake-up.
-        target = self.now + seconds
-        while self.now < target:
-            await asyncio.sleep(0)
-            self.now = min(target, self.now + 0.001)
+from tests.throttle.harness import FakeTelegram, make_limiter, most_in_any_window, send
+from tests.throttle.virtual_time import run_in_virtual_time
 
 
-def make(time: FakeTime, **kwargs: Any) -> TelegramRateLimiter:
-    return TelegramRateLimiter(clock=time.clock, sleep=time.sleep, **kwargs)
+def test_one_chat_gets_its_burst_then_one_message_per_second() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_rate=1.0, chat_burst=3)
+        await asyncio.gather(*(send(limiter, telegram, 42) for _ in range(6)))
+        assert telegram.times(42) == pytest.approx([0, 0, 0, 1, 2, 3])
+        assert limiter.stats.waits["chat"].count == 3
+        assert limiter.stats.waits["chat"].seconds == pytest.approx(1 + 2 + 3)
+
+        # One at a time, as the session engine sends: the burst is spent, so the pace holds.
+        for _ in range(3):
+            await send(limiter, telegram, 42)
+        assert telegram.times(42)[6:] == pytest.approx([4, 5, 6])
+
+    run_in_virtual_time(scenario)
 
 
-async def send(
-    limiter: TelegramRateLimiter,
-    time: FakeTime,
-    log: list[tuple[float, Any]],
-    chat: int | None,
-    *,
-    bulk: bool = False,
-    endpoint: str = "sendMessage",
-    tag: Any = None,
-) -> None:
-    async def callback() -> bool:
-        log.append((time.now, tag if tag is not None else chat))
-        return True
+def test_a_thousand_chats_go_at_once_without_a_single_sleep() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        sleeps: list[float] = []
+        limiter = make_limiter(sleeps)
+        await asyncio.gather(*(send(limiter, telegram, chat) for chat in range(1000)))
+        assert len(telegram.sent) == 1000
+        assert {call.at for call in telegram.sent} == {0.0}
+        assert sleeps == []
+        assert all(tally.count == 0 for tally in limiter.stats.waits.values())
+        assert limiter.stats.paced == 1000 and limiter.tracked_chats == 1000
 
-    data = {"chat_id": chat} if chat is not None else {}
-    await limiter.process_request(
-        callback, (), {}, endpoint, data, {"bulk": True} if bulk else None
-    )
+    run_in_virtual_time(scenario)
 
 
-async def test_one_chat_keeps_its_pace_after_the_burst() -> None:
-    time, log = FakeTime(), []
-    limiter = make(time, chat_rate=1.0, chat_burst=3)
-    for _ in range(6):
-        await send(limiter, time, log, 42)
-    times = [t for t, _ in log]
-    assert times[:3] == [0.0, 0.0, 0.0]
-    assert times[3:] == pytest.approx([1.0, 2.0, 3.0], abs=0.01)
+def test_bulk_keeps_to_its_ceiling_while_live_chats_pass_at_once() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(bulk_rate=30.0, bulk_burst=30)
+        reminders = [
+            send(limiter, telegram, 10_000 + n, bulk=True, tag="reminder") for n in range(120)
+        ]
+        live = [
+            send(limiter, telegram, chat, tag=("live", at), at=at)
+            for at, first in ((0.0, 0), (0.5, 100), (2.25, 200))
+            for chat in range(first, first + 50)
+        ]
+        await asyncio.gather(*reminders, *live)
+
+        for call in telegram.sent:
+            if call.tag != "reminder":
+                assert call.at == call.tag[1]  # type: ignore[index]
+        reminder_times = telegram.times("reminder")
+        assert most_in_any_window(reminder_times, 1.0) == 30
+        # 30 a second and no slower: 120 reminders leave in four whole-second waves.
+        assert sorted(reminder_times) == pytest.approx([0] * 30 + [1] * 30 + [2] * 30 + [3] * 30)
+        assert limiter.stats.waits["bulk"].count == 90
+        assert limiter.stats.waits["chat"].count == 0
+
+    run_in_virtual_time(scenario)
 
 
-async def test_many_chats_do_not_slow_each_other() -> None:
-    time, log = FakeTime(), []
-    limiter = make(time, chat_rate=1.0, chat_burst=3, bulk_rate=30)
-    await asyncio.gather(*(send(limiter, time, log, chat) for chat in range(1000)))
-    assert len(log) == 1000 and max(t for t, _ in log) == 0.0
-    assert limiter.stats.waits == {"chat": 0, "bulk": 0, "overall": 0}
+def test_a_bulk_send_waits_for_its_chat_without_holding_up_other_bulk_sends() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_rate=1.0, chat_burst=3)
+        for _ in range(3):
+            await send(limiter, telegram, 5, tag="live")
+        await asyncio.gather(
+            send(limiter, telegram, 5, bulk=True, tag="busy chat"),
+            send(limiter, telegram, 6, bulk=True, tag="quiet chat", at=0.1),
+        )
+        assert telegram.times("busy chat") == pytest.approx([1.0])
+        assert telegram.times("quiet chat") == pytest.approx([0.1])
+
+    run_in_virtual_time(scenario)
 
 
-async def test_bulk_stays_under_its_ceiling_while_live_chats_go_at_once() -> None:
-    time, log = FakeTime(), []
-    limiter = make(time, chat_rate=1.0, chat_burst=3, bulk_rate=30, bulk_burst=1)
-    bulk = [send(limiter, time, log, 10_000 + n, bulk=True, tag="bulk") for n in range(120)]
-    live = [send(limiter, time, log, n, tag="live") for n in range(50)]
-    await asyncio.gather(*bulk, *live)
-    bulk_times = sorted(t for t, tag in log if tag == "bulk")
-    live_times = [t for t, tag in log if tag == "live"]
-    assert max(live_times) == 0.0
-    for start in bulk_times:  # at most burst + rate in any one-second window
-        assert sum(start <= t < start + 1 for t in bulk_times) <= 31
-    assert bulk_times[-1] == pytest.approx(119 / 30, abs=0.05)  # 30/s, no faster, no slower
+def test_requests_to_one_chat_leave_in_arrival_order() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_rate=1.0, chat_burst=1)
+        await asyncio.gather(*(send(limiter, telegram, 7, tag=n) for n in range(5)))
+        assert telegram.order() == [0, 1, 2, 3, 4]
+        assert [call.at for call in telegram.sent] == pytest.approx([0, 1, 2, 3, 4])
+
+    run_in_virtual_time(scenario)
 
 
-async def test_same_chat_requests_leave_in_arrival_order() -> None:
-    time, log = FakeTime(), []
-    limiter = make(time, chat_rate=1.0, chat_burst=1)
-    await asyncio.gather(*(send(limiter, time, log, 7, tag=n) for n in range(5)))
-    assert [tag for _, tag in log] == [0, 1, 2, 3, 4]
+def test_a_live_edit_does_not_overtake_a_reminder_queued_for_the_bulk_ceiling() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_burst=3, bulk_rate=2.0, bulk_burst=2)
+        await asyncio.gather(
+            send(limiter, telegram, 100, bulk=True),
+            send(limiter, telegram, 101, bulk=True),
+            send(limiter, telegram, 7, bulk=True, tag="reminder"),  # the bulk window is full
+            send(limiter, telegram, 7, endpoint="editMessageText", tag="edit", at=0.1),
+        )
+        # Chat 7's own pace would let the edit go at 0.1; it waits for the reminder instead.
+        assert telegram.times("reminder") == pytest.approx([1.0])
+        assert telegram.times("edit") == pytest.approx([1.0])
+        assert telegram.order().index("reminder") < telegram.order().index("edit")
+
+    run_in_virtual_time(scenario)
 
 
-async def test_exempt_methods_and_requests_without_chat_are_never_delayed() -> None:
-    time, log = FakeTime(), []
-    limiter = make(time, chat_rate=1.0, chat_burst=1)
-    for _ in range(5):
-        await send(limiter, time, log, 7, endpoint="answerCallbackQuery")
-        await send(limiter, time, log, None, endpoint="getUpdates")
-    assert all(t == 0.0 for t, _ in log)
+def test_a_request_waits_until_the_previous_one_to_its_chat_is_answered() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(upload_seconds={"photo": 2.0})
+        limiter = make_limiter(chat_burst=3)
+        await asyncio.gather(
+            send(limiter, telegram, 7, endpoint="sendPhoto", tag="photo"),
+            send(limiter, telegram, 7, endpoint="editMessageText", tag="edit", at=0.5),
+            send(limiter, telegram, 8, tag="other chat", at=0.5),
+        )
+        assert telegram.times("edit") == pytest.approx([2.0])  # the upload took until 2.0
+        assert telegram.times("other chat") == pytest.approx([0.5])
+
+    run_in_virtual_time(scenario)
 
 
-async def test_retry_after_is_honoured_then_reraised() -> None:
-    time = FakeTime()
-    limiter = make(time, max_retries=2)
-    calls: list[float] = []
+def test_a_retry_after_a_429_keeps_its_place_before_later_requests() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(floods={"photo": [3]})
+        limiter = make_limiter(chat_rate=1.0, chat_burst=3)
+        await asyncio.gather(
+            send(limiter, telegram, 7, endpoint="sendPhoto", tag="photo"),
+            send(limiter, telegram, 7, endpoint="editMessageText", tag="edit", at=0.5),
+        )
+        assert [call.at for call in telegram.attempts if call.tag == "photo"] == [0.0, 3.0]
+        # After the hold the chat resumes at its steady pace, not with a fresh burst.
+        assert telegram.times("edit") == pytest.approx([4.0])
+        assert telegram.order() == ["photo", "edit"]
 
-    async def flood() -> bool:
-        calls.append(time.now)
-        raise RetryAfter(5)
-
-    with pytest.raises(RetryAfter):
-        await limiter.process_request(flood, (), {}, "sendMessage", {"chat_id": 1}, None)
-    assert len(calls) == 3
-    assert calls[1] - calls[0] >= 5 and calls[2] - calls[1] >= 5
-    assert limiter.stats.retry_after == 3 and limiter.stats.retries == 2
-
-    attempts: list[int] = []
-
-    async def once() -> bool:
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise RetryAfter(1)
-        return True
-
-    assert await limiter.process_request(once, (), {}, "sendMessage", {"chat_id": 2}, None)
+    run_in_virtual_time(scenario)
 
 
-async def test_idle_chats_are_forgotten() -> None:
-    time, log = FakeTime(), []
-    limiter = make(time)
-    for chat in range(100):
-        await send(limiter, time, log, chat)
-    assert limiter.tracked_chats() == 100
-    time.now += 120
-    await send(limiter, time, log, 1)
-    assert limiter.tracked_chats() == 1
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(0, 4), st.booleans(), st.floats(0, 3)), min_size=1, max_size=40)
+@pytest.mark.parametrize(
+    ("retry_after", "seconds"), [(5, 5.0), (timedelta(seconds=2.5), 2.5)], ids=["int", "timedelta"]
 )
-def test_ceilings_hold_for_any_arrival_pattern(requests: list[tuple[int, bool, float]]) -> None:
-    async def run() -> list[tuple[float, Any]]:
-        time, log = FakeTime(), []
-        limiter = make(time, chat_rate=2.0, chat_burst=2, bulk_rate=5.0, bulk_burst=3)
+def test_a_429_is_retried_after_retry_after_and_holds_only_its_chat(
+    retry_after: int | timedelta, seconds: float
+) -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(floods={"flooded": [retry_after]})
+        limiter = make_limiter()
+        results = await asyncio.gather(
+            send(limiter, telegram, 42, tag="flooded"),
+            send(limiter, telegram, 42, tag="next", at=1.0),
+            send(limiter, telegram, 43, tag="other chat", at=1.0),
+        )
+        assert results == [True, True, True]
+        assert [call.at for call in telegram.attempts if call.tag == "flooded"] == [0, seconds]
+        assert telegram.times("next")[0] >= seconds
+        assert telegram.times("other chat") == [1.0]
+        assert (limiter.stats.rate_limited, limiter.stats.retries) == (1, 1)
+        assert limiter.stats.waits["chat"].seconds >= seconds
 
-        async def later(chat: int, bulk: bool, at: float) -> None:
-            await time.sleep(at)
-            await send(limiter, time, log, chat, bulk=bulk, tag=(chat, bulk))
+    run_in_virtual_time(scenario)
 
-        await asyncio.gather(*(later(c, b, a) for c, b, a in requests))
-        return log
 
-    log = asyncio.run(run())
-    assert len(log) == len(requests)
-    for chat in range(5):
-        times = sorted(t for t, (c, _) in log if c == chat)
-        for start in times:  # burst 2 + 2/s: at most 4 in any one-second window (with rounding)
-            assert sum(start <= t < start + 0.999 for t in times) <= 4
-    bulk_times = sorted(t for t, (_, b) in log if b)
-    for start in bulk_times:
-        assert sum(start <= t < start + 0.999 for t in bulk_times) <= 3 + 5
+def test_a_429_is_logged_with_endpoint_and_chat_but_not_the_text(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(floods={"photo": [1]})
+        await send(make_limiter(), telegram, 4242, endpoint="sendPhoto", tag="photo")
+
+    with caplog.at_level(logging.WARNING, logger="throttle"):
+        run_in_virtual_time(scenario)
+    [record] = [r for r in caplog.records if r.name.startswith("throttle")]
+    assert record.levelno == logging.WARNING
+    assert "sendPhoto" in record.getMessage() and "4242" in record.getMessage()
+    assert "private words" not in caplog.text
+
+
+def test_after_max_retries_the_429_is_raised_and_the_chat_stays_held() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(floods={"doomed": [5, 5, 5, 5]})
+        limiter = make_limiter(max_retries=2)
+        with pytest.raises(RetryAfter):
+            await send(limiter, telegram, 42, tag="doomed")
+        assert [call.at for call in telegram.attempts] == [0, 5, 10]
+        assert (limiter.stats.rate_limited, limiter.stats.retries) == (3, 2)
+        # Telegram asked for 5 more seconds at 10: the chat's next request honours that.
+        await send(limiter, telegram, 42, tag="later")
+        assert telegram.times("later") == pytest.approx([15.0])
+
+    run_in_virtual_time(scenario)
+
+
+def test_a_429_to_a_bulk_send_holds_every_bulk_send_but_no_live_one() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(floods={"first reminder": [4]})
+        limiter = make_limiter()
+        await asyncio.gather(
+            send(limiter, telegram, 1, bulk=True, tag="first reminder"),
+            *(send(limiter, telegram, chat, bulk=True, tag="reminder", at=0.5) for chat in (2, 3)),
+            send(limiter, telegram, 9, tag="live", at=0.5),
+        )
+        assert telegram.times("first reminder") == pytest.approx([4.0])
+        assert telegram.times("reminder") == pytest.approx([4.0, 4.0])
+        assert telegram.times("live") == [0.5]
+
+    run_in_virtual_time(scenario)
+
+
+def test_other_errors_pass_through_unchanged_and_free_the_chat() -> None:
+    async def scenario() -> None:
+        limiter, telegram = make_limiter(), FakeTelegram()
+        refusal = BadRequest("Message is not modified")
+        calls = 0
+
+        async def refuse(*args: object, **kwargs: object) -> bool:
+            nonlocal calls
+            calls += 1
+            raise refusal
+
+        with pytest.raises(BadRequest) as raised:
+            await limiter.process_request(refuse, (), {}, "editMessageText", {"chat_id": 5}, None)
+        assert raised.value is refusal and calls == 1
+        assert limiter.stats.retries == 0
+        await send(limiter, telegram, 5)
+        assert telegram.times(5) == [0.0]
+
+    run_in_virtual_time(scenario)
+
+
+def test_unpaced_methods_and_requests_without_chat_are_never_delayed() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        sleeps: list[float] = []
+        limiter = make_limiter(sleeps, chat_rate=1.0, chat_burst=1)
+        paced = [send(limiter, telegram, 7, tag="message") for _ in range(5)]
+        unpaced = [
+            send(limiter, telegram, chat_id, endpoint=endpoint, tag="unpaced")
+            for endpoint, chat_id in [
+                ("answerCallbackQuery", None),
+                ("getMe", None),
+                ("sendChatAction", 7),
+                ("deleteMessage", 7),
+                ("getChat", 7),
+                ("setMyCommands", None),
+            ]
+            for _ in range(10)
+        ]
+        await asyncio.gather(*paced, *unpaced)
+        assert set(telegram.times("unpaced")) == {0.0}
+        # They took nothing from chat 7's pace either.
+        assert telegram.times("message") == pytest.approx([0, 1, 2, 3, 4])
+        assert limiter.stats.paced == 5 and len(sleeps) == 4
+
+    run_in_virtual_time(scenario)
+
+
+def test_a_429_to_an_unpaced_request_is_retried_without_holding_the_chat() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(floods={"toast": [2]})
+        limiter = make_limiter()
+        await asyncio.gather(
+            send(limiter, telegram, 7, endpoint="answerCallbackQuery", tag="toast"),
+            send(limiter, telegram, 7, tag="message", at=0.5),
+        )
+        assert [call.at for call in telegram.attempts if call.tag == "toast"] == [0, 2]
+        assert telegram.times("message") == [0.5]
+
+    run_in_virtual_time(scenario)
+
+
+def test_the_overall_ceiling_caps_everything_when_set() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(overall_rate=10.0)
+        await asyncio.gather(*(send(limiter, telegram, chat, tag="any") for chat in range(25)))
+        assert sorted(telegram.times("any")) == pytest.approx([0] * 10 + [1] * 10 + [2] * 5)
+        assert limiter.stats.waits["overall"].count == 15
+
+    run_in_virtual_time(scenario)
+
+
+def test_a_chat_id_given_as_text_shares_the_pace_of_the_same_number() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_rate=1.0, chat_burst=1)
+        await send(limiter, telegram, "-100123", tag="text")
+        await send(limiter, telegram, -100123, tag="number")
+        assert telegram.times("number") == pytest.approx([1.0])
+
+    run_in_virtual_time(scenario)
+
+
+def test_idle_chats_are_forgotten_but_a_held_chat_is_not() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram(floods={"held": [200]})
+        limiter = make_limiter(max_retries=0, forget_idle_every=60.0)
+        for chat in range(100):
+            await send(limiter, telegram, chat)
+        with pytest.raises(RetryAfter):
+            await send(limiter, telegram, 500, tag="held")
+        assert limiter.tracked_chats == 101
+
+        await send(limiter, telegram, 1, tag="later", at=120.0)
+        assert limiter.tracked_chats == 2  # chat 1 again, and chat 500 (held until 200)
+        await send(limiter, telegram, 500, tag="after the hold")
+        assert telegram.times("after the hold") == pytest.approx([200.0])
+
+        await send(limiter, telegram, 2, at=400.0)
+        assert limiter.tracked_chats == 1
+
+    run_in_virtual_time(scenario)
+
+
+def test_a_cancelled_waiter_leaves_the_queue_in_order() -> None:
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_rate=1.0, chat_burst=1)
+        first = asyncio.ensure_future(send(limiter, telegram, 7, tag="first"))
+        second = asyncio.ensure_future(send(limiter, telegram, 7, tag="second"))
+        third = asyncio.ensure_future(send(limiter, telegram, 7, tag="third"))
+        await asyncio.sleep(0.5)
+        second.cancel()
+        await asyncio.gather(first, third)
+        assert second.cancelled()
+        assert telegram.order() == ["first", "third"]
+        assert telegram.times("third") == pytest.approx([1.0])
+        await send(limiter, telegram, 7, tag="fourth", at=5.0)
+        assert telegram.times("fourth") == [5.0]
+
+    run_in_virtual_time(scenario)

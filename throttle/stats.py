@@ -1,0 +1,50 @@
+"""Counters kept by the rate limiter, for benchmarks and the shutdown log line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+WaitKind = Literal["chat", "bulk", "overall"]
+
+
+@dataclass
+class WaitTally:
+    """How many requests had to wait at one ceiling, and for how long in total."""
+
+    count: int = 0
+    seconds: float = 0.0
+
+
+def _one_tally_per_kind() -> dict[WaitKind, WaitTally]:
+    return {"chat": WaitTally(), "bulk": WaitTally(), "overall": WaitTally()}
+
+
+@dataclass
+class LimiterStats:
+    """What the limiter did: requests paced, waits per ceiling, 429s seen, retries made.
+
+    A wait is counted at the ceiling that held the request: "chat" covers queueing behind
+    earlier requests to the same chat and that chat's pace (and its 429 holds), "bulk" and
+    "overall" queueing for those ceilings.
+    """
+
+    paced: int = 0
+    waits: dict[WaitKind, WaitTally] = field(default_factory=_one_tally_per_kind)
+    rate_limited: int = 0
+    retries: int = 0
+
+    def record_wait(self, kind: WaitKind, seconds: float) -> None:
+        if seconds > 0:
+            tally = self.waits[kind]
+            tally.count += 1
+            tally.seconds += seconds
+
+    def summary(self) -> str:
+        waits = ", ".join(
+            f"{kind} {tally.count} ({tally.seconds:.1f} s)" for kind, tally in self.waits.items()
+        )
+        return (
+            f"{self.paced} paced requests; waits: {waits}; "
+            f"429s: {self.rate_limited}; retries: {self.retries}"
+        )
