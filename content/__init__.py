@@ -1,18 +1,21 @@
-"""Content as data: exercises, routines, texts and pictures, validated once at start."""
+"""Content as data: exercises, routines, UI texts and pictures, validated once at start.
+
+`load_content()` returns a typed `Content` or raises `ContentError` listing every problem.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from rapidfuzz import fuzz, process
-
-from content.loader import ROOT, ContentError, Problem, load_all
+from content.loader import ROOT, load_checked
+from content.lookup import Name, best_match, names_of
+from content.problems import ContentError, Problem
 from content.schema import Exercise, Language, Progression, Routine
 
-T = TypeVar("T", str, list[str])
-FIND_CUTOFF = 72
+LocalizedT = TypeVar("LocalizedT", str, list[str])
 
 
 @dataclass(frozen=True)
@@ -21,58 +24,63 @@ class Content:
 
     root: Path
     default_language: str
-    languages: dict[str, Language]
-    exercises: dict[str, Exercise]
-    routines: dict[str, Routine]
-    progression: Progression
-    texts: dict[str, dict[str, str]]
+    languages: dict[str, Language]  # code -> names, in the order of languages.yaml
+    exercises: dict[str, Exercise] = field(repr=False)  # id -> exercise, in library order
+    routines: dict[str, Routine] = field(repr=False)  # id -> routine, in menu order
+    progression: Progression = field(repr=False)
+    texts: dict[str, dict[str, str]] = field(repr=False)  # language -> dotted key -> template
 
     def text(self, language: str, key: str, /, **params: object) -> str:
-        """A UI text in the language (falling back to the default one), filled in."""
-        table = self.texts.get(language) or self.texts[self.default_language]
-        template = table[key] if key in table else self.texts[self.default_language][key]
+        """A UI text in the language (the default one for an unknown language), filled in.
+
+        Raises KeyError for an unknown key (or a placeholder the template needs but was not given).
+        """
+        table = self.texts.get(language, self.texts[self.default_language])
+        template = table[key]
         return template.format(**params) if params else template
 
-    def localize(self, value: dict[str, T], language: str) -> T:
-        """One language's version of a localized field."""
+    def localize(self, value: dict[str, LocalizedT], language: str) -> LocalizedT:
+        """One language's version of a localized field ({en: ..., ru: ...})."""
         return value[language] if language in value else value[self.default_language]
 
     def media_path(self, name: str) -> Path:
         """The file of a picture or animation named in the content."""
         return self.root / "media" / name
 
+    @cached_property
+    def _names(self) -> list[Name]:
+        return names_of(self.exercises.values())
+
     def find_exercise(self, query: str, language: str) -> Exercise | None:
         """An exercise by id or title in any language, tolerant of case and small typos."""
-        wanted = " ".join(query.lower().replace("-", " ").replace("_", " ").split())
-        if not wanted:
-            return None
-        choices: dict[str, str] = {}
-        for exercise in self.exercises.values():
-            choices[exercise.id.replace("_", " ")] = exercise.id
-            for title in exercise.title.values():
-                choices[title.lower().replace("-", " ").replace("/", " ")] = exercise.id
-        match = process.extractOne(
-            wanted, list(choices), scorer=fuzz.WRatio, score_cutoff=FIND_CUTOFF
-        )
-        return self.exercises[choices[match[0]]] if match else None
+        order = {exercise.id: exercise.order for exercise in self.exercises.values()}
+        found = best_match(self._names, order, query, language)
+        return self.exercises[found] if found else None
 
 
 def load_content(root: Path | None = None) -> Content:
-    """Load and validate content/; raises ContentError listing every problem."""
+    """Load and validate content/ (or root); raises ContentError listing every problem."""
     folder = root or ROOT
-    collector, loaded = load_all(folder)
-    if collector.problems:
-        raise ContentError(collector.problems)
-    languages = loaded["languages"]
+    loaded = load_checked(folder)
+    assert loaded.languages is not None  # no problems means languages.yaml was valid
     return Content(
         root=folder,
-        default_language=languages.default,
-        languages=dict(languages.languages),
-        exercises=loaded["exercises"],
-        routines=loaded["routines"],
-        progression=loaded["progression"],
-        texts=loaded["texts"],
+        default_language=loaded.languages.default,
+        languages=dict(loaded.languages.languages),
+        exercises=loaded.exercises,
+        routines=loaded.routines,
+        progression=loaded.progression,
+        texts=loaded.texts,
     )
 
 
-__all__ = ["Content", "ContentError", "Exercise", "Problem", "Routine", "load_content"]
+__all__ = [
+    "Content",
+    "ContentError",
+    "Exercise",
+    "Language",
+    "Problem",
+    "Progression",
+    "Routine",
+    "load_content",
+]

@@ -8,13 +8,15 @@ from content import ContentError, load_content
 
 
 def main(root: Path | None = None) -> int:
-    """Print "content OK" with counts, or every problem; return the exit code."""
+    """Print "content OK" with counts, or every problem one per line; return the exit code."""
     try:
         content = load_content(root)
     except ContentError as error:
         for problem in error.problems:
             print(problem)
-        print(f"{len(error.problems)} problem(s) found.")
+        print(
+            f"{len(error.problems)} problem(s) found; the bot will not start until they are fixed."
+        )
         return 1
     print(
         f"content OK: {len(content.exercises)} exercises, {len(content.routines)} routines, "

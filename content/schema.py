@@ -2,66 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from content.fields import (
+    AnimationName,
+    Identifier,
+    NonEmptyText,
+    PictureName,
+    Strict,
+    Text,
+    TextList,
+    invalid,
+)
 
-def _languages(info: ValidationInfo) -> set[str]:
-    context = info.context or {}
-    return set(context.get("languages", ()))
-
-
-def _check_text(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-    expected = _languages(info)
-    missing, extra = expected - set(value), set(value) - expected
-    if missing:
-        raise ValueError(f"missing language(s): {', '.join(sorted(missing))}")
-    if extra:
-        raise ValueError(f"unknown language(s): {', '.join(sorted(extra))}")
-    empty = [code for code, text in value.items() if not text.strip()]
-    if empty:
-        raise ValueError(f"empty text for {', '.join(sorted(empty))}")
-    return value
-
-
-def _check_list(value: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
-    expected = _languages(info)
-    missing, extra = expected - set(value), set(value) - expected
-    if missing:
-        raise ValueError(f"missing language(s): {', '.join(sorted(missing))}")
-    if extra:
-        raise ValueError(f"unknown language(s): {', '.join(sorted(extra))}")
-    lengths = {code: len(items) for code, items in value.items()}
-    if len(set(lengths.values())) > 1:
-        detail = ", ".join(f"{code}: {n}" for code, n in sorted(lengths.items()))
-        raise ValueError(f"lists differ in length between languages ({detail})")
-    if any(not items for items in value.values()):
-        raise ValueError("must not be empty")
-    if any(not item.strip() for items in value.values() for item in items):
-        raise ValueError("contains an empty line")
-    return value
-
-
-Text = Annotated[dict[str, str], AfterValidator(_check_text)]
-TextList = Annotated[dict[str, list[str]], AfterValidator(_check_list)]
 Position = Literal["standing", "sitting", "kneeling", "lying"]
+DOSE_UNITS = ("breaths", "seconds", "reps")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# Doses ----------------------------------------------------------------------------------------
 
 
 class DoseRange(Strict):
-    """A count that progression moves from `start` up to `max`."""
+    """A count that progression moves from `start` (a first session) up to `max`."""
 
-    start: int = Field(ge=1)
-    max: int = Field(ge=1)
+    start: int = Field(ge=1, le=1000)
+    max: int = Field(ge=1, le=1000)
 
     @model_validator(mode="after")
     def _ordered(self) -> DoseRange:
         if self.start > self.max:
-            raise ValueError(f"start must be <= max ({self.start} > {self.max})")
+            raise invalid(f"must be <= max ({self.start} > {self.max})", at="start")
         return self
 
 
@@ -73,13 +46,13 @@ class Dose(Strict):
     reps: DoseRange | None = None
     rounds: DoseRange = DoseRange(start=1, max=1)
     per_side: bool = False
-    rest_seconds: int = Field(default=10, ge=0, le=300)
+    rest_seconds: int = Field(default=10, ge=0, le=300)  # between rounds and between sides
 
     @model_validator(mode="after")
     def _one_unit(self) -> Dose:
-        given = [name for name in ("breaths", "seconds", "reps") if getattr(self, name)]
+        given = [unit for unit in DOSE_UNITS if getattr(self, unit) is not None]
         if len(given) != 1:
-            raise ValueError(
+            raise invalid(
                 "give exactly one of breaths, seconds or reps "
                 f"(found: {', '.join(given) or 'none'})"
             )
@@ -87,17 +60,22 @@ class Dose(Strict):
 
     @property
     def unit(self) -> str:
-        return next(name for name in ("breaths", "seconds", "reps") if getattr(self, name))
+        """ "breaths", "seconds" or "reps"."""
+        return next(unit for unit in DOSE_UNITS if getattr(self, unit) is not None)
 
     @property
     def amount(self) -> DoseRange:
+        """The range of the dose's unit (breaths, seconds or reps per hold)."""
         value = getattr(self, self.unit)
         assert isinstance(value, DoseRange)
         return value
 
 
+# Exercises ------------------------------------------------------------------------------------
+
+
 class Breathing(Strict):
-    """Cues for each phase of the breath, and for holding."""
+    """Short cues shown with each phase of the breath, and during a hold."""
 
     inhale: Text
     exhale: Text
@@ -109,46 +87,60 @@ class Variant(Strict):
 
     title: Text
     steps: TextList
-    picture: str | None = None
+    picture: PictureName | None = None
 
 
 class Exercise(Strict):
     """One exercise of the library."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    id: Identifier
     order: int = Field(ge=1)
     title: Text
     purpose: Text
     position: Position
-    movement: bool = False
+    movement: bool
     steps: TextList
     dose: Dose
     breathing: Breathing
     cautions: TextList
-    easier: Variant | None = None
-    harder: Variant | None = None
-    picture: str
-    animation: str | None = None
+    easier: Variant
+    harder: Variant | None = None  # where a harder version makes sense
+    picture: PictureName
+    animation: AnimationName | None = None
 
     @model_validator(mode="after")
     def _movement_has_animation(self) -> Exercise:
-        if self.movement and not self.animation:
-            raise ValueError("a movement exercise needs an animation")
+        if self.movement and self.animation is None:
+            raise invalid("required for a movement exercise (movement: true)", at="animation")
         return self
+
+    def pictures(self) -> list[tuple[str, str]]:
+        """(field, file name) of every picture and animation the exercise shows."""
+        named = [("picture", self.picture)]
+        if self.animation:
+            named.append(("animation", self.animation))
+        if self.easier.picture:
+            named.append(("easier.picture", self.easier.picture))
+        if self.harder is not None and self.harder.picture:
+            named.append(("harder.picture", self.harder.picture))
+        return named
+
+
+# Routines -------------------------------------------------------------------------------------
 
 
 class Pace(Strict):
-    """A routine's timing, in seconds."""
+    """A routine's timing, in seconds: breath pacing, get-ready, switching sides, rests."""
 
     inhale_seconds: float = Field(default=4, gt=0, le=30)
     exhale_seconds: float = Field(default=6, gt=0, le=30)
     get_ready_seconds: float = Field(default=10, ge=0, le=120)
     switch_sides_seconds: float = Field(default=5, ge=0, le=60)
-    rest_between_seconds: float = Field(default=15, ge=0, le=300)
+    rest_between_seconds: float = Field(default=15, ge=0, le=300)  # between exercises
 
 
 class RoutineItem(Strict):
-    """An exercise in a routine, with optional dose overrides."""
+    """An exercise in a routine, with optional overrides of its dose ranges."""
 
     exercise: str
     rounds: DoseRange | None = None
@@ -156,27 +148,44 @@ class RoutineItem(Strict):
     seconds: DoseRange | None = None
     reps: DoseRange | None = None
 
+    @model_validator(mode="after")
+    def _one_unit(self) -> RoutineItem:
+        given = [unit for unit in DOSE_UNITS if getattr(self, unit) is not None]
+        if len(given) > 1:
+            raise invalid(
+                f"override at most one of breaths, seconds or reps (found: {', '.join(given)})"
+            )
+        return self
+
     def amount_override(self) -> DoseRange | None:
+        """The overridden breaths, seconds or reps, if any."""
         return self.breaths or self.seconds or self.reps
+
+    def overridden_unit(self) -> str | None:
+        """Which of breaths, seconds or reps this item overrides, if any."""
+        return next((unit for unit in DOSE_UNITS if getattr(self, unit) is not None), None)
 
 
 class Routine(Strict):
     """A sequence of exercises done in one guided session."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    id: Identifier
     order: int = Field(ge=1)
     title: Text
     description: Text
-    minutes: int = Field(ge=1, le=120)
+    minutes: int = Field(ge=1, le=120)  # approximate, shown on the routine's button
     pace: Pace = Pace()
     items: list[RoutineItem] = Field(min_length=1)
 
 
-class Language(Strict):
-    """A language the bot speaks."""
+# Languages and progression --------------------------------------------------------------------
 
-    name: str
-    native: str
+
+class Language(Strict):
+    """A language the bot speaks: its English and its own name."""
+
+    name: NonEmptyText
+    native: NonEmptyText
 
 
 class Languages(Strict):
@@ -185,10 +194,21 @@ class Languages(Strict):
     default: str
     languages: dict[str, Language] = Field(min_length=1)
 
+    @field_validator("languages")
+    @classmethod
+    def _codes(cls, value: dict[str, Language]) -> dict[str, Language]:
+        for code in value:
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise invalid("must be a 2- or 3-letter lowercase code (like en)", at=code)
+        return value
+
     @model_validator(mode="after")
     def _default_listed(self) -> Languages:
         if self.default not in self.languages:
-            raise ValueError(f"default language {self.default!r} is not in the list")
+            raise invalid(
+                f"{self.default!r} is not one of the languages ({', '.join(self.languages)})",
+                at="default",
+            )
         return self
 
 

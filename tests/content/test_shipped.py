@@ -1,0 +1,167 @@
+"""The shipped content: it loads (with the real pictures and texts) and says what the brief says.
+
+test_the_shipped_content_loads needs the generated pictures in content/media/ and the lead's
+content/locales/; every other test here reads only exercises and routines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from content import Content, load_content
+from content.check import main as check_content
+from content.loader import ROOT
+from tests.content.conftest import build_copy
+
+PICTURES = {
+    "breathing": ("breathing.png", None, None),
+    "baby_cobra": ("baby_cobra.png", "baby_cobra.gif", None),
+    "bird_dog": ("bird_dog.png", "bird_dog.gif", "bird_dog_easier.png"),
+    "cat_cow": ("cat_cow.png", "cat_cow.gif", "seated_cat_cow.png"),
+    "low_lunge": ("low_lunge.png", None, None),
+    "deep_squat": ("deep_squat.png", None, "deep_squat_easier.png"),
+    "lying_twist": ("lying_twist.png", "lying_twist.gif", "chair_twist.png"),
+    "chair_twist": ("chair_twist.png", None, None),
+    "seated_cat_cow": ("seated_cat_cow.png", None, None),
+}
+POSITIONS = {
+    "breathing": "sitting",
+    "baby_cobra": "lying",
+    "bird_dog": "kneeling",
+    "cat_cow": "kneeling",
+    "low_lunge": "kneeling",
+    "deep_squat": "standing",
+    "lying_twist": "lying",
+    "chair_twist": "sitting",
+    "seated_cat_cow": "sitting",
+}
+# unit, (start, max), per_side, rounds (start, max) -- from the source article.
+DOSES = {
+    "breathing": ("breaths", (3, 4), False, (5, 10)),
+    "baby_cobra": ("reps", (5, 8), False, (1, 1)),
+    "bird_dog": ("breaths", (3, 5), True, (1, 1)),
+    "cat_cow": ("reps", (5, 10), False, (1, 1)),
+    "low_lunge": ("breaths", (3, 5), True, (1, 1)),
+    "deep_squat": ("breaths", (3, 5), False, (1, 1)),
+    "lying_twist": ("seconds", (30, 30), True, (1, 1)),
+    "chair_twist": ("breaths", (3, 5), True, (1, 1)),
+    "seated_cat_cow": ("reps", (5, 8), False, (1, 1)),
+}
+STOP_RULE = {
+    "en": (
+        "sharp pain",
+        "spreading into a leg",
+        "numbness or tingling",
+        "doctor or physiotherapist",
+    ),
+    "ru": (
+        "резкую боль",
+        "отдаёт в ногу",
+        "онемение или покалывание",
+        "врачом или физиотерапевтом",
+    ),
+}
+DISCOMFORT = {"en": ("Mild discomfort", "slowly"), "ru": ("лёгкий дискомфорт", "постепенно")}
+
+
+def test_the_shipped_content_loads(capsys: pytest.CaptureFixture[str]) -> None:
+    """Fails only while content/media/ or content/locales/ (other people's work) is incomplete."""
+    assert check_content() == 0, capsys.readouterr().out
+    assert capsys.readouterr().out == "content OK: 9 exercises, 3 routines, 2 languages\n"
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Content:
+    """The shipped exercises and routines, with stand-in pictures and placeholder texts."""
+    return load_content(build_copy(tmp_path_factory.mktemp("shipped")))
+
+
+def test_the_library_order_and_positions(shipped: Content) -> None:
+    assert list(shipped.exercises) == list(POSITIONS)
+    assert {id_: e.position for id_, e in shipped.exercises.items()} == POSITIONS
+
+
+def test_the_pictures_have_the_names_the_illustrator_draws(shipped: Content) -> None:
+    for exercise_id, (picture, animation, easier) in PICTURES.items():
+        exercise = shipped.exercises[exercise_id]
+        assert (exercise.picture, exercise.animation, exercise.easier.picture) == (
+            picture,
+            animation,
+            easier,
+        )
+        assert exercise.movement == (animation is not None)
+
+
+def test_the_doses_follow_the_source(shipped: Content) -> None:
+    for exercise_id, (unit, amount, per_side, rounds) in DOSES.items():
+        dose = shipped.exercises[exercise_id].dose
+        assert dose.unit == unit, exercise_id
+        assert (dose.amount.start, dose.amount.max) == amount, exercise_id
+        assert dose.per_side == per_side, exercise_id
+        assert (dose.rounds.start, dose.rounds.max) == rounds, exercise_id
+
+
+def test_every_exercise_says_when_to_stop_in_every_language(shipped: Content) -> None:
+    for exercise in shipped.exercises.values():
+        for language in ("en", "ru"):
+            cautions = " ".join(exercise.cautions[language])
+            for phrase in STOP_RULE[language] + DISCOMFORT[language]:
+                assert phrase in cautions, (exercise.id, language, phrase)
+
+
+def test_the_three_routines(shipped: Content) -> None:
+    items = {
+        routine_id: [item.exercise for item in routine.items]
+        for routine_id, routine in shipped.routines.items()
+    }
+    assert items == {
+        "full": [
+            "breathing",
+            "baby_cobra",
+            "bird_dog",
+            "cat_cow",
+            "low_lunge",
+            "deep_squat",
+            "lying_twist",
+        ],
+        "quick": ["breathing", "cat_cow", "baby_cobra", "lying_twist"],
+        "office": ["breathing", "seated_cat_cow", "chair_twist"],
+    }
+    assert {r.id: r.minutes for r in shipped.routines.values()} == {
+        "full": 15,
+        "quick": 5,
+        "office": 5,
+    }
+    for routine in shipped.routines.values():
+        assert (routine.pace.inhale_seconds, routine.pace.exhale_seconds) == (4, 6)
+    # The quick routine breathes fewer rounds than the exercise on its own.
+    quick_breathing = shipped.routines["quick"].items[0].rounds
+    assert quick_breathing is not None
+    assert quick_breathing.max < shipped.exercises["breathing"].dose.rounds.start
+    # Everything in the office routine is done sitting.
+    assert all(
+        shipped.exercises[item.exercise].position == "sitting"
+        for item in shipped.routines["office"].items
+    )
+
+
+def test_steps_are_a_handful_of_short_lines(shipped: Content) -> None:
+    for exercise in shipped.exercises.values():
+        for language, steps in exercise.steps.items():
+            assert 3 <= len(steps) <= 6, (exercise.id, language)
+            assert all(len(step) <= 160 for step in steps), (exercise.id, language)
+
+
+def test_media_path_points_into_content_media(shipped: Content) -> None:
+    assert shipped.media_path("bird_dog.gif").name == "bird_dog.gif"
+    assert shipped.media_path("bird_dog.gif").parent.name == "media"
+
+
+def test_the_example_in_the_authors_guide_is_valid(tmp_path: Path) -> None:
+    guide = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = guide.split("### A complete example\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    root = build_copy(tmp_path)
+    (root / "exercises" / "low_lunge.yaml").write_text(example, encoding="utf-8")
+    assert load_content(root).exercises["low_lunge"].easier.title["en"] == "Lunge holding a chair"
