@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.context import BotData, Context
 from db import routines as store
-from db.models import utcnow
+from db.models import RoutineSession, utcnow
 from db.users import get_or_create_user, get_user
 from engine.plan import Beat, Dose, Kind, build_plan
 from engine.sessions import Live
@@ -407,17 +407,7 @@ async def stop_session(context: Context, chat_id: int, language: str) -> None:
         if row is None:
             await context.bot.send_message(chat_id, text(context, language, "routine.not_running"))
         else:
-            await context.bot.send_message(
-                chat_id,
-                text(
-                    context,
-                    language,
-                    "routine.stopped",
-                    exercises=row.exercises_done,
-                    count=len(routine_items(data.content, row.routine_id)),
-                    minutes=0,
-                ),
-            )
+            await context.bot.send_message(chat_id, stopped_summary(data, language, row))
         return
     async with data.db() as session:
         await store.save_state(
@@ -442,6 +432,17 @@ async def stop_session(context: Context, chat_id: int, language: str) -> None:
             count=len(live.plan.amounts),
             minutes=minutes,
         ),
+    )
+
+
+def stopped_summary(data: BotData, language: str, row: RoutineSession) -> str:
+    """'Session stopped. 2 of 4 exercises done in 3 min.' for a stored session."""
+    return data.content.text(
+        language,
+        "routine.stopped",
+        exercises=row.exercises_done,
+        count=len(routine_items(data.content, row.routine_id)),
+        minutes=round(row.active_seconds / 60),
     )
 
 
@@ -525,17 +526,7 @@ async def answer_interrupted(update: Update, context: Context) -> None:
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     if fields[1] == "end":
-        await context.bot.send_message(
-            chat_id,
-            text(
-                context,
-                language,
-                "routine.stopped",
-                exercises=row.exercises_done,
-                count=len(routine_items(data.content, row.routine_id)),
-                minutes=0,
-            ),
-        )
+        await context.bot.send_message(chat_id, stopped_summary(data, language, row))
         return
     live = make_live(data, row.id, chat_id, row.user_id, language, row.routine_id, row.level)
     live.active_seconds = row.active_seconds * data.settings.routine_time_scale
