@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sys
+from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -108,6 +109,8 @@ async def run_local(settings: Settings, content: Content) -> None:
     from emulator.terminal import run_terminal_chat
 
     database = settings.sqlite_path()
+    log_file = (database.parent if database else Path("data")) / "backcare.log"
+    setup_logging(settings.log_level, [settings.token or ""], file=log_file)
     emulator = BotApiEmulator(media_dir=database.parent / "emulator-media" if database else None)
     await emulator.start()
     language = os.environ.get("LANG", "en")[:2]
@@ -127,6 +130,7 @@ async def run_local(settings: Settings, content: Content) -> None:
         async with running(application):
             print("Local Bot API emulator at", emulator.base_url)
             print("You are chatting with Backcare. Type /start; !help lists terminal commands.")
+            print(f"The bot's log is in {log_file}. Ctrl-C ends the chat.")
             await run_terminal_chat(emulator, user)
     finally:
         await emulator.stop()

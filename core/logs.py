@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 # Any string shaped like a bot token (digits, a colon, 30+ token characters).
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
@@ -26,9 +27,17 @@ class RedactingFormatter(logging.Formatter):
         return TOKEN_PATTERN.sub(REDACTED, text)
 
 
-def setup_logging(level: str, secrets: list[str]) -> None:
-    """Route all logging through one redacting handler; quiet chatty libraries."""
-    handler = logging.StreamHandler()
+def setup_logging(level: str, secrets: list[str], file: Path | None = None) -> None:
+    """Route all logging through one redacting handler; quiet chatty libraries.
+
+    With `file`, the log goes there instead of the terminal (the terminal chat needs the screen).
+    """
+    handler: logging.Handler
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler()
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
