@@ -81,18 +81,26 @@ async def test_a_reminder_arrives_once_snoozes_and_skips(app, make_user) -> None
     await user.send("/timezone UTC")
     await user.wait_text("Time zone set")
     await user.send("/remind 7:30")
-    await user.wait_text("Done: I will remind you at <b>07:30</b>".replace("<b>", "").replace("</b>", ""))
+    await user.wait_text(
+        "Done: I will remind you at <b>07:30</b>".replace("<b>", "").replace("</b>", "")
+    )
     await dispatch_now(app)
     await user.expect_silence(0.2)  # not due yet
     clock.advance(seconds=60)
     await dispatch_now(app)
     nudge = await user.next_message()
-    assert user.buttons(nudge["message_id"]) == ["▶ Start routine", "⏰ Snooze 30 min", "Skip today"]
+    assert user.buttons(nudge["message_id"]) == [
+        "▶ Start routine",
+        "⏰ Snooze 30 min",
+        "Skip today",
+    ]
     await dispatch_now(app)
     await user.expect_silence(0.3)  # sent once, not again
     await user.press("Snooze")
     await user.wait_text("again in 30 minutes")
-    await user.press_data(nudge["message_id"], nudge["reply_markup"]["inline_keyboard"][1][0]["callback_data"])
+    await user.press_data(
+        nudge["message_id"], nudge["reply_markup"]["inline_keyboard"][1][0]["callback_data"]
+    )
     clock.advance(minutes=29)
     await dispatch_now(app)
     await user.expect_silence(0.3)
@@ -104,7 +112,9 @@ async def test_a_reminder_arrives_once_snoozes_and_skips(app, make_user) -> None
     await user.wait_text("How is your back today?")
     [row] = await rows(app, Reminder)
     assert row.next_due == datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
-    await user.press("Skip today", message_id=again["message_id"]) if "Skip today" in user.buttons(again["message_id"]) else None
+    await user.press("Skip today", message_id=again["message_id"]) if "Skip today" in user.buttons(
+        again["message_id"]
+    ) else None
     deliveries = await rows(app, ReminderDelivery)
     assert sorted(d.status for d in deliveries) == ["sent", "sent"]
 
