@@ -24,6 +24,7 @@ from core.config import ConfigError, Settings, load_settings
 from core.context import CONTEXT_TYPES, BotData
 from core.logs import setup_logging
 from core.updates import PerChatUpdateProcessor
+from db.checkpoints import CheckpointWriter
 from db.migrate import upgrade_to_head
 from db.session import make_engine, make_session_factory
 from engine.progression import Rule
@@ -86,6 +87,8 @@ async def start_services(application: Application) -> None:
     await upgrade_to_head(engine)
     bot_data.extras["engine"] = engine
     bot_data.db = make_session_factory(engine)
+    bot_data.checkpoints = CheckpointWriter(bot_data.db)
+    bot_data.checkpoints.start()
     bot_data.media = MediaLibrary(bot_data.db, bot_data.content.media_path)
     await bot_data.media.load()
     await set_command_menus(application)
@@ -97,6 +100,7 @@ async def start_services(application: Application) -> None:
 async def stop_services(application: Application) -> None:
     """Stop the timers (sessions resume after a restart), then close the database."""
     await application.bot_data.sessions.shutdown()
+    await application.bot_data.checkpoints.stop()
     engine = application.bot_data.extras.pop("engine", None)
     if engine is not None:
         await engine.dispose()

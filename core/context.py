@@ -13,6 +13,7 @@ from db.models import utcnow
 if TYPE_CHECKING:
     from content import Content
     from core.config import Settings
+    from db.checkpoints import CheckpointWriter
     from db.session import SessionFactory
     from engine.progression import Rule
     from engine.sessions import Sessions
@@ -26,6 +27,7 @@ class BotData:
     content: Content
     db: SessionFactory
     sessions: Sessions
+    checkpoints: CheckpointWriter
     media: MediaLibrary
     progression: Rule
     extras: dict[str, Any]

@@ -17,6 +17,8 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event open transactions itself (below), not the driver.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the reminder dispatcher read while a handler writes; the timeout waits out locks.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -33,7 +35,15 @@ def make_engine(url: str, sqlite_path: Path | None = None) -> AsyncEngine:
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
+
+
+def _begin_immediate(connection: Any) -> None:
+    # A deferred transaction that reads, then writes, fails at once with "database is locked"
+    # when another writer committed in between (WAL snapshots cannot be upgraded); taking the
+    # write lock up front makes SQLite wait (busy_timeout) instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -65,6 +65,8 @@ async def stop_for_pain(context: Context, chat_id: int, user_id: int, language: 
     warning = text(context, language, "pain.stop_warning" if in_session else "pain.no_session")
     await context.bot.send_message(chat_id, warning)
     session_id = live.session_id if live is not None else (row.id if row is not None else None)
+    if session_id is not None:
+        data.checkpoints.discard(session_id)
     async with data.db() as session:
         stored = await store.record_health(session, user_id, "report", session_id=session_id)
         if session_id is not None:

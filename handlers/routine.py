@@ -88,18 +88,15 @@ class RoutineHooks:
             live.shown = shown
 
     async def on_checkpoint(self, live: Live, position: int) -> None:
-        async with self.data.db() as session:
-            await store.save_state(
-                session,
-                live.session_id,
-                beat_index=position,
-                live_message_id=live.message_id,
-                exercises_done=live.exercises_done(),
-                status="active",
-            )
-            await session.commit()
+        self.data.checkpoints.record(
+            live.session_id,
+            beat_index=position,
+            live_message_id=live.message_id,
+            exercises_done=live.exercises_done(),
+        )
 
     async def on_complete(self, live: Live) -> None:
+        self.data.checkpoints.discard(live.session_id)
         async with self.data.db() as session:
             await store.save_state(
                 session,
@@ -409,6 +406,7 @@ async def stop_session(context: Context, chat_id: int, language: str) -> None:
         else:
             await context.bot.send_message(chat_id, stopped_summary(data, language, row))
         return
+    data.checkpoints.discard(live.session_id)
     async with data.db() as session:
         await store.save_state(
             session,

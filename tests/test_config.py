@@ -24,7 +24,10 @@ def test_each_bad_variable_is_named_with_a_fix(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(ConfigError) as caught:
         load_settings(_env_file=None)
     message = str(caught.value)
-    assert "TELEGRAM_BOT_TOKEN: does not look like a bot token. Fix: get one from @BotFather" in message
+    assert (
+        "TELEGRAM_BOT_TOKEN: does not look like a bot token. Fix: get one from @BotFather"
+        in message
+    )
     assert "DATABASE_URL: needs an async driver" in message
     assert "DEFAULT_TIMEZONE: unknown time zone 'Mars/Olympus'" in message
     assert "LOG_LEVEL: unknown log level 'LOUD'" in message

@@ -1,0 +1,75 @@
+"""Writes the progress of live sessions in batches: one transaction for many sessions.
+
+A thousand live sessions reach a checkpoint every few seconds; one commit each would keep the
+SQLite writer busy and put database waits inside the timers. The latest checkpoint of each session
+is kept in memory and flushed together every half second (a crash loses at most that much, and a
+resumed session restarts from its previous checkpoint, which is safe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from sqlalchemy import update
+
+from db.models import RoutineSession
+from db.session import SessionFactory
+
+logger = logging.getLogger(__name__)
+
+
+class CheckpointWriter:
+    """Collects the latest checkpoint per session and writes them in one transaction."""
+
+    def __init__(self, sessions: SessionFactory, interval: float = 0.5) -> None:
+        self._sessions = sessions
+        self._interval = interval
+        self._pending: dict[int, dict[str, Any]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def record(self, session_id: int, **values: Any) -> None:
+        """Remember a checkpoint; it is written at the next flush."""
+        self._pending[session_id] = values
+
+    def discard(self, session_id: int) -> None:
+        """Drop a pending checkpoint (the session is ending and writes its final state)."""
+        self._pending.pop(session_id, None)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="checkpoints")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write everything pending now."""
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, {}
+        async with self._sessions() as session:
+            for session_id, values in batch.items():
+                # Only sessions still open: a final state written meanwhile is never overwritten.
+                await session.execute(
+                    update(RoutineSession)
+                    .where(
+                        RoutineSession.id == session_id,
+                        RoutineSession.status.in_(("active", "paused")),
+                    )
+                    .values(**values)
+                )
+            await session.commit()
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            try:
+                await self.flush()
+            except Exception:
+                logger.exception("writing session checkpoints failed; will retry")
