@@ -101,7 +101,7 @@ async def scale_table(sizes: list[int]) -> None:
             workdir = Path(tempfile.mkdtemp(prefix="bench-rem-"))
             path = workdir / "bench.db"
             seeding = time.monotonic()
-            seed(path, size)
+            await asyncio.to_thread(seed, path, size)
             seeded = time.monotonic() - seeding
             ours, our_rss = await measure_start(emulator, None, path, 120)
             query = due_query_ms(path)
@@ -141,7 +141,7 @@ async def burst(count: int, rate: float) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-burst-"))
     path = workdir / "bench.db"
     due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=5)
-    seed(path, count, due=due, first_id=20_000_000)
+    await asyncio.to_thread(seed, path, count, due=due, first_id=20_000_000)
     for n in range(count):
         emulator.add_user(user_id=20_000_000 + n, first_name="U")
     env = {"BULK_RATE_PER_SECOND": str(rate)}
@@ -211,7 +211,8 @@ def main() -> None:
         "Backcare reminder benchmark (machine: "
         f"{psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB)\n"
     )
-    asyncio.run(scale_table([int(size) for size in arguments.sizes.split(",")]))
+    if arguments.sizes:
+        asyncio.run(scale_table([int(size) for size in arguments.sizes.split(",")]))
     asyncio.run(burst(arguments.burst, arguments.rate))
 
 

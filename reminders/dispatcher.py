@@ -40,6 +40,7 @@ class Result(StrEnum):
     UNCERTAIN = "uncertain"  # timed out: Telegram may or may not have delivered it
 
 
+FLUSH_EVERY = 20  # sends recorded per transaction
 SendFn = Callable[[Claimed], Awaitable[tuple[Result, int | None]]]
 
 
@@ -97,6 +98,7 @@ class Dispatcher:
         self._batch = batch
         self._concurrency = asyncio.Semaphore(concurrency)
         self._running = asyncio.Lock()
+        self._finished: list[tuple[Claimed, Result, int | None]] = []
         self.stats = Stats()
 
     def decide(self, row: Reminder, paused: bool, now: datetime) -> Advance:
@@ -150,6 +152,7 @@ class Dispatcher:
                 self.stats.missed_stale += missed
                 if claimed:
                     await asyncio.gather(*(self._deliver(item, now) for item in claimed))
+                    await self._flush()
                 if len(claimed) + missed == 0:
                     break
             async with self._sessions() as session:
@@ -159,21 +162,33 @@ class Dispatcher:
         async with self._concurrency:
             result, message_id = await self._send(item)
         self.stats.late_seconds.append((now - item.due).total_seconds())
+        self._finished.append((item, result, message_id))
+        if len(self._finished) >= FLUSH_EVERY:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        """Record how sends ended, many per transaction (a crash leaves at most these few
+        "sending": they become "uncertain" at the next start and are not sent again)."""
+        if not self._finished:
+            return
+        batch, self._finished = self._finished, []
         async with self._sessions() as session:
-            await finish_delivery(session, item.key, result.value, message_id)
-            if result is Result.BLOCKED:
-                await disable_user_reminders(session, item.user_id)
+            for item, result, message_id in batch:
+                await finish_delivery(session, item.key, result.value, message_id)
+                if result is Result.BLOCKED:
+                    await disable_user_reminders(session, item.user_id)
             await session.commit()
-        if result is Result.SENT:
-            self.stats.sent += 1
-        elif result is Result.BLOCKED:
-            self.stats.blocked += 1
-            logger.info("user %s blocked the bot: their reminders are disabled", item.user_id)
-        elif result is Result.UNCERTAIN:
-            self.stats.uncertain += 1
-        else:
-            self.stats.failed += 1
-            logger.error("reminder %s could not be sent", item.key)
+        for item, result, _ in batch:
+            if result is Result.SENT:
+                self.stats.sent += 1
+            elif result is Result.BLOCKED:
+                self.stats.blocked += 1
+                logger.info("user %s blocked the bot: their reminders are disabled", item.user_id)
+            elif result is Result.UNCERTAIN:
+                self.stats.uncertain += 1
+            else:
+                self.stats.failed += 1
+                logger.error("reminder %s could not be sent", item.key)
 
 
 def seconds_until(moment: datetime | None, now: datetime, cap: float) -> float:

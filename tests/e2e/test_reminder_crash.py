@@ -11,6 +11,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from db.migrate import upgrade_to_head
+from db.session import make_engine
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:CRASH-TOKEN-abcdefghijklmnopqrstuvwxyz"
 
@@ -57,20 +60,22 @@ def reminders_for(user) -> int:  # type: ignore[no-untyped-def]
 
 async def test_sigkill_and_restart_neither_loses_nor_duplicates(emulator, tmp_path) -> None:  # type: ignore[no-untyped-def]
     database = tmp_path / "bot.db"
+    engine = make_engine(f"sqlite+aiosqlite:///{database}", database)
+    await upgrade_to_head(engine)  # the schema exists before the bot starts
+    await engine.dispose()
+    sent_early, sent_while_down = emulator.add_user(901), emulator.add_user(902)
+    now = datetime.now(UTC)
+    add_reminder(database, 901, now + timedelta(seconds=4))
+    add_reminder(database, 902, now + timedelta(seconds=12))
     bot = start(emulator, database)
     try:
-        probe = emulator.add_user(user_id=900, first_name="Probe")
-        await probe.send("/help")
-        await probe.wait_text("What I can do", timeout=30)  # migrated and polling
-        sent_early, sent_while_down = emulator.add_user(901), emulator.add_user(902)
-        now = datetime.now(UTC)
-        add_reminder(database, 901, now + timedelta(seconds=1))
-        add_reminder(database, 902, now + timedelta(seconds=6))
-        await probe.send("/remind")  # any reminder change re-arms the dispatcher
-        await sent_early.wait_text("", timeout=15)
+        await sent_early.wait_text("", timeout=30)
         bot.send_signal(signal.SIGKILL)  # killed after the first was sent, before the second
         bot.wait()
-        await asyncio.sleep(7)  # the second falls due while the bot is down
+        await asyncio.sleep(
+            max(0.0, (now + timedelta(seconds=13) - datetime.now(UTC)).total_seconds())
+        )
+        # the second fell due while the bot was down
         bot = start(emulator, database)
         await sent_while_down.wait_text("", timeout=30)  # sent once, late (within the grace)
         await asyncio.sleep(2)
