@@ -88,7 +88,7 @@ class Dispatcher:
         *,
         grace: timedelta,
         now: Callable[[], datetime] = utcnow,
-        batch: int = 500,
+        batch: int = 2000,
         concurrency: int = 64,
     ) -> None:
         self._sessions = sessions
