@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ from engine.sessions import Sessions
 from handlers.media import MediaLibrary
 from handlers.menu import set_command_menus
 from handlers.nudges import start_dispatcher
+from handlers.retention import schedule_sweeps, sweep
 from handlers.routine import RoutineHooks, recover_sessions
 from throttle import TelegramRateLimiter
 
@@ -60,6 +62,9 @@ def build_application(
                 chat_rate=settings.chat_rate_per_second,
                 chat_burst=settings.chat_burst,
                 bulk_rate=settings.bulk_rate_per_second,
+                # Bulk sends leave a few at a time, every tenth of a second, rather than a
+                # second's worth at once: fewer requests in flight if the process dies.
+                bulk_burst=max(1, math.ceil(settings.bulk_rate_per_second / 10)),
             )
         )
         .concurrent_updates(PerChatUpdateProcessor())
@@ -94,6 +99,7 @@ async def start_services(application: Application) -> None:
     await set_command_menus(application)
     await recover_sessions(application)
     await start_dispatcher(application)
+    schedule_sweeps(application)
     logger.info("Backcare is up as @%s", application.bot.username)
 
 
@@ -101,6 +107,10 @@ async def stop_services(application: Application) -> None:
     """Stop the timers (sessions resume after a restart), then close the database."""
     await application.bot_data.sessions.shutdown()
     await application.bot_data.checkpoints.stop()
+    try:
+        await sweep(application)  # keep today's activity marks
+    except Exception:
+        logger.exception("Could not write activity marks at shutdown")
     engine = application.bot_data.extras.pop("engine", None)
     if engine is not None:
         await engine.dispose()

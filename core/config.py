@@ -24,6 +24,7 @@ HINTS: dict[str, str] = {
     "DEFAULT_LANGUAGE": "a language code that has a file in content/locales/, e.g. en",
     "DEFAULT_TIMEZONE": "an IANA time zone name such as Europe/Berlin or UTC",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "RETENTION_DAYS": "a whole number of days, at least 30 (default 365)",
 }
 
 
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     # Reminders: how late a missed reminder may still be sent after downtime.
     reminder_grace_minutes: int = Field(default=120, ge=0)
     snooze_minutes: int = Field(default=30, ge=1)
+    # Privacy: data of people who have not written for this many days is deleted.
+    retention_days: int = Field(default=365, ge=30)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

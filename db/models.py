@@ -62,6 +62,9 @@ class User(Base):
     reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Last day the person wrote or pressed a button; data untouched for the retention period
+    # (RETENTION_DAYS) is deleted. Recorded at most once a day per user, not per update.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class MediaFile(Base):
@@ -171,6 +174,15 @@ class ReminderDelivery(Base):
     """One occurrence of a reminder, claimed before it is sent: the idempotency record."""
 
     __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        # Start-up looks for occurrences left open by a crash: a small partial index, not a scan.
+        Index(
+            "reminder_deliveries_open",
+            "status",
+            sqlite_where=text("status IN ('claimed', 'sending')"),
+            postgresql_where=text("status IN ('claimed', 'sending')"),
+        ),
+    )
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # reminder id + due instant
     reminder_id: Mapped[int] = mapped_column(
@@ -178,7 +190,9 @@ class ReminderDelivery(Base):
     )
     user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     due: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16))  # sending, sent, failed, skipped, blocked
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # claimed -> sending -> sent | failed | blocked | uncertain (in flight at a crash)
+    status: Mapped[str] = mapped_column(String(16))
+    # Records older than DELIVERY_RECORDS_DAYS are pruned by the retention sweep.
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)

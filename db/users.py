@@ -1,10 +1,11 @@
-"""Query functions for users: create on first contact, language, time zone, consent, erasure."""
+"""Query functions for users: first contact, language, time zone, consent, erasure, retention."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Base, User
@@ -57,6 +58,27 @@ async def erase_user(session: AsyncSession, user_id: int) -> None:
         if table.name != "users" and "user_id" in table.c:
             await session.execute(delete(table).where(table.c.user_id == user_id))
     await session.execute(delete(User).where(User.id == user_id))
+
+
+async def mark_seen(session: AsyncSession, user_ids: Iterable[int], at: datetime) -> None:
+    """Record that these users were active at `at` (one statement for the whole batch)."""
+    ids = sorted(set(user_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        await session.execute(update(User).where(User.id.in_(chunk)).values(last_seen_at=at))
+
+
+async def purge_inactive(session: AsyncSession, before: datetime) -> int:
+    """Erase every user not seen since `before`, with all their rows; return how many."""
+    stale = select(User.id).where(User.last_seen_at < before)
+    count = await session.scalar(select(func.count()).select_from(stale.subquery())) or 0
+    if count == 0:
+        return 0
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != "users" and "user_id" in table.c:
+            await session.execute(delete(table).where(table.c.user_id.in_(stale)))
+    await session.execute(delete(User).where(User.last_seen_at < before))
+    return count
 
 
 async def export_user(session: AsyncSession, user_id: int) -> dict[str, list[dict[str, object]]]:

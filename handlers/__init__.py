@@ -14,6 +14,7 @@ from handlers import (
     pain,
     privacy,
     reminders,
+    retention,
     routine,
     start,
 )
@@ -23,6 +24,8 @@ from handlers.menu import add_commands
 def register(application: Application) -> None:
     """Add all handlers. Order matters: safety first, then features, catch-alls last."""
     data: BotData = application.bot_data
+    # Activity marks (for data retention) see every update first and never stop it.
+    application.add_handlers(retention.HANDLERS, group=retention.GROUP)
     # Pain comes first so that "it hurts" typed at any moment is never taken for anything else.
     application.add_handlers(pain.handlers(data))
     # The reminder flows read typed text only while they wait for it, so they may come early.

@@ -33,6 +33,7 @@ async def show_privacy(update: Update, context: Context) -> None:
             context,
             language,
             "privacy.text",
+            months=max(1, round(context.bot_data.settings.retention_days / 30.44)),
             consent=text(
                 context, language, "privacy.consent_on" if consent else "privacy.consent_off"
             ),

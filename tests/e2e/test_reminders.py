@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import select
+from datetime import UTC, datetime
 
 from db.models import Reminder, ReminderDelivery
 from emulator.render import plain
 from handlers.nudges import schedule_dispatch
-
-
-class FakeClock:
-    """The bot's wall clock, moved by the test instead of sleeping."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
+from tests.e2e.helpers import FakeClock, rows
 
 
 async def dispatch_now(app) -> None:  # type: ignore[no-untyped-def]
     """Wake the single dispatcher job now (as its timer would at the due instant)."""
     schedule_dispatch(app, app.bot_data.now(), force=True)
     await asyncio.sleep(0.3)
-
-
-async def rows(app, model):  # type: ignore[no-untyped-def]
-    async with app.bot_data.db() as session:
-        return list(await session.scalars(select(model)))
 
 
 async def test_zone_by_location_and_by_name(app, make_user) -> None:  # type: ignore[no-untyped-def]

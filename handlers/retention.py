@@ -1,0 +1,105 @@
+"""Retention: note who is active, and delete the data of people gone for RETENTION_DAYS.
+
+Every update from a person marks them as seen; the mark reaches the database at most once a day
+per person, in one batched statement per sweep, so activity costs no write per message. A sweep
+runs every hour: it flushes the marks, then erases everyone not seen within the retention period
+(the period `/privacy` promises).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from core.context import BotData, Context
+from db.users import mark_seen, purge_inactive
+
+logger = logging.getLogger(__name__)
+
+SWEEP_EVERY = timedelta(hours=1)
+JOB_NAME = "retention"
+
+
+class Activity:
+    """People seen today and not yet written to the database."""
+
+    def __init__(self) -> None:
+        self.day: date | None = None
+        self.seen: set[int] = set()
+        self.pending: set[int] = set()
+
+    def note(self, user_id: int, today: date) -> None:
+        """Remember the user as seen today (a no-op after the first time today)."""
+        if today != self.day:
+            self.day, self.seen = today, set()
+        if user_id not in self.seen:
+            self.seen.add(user_id)
+            self.pending.add(user_id)
+
+    def take(self) -> set[int]:
+        """The users to write now; they are no longer pending."""
+        pending, self.pending = self.pending, set()
+        return pending
+
+
+def activity_of(data: BotData) -> Activity:
+    """The bot's Activity record, created on first use."""
+    activity = data.extras.get("activity")
+    if activity is None:
+        activity = data.extras["activity"] = Activity()
+    assert isinstance(activity, Activity)
+    return activity
+
+
+async def note_activity(update: Update, context: Context) -> None:
+    """Mark the sender of any update as seen today."""
+    user = update.effective_user
+    if user is not None and not user.is_bot:
+        activity_of(context.bot_data).note(user.id, context.bot_data.now().date())
+
+
+async def sweep(application: Application) -> int:
+    """Write the day's activity marks, then erase people not seen in time; return how many."""
+    data: BotData = application.bot_data
+    now = data.now()
+    activity = activity_of(data)
+    seen = activity.take()
+    try:
+        async with data.db.begin() as session:
+            if seen:
+                await mark_seen(session, seen, now)
+            erased = await purge_inactive(
+                session, now - timedelta(days=data.settings.retention_days)
+            )
+    except Exception:
+        activity.pending |= seen  # nothing was written: try again at the next sweep
+        raise
+    if erased:
+        logger.info(
+            "Retention: erased the data of %d people inactive for %d days",
+            erased,
+            data.settings.retention_days,
+        )
+    return erased
+
+
+async def run_sweep(context: Context) -> None:
+    """The hourly job."""
+    await sweep(context.application)
+
+
+def schedule_sweeps(application: Application) -> None:
+    """Sweep a minute after start, then every hour."""
+    job_queue = application.job_queue
+    assert job_queue is not None
+    for job in job_queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    job_queue.run_repeating(run_sweep, interval=SWEEP_EVERY, first=60, name=JOB_NAME)
+
+
+# This group runs before every other handler and never stops them.
+GROUP = -10
+HANDLERS = [TypeHandler(Update, note_activity)]

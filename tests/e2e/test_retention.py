@@ -1,0 +1,54 @@
+"""Data retention: people gone for RETENTION_DAYS are erased, active people are kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from db.models import Reminder, User
+from emulator.render import plain
+from handlers.retention import Activity, sweep
+from tests.e2e.helpers import FakeClock, rows
+
+
+async def test_inactive_people_are_erased_and_active_ones_kept(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime.now(UTC))
+    app.bot_data.now = clock
+    ann, bob = make_user("en", "Ann"), make_user("en", "Bob")
+    for user in (ann, bob):
+        await user.send("/start")
+        await user.next_message()
+        await user.press("I agree")
+        await user.next_message()
+    await ann.send("/timezone UTC")
+    await ann.wait_text("Time zone set")
+    await ann.send("/remind 7:30")
+    await ann.wait_text("Done: I will remind you at 07:30")
+    await bob.send("/privacy")
+    assert "data untouched for 12 months is deleted" in plain(await bob.next_message())
+
+    assert await sweep(app) == 0
+    clock.advance(days=200)
+    await bob.send("/help")  # Bob is still around; Ann is not
+    await bob.next_message()
+    assert await sweep(app) == 0
+    clock.advance(days=200)
+    assert await sweep(app) == 1
+
+    assert [user.id for user in await rows(app, User)] == [bob.user_id]
+    assert await rows(app, Reminder) == []
+    # Ann comes back: she starts afresh, as /privacy promised.
+    await ann.send("/start")
+    assert "Hello, Ann!" in plain(await ann.next_message())
+
+
+def test_activity_is_written_once_a_day_per_person() -> None:
+    activity = Activity()
+    monday, tuesday = date(2026, 11, 23), date(2026, 11, 24)
+    activity.note(1, monday)
+    activity.note(1, monday)
+    activity.note(2, monday)
+    assert activity.take() == {1, 2}
+    activity.note(1, monday)
+    assert activity.take() == set()
+    activity.note(1, tuesday)
+    assert activity.take() == {1}
