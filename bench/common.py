@@ -17,7 +17,11 @@ TOKEN = "123456789:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
 
 
 def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subprocess.Popen[bytes]:
-    """`python bot.py` against the emulator, as an operator would run it."""
+    """`python bot.py` against the emulator, as an operator would run it.
+
+    Its log goes to `bot.log` beside the database (a pipe nobody reads would fill up and stall
+    the bot mid-run).
+    """
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -32,8 +36,21 @@ def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subpr
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_path(database).open("ab"),
     )
+
+
+def log_path(database: Path) -> Path:
+    """Where start_bot writes the bot's log."""
+    return database.parent / "bot.log"
+
+
+def log_tail(database: Path, size: int = 2000) -> str:
+    """The end of the bot's log, for an error message."""
+    try:
+        return log_path(database).read_bytes()[-size:].decode(errors="replace")
+    except OSError:
+        return ""
 
 
 @dataclass

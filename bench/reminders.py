@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.common import ROOT, mib, start_bot
+from bench.common import ROOT, log_tail, mib, start_bot
 from bench.seed import seed
 from emulator import BotApiEmulator, Limits
 
@@ -155,7 +155,7 @@ async def burst(count: int, rate: float) -> None:
     try:
         while len(reminder_sends()) < count // 2:
             if bot.poll() is not None:
-                raise RuntimeError("the bot died: " + (bot.stderr.read() or b"").decode()[-500:])  # type: ignore[union-attr]
+                raise RuntimeError("the bot died:\n" + log_tail(path))
             await asyncio.sleep(0.01)
         first_half = reminder_sends()
         bot.send_signal(signal.SIGKILL)

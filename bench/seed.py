@@ -54,8 +54,8 @@ def seed(
         ids = range(first_id + start, first_id + min(users, start + batch))
         connection.executemany(
             "INSERT INTO users (id, language, timezone, consent_at, reminders_paused, created_at,"
-            " updated_at) VALUES (?, 'en', ?, NULL, 0, ?, ?)",
-            [(i, ZONES[i % len(ZONES)], stamp, stamp) for i in ids],
+            " updated_at, last_seen_at) VALUES (?, 'en', ?, NULL, 0, ?, ?, ?)",
+            [(i, ZONES[i % len(ZONES)], stamp, stamp, stamp) for i in ids],
         )
         rows = []
         for i in ids:

@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Sampler, cpu_seconds, mib, percentile, start_bot
+from bench.common import Sampler, cpu_seconds, log_path, log_tail, mib, percentile, start_bot
 from content import load_content
 from emulator import BotApiEmulator, Limits
 from engine.plan import build_plan
@@ -100,8 +101,15 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         await sampling
     finally:
         bot.terminate()
-        bot.wait(timeout=30)
+        try:
+            bot.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            print("the bot did not stop within 30 s of SIGTERM; killed. Its log:")
+            print(log_tail(workdir / "bench.db"))
+            bot.kill()
+            bot.wait()
         await emulator.stop()
+    warnings = log_path(workdir / "bench.db").read_text(errors="replace").count("WARNING")
     completed = sum(result is True for result in results)
     failures = [result for result in results if result is not True]
     lateness: list[float] = []
@@ -159,6 +167,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
     print(f"  bot peak RSS                {mib(sampler.peak)} (idle {mib(baseline)})")
     print(f"  peak active sessions        {peak_active}")
     print(f"  memory per active session   {per_session / 1024:.1f} KB  (goal: < 50 KB)")
+    print(f"  bot log                     {warnings} warnings, in {log_path(workdir / 'bench.db')}")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,15 @@
 
 The claim is the heart of "exactly once": inside one transaction the due rows are locked (on
 PostgreSQL with FOR UPDATE SKIP LOCKED, so several bot processes can share the table), a delivery
-row keyed by (reminder, occurrence) is inserted, and the reminder moves to its next due instant.
-Only then is anything sent.
+row keyed by (reminder, occurrence) is inserted as "claimed", and the reminder moves to its next
+due instant. Right before its request goes out, an occurrence moves from "claimed" to "sending"
+(a compare-and-set: only one process can win it). After a crash, "claimed" occurrences never
+reached Telegram and are handed back; "sending" ones may have, and are never sent again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -129,7 +131,7 @@ async def claim_due(
                         reminder_id=row.id,
                         user_id=row.user_id,
                         due=decision.send_due,
-                        status="sending",
+                        status="claimed",
                     )
                 )
                 claimed.append(
@@ -152,11 +154,43 @@ async def finish_delivery(
     )
 
 
-async def unfinished_deliveries(session: AsyncSession) -> list[ReminderDelivery]:
-    """Occurrences claimed but not confirmed when the process stopped (crash recovery)."""
-    return list(
-        await session.scalars(select(ReminderDelivery).where(ReminderDelivery.status == "sending"))
+async def start_sending(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Move claimed occurrences to "sending"; return the keys this call won (the caller commits).
+
+    A key not won was handed back by a restart, or is already being sent: it must not be sent.
+    """
+    won = await session.scalars(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.key.in_(keys), ReminderDelivery.status == "claimed")
+        .values(status="sending")
+        .returning(ReminderDelivery.key)
     )
+    return set(won)
+
+
+async def settle_after_stop(session: AsyncSession) -> tuple[int, int]:
+    """At start: hand back what never left, mark what was in flight; (handed back, uncertain).
+
+    A "claimed" occurrence was never given to Telegram: its row is deleted and the reminder rewound
+    to it, so the dispatcher sends it (late, within the grace period, else skips and logs it).
+    A "sending" one may have reached Telegram: it becomes "uncertain" and is not sent again.
+    """
+    handed_back = 0
+    claimed = await session.scalars(
+        select(ReminderDelivery).where(ReminderDelivery.status == "claimed")
+    )
+    for delivery in list(claimed):
+        reminder = await session.get(Reminder, delivery.reminder_id)
+        if reminder is not None and reminder.enabled:
+            reminder.next_due = min(reminder.next_due or delivery.due, delivery.due)
+        await session.delete(delivery)
+        handed_back += 1
+    uncertain = await session.execute(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.status == "sending")
+        .values(status="uncertain")
+    )
+    return handed_back, int(uncertain.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def disable_user_reminders(session: AsyncSession, user_id: int) -> None:

@@ -18,8 +18,16 @@ from db.reminders import Claimed
 from db.routines import get_progress
 from handlers.common import language_of, text
 from handlers.payloads import Action, build, parse, pattern
-from reminders.dispatcher import Dispatcher, Result, SendFn, first_due, seconds_until
+from reminders.dispatcher import (
+    BeforeSend,
+    Dispatcher,
+    Result,
+    SendFn,
+    first_due,
+    seconds_until,
+)
 from reminders.schedule import local_date
+from throttle import SendWithdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +46,7 @@ def make_sender(application: Application) -> SendFn:
     """The dispatcher's send function: one reminder message, with retries for network errors."""
     data: BotData = application.bot_data
 
-    async def send(item: Claimed) -> tuple[Result, int | None]:
+    async def send(item: Claimed, before_send: BeforeSend) -> tuple[Result, int | None]:
         language = (
             item.language
             if item.language in data.content.languages
@@ -69,9 +77,14 @@ def make_sender(application: Application) -> SendFn:
         for attempt, pause in enumerate((*NETWORK_RETRIES, None)):
             try:
                 message = await application.bot.send_message(
-                    item.chat_id, body, reply_markup=markup, rate_limit_args={"bulk": True}
+                    item.chat_id,
+                    body,
+                    reply_markup=markup,
+                    rate_limit_args={"bulk": True, "before_send": before_send},
                 )
                 return Result.SENT, message.message_id
+            except SendWithdrawn:
+                return Result.WITHDRAWN, None
             except Forbidden:
                 return Result.BLOCKED, None
             except BadRequest as error:

@@ -1,9 +1,10 @@
 """The reminder dispatcher: claims due occurrences, sends them, and advances each row.
 
 One dispatcher (woken by a single scheduler job at the next due instant) serves every user; there
-is no scheduler job per reminder. Each occurrence is claimed in the database before it is sent, so
-a restart or a crash can neither lose nor repeat it beyond the one message that may have been in
-flight at the instant of a crash (reported as "uncertain" at the next start, never re-sent).
+is no scheduler job per reminder. Each occurrence is claimed in the database before it is sent,
+and marked "sending" only when its request is about to leave (after the rate limiter let it go).
+After a crash, claimed occurrences that never left are sent at the next start; the few that were
+on their way to Telegram at that instant are "uncertain" and never sent again (at most once).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from db.reminders import (
     disable_user_reminders,
     earliest_due,
     finish_delivery,
-    unfinished_deliveries,
+    settle_after_stop,
+    start_sending,
 )
 from db.session import SessionFactory
 from reminders.schedule import catch_up, next_due
@@ -38,10 +40,78 @@ class Result(StrEnum):
     BLOCKED = "blocked"  # 403: the user blocked the bot
     FAILED = "failed"  # gave up after retries
     UNCERTAIN = "uncertain"  # timed out: Telegram may or may not have delivered it
+    WITHDRAWN = "withdrawn"  # handed back by a restart or taken by another process: not sent
 
 
-FLUSH_EVERY = 20  # sends recorded per transaction
-SendFn = Callable[[Claimed], Awaitable[tuple[Result, int | None]]]
+BeforeSend = Callable[[], Awaitable[bool]]
+# send(item, before_send): the sender calls before_send() right before the request leaves and
+# must not send if it returns False.
+SendFn = Callable[[Claimed, BeforeSend], Awaitable[tuple[Result, int | None]]]
+Finished = tuple[Claimed, Result, int | None]
+
+
+class Ledger:
+    """Records sends as they happen, many per transaction (a group commit).
+
+    `mark(key)` moves a claimed occurrence to "sending" right before its request leaves and
+    waits for the commit; `record(...)` notes how a send ended and is written with the next
+    commit. One transaction serves every mark and result that arrived meanwhile, so a crash
+    leaves "sending" only what was on its way to Telegram in the last few milliseconds.
+    """
+
+    def __init__(self, sessions: SessionFactory, on_written: Callable[[Finished], None]) -> None:
+        self._sessions = sessions
+        self._on_written = on_written
+        self._marks: dict[str, asyncio.Future[bool]] = {}
+        self._results: list[Finished] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def mark(self, key: str) -> bool:
+        """True if this process may send the occurrence now (it is recorded as "sending")."""
+        future = asyncio.get_running_loop().create_future()
+        self._marks[key] = future
+        self._wake()
+        return await future
+
+    def record(self, finished: Finished) -> None:
+        """Write how a send ended with the next commit."""
+        self._results.append(finished)
+        self._wake()
+
+    async def flush(self) -> None:
+        """Wait until everything recorded so far is written."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    def _wake(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain(), name="reminders:ledger")
+
+    async def _drain(self) -> None:
+        while self._marks or self._results:
+            marks, self._marks = self._marks, {}
+            results, self._results = self._results, []
+            try:
+                async with self._sessions() as session:
+                    for item, result, message_id in results:
+                        await finish_delivery(session, item.key, result.value, message_id)
+                        if result is Result.BLOCKED:
+                            await disable_user_reminders(session, item.user_id)
+                    won = await start_sending(session, list(marks)) if marks else set()
+                    await session.commit()
+            except Exception as error:
+                # Marks fail (nothing is sent; the claims are handed back at the next start);
+                # results stay "sending" and become "uncertain" then, never sent twice.
+                logger.exception("could not record %d reminder sends", len(marks) + len(results))
+                for future in marks.values():
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for key, future in marks.items():
+                if not future.done():
+                    future.set_result(key in won)
+            for finished in results:
+                self._on_written(finished)
 
 
 def days_from_mask(mask: int) -> frozenset[int]:
@@ -75,6 +145,7 @@ class Stats:
     uncertain: int = 0
     missed_stale: int = 0
     skipped_paused: int = 0
+    withdrawn: int = 0
     late_seconds: list[float] = field(default_factory=list)
 
 
@@ -97,8 +168,8 @@ class Dispatcher:
         self._now = now
         self._batch = batch
         self._concurrency = asyncio.Semaphore(concurrency)
+        self._ledger = Ledger(sessions, self._count)
         self._running = asyncio.Lock()
-        self._finished: list[tuple[Claimed, Result, int | None]] = []
         self.stats = Stats()
 
     def decide(self, row: Reminder, paused: bool, now: datetime) -> Advance:
@@ -128,18 +199,22 @@ class Dispatcher:
         return Advance(send, following, missed)
 
     async def recover(self) -> int:
-        """At start: occurrences claimed but unconfirmed are marked uncertain, never re-sent."""
+        """At start: send again what a stop left claimed; never re-send what was in flight."""
         async with self._sessions() as session:
-            rows = await unfinished_deliveries(session)
-            for row in rows:
-                row.status = Result.UNCERTAIN.value
+            handed_back, uncertain = await settle_after_stop(session)
             await session.commit()
-        if rows:
+        if handed_back:
             logger.warning(
-                "%d reminder(s) were being sent when the bot stopped: not re-sent", len(rows)
+                "%d reminder(s) were claimed but not sent when the bot stopped: sending them now",
+                handed_back,
             )
-        self.stats.uncertain += len(rows)
-        return len(rows)
+        if uncertain:
+            logger.warning(
+                "%d reminder(s) were on their way to Telegram when the bot stopped: not re-sent",
+                uncertain,
+            )
+        self.stats.uncertain += uncertain
+        return uncertain
 
     async def dispatch(self) -> datetime | None:
         """Send everything due now; return the next due instant (None if nothing is scheduled)."""
@@ -152,43 +227,48 @@ class Dispatcher:
                 self.stats.missed_stale += missed
                 if claimed:
                     await asyncio.gather(*(self._deliver(item, now) for item in claimed))
-                    await self._flush()
+                    await self._ledger.flush()
                 if len(claimed) + missed == 0:
                     break
             async with self._sessions() as session:
                 return await earliest_due(session)
 
     async def _deliver(self, item: Claimed, now: datetime) -> None:
-        async with self._concurrency:
-            result, message_id = await self._send(item)
-        self.stats.late_seconds.append((now - item.due).total_seconds())
-        self._finished.append((item, result, message_id))
-        if len(self._finished) >= FLUSH_EVERY:
-            await self._flush()
+        marked = False
 
-    async def _flush(self) -> None:
-        """Record how sends ended, many per transaction (a crash leaves at most these few
-        "sending": they become "uncertain" at the next start and are not sent again)."""
-        if not self._finished:
+        async def before_send() -> bool:
+            nonlocal marked
+            if not marked:
+                marked = await self._ledger.mark(item.key)
+            return marked
+
+        async with self._concurrency:
+            try:
+                result, message_id = await self._send(item, before_send)
+            except Exception:
+                # Not recorded as sent: the claim stays and is handed back at the next start.
+                logger.exception("reminder %s: the send failed unexpectedly", item.key)
+                return
+        if result is Result.WITHDRAWN:
+            self.stats.withdrawn += 1
+            logger.info("reminder %s was taken over elsewhere: not sent here", item.key)
             return
-        batch, self._finished = self._finished, []
-        async with self._sessions() as session:
-            for item, result, message_id in batch:
-                await finish_delivery(session, item.key, result.value, message_id)
-                if result is Result.BLOCKED:
-                    await disable_user_reminders(session, item.user_id)
-            await session.commit()
-        for item, result, _ in batch:
-            if result is Result.SENT:
-                self.stats.sent += 1
-            elif result is Result.BLOCKED:
-                self.stats.blocked += 1
-                logger.info("user %s blocked the bot: their reminders are disabled", item.user_id)
-            elif result is Result.UNCERTAIN:
-                self.stats.uncertain += 1
-            else:
-                self.stats.failed += 1
-                logger.error("reminder %s could not be sent", item.key)
+        self.stats.late_seconds.append((now - item.due).total_seconds())
+        self._ledger.record((item, result, message_id))
+
+    def _count(self, finished: Finished) -> None:
+        """Count (and log) one send once its result is written."""
+        item, result, _ = finished
+        if result is Result.SENT:
+            self.stats.sent += 1
+        elif result is Result.BLOCKED:
+            self.stats.blocked += 1
+            logger.info("user %s blocked the bot: their reminders are disabled", item.user_id)
+        elif result is Result.UNCERTAIN:
+            self.stats.uncertain += 1
+        else:
+            self.stats.failed += 1
+            logger.error("reminder %s could not be sent", item.key)
 
 
 def seconds_until(moment: datetime | None, now: datetime, cap: float) -> float:

@@ -51,6 +51,10 @@ UNPACED_PREFIXES: Final = ("get", "answer")
 CLOSE_ENOUGH: Final = 1e-6
 
 
+class SendWithdrawn(Exception):
+    """A request's `before_send` hook said no: it was not sent."""
+
+
 class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """Paces each chat on its own, keeps bulk sends under their ceiling, and honours 429s.
 
@@ -61,6 +65,11 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
     same kind of ceiling over every paced request. The chat's turn is held until Telegram has
     answered, so requests to one chat leave one after another in arrival order, retries
     included; requests to different chats never wait for each other.
+
+    `rate_limit_args={"before_send": fn}` calls `await fn()` once the request may go, right
+    before it is first sent; if it returns False the request is withdrawn (`SendWithdrawn`) and
+    never sent. The reminder dispatcher records "sending" there, so a crash can only leave
+    uncertain the few requests actually on their way to Telegram.
 
     On `RetryAfter` the request waits `retry_after` and is sent again, up to `max_retries` times;
     meanwhile its chat (or, for a bulk send, every bulk send) is held back. Other errors pass
@@ -135,6 +144,10 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if not self._go_now(chat, bulk, now):
             await self._queue(chat, bulk)
         try:
+            before_send = rate_limit_args.get("before_send") if rate_limit_args else None
+            if before_send is not None and not await before_send():
+                self.stats.withdrawn += 1
+                raise SendWithdrawn(endpoint)
             retries = 0
             while True:
                 try:

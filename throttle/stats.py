@@ -33,6 +33,7 @@ class LimiterStats:
     waits: dict[WaitKind, WaitTally] = field(default_factory=_one_tally_per_kind)
     rate_limited: int = 0
     retries: int = 0
+    withdrawn: int = 0
 
     def record_wait(self, kind: WaitKind, seconds: float) -> None:
         if seconds > 0:
@@ -46,5 +47,5 @@ class LimiterStats:
         )
         return (
             f"{self.paced} paced requests; waits: {waits}; "
-            f"429s: {self.rate_limited}; retries: {self.retries}"
+            f"429s: {self.rate_limited}; retries: {self.retries}; withdrawn: {self.withdrawn}"
         )

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, RetryAfter
 
 from tests.throttle.harness import FakeTelegram, make_limiter, most_in_any_window, send
 from tests.throttle.virtual_time import run_in_virtual_time
+from throttle import SendWithdrawn
 
 
 def test_one_chat_gets_its_burst_then_one_message_per_second() -> None:
@@ -338,5 +339,43 @@ def test_a_cancelled_waiter_leaves_the_queue_in_order() -> None:
         assert telegram.times("third") == pytest.approx([1.0])
         await send(limiter, telegram, 7, tag="fourth", at=5.0)
         assert telegram.times("fourth") == [5.0]
+
+    run_in_virtual_time(scenario)
+
+
+def test_before_send_runs_once_when_the_request_may_go_and_can_withdraw_it() -> None:
+    async def scenario() -> None:
+        limiter, telegram = make_limiter(bulk_rate=2, bulk_burst=1), FakeTelegram()
+        asked: list[tuple[object, float]] = []
+
+        def hook(tag: object, answer: bool):  # type: ignore[no-untyped-def]
+            async def before_send() -> bool:
+                asked.append((tag, asyncio.get_running_loop().time()))
+                return answer
+
+            return before_send
+
+        async def bulk_send(chat_id: int, answer: bool) -> object:
+            data = {"chat_id": chat_id, "text": "hi"}
+            return await limiter.process_request(
+                telegram.callback("sendMessage", chat_id, chat_id),
+                (),
+                {},
+                "sendMessage",
+                data,
+                {"bulk": True, "before_send": hook(chat_id, answer)},
+            )
+
+        telegram.floods[1] = [1]  # the first is retried after a 429: asked once, not twice
+        first = asyncio.create_task(bulk_send(1, True))
+        second = asyncio.create_task(bulk_send(2, False))
+        assert await first is True
+        with pytest.raises(SendWithdrawn):
+            await second
+        # Each hook ran when its request was let through, not earlier: the 429 held every bulk
+        # send for 1 s, the retry of the first went at 1.0, the second half a second later (2/s).
+        assert asked == [(1, 0.0), (2, 1.5)]
+        assert telegram.order() == [1]  # the withdrawn one never reached Telegram
+        assert limiter.stats.withdrawn == 1
 
     run_in_virtual_time(scenario)
