@@ -192,7 +192,7 @@ class ReminderDelivery(Base):
     due: Mapped[datetime] = mapped_column(UTCDateTime())
     # claimed -> sending -> sent | failed | blocked | uncertain (in flight at a crash)
     status: Mapped[str] = mapped_column(String(16))
-    # Records older than DELIVERY_RECORDS_DAYS are pruned by the retention sweep.
+    # Settled records older than DELIVERY_RECORD_DAYS are pruned by the hourly retention sweep.
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)

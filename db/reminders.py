@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Reminder, ReminderDelivery, User, utcnow
@@ -213,3 +213,14 @@ async def rezone_reminders(
         row.zone = zone
         if row.enabled:
             row.next_due = first(row)
+
+
+async def prune_deliveries(session: AsyncSession, before: datetime) -> int:
+    """Delete settled delivery records claimed before an instant; return how many."""
+    result = await session.execute(
+        delete(ReminderDelivery).where(
+            ReminderDelivery.claimed_at < before,
+            ReminderDelivery.status.not_in(("claimed", "sending")),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

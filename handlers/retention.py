@@ -2,8 +2,8 @@
 
 Every update from a person marks them as seen; the mark reaches the database at most once a day
 per person, in one batched statement per sweep, so activity costs no write per message. A sweep
-runs every hour: it flushes the marks, then erases everyone not seen within the retention period
-(the period `/privacy` promises).
+runs every hour: it flushes the marks, erases everyone not seen within the retention period
+(the period `/privacy` promises), and prunes reminder delivery records older than a month.
 """
 
 from __future__ import annotations
@@ -15,11 +15,15 @@ from telegram import Update
 from telegram.ext import Application, TypeHandler
 
 from core.context import BotData, Context
+from db.reminders import prune_deliveries
 from db.users import mark_seen, purge_inactive
 
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY = timedelta(hours=1)
+# Reminder delivery records (the idempotency keys) are only needed while their occurrence could
+# still be claimed again; a month of them is kept for support questions.
+DELIVERY_RECORD_DAYS = 30
 JOB_NAME = "retention"
 
 
@@ -74,9 +78,12 @@ async def sweep(application: Application) -> int:
             erased = await purge_inactive(
                 session, now - timedelta(days=data.settings.retention_days)
             )
+            pruned = await prune_deliveries(session, now - timedelta(days=DELIVERY_RECORD_DAYS))
     except Exception:
         activity.pending |= seen  # nothing was written: try again at the next sweep
         raise
+    if pruned:
+        logger.info("Retention: pruned %d reminder delivery records", pruned)
     if erased:
         logger.info(
             "Retention: erased the data of %d people inactive for %d days",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from db.models import Reminder, User
+from db.models import Reminder, ReminderDelivery, User
 from emulator.render import plain
 from handlers.retention import Activity, sweep
 from tests.e2e.helpers import FakeClock, rows
@@ -52,3 +52,32 @@ def test_activity_is_written_once_a_day_per_person() -> None:
     assert activity.take() == set()
     activity.note(1, tuesday)
     assert activity.take() == {1}
+
+
+async def test_old_settled_delivery_records_are_pruned(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    app.bot_data.now = FakeClock(now)
+    user = make_user()
+    await user.send("/timezone UTC")
+    await user.wait_text("Time zone set")
+    await user.send("/remind 7:30")
+    await user.wait_text("Done: I will remind you at 07:30")
+    [reminder] = await rows(app, Reminder)
+    async with app.bot_data.db.begin() as session:
+        for key, status, age in [
+            ("old-sent", "sent", 31),
+            ("old-open", "sending", 31),
+            ("recent", "sent", 29),
+        ]:
+            session.add(
+                ReminderDelivery(
+                    key=key,
+                    reminder_id=reminder.id,
+                    user_id=user.user_id,
+                    due=now - timedelta(days=age),
+                    status=status,
+                    claimed_at=now - timedelta(days=age),
+                )
+            )
+    await sweep(app)
+    assert sorted(row.key for row in await rows(app, ReminderDelivery)) == ["old-open", "recent"]
