@@ -32,7 +32,15 @@ def make_engine(url: str, sqlite_path: Path | None = None) -> AsyncEngine:
     """Create the engine; for a file-backed SQLite URL, create its folder first."""
     if sqlite_path is not None:
         sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if url.startswith("sqlite"):
+        # SQLite has one writer at a time. One connection, handed out in turn by the pool's
+        # fair (FIFO) queue, replaces lock contention between connections, where SQLite's busy
+        # handler sleeps and retries unfairly and, under a burst, gave up after busy_timeout
+        # ("database is locked", seen in bench.timers). No code may hold a transaction open
+        # across a Telegram call or open a second session inside a first.
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

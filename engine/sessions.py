@@ -213,6 +213,10 @@ class Sessions:
             beat = beats[position]
             if self.lateness is not None:
                 self.lateness.append(self._clock.monotonic() - live.due)
+            if beat.kind is Kind.DONE:  # the time spent is part of the final message
+                now = self._clock.monotonic()
+                live.active_seconds += now - live.resumed_at
+                live.resumed_at = now
             live.busy = True
             try:
                 await self._hooks.on_beat(live, beat)
@@ -228,7 +232,6 @@ class Sessions:
             finally:
                 live.busy = False
             if beat.kind is Kind.DONE and not live.stopping:
-                live.active_seconds += self._clock.monotonic() - live.resumed_at
                 self._live.pop(live.chat_id, None)
                 live.stopping = True
                 try:

@@ -179,6 +179,7 @@ async def answer_nudge(update: Update, context: Context) -> None:
     async with data.db() as session:
         row = await store.get_reminder(session, reminder_id)
         if row is None or row.user_id != user_id:
+            await session.rollback()  # no transaction held across a Telegram call
             await query.answer(text(context, language, "reminders.old"))
             return
         if op == "start":
@@ -196,6 +197,7 @@ async def answer_nudge(update: Update, context: Context) -> None:
         if op == "snooze":
             snooze_at = now + timedelta(minutes=data.settings.snooze_minutes)
             if row.next_due is not None and now < row.next_due <= snooze_at:
+                await session.rollback()
                 await query.answer(text(context, language, "reminders.already_snoozed"))
                 return
             row.next_due = snooze_at
@@ -213,6 +215,7 @@ async def answer_nudge(update: Update, context: Context) -> None:
                     other.next_due = end_of_day
             toast = text(context, language, "reminders.skipped")
         else:
+            await session.rollback()
             await query.answer(text(context, language, "fallback.stale_button"))
             return
         await session.commit()

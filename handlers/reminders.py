@@ -598,6 +598,7 @@ async def manage(update: Update, context: Context) -> int | None:
             return None
         row = await store.get_reminder(session, int(target)) if target.isdigit() else None
         if row is None or row.user_id != user_id:
+            await session.rollback()  # no transaction held across a Telegram call
             await query.answer(text(context, language, "reminders.old"))
             return None
         if op == "delete":
@@ -611,13 +612,16 @@ async def manage(update: Update, context: Context) -> int | None:
             row.next_due = first_due(row.local_time, row.days, row.zone, now)
             toast = "reminders.resumed"
         elif op == "change":
+            reminder_id = row.id
+            await session.rollback()  # no transaction held across a Telegram call
             await query.answer()
             state = draft(context)
             state.clear()
-            state["editing"] = row.id
+            state["editing"] = reminder_id
             await ask_time(context, chat_id, language)
             return TIME
         else:
+            await session.rollback()
             await query.answer(text(context, language, "fallback.stale_button"))
             return None
         await session.commit()

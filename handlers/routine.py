@@ -553,6 +553,7 @@ async def after_rating(update: Update, context: Context) -> None:
     async with data.db() as session:
         row = await store.get_session(session, session_id)
         if row is None or row.user_id != user_id or row.progress_applied:
+            await session.rollback()  # no transaction held across a Telegram call
             await query.answer(text(context, language, "routine.toast_old"))
             return
         await store.record_health(session, user_id, "after", rating, session_id=session_id)

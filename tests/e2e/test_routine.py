@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 
 from sqlalchemy import select
 
@@ -73,6 +74,11 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert any("Next: Cat and cow" in t for t in texts)  # the rest before the next exercise
     # Nothing is ever edited to the same content (Telegram's "message is not modified").
     assert all(a != b for a, b in itertools.pairwise(texts) if a and b)
+    # The final message tells the time spent, in real-pace terms (the plan's total).
+    shown = re.search(r"Done! (\d+) min (\d+) s", plain(done.message))
+    assert shown is not None, plain(done.message)
+    spent = int(shown[1]) * 60 + int(shown[2])
+    assert abs(spent - elapsed / SCALE) <= 10, (spent, elapsed / SCALE)
     await user.wait_text("How does your back feel now?")
     await user.press("1")
     summary = await user.wait_text("Before: 2/10, after: 1/10")
