@@ -6,7 +6,7 @@ import contextlib
 import logging
 
 from sqlalchemy.exc import IntegrityError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -248,21 +248,32 @@ async def start_session(update: Update, context: Context) -> None:
     starting.add(chat_id)  # no await since the check: a double tap cannot start two sessions
     try:
         await query.answer()
-        await begin(context, query.message.chat.id, user_id, language, fields[0], int(fields[1]))
-        await query.edit_message_reply_markup(reply_markup=None)
+        await begin(context, query, user_id, language, fields[0], int(fields[1]))
     finally:
         starting.discard(chat_id)
 
 
 async def begin(
-    context: Context, chat_id: int, user_id: int, language: str, routine_id: str, rating: int
+    context: Context,
+    query: CallbackQuery,
+    user_id: int,
+    language: str,
+    routine_id: str,
+    rating: int,
 ) -> None:
-    """Store the check-in and start the engine (or advise rest for strong pain)."""
+    """Store the check-in and start the engine (or advise rest for strong pain).
+
+    The check-in message becomes the note on today's dose: one message, not two, so the
+    session's first picture and live message fit in the chat's burst and leave on time.
+    """
     data = context.bot_data
+    assert query.message is not None
+    chat_id = query.message.chat.id
     if rating >= HIGH_PAIN:
         async with data.db() as session:
             await store.record_health(session, user_id, "checkin", rating)
             await session.commit()
+        await query.edit_message_reply_markup(reply_markup=None)
         await context.bot.send_message(chat_id, text(context, language, "routine.too_much"))
         return
     async with data.db() as session:
@@ -276,6 +287,7 @@ async def begin(
             )
         except IntegrityError:
             await session.rollback()
+            await query.edit_message_reply_markup(reply_markup=None)
             await context.bot.send_message(
                 chat_id, text(context, language, "routine.already_running")
             )
@@ -284,7 +296,10 @@ async def begin(
         first_session = not await store.has_history(session, user_id, row.id)
         await session.commit()
     live = make_live(data, row.id, chat_id, user_id, language, routine_id, level)
-    await context.bot.send_message(chat_id, level_note(data, live, level, previous, first_session))
+    note = level_note(data, live, level, previous, first_session)
+    await query.edit_message_text(
+        text(context, language, "routine.checked_in", rating=rating) + "\n" + note
+    )
     data.sessions.start(live)
     logger.info("session %s started: %s at level %s", row.id, routine_id, level)
 
