@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 
 from db.models import RoutineSession
 from db.session import SessionFactory
@@ -49,22 +49,33 @@ class CheckpointWriter:
         await self.flush()
 
     async def flush(self) -> None:
-        """Write everything pending now."""
+        """Write everything pending now: one executemany per shape of checkpoint."""
         if not self._pending:
             return
         batch, self._pending = self._pending, {}
-        async with self._sessions() as session:
-            for session_id, values in batch.items():
-                # Only sessions still open: a final state written meanwhile is never overwritten.
-                await session.execute(
-                    update(RoutineSession)
-                    .where(
-                        RoutineSession.id == session_id,
-                        RoutineSession.status.in_(("active", "paused")),
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for session_id, values in batch.items():
+            row = {"session_id": session_id, **{f"new_{key}": v for key, v in values.items()}}
+            shapes.setdefault(tuple(sorted(values)), []).append(row)
+        table = cast(Table, RoutineSession.__table__)
+        try:
+            async with self._sessions() as session:
+                for keys, rows in shapes.items():
+                    # Only sessions still open: a final state written meanwhile is kept.
+                    statement = (
+                        update(table)
+                        .where(
+                            table.c.id == bindparam("session_id"),
+                            table.c.status.in_(("active", "paused")),
+                        )
+                        .values({key: bindparam(f"new_{key}") for key in keys})
                     )
-                    .values(**values)
-                )
-            await session.commit()
+                    await session.execute(statement, rows)
+                await session.commit()
+        except Exception:
+            for session_id, values in batch.items():  # newer checkpoints win
+                self._pending.setdefault(session_id, values)
+            raise
 
     async def _run(self) -> None:
         while True:
