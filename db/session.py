@@ -38,7 +38,7 @@ def make_engine(url: str, sqlite_path: Path | None = None) -> AsyncEngine:
         # handler sleeps and retries unfairly and, under a burst, gave up after busy_timeout
         # ("database is locked", seen in bench.timers). No code may hold a transaction open
         # across a Telegram call or open a second session inside a first.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=120)
     else:
         engine = create_async_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
