@@ -116,15 +116,31 @@ async def claim_due(
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Reminder)
+    rows = (await session.execute(query)).all()
+    decisions = [(row, language, decide(row, bool(paused), now)) for row, language, paused in rows]
+    keys = [
+        occurrence_key(row.id, decision.send_due)
+        for row, _, decision in decisions
+        if decision.send_due is not None
+    ]
+    # One query for the occurrences already recorded, not one per row.
+    known = (
+        set(
+            await session.scalars(
+                select(ReminderDelivery.key).where(ReminderDelivery.key.in_(keys))
+            )
+        )
+        if keys
+        else set()
+    )
     claimed: list[Claimed] = []
     missed = 0
-    for row, language, paused in (await session.execute(query)).all():
-        decision = decide(row, bool(paused), now)
+    for row, language, decision in decisions:
         missed += decision.missed
         if decision.send_due is not None:
             key = occurrence_key(row.id, decision.send_due)
-            already = await session.get(ReminderDelivery, key)
-            if already is None:
+            if key not in known:
+                known.add(key)
                 session.add(
                     ReminderDelivery(
                         key=key,

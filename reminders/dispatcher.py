@@ -219,19 +219,29 @@ class Dispatcher:
     async def dispatch(self) -> datetime | None:
         """Send everything due now; return the next due instant (None if nothing is scheduled)."""
         async with self._running:
-            while True:
+            now = self._now()
+            claimed, missed = await self._claim(now)
+            while claimed or missed:
+                sending = asyncio.gather(*(self._deliver(item, now) for item in claimed))
+                upcoming: tuple[list[Claimed], int] | None = None
+                if len(claimed) + missed >= self._batch:
+                    # A full batch: more may be due. Claim the next batch while this one is
+                    # being sent, so sending never pauses between batches (claimed but unsent
+                    # occurrences are handed back after a crash: claiming early loses nothing).
+                    upcoming = await self._claim(self._now())
+                await sending
+                await self._ledger.flush()
                 now = self._now()
-                async with self._sessions() as session:
-                    claimed, missed = await claim_due(session, now, self._batch, self.decide)
-                    await session.commit()
-                self.stats.missed_stale += missed
-                if claimed:
-                    await asyncio.gather(*(self._deliver(item, now) for item in claimed))
-                    await self._ledger.flush()
-                if len(claimed) + missed == 0:
-                    break
+                claimed, missed = upcoming if upcoming is not None else await self._claim(now)
             async with self._sessions() as session:
                 return await earliest_due(session)
+
+    async def _claim(self, now: datetime) -> tuple[list[Claimed], int]:
+        async with self._sessions() as session:
+            claimed, missed = await claim_due(session, now, self._batch, self.decide)
+            await session.commit()
+        self.stats.missed_stale += missed
+        return claimed, missed
 
     async def _deliver(self, item: Claimed, now: datetime) -> None:
         marked = False
