@@ -109,7 +109,8 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
             bot.kill()
             bot.wait()
         await emulator.stop()
-    warnings = log_path(workdir / "bench.db").read_text(errors="replace").count("WARNING")
+    log = log_path(workdir / "bench.db").read_text(errors="replace")
+    warnings, errors = log.count(" WARNING "), log.count(" ERROR ")
     completed = sum(result is True for result in results)
     failures = [result for result in results if result is not True]
     lateness: list[float] = []
@@ -167,7 +168,10 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
     print(f"  bot peak RSS                {mib(sampler.peak)} (idle {mib(baseline)})")
     print(f"  peak active sessions        {peak_active}")
     print(f"  memory per active session   {per_session / 1024:.1f} KB  (goal: < 50 KB)")
-    print(f"  bot log                     {warnings} warnings, in {log_path(workdir / 'bench.db')}")
+    print(
+        f"  bot log                     {errors} errors, {warnings} warnings, in "
+        f"{log_path(workdir / 'bench.db')}"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table, bindparam, or_, update
 
 from db.models import RoutineSession
 from db.session import SessionFactory
@@ -66,7 +66,8 @@ class CheckpointWriter:
                         update(table)
                         .where(
                             table.c.id == bindparam("session_id"),
-                            table.c.status.in_(("active", "paused")),
+                            # Plain comparisons: an IN list cannot go into an executemany.
+                            or_(table.c.status == "active", table.c.status == "paused"),
                         )
                         .values({key: bindparam(f"new_{key}") for key in keys})
                     )

@@ -211,15 +211,17 @@ async def test_restart_mid_session_offers_resume_and_continues(
     user = make_user()
     async with running(make()):
         await begin(user)
-        await user.wait_text("breath 1 of", timeout=5)
-        await asyncio.sleep(0.4)
+        await user.wait_text("2/4", timeout=15)  # into the second exercise: a checkpoint
+        await user.wait_text("repetition 1 of", timeout=5)
+        await asyncio.sleep(0.7)  # past the writer's half-second flush
     user.skip_all()
     await user.expect_silence(0.6)  # the old process is gone: no orphaned timer
     async with running(make()) as app:
         offer = await user.wait_text("Your session was interrupted", timeout=5)
-        assert "exercise 1 of 4" in plain(offer.message)
+        assert "exercise 2 of 4" in plain(offer.message)
         await user.press("Resume")
-        await user.wait_text("breath ", timeout=5)
+        await user.wait_text("2/4 · Cat and cow", timeout=5)  # from its checkpoint, not the top
+        await user.wait_text("repetition 1 of", timeout=5)
         await user.wait_text("Done!", timeout=60)
         await user.wait_text("How does your back feel now?")
         [row] = await rows(app, RoutineSession)

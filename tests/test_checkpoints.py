@@ -1,0 +1,49 @@
+"""The checkpoint writer stores the latest position of open sessions and never a finished one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.checkpoints import CheckpointWriter
+from db.migrate import upgrade_to_head
+from db.models import RoutineSession, User
+from db.routines import create_session
+from db.session import make_engine, make_session_factory
+
+
+async def test_latest_checkpoints_are_written_in_one_flush_and_finished_sessions_kept(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await upgrade_to_head(engine)
+    factory = make_session_factory(engine)
+    async with factory.begin() as session:
+        session.add(User(id=1, language="en"))
+        await session.flush()
+        ids = [  # one open session per chat: three chats
+            (await create_session(session, user_id=1, chat_id=c, routine_id="quick", level=0)).id
+            for c in (1, 2, 3)
+        ]
+    async with factory.begin() as session:
+        finished = await session.get(RoutineSession, ids[2])
+        assert finished is not None
+        finished.status, finished.beat_index = "completed", 40
+        paused = await session.get(RoutineSession, ids[1])
+        assert paused is not None
+        paused.status = "paused"
+
+    writer = CheckpointWriter(factory)
+    writer.record(ids[0], beat_index=3, live_message_id=10, exercises_done=0)
+    writer.record(ids[0], beat_index=5, live_message_id=11, exercises_done=1)  # the latest wins
+    writer.record(ids[1], beat_index=7, live_message_id=None, exercises_done=2)
+    writer.record(ids[2], beat_index=1, live_message_id=12, exercises_done=0)  # already finished
+    await writer.flush()
+
+    async with factory() as session:
+        rows = {row.id: row for row in await session.scalars(select(RoutineSession))}
+    assert (rows[ids[0]].beat_index, rows[ids[0]].live_message_id) == (5, 11)
+    assert (rows[ids[0]].exercises_done, rows[ids[1]].beat_index) == (1, 7)
+    assert rows[ids[2]].beat_index == 40  # a final state is never overwritten
+    await engine.dispose()
