@@ -2,7 +2,7 @@
 
 A thousand live sessions reach a checkpoint every few seconds; one commit each would keep the
 SQLite writer busy and put database waits inside the timers. The latest checkpoint of each session
-is kept in memory and flushed together every half second (a crash loses at most that much, and a
+is kept in memory and flushed together every two seconds (a crash loses at most that much, and a
 resumed session restarts from its previous checkpoint, which is safe).
 """
 
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 class CheckpointWriter:
     """Collects the latest checkpoint per session and writes them in one transaction."""
 
-    def __init__(self, sessions: SessionFactory, interval: float = 0.5) -> None:
+    def __init__(self, sessions: SessionFactory, interval: float = 2.0) -> None:
         self._sessions = sessions
         self._interval = interval
         self._pending: dict[int, dict[str, Any]] = {}

@@ -27,6 +27,7 @@ class MediaLibrary:
         self._file_ids: dict[str, tuple[str, str]] = {}
         self._digests: dict[str, str] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._storing: set[asyncio.Task[None]] = set()
 
     async def load(self) -> None:
         """Read the stored file_ids once at start."""
@@ -117,11 +118,21 @@ class MediaLibrary:
         return await bot.send_photo(chat_id, media, filename=filename, **kwargs)
 
     async def _remember(self, name: str, file_id: str) -> None:
+        """Use the file_id at once; store it in the background (callers never wait on the
+        database for it: sessions waiting for the same picture go on right away)."""
         digest = self._digest(name)
         self._file_ids[name] = (digest, file_id)
-        async with self._sessions() as session:
-            await save_file_id(session, name, digest, file_id)
-            await session.commit()
+        task = asyncio.create_task(self._store(name, digest, file_id), name=f"media:{name}")
+        self._storing.add(task)
+        task.add_done_callback(self._storing.discard)
+
+    async def _store(self, name: str, digest: str, file_id: str) -> None:
+        try:
+            async with self._sessions() as session:
+                await save_file_id(session, name, digest, file_id)
+                await session.commit()
+        except Exception:  # it is uploaded again after a restart: nothing is lost
+            logger.exception("could not store the file_id of %s", name)
 
     async def _forget(self, name: str) -> None:
         self._file_ids.pop(name, None)

@@ -213,7 +213,7 @@ async def test_restart_mid_session_offers_resume_and_continues(
         await begin(user)
         await user.wait_text("2/4", timeout=15)  # into the second exercise: a checkpoint
         await user.wait_text("repetition 1 of", timeout=5)
-        await asyncio.sleep(0.7)  # past the writer's half-second flush
+        await asyncio.sleep(0.7)  # a moment into the exercise
     user.skip_all()
     await user.expect_silence(0.6)  # the old process is gone: no orphaned timer
     async with running(make()) as app:
