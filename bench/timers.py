@@ -164,6 +164,13 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         f"  p99 after that              {percentile(later, 0.99):.1f} ms "
         f"({len(later)} messages, max {max(later, default=float('nan')):.1f} ms)"
     )
+    buckets: dict[int, list[float]] = {}
+    for at, late in timeline:
+        buckets.setdefault(int(at // 30) * 30, []).append(late * 1000)
+    print(
+        "  p99 by 30 s of the run      "
+        + " ".join(f"{start}s:{percentile(v, 0.99):.0f}" for start, v in sorted(buckets.items()))
+    )
     print(
         f"  messages per second         {len(sent) / span:.1f} (sends + edits, "
         f"{len(sent)} in {span:.0f} s)"

@@ -19,7 +19,10 @@ from telegram.ext import BaseUpdateProcessor
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """At most one update per chat in flight; different chats in parallel."""
 
-    def __init__(self, max_concurrent_updates: int = 512) -> None:
+    # 64 updates at once, not hundreds: under a burst of new users, handlers queue here instead of
+    # crowding the event loop, so the timers of running sessions keep their beat (bench.timers:
+    # p99 lateness 833 ms with 512, 41 ms with 64; replies wait a little longer in a burst).
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
