@@ -116,13 +116,12 @@ async def claim_due(
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Reminder)
-    rows = (await session.execute(query)).all()
-    decisions = [(row, language, decide(row, bool(paused), now)) for row, language, paused in rows]
-    keys = [
-        occurrence_key(row.id, decision.send_due)
-        for row, _, decision in decisions
-        if decision.send_due is not None
-    ]
+    decisions = []
+    for row, language, paused in (await session.execute(query)).all():
+        decision = decide(row, bool(paused), now)
+        key = occurrence_key(row.id, decision.send_due) if decision.send_due else None
+        decisions.append((row, language, decision, key))
+    keys = [key for *_, key in decisions if key is not None]
     # One query for the occurrences already recorded, not one per row.
     known = (
         set(
@@ -135,24 +134,22 @@ async def claim_due(
     )
     claimed: list[Claimed] = []
     missed = 0
-    for row, language, decision in decisions:
+    for row, language, decision, key in decisions:
         missed += decision.missed
-        if decision.send_due is not None:
-            key = occurrence_key(row.id, decision.send_due)
-            if key not in known:
-                known.add(key)
-                session.add(
-                    ReminderDelivery(
-                        key=key,
-                        reminder_id=row.id,
-                        user_id=row.user_id,
-                        due=decision.send_due,
-                        status="claimed",
-                    )
+        if key is not None and decision.send_due is not None and key not in known:
+            known.add(key)
+            session.add(
+                ReminderDelivery(
+                    key=key,
+                    reminder_id=row.id,
+                    user_id=row.user_id,
+                    due=decision.send_due,
+                    status="claimed",
                 )
-                claimed.append(
-                    Claimed(key, row.id, row.user_id, row.chat_id, decision.send_due, language)
-                )
+            )
+            claimed.append(
+                Claimed(key, row.id, row.user_id, row.chat_id, decision.send_due, language)
+            )
         row.next_due = decision.next_due
     return claimed, missed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Base, User
@@ -52,12 +52,17 @@ async def has_consent(session: AsyncSession, user_id: int) -> bool:
     return consent is not None
 
 
-async def erase_user(session: AsyncSession, user_id: int) -> None:
-    """Delete every row that belongs to the user, the user row last."""
+async def _erase(session: AsyncSession, users: Select[int]) -> None:
+    """Delete every row that belongs to the selected users, their user rows last."""
     for table in reversed(Base.metadata.sorted_tables):
         if table.name != "users" and "user_id" in table.c:
-            await session.execute(delete(table).where(table.c.user_id == user_id))
-    await session.execute(delete(User).where(User.id == user_id))
+            await session.execute(delete(table).where(table.c.user_id.in_(users)))
+    await session.execute(delete(User).where(User.id.in_(users)))
+
+
+async def erase_user(session: AsyncSession, user_id: int) -> None:
+    """Delete every row that belongs to the user, the user row last."""
+    await _erase(session, select(User.id).where(User.id == user_id))
 
 
 async def mark_seen(session: AsyncSession, user_ids: Iterable[int], at: datetime) -> None:
@@ -72,12 +77,8 @@ async def purge_inactive(session: AsyncSession, before: datetime) -> int:
     """Erase every user not seen since `before`, with all their rows; return how many."""
     stale = select(User.id).where(User.last_seen_at < before)
     count = await session.scalar(select(func.count()).select_from(stale.subquery())) or 0
-    if count == 0:
-        return 0
-    for table in reversed(Base.metadata.sorted_tables):
-        if table.name != "users" and "user_id" in table.c:
-            await session.execute(delete(table).where(table.c.user_id.in_(stale)))
-    await session.execute(delete(User).where(User.last_seen_at < before))
+    if count:
+        await _erase(session, stale)
     return count
 
 

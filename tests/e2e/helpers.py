@@ -23,3 +23,12 @@ class FakeClock:
 async def rows(app, model):  # type: ignore[no-untyped-def]
     async with app.bot_data.db() as session:
         return list(await session.scalars(select(model)))
+
+
+async def daily_reminder_in_utc(user, typed: str):  # type: ignore[no-untyped-def]
+    """Set the user's zone to UTC and a daily reminder at `typed` (e.g. "7:30"), as they would."""
+    await user.send("/timezone UTC")
+    await user.wait_text("Time zone set")
+    await user.send(f"/remind {typed}")
+    hours, minutes = typed.split(":")
+    return await user.wait_text(f"Done: I will remind you at {int(hours):02d}:{minutes}")

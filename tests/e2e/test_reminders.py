@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from db.models import Reminder, ReminderDelivery
 from emulator.render import plain
 from handlers.nudges import schedule_dispatch
-from tests.e2e.helpers import FakeClock, rows
+from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, rows
 
 
 async def dispatch_now(app) -> None:  # type: ignore[no-untyped-def]
@@ -104,10 +104,7 @@ async def test_missed_while_down_is_sent_once_late_or_skipped(app, make_user) ->
     clock = FakeClock(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))
     app.bot_data.now = clock
     user = make_user()
-    await user.send("/timezone UTC")
-    await user.wait_text("Time zone set")
-    await user.send("/remind 7:00")
-    await user.wait_text("Done:")
+    await daily_reminder_in_utc(user, "7:00")
     clock.advance(hours=3, minutes=30)  # "down" from 06:00 to 09:30: 07:00 is 2.5 h late
     await dispatch_now(app)
     await user.expect_silence(0.3)  # beyond the 2-hour grace: skipped, not sent
@@ -125,10 +122,7 @@ async def test_blocked_user_reminders_are_disabled(app, emulator, make_user) -> 
     clock = FakeClock(datetime(2026, 11, 24, 7, 59, tzinfo=UTC))
     app.bot_data.now = clock
     user = make_user()
-    await user.send("/timezone UTC")
-    await user.wait_text("Time zone set")
-    await user.send("/remind 8:00")
-    await user.wait_text("Done:")
+    await daily_reminder_in_utc(user, "8:00")
     user.block()
     clock.advance(minutes=2)
     await dispatch_now(app)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from db.models import Reminder, ReminderDelivery, User
 from emulator.render import plain
 from handlers.retention import Activity, sweep
-from tests.e2e.helpers import FakeClock, rows
+from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, rows
 
 
 async def test_inactive_people_are_erased_and_active_ones_kept(app, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -19,10 +19,7 @@ async def test_inactive_people_are_erased_and_active_ones_kept(app, make_user) -
         await user.next_message()
         await user.press("I agree")
         await user.next_message()
-    await ann.send("/timezone UTC")
-    await ann.wait_text("Time zone set")
-    await ann.send("/remind 7:30")
-    await ann.wait_text("Done: I will remind you at 07:30")
+    await daily_reminder_in_utc(ann, "7:30")
     await bob.send("/privacy")
     assert "data untouched for 12 months is deleted" in plain(await bob.next_message())
 
@@ -58,10 +55,7 @@ async def test_old_settled_delivery_records_are_pruned(app, make_user) -> None: 
     now = datetime.now(UTC)
     app.bot_data.now = FakeClock(now)
     user = make_user()
-    await user.send("/timezone UTC")
-    await user.wait_text("Time zone set")
-    await user.send("/remind 7:30")
-    await user.wait_text("Done: I will remind you at 07:30")
+    await daily_reminder_in_utc(user, "7:30")
     [reminder] = await rows(app, Reminder)
     async with app.bot_data.db.begin() as session:
         for key, status, age in [
