@@ -162,6 +162,9 @@ async def run_terminal_chat(
             if rendered:
                 show(rendered)
 
+    # What the bot sent before the chat opened (e.g. a resume offer at start-up) comes first.
+    for event in list(user.events):
+        on_event(event)
     stop_listening = emu.listen(on_event)
     session: PromptSession[str] = PromptSession(input=pipe_input, output=output)
     try:

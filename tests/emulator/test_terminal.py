@@ -65,6 +65,22 @@ async def test_message_arriving_while_the_prompt_waits_is_printed(
     assert not chat.exception()
 
 
+async def test_messages_sent_before_the_chat_opened_are_shown_first(
+    api: Api, emu: BotApiEmulator
+) -> None:
+    user = emu.add_user(1001, "Ann")
+    await api("sendMessage", chat_id=1001, text="Your session was interrupted")  # at start-up
+    screen = io.StringIO()
+    with create_pipe_input() as pipe:
+        chat = asyncio.create_task(
+            run_terminal_chat(emu, user, pipe_input=pipe, output=PlainTextOutput(screen))
+        )
+        await eventually(lambda: "Your session was interrupted" in screen.getvalue())
+        pipe.send_text("!quit\r")
+        await asyncio.wait_for(chat, 3)
+    assert screen.getvalue().count("Your session was interrupted") == 1
+
+
 async def test_ctrl_d_ends_the_chat(emu: BotApiEmulator) -> None:
     user = emu.add_user(1001)
     with create_pipe_input() as pipe:
