@@ -143,6 +143,8 @@ class RoutineItem(Strict):
     """An exercise in a routine, with optional overrides of its dose ranges."""
 
     exercise: str
+    # "easier": the session shows the exercise's easier variant (its title, steps and picture).
+    variant: Literal["normal", "easier"] = "normal"
     rounds: DoseRange | None = None
     breaths: DoseRange | None = None
     seconds: DoseRange | None = None
@@ -176,6 +178,9 @@ class Routine(Strict):
     minutes: int = Field(ge=1, le=120)  # approximate, shown on the routine's button
     pace: Pace = Pace()
     items: list[RoutineItem] = Field(min_length=1)
+    # The gentle plan offered after a pain report: not in the /routine choice, always at the
+    # lowest doses (progression does not apply), streak frozen while it is in use.
+    gentle: bool = False
 
 
 # Languages and progression --------------------------------------------------------------------

@@ -65,6 +65,14 @@ class User(Base):
     # Last day the person wrote or pressed a button; data untouched for the retention period
     # (RETENTION_DAYS) is deleted. Recorded at most once a day per user, not per update.
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Safety state, kept with or without consent to health data: it is what keeps the routine on
+    # hold after warning signs (not the signs themselves). None, "emergency" or "doctor".
+    safety_hold: Mapped[str | None] = mapped_column(String(16))
+    hold_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the warning-sign check was last answered; it is asked once before the first session.
+    screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The morning check after a painful day ("How does your back feel today?"), one tap to turn off.
+    next_day_checks: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class MediaFile(Base):
@@ -147,7 +155,28 @@ class UserProgress(Base):
     previous_level: Mapped[int] = mapped_column(Integer, default=0)
     good_sessions: Mapped[int] = mapped_column(Integer, default=0)
     last_routine: Mapped[str | None] = mapped_column(String(64))
+    # Flare-up mode: set by a pain report, cleared by "back to my normal plan". While set, /routine
+    # asks first and offers the gentle plan, and the streak is frozen (not broken).
+    flare_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last pain report: reminders ask ("How is your back today?") for a while after it.
+    last_pain_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Gentle sessions completed without pain since the flare-up began (suggest returning at N).
+    calm_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class PlanPeriod(Base):
+    """A stretch of days on the gentle plan or a safety hold: the streak is frozen, not broken."""
+
+    __tablename__ = "plan_periods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # gentle | hold
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Reminder(Base):
@@ -164,6 +193,9 @@ class Reminder(Base):
     local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
     days: Mapped[int] = mapped_column(Integer)  # bit 0 = Monday ... bit 6 = Sunday
     zone: Mapped[str] = mapped_column(String(64))
+    # "routine": the daily invitation the user set; "next_day": the one-off morning check after a
+    # painful day (sent once, then the row is deleted).
+    kind: Mapped[str] = mapped_column(String(16), default="routine", server_default="routine")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # NULL while disabled; the dispatcher only looks at rows with a due instant.
     next_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
