@@ -1,4 +1,5 @@
-"""Checks for the UI texts of content/locales: dotted keys, str.format templates, Telegram HTML."""
+"""Checks for the UI texts of content/locales: dotted keys, str.format templates, Telegram HTML,
+and the pain words (matched by safety/painwords.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import re
 import string
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from content.schema import Languages
+from safety.painwords import NOT_PAIN_KEY, WORDS_KEY, word_problems
 
 # The tags Telegram's HTML parse mode understands (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = frozenset(
@@ -29,6 +33,8 @@ ALLOWED_TAGS = frozenset(
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
 # Telegram accepts the named entities &lt; &gt; &amp; &quot; and numeric ones.
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
+# Keys whose text may be empty: a language may have no phrase that never counts as pain.
+MAY_BE_EMPTY = frozenset({NOT_PAIN_KEY})
 
 
 def flatten(data: Mapping[Any, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -39,6 +45,15 @@ def flatten(data: Mapping[Any, Any], prefix: str = "") -> Iterator[tuple[str, An
             yield from flatten(value, f"{dotted}.")
         else:
             yield dotted, value
+
+
+def odd_keys(data: Mapping[Any, Any], prefix: str = "") -> Iterator[str]:
+    """Dotted paths of keys YAML did not read as text (off, yes, no, 1 ... become bool or int)."""
+    for key, value in data.items():
+        if not isinstance(key, str):
+            yield f"{prefix}{key!r}"
+        elif isinstance(value, Mapping):
+            yield from odd_keys(value, f"{prefix}{key}.")
 
 
 def placeholders(template: str) -> set[str]:
@@ -106,4 +121,30 @@ def compare_keys(
                     f"placeholders {sorted(theirs)} differ from {reference_name}: {sorted(ours)}",
                 )
             )
+    return found
+
+
+def pain_word_problems(
+    texts: Mapping[str, Mapping[str, str]], languages: Languages
+) -> list[tuple[str, str, str]]:
+    """(language, key, reason) for each problem with the pain words (pain.words, pain.not_pain):
+    missing from the default language, an empty list, or a word its language's analyzer does not
+    recognise (safety/painwords.py matches them)."""
+    if not any(WORDS_KEY in flat for flat in texts.values()):
+        return []  # stand-in texts with no pain words at all (the bot itself needs them)
+    found: list[tuple[str, str, str]] = []
+    reference = texts.get(languages.default)
+    for key, what in (
+        (WORDS_KEY, "the words that report pain"),
+        (NOT_PAIN_KEY, 'the phrases that never count as pain ("" for none)'),
+    ):
+        if reference is not None and key not in reference:
+            found.append((languages.default, key, f"missing: {what}, separated by |"))
+    for code, flat in texts.items():
+        if WORDS_KEY in flat:  # else reported as missing, here or against the default language
+            name = languages.languages[code].name
+            for key, reason in word_problems(
+                code, name, flat[WORDS_KEY], flat.get(NOT_PAIN_KEY, "")
+            ):
+                found.append((code, key, reason))
     return found

@@ -122,3 +122,15 @@ def test_localize_and_media_path(root: Path) -> None:
         "en": "English",
         "ru": "Русский",
     }
+
+
+def test_a_key_yaml_reads_as_a_boolean_is_named(root: Path) -> None:
+    """`off:` unquoted is the boolean False in YAML: the text would be lost under 'False'."""
+    for name in ("en.yaml", "ru.yaml"):
+        path = root / "locales" / name
+        path.write_text(path.read_text(encoding="utf-8") + "extra:\n  off: gone\n", "utf-8")
+    found = problems_in(root)
+    assert (
+        Problem(EN, "extra.False", 'this key is not read as text: put it in quotes ("off":)')
+        in found
+    )

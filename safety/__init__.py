@@ -1,0 +1,1 @@
+"""Rules about safety, with no I/O."""
