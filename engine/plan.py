@@ -15,6 +15,17 @@ from engine.progression import Range
 HOLD_TICK_SECONDS = 5  # a timed hold updates its message every 5 s: a breath, not a tick
 
 
+class Direction(StrEnum):
+    """How one plan's doses stand against another's (see `compare`)."""
+
+    HARDER = "harder"  # some number grew and none fell
+    EASIER = "easier"  # some number fell and none grew
+    SAME = "same"  # every number is equal
+    # Some grew and some fell. Levels of one routine never do this (every range only grows),
+    # but a plan built before an author changed the ranges can differ from today's both ways.
+    MIXED = "mixed"
+
+
 class Kind(StrEnum):
     """What a beat shows on the live message."""
 
@@ -176,3 +187,46 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
             )
     beats.append(Beat(Kind.DONE, len(doses) - 1, 0.0, checkpoint=True))
     return Plan(tuple(beats), tuple(amounts), tuple(rounds_list))
+
+
+@dataclass(frozen=True)
+class Change:
+    """What differs from one plan to the next, in the numbers the user sees."""
+
+    direction: Direction
+    raised: tuple[int, ...]  # items (indexes) with a number that grew
+    lowered: tuple[int, ...]  # items (indexes) with a number that fell
+
+    @property
+    def items(self) -> tuple[int, ...]:
+        """Every item whose dose changed, in routine order."""
+        return tuple(sorted({*self.raised, *self.lowered}))
+
+
+def compare(old: Plan, new: Plan) -> Change:
+    """How `new` differs from `old` (two plans of one routine) in rounds and amounts per hold.
+
+    Rounds and breaths, seconds or reps are what the user sees and counts; the session's length
+    follows from them. Raises ValueError for plans with different numbers of items.
+    """
+    if len(old.amounts) != len(new.amounts):
+        raise ValueError(
+            f"plans of different routines: {len(old.amounts)} and {len(new.amounts)} items"
+        )
+    raised: list[int] = []
+    lowered: list[int] = []
+    pairs = zip(old.amounts, old.rounds, new.amounts, new.rounds, strict=True)
+    for item, (old_amount, old_rounds, new_amount, new_rounds) in enumerate(pairs):
+        if new_amount > old_amount or new_rounds > old_rounds:
+            raised.append(item)
+        if new_amount < old_amount or new_rounds < old_rounds:
+            lowered.append(item)
+    if raised and lowered:
+        direction = Direction.MIXED
+    elif raised:
+        direction = Direction.HARDER
+    elif lowered:
+        direction = Direction.EASIER
+    else:
+        direction = Direction.SAME
+    return Change(direction, tuple(raised), tuple(lowered))
