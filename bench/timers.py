@@ -32,6 +32,11 @@ async def one_user(emulator: BotApiEmulator, user_id: int, delay: float, timeout
     await user.send("/routine")
     await user.wait_text("Which routine today?", timeout=60)
     await user.press("Quick routine")
+    # A new user answers the one-time warning-sign check (two groups, No to both) first.
+    check = await user.wait_text("short safety check", timeout=60)
+    await user.press("No, none of these", message_id=check.message_id, timeout=60)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == check.message_id, 60)
+    await user.press("No, none of these", message_id=check.message_id, timeout=60)
     await user.wait_text("How is your back today?", timeout=60)
     await user.press("2")
     await user.wait_text("How does your back feel now?", timeout=timeout)

@@ -10,7 +10,16 @@ from typing import Protocol, TypeVar
 from content.pictures import media_problems
 from content.problems import UNREADABLE, Collector, ContentError, Problem
 from content.schema import Exercise, Languages, Progression, Routine
-from content.texts import compare_keys, flatten, html_problem, template_problem
+from content.steps import check_exercise_steps, check_routine_steps
+from content.texts import (
+    MAY_BE_EMPTY,
+    compare_keys,
+    flatten,
+    html_problem,
+    odd_keys,
+    pain_word_problems,
+    template_problem,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -60,9 +69,11 @@ def load_locales(collector: Collector, languages: Languages) -> dict[str, dict[s
         if not isinstance(data, dict):
             collector.add(path, "", "must be a mapping of keys to texts")
             continue
+        for odd in odd_keys(data):
+            collector.add(path, odd, 'this key is not read as text: put it in quotes ("off":)')
         flat: dict[str, str] = {}
         for key, value in flatten(data):
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str) or not (value.strip() or key in MAY_BE_EMPTY):
                 collector.add(path, key, f"must be a non-empty text (got {value!r}; quote it?)")
                 continue
             problem = template_problem(value) or html_problem(value)
@@ -76,6 +87,8 @@ def load_locales(collector: Collector, languages: Languages) -> dict[str, dict[s
             if code != languages.default:
                 for key, reason in compare_keys(reference, flat, f"{languages.default}.yaml"):
                     collector.add(folder / f"{code}.yaml", key, reason)
+    for code, key, reason in pain_word_problems(texts, languages):
+        collector.add(folder / f"{code}.yaml", key, reason)
     return texts
 
 
@@ -175,6 +188,7 @@ def load_all(root: Path) -> tuple[list[Problem], Loaded]:
         exercise = collector.model(path, Exercise, collector.read(path), codes)
         if exercise is not None:
             check_pictures(collector, path, exercise)
+            check_exercise_steps(collector, path, exercise, loaded.progression.levels)
         return exercise
 
     loaded.exercises = _load_each(collector, root / "exercises", read_exercise, "exercises")
@@ -183,6 +197,9 @@ def load_all(root: Path) -> tuple[list[Problem], Loaded]:
         routine = collector.model(path, Routine, collector.read(path), codes)
         if routine is not None:
             check_routine_items(collector, path, routine, loaded.exercises)
+            check_routine_steps(
+                collector, path, routine, loaded.exercises, loaded.progression.levels
+            )
         return routine
 
     loaded.routines = _load_each(collector, root / "routines", read_routine, "routines")

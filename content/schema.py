@@ -218,9 +218,29 @@ class Languages(Strict):
 
 
 class Progression(Strict):
-    """content/progression.yaml: how doses grow from start to max."""
+    """content/progression.yaml: how doses grow from start to max, and what moves the level.
+
+    The field names are engine.progression.Rule's (the bot builds its rule from this model).
+    """
 
     levels: int = Field(default=6, ge=2, le=20)
-    step_up_after: int = Field(default=1, ge=1, le=10)
-    step_up: int = Field(default=1, ge=1)
-    step_down_on_pain: int = Field(default=1, ge=1)
+    step_up_after: int = Field(default=2, ge=1, le=10)
+    step_up: int = Field(default=1, ge=1, le=19)
+    step_down_on_pain: int = Field(default=2, ge=1, le=20)
+    high_after_rating: int = Field(default=7, ge=1, le=10)  # ratings run 0-10
+    worse_by: int = Field(default=2, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _steps(self) -> Progression:
+        if self.step_up > self.levels - 1:
+            raise invalid(
+                f"must be at most levels - 1 ({self.step_up} > {self.levels - 1})", at="step_up"
+            )
+        if self.step_down_on_pain <= self.step_up:
+            # One pain report must outweigh one good step, or a user could climb through pain.
+            raise invalid(
+                f"must be more than step_up ({self.step_down_on_pain} <= {self.step_up}): "
+                "a pain report steps back further than a good session steps up",
+                at="step_down_on_pain",
+            )
+        return self

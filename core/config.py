@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     # Privacy: data of people who have not written for this many days is deleted.
     retention_days: int = Field(default=365, ge=30)
 
+    # After a pain report: reminders ask "How is your back today?" instead of inviting to the
+    # routine for this many days (or until the user goes back to the normal plan).
+    gentle_reminder_days: int = Field(default=7, ge=1, le=60)
+    # The morning check after a painful day is sent at this local time.
+    morning_check_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # "A clinician has checked me" is offered this long after the urgent advice, never at once.
+    hold_lift_wait_minutes: int = Field(default=60, ge=0)
+    # Gentle sessions without pain after which the bot suggests going back to the normal plan.
+    calm_sessions_to_return: int = Field(default=3, ge=1, le=30)
+
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _empty_token_is_none(cls, value: Any) -> Any:

@@ -17,8 +17,21 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Reminder, ReminderDelivery, User, utcnow
+from db.models import Reminder, ReminderDelivery, User, UserProgress, utcnow
 from reminders.schedule import occurrence_key
+
+ROUTINE = "routine"  # the daily invitation the user set up
+NEXT_DAY = "next_day"  # the one-off morning check after a painful day
+
+
+@dataclass(frozen=True)
+class Owner:
+    """What the dispatcher's rules need to know about a reminder's user."""
+
+    paused: bool = False  # the user paused all reminders
+    hold: str | None = None  # users.safety_hold
+    flare_since: datetime | None = None
+    last_pain_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,8 @@ class Claimed:
     chat_id: int
     due: datetime
     language: str
+    kind: str = ROUTINE
+    owner: Owner = Owner()
 
 
 @dataclass(frozen=True)
@@ -38,7 +53,7 @@ class Advance:
     """What the scheduling rules decided for one due row."""
 
     send_due: datetime | None  # the occurrence to send now, or None (stale or paused)
-    next_due: datetime  # the row's next due instant
+    next_due: datetime | None  # the row's next due instant; None: a one-off row is done
     missed: int  # occurrences skipped as stale
 
 
@@ -68,11 +83,35 @@ async def add_reminder(
 
 
 async def user_reminders(session: AsyncSession, user_id: int) -> list[Reminder]:
-    """The user's reminders, by time of day."""
+    """The user's daily reminders (not one-off checks), by time of day."""
     return list(
         await session.scalars(
-            select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.local_time)
+            select(Reminder)
+            .where(Reminder.user_id == user_id, Reminder.kind == ROUTINE)
+            .order_by(Reminder.local_time)
         )
+    )
+
+
+async def schedule_next_day_check(
+    session: AsyncSession, *, user_id: int, chat_id: int, local_time: str, zone: str, due: datetime
+) -> Reminder:
+    """Set the user's one-off morning check (one per user: a new one replaces a pending one)."""
+    row = await session.scalar(
+        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == NEXT_DAY)
+    )
+    if row is None:
+        row = Reminder(user_id=user_id, chat_id=chat_id, kind=NEXT_DAY, days=0b1111111)
+        session.add(row)
+    row.local_time, row.zone, row.next_due, row.enabled = local_time, zone, due, True
+    await session.flush()
+    return row
+
+
+async def cancel_next_day_checks(session: AsyncSession, user_id: int) -> None:
+    """Drop a pending morning check (the user turned them off)."""
+    await session.execute(
+        delete(Reminder).where(Reminder.user_id == user_id, Reminder.kind == NEXT_DAY)
     )
 
 
@@ -100,16 +139,25 @@ async def claim_due(
     session: AsyncSession,
     now: datetime,
     limit: int,
-    decide: Callable[[Reminder, bool, datetime], Advance],
+    decide: Callable[[Reminder, Owner, datetime], Advance],
 ) -> tuple[list[Claimed], int]:
     """Claim up to `limit` due reminders: record each occurrence, then advance the row.
 
-    `decide(row, paused, now)` applies the scheduling rules (grace period, DST, pauses). Returns the
-    claimed occurrences and the number of occurrences skipped. The caller commits.
+    `decide(row, owner, now)` applies the scheduling rules (grace period, DST, pauses, safety
+    holds). Returns the claimed occurrences and the number of occurrences skipped. The caller
+    commits.
     """
     query = (
-        select(Reminder, User.language, User.reminders_paused)
+        select(
+            Reminder,
+            User.language,
+            User.reminders_paused,
+            User.safety_hold,
+            UserProgress.flare_since,
+            UserProgress.last_pain_at,
+        )
         .join(User, User.id == Reminder.user_id)
+        .outerjoin(UserProgress, UserProgress.user_id == Reminder.user_id)
         .where(Reminder.next_due <= now, Reminder.enabled.is_(True))
         .order_by(Reminder.next_due)
         .limit(limit)
@@ -117,10 +165,13 @@ async def claim_due(
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Reminder)
     decisions = []
-    for row, language, paused in (await session.execute(query)).all():
-        decision = decide(row, bool(paused), now)
+    for row, language, paused, hold, flare_since, last_pain_at in (
+        await session.execute(query)
+    ).all():
+        owner = Owner(bool(paused), hold, flare_since, last_pain_at)
+        decision = decide(row, owner, now)
         key = occurrence_key(row.id, decision.send_due) if decision.send_due else None
-        decisions.append((row, language, decision, key))
+        decisions.append((row, language, owner, decision, key))
     keys = [key for *_, key in decisions if key is not None]
     # One query for the occurrences already recorded, not one per row.
     known = (
@@ -134,7 +185,7 @@ async def claim_due(
     )
     claimed: list[Claimed] = []
     missed = 0
-    for row, language, decision, key in decisions:
+    for row, language, owner, decision, key in decisions:
         missed += decision.missed
         if key is not None and decision.send_due is not None and key not in known:
             known.add(key)
@@ -148,9 +199,20 @@ async def claim_due(
                 )
             )
             claimed.append(
-                Claimed(key, row.id, row.user_id, row.chat_id, decision.send_due, language)
+                Claimed(
+                    key,
+                    row.id,
+                    row.user_id,
+                    row.chat_id,
+                    decision.send_due,
+                    language,
+                    row.kind,
+                    owner,
+                )
             )
         row.next_due = decision.next_due
+        if decision.next_due is None:
+            row.enabled = False  # a one-off check is done (sent, or dropped by a hold)
     return claimed, missed
 
 

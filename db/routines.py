@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -109,37 +110,59 @@ async def unapplied_sessions(session: AsyncSession, user_id: int) -> list[Routin
     )
 
 
-async def completed_days(session: AsyncSession, user_id: int, zone: str) -> set[date]:
-    """Local dates on which the user completed a session."""
+async def completed_days(
+    session: AsyncSession, user_id: int, zone: str, exclude: Collection[str] = ()
+) -> set[date]:
+    """Local dates on which the user completed a session (of a routine not in `exclude`)."""
     tz = ZoneInfo(zone)
-    ended = await session.scalars(
-        select(RoutineSession.ended_at).where(
-            RoutineSession.user_id == user_id, RoutineSession.status == "completed"
-        )
+    query = select(RoutineSession.ended_at).where(
+        RoutineSession.user_id == user_id, RoutineSession.status == "completed"
     )
+    if exclude:
+        query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
+    ended = await session.scalars(query)
     return {moment.astimezone(tz).date() for moment in ended if moment is not None}
 
 
-def streak(days: set[date], today: date) -> int:
-    """Consecutive days with a completed session, ending today (or yesterday)."""
-    day = today if today in days else today - timedelta(days=1)
+def streak(days: set[date], today: date, frozen: Collection[date] = ()) -> int:
+    """Consecutive days with a completed session, ending today (or yesterday).
+
+    Frozen days (the gentle plan, a safety hold) neither count nor break the streak.
+    """
+    day = today if today in days or today in frozen else today - timedelta(days=1)
     count = 0
-    while day in days:
-        count += 1
+    while day in days or day in frozen:
+        count += day in days
         day -= timedelta(days=1)
     return count
 
 
-async def apply_outcomes(session: AsyncSession, user_id: int, rule: Rule) -> UserProgress:
-    """Move the user's level by every ended session not yet counted (oldest first)."""
+async def apply_outcomes(
+    session: AsyncSession,
+    user_id: int,
+    rule: Rule,
+    *,
+    skip: Collection[str] = (),
+    known: Mapping[int, tuple[int | None, int | None]] | None = None,
+) -> UserProgress:
+    """Move the user's level by every ended session not yet counted (oldest first).
+
+    Sessions of routines in `skip` (the gentle plan) are counted as applied without moving the
+    level. `known` gives (check-in, after) ratings the caller has in hand, which count even when
+    they are not stored (no consent).
+    """
     progress_row = await get_progress(session, user_id)
     for row in await unapplied_sessions(session, user_id):
+        if row.routine_id in skip:
+            row.progress_applied = True
+            continue
         ratings = await ratings_for(session, row.id)
+        checkin, rating = (known or {}).get(row.id, (None, None))
         outcome = Outcome(
             completed=row.status == "completed",
             pain_reported=row.status == "pain",
-            pain_before=ratings.get("checkin"),
-            pain_after=ratings.get("after"),
+            pain_before=checkin if checkin is not None else ratings.get("checkin"),
+            pain_after=rating if rating is not None else ratings.get("after"),
         )
         before = Progress(progress_row.level, progress_row.good_sessions)
         after = advance(before, outcome, rule)
@@ -160,11 +183,13 @@ async def step_down_for_pain(session: AsyncSession, user_id: int, rule: Rule) ->
     return progress_row
 
 
-async def has_history(session: AsyncSession, user_id: int, except_id: int) -> bool:
-    """Whether the user had any session before this one."""
-    found = await session.scalar(
-        select(RoutineSession.id)
-        .where(RoutineSession.user_id == user_id, RoutineSession.id != except_id)
-        .limit(1)
+async def last_level(
+    session: AsyncSession, user_id: int, except_id: int, exclude: Collection[str] = ()
+) -> int | None:
+    """The level of the user's previous session (of a routine not in `exclude`), if any."""
+    query = select(RoutineSession.level).where(
+        RoutineSession.user_id == user_id, RoutineSession.id != except_id
     )
-    return found is not None
+    if exclude:
+        query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
+    return await session.scalar(query.order_by(RoutineSession.id.desc()).limit(1))

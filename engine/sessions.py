@@ -20,11 +20,13 @@ logger = logging.getLogger(__name__)
 
 
 class End(StrEnum):
-    """How a session ended."""
+    """Why a session ended; the value is the status stored for it."""
 
     COMPLETED = "completed"
-    STOPPED = "stopped"
-    PAIN = "pain"
+    STOPPED = "stopped"  # the user pressed Stop, typed /stop, or ended an interrupted session
+    PAIN = "pain"  # a pain report (It hurts, /pain, typed pain words)
+    WARNING_SIGNS = "warning_signs"  # warning signs reported: the routine is on hold
+    ERASED = "erased"  # /delete or the retention sweep: the rows go right after
 
 
 @dataclass(slots=True, eq=False)
@@ -38,6 +40,7 @@ class Live:
     routine_id: str
     level: int
     plan: Plan
+    checkin: int | None = None  # the check-in rating (0-10), kept for the after-session verdict
     index: int = 0  # the next beat to show
     due: float = 0.0  # monotonic time the next beat is due
     paused_left: float | None = None  # time left in the current beat while paused

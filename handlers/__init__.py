@@ -6,6 +6,7 @@ from telegram.ext import Application
 
 from core.context import BotData
 from handlers import (
+    checks,
     errors,
     exercises,
     fallback,
@@ -16,6 +17,7 @@ from handlers import (
     reminders,
     retention,
     routine,
+    safety,
     start,
 )
 from handlers.menu import add_commands
@@ -26,10 +28,12 @@ def register(application: Application) -> None:
     data: BotData = application.bot_data
     # Activity marks (for data retention) see every update first and never stop it.
     application.add_handlers(retention.HANDLERS, group=retention.GROUP)
+    # Safety holds: on an emergency hold, buttons that start or continue a session get the advice.
+    application.add_handlers(safety.GATE_HANDLERS, group=safety.GATE_GROUP)
     # Pain comes first so that "it hurts" typed at any moment is never taken for anything else.
     application.add_handlers(pain.handlers(data))
     # The reminder flows read typed text only while they wait for it, so they may come early.
-    for module in (start, routine, exercises, reminders, nudges, help, privacy):
+    for module in (safety, start, routine, exercises, reminders, nudges, checks, help, privacy):
         application.add_handlers(module.HANDLERS)
     add_commands(
         "start",

@@ -13,6 +13,7 @@ from content import Content
 from core.context import BotData, Context
 from handlers.common import language_of, text
 from handlers.payloads import Action, build, parse, pattern
+from handlers.safety import offer_session
 
 logger = logging.getLogger(__name__)
 
@@ -192,9 +193,9 @@ async def navigate(update: Update, context: Context) -> None:
         return
     if view == "try":
         await query.answer()
-        from handlers.routine import ask_check_in  # the routine module owns sessions
-
-        await ask_check_in(context, chat_id, language, single_exercise_routine(data, index))
+        await offer_session(
+            context, chat_id, query.from_user.id, language, single_exercise_routine(data, index)
+        )
         return
     await query.answer()
     caption, picture, animated = render(data.content, language, index, view)

@@ -14,10 +14,13 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from core.context import BotData, Context
 from db import reminders as store
-from db.reminders import Claimed
+from db.reminders import NEXT_DAY, Claimed, Owner
 from db.routines import get_progress
+from db.safety import latest_rating
 from handlers.common import language_of, text
 from handlers.payloads import Action, build, parse, pattern
+from handlers.routine_view import rating_keyboard
+from handlers.safety import offer_session
 from reminders.dispatcher import (
     BeforeSend,
     Dispatcher,
@@ -27,6 +30,7 @@ from reminders.dispatcher import (
     seconds_until,
 )
 from reminders.schedule import local_date
+from safety.rules import Hold, ReminderMode, SafetyState, reminder_mode
 from throttle import SendWithdrawn
 
 logger = logging.getLogger(__name__)
@@ -52,63 +56,116 @@ def make_sender(application: Application) -> SendFn:
             if item.language in data.content.languages
             else data.settings.default_language
         )
-        minutes = data.settings.snooze_minutes
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        data.content.text(language, "reminders.start"),
-                        callback_data=build(Action.NUDGE, item.reminder_id, "start"),
-                    )
-                ],
-                [
-                    InlineKeyboardButton(
-                        data.content.text(language, "reminders.snooze", minutes=minutes),
-                        callback_data=build(Action.NUDGE, item.reminder_id, "snooze"),
-                    ),
-                    InlineKeyboardButton(
-                        data.content.text(language, "reminders.skip"),
-                        callback_data=build(Action.NUDGE, item.reminder_id, "skip"),
-                    ),
-                ],
-            ]
-        )
-        body = nudge_text(data, language, item.reminder_id, item.due)
-        for attempt, pause in enumerate((*NETWORK_RETRIES, None)):
-            try:
-                message = await application.bot.send_message(
-                    item.chat_id,
-                    body,
-                    reply_markup=markup,
-                    rate_limit_args={"bulk": True, "before_send": before_send},
-                )
-                return Result.SENT, message.message_id
-            except SendWithdrawn:
-                return Result.WITHDRAWN, None
-            except Forbidden:
-                return Result.BLOCKED, None
-            except BadRequest as error:
-                if "chat not found" in error.message.lower():
-                    return Result.BLOCKED, None
-                logger.error("reminder %s rejected: %s", item.key, error.message)
-                return Result.FAILED, None
-            except RetryAfter as error:
-                wait = error.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                logger.warning("429 while sending reminders: waiting %.0f s", seconds)
-                await asyncio.sleep(seconds)
-            except TimedOut:
-                return Result.UNCERTAIN, None
-            except NetworkError as error:
-                if pause is None:
-                    logger.error(
-                        "reminder %s failed after %d tries: %s", item.key, attempt + 1, error
-                    )
-                    return Result.FAILED, None
-                await asyncio.sleep(pause)
-        return Result.FAILED, None
+        if (
+            item.kind == NEXT_DAY
+            or reminder_mode(
+                owner_state(item.owner),
+                data.now(),
+                timedelta(days=data.settings.gentle_reminder_days),
+            )
+            is ReminderMode.ASK
+        ):
+            body, markup = await check_message(data, item, language)
+        else:
+            body, markup = invitation(data, item, language)
+        return await send_reminder(application, item, body, markup, before_send)
 
     return send
+
+
+def owner_state(owner: Owner) -> SafetyState:
+    """The safety facts the dispatcher read with the reminder."""
+    return SafetyState(
+        hold=Hold(owner.hold) if owner.hold else None,
+        screened=True,
+        flare_since=owner.flare_since,
+        last_pain_at=owner.last_pain_at,
+    )
+
+
+async def check_message(
+    data: BotData, item: Claimed, language: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The morning check after a painful day, or the daily check that replaces the invitation
+    after a pain report: "How is your back today?" 0-10, and one tap to turn them off."""
+    async with data.db() as session:
+        reference = await latest_rating(session, item.user_id)
+    kind = "m" if item.kind == NEXT_DAY else "d"
+    ref = "n" if reference is None else reference
+    rows = rating_keyboard(Action.ASK, kind, ref).inline_keyboard
+    off_key, op = ("checks.off_button", "off") if kind == "m" else ("checks.pause_button", "pause")
+    off = InlineKeyboardButton(
+        data.content.text(language, off_key), callback_data=build(Action.ASK, kind, "n", op)
+    )
+    key = "checks.morning" if kind == "m" else "checks.daily"
+    return data.content.text(language, key), InlineKeyboardMarkup([*rows, [off]])
+
+
+def invitation(data: BotData, item: Claimed, language: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The usual reminder: an encouraging line, Start, Snooze and Skip today."""
+    minutes = data.settings.snooze_minutes
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    data.content.text(language, "reminders.start"),
+                    callback_data=build(Action.NUDGE, item.reminder_id, "start"),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    data.content.text(language, "reminders.snooze", minutes=minutes),
+                    callback_data=build(Action.NUDGE, item.reminder_id, "snooze"),
+                ),
+                InlineKeyboardButton(
+                    data.content.text(language, "reminders.skip"),
+                    callback_data=build(Action.NUDGE, item.reminder_id, "skip"),
+                ),
+            ],
+        ]
+    )
+    return nudge_text(data, language, item.reminder_id, item.due), markup
+
+
+async def send_reminder(
+    application: Application,
+    item: Claimed,
+    body: str,
+    markup: InlineKeyboardMarkup,
+    before_send: BeforeSend,
+) -> tuple[Result, int | None]:
+    """One reminder message, with retries for network errors that surely never left."""
+    for attempt, pause in enumerate((*NETWORK_RETRIES, None)):
+        try:
+            message = await application.bot.send_message(
+                item.chat_id,
+                body,
+                reply_markup=markup,
+                rate_limit_args={"bulk": True, "before_send": before_send},
+            )
+            return Result.SENT, message.message_id
+        except SendWithdrawn:
+            return Result.WITHDRAWN, None
+        except Forbidden:
+            return Result.BLOCKED, None
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                return Result.BLOCKED, None
+            logger.error("reminder %s rejected: %s", item.key, error.message)
+            return Result.FAILED, None
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            logger.warning("429 while sending reminders: waiting %.0f s", seconds)
+            await asyncio.sleep(seconds)
+        except TimedOut:
+            return Result.UNCERTAIN, None
+        except NetworkError as error:
+            if pause is None:
+                logger.error("reminder %s failed after %d tries: %s", item.key, attempt + 1, error)
+                return Result.FAILED, None
+            await asyncio.sleep(pause)
+    return Result.FAILED, None
 
 
 async def dispatch_job(context: Context) -> None:
@@ -187,12 +244,9 @@ async def answer_nudge(update: Update, context: Context) -> None:
             await session.commit()
             await query.answer()
             await query.edit_message_reply_markup(reply_markup=None)
-            from handlers.routine import ask_check_in  # the routine module owns sessions
-
-            routine_id = (
-                last if last in data.content.routines else next(iter(data.content.routines))
-            )
-            await ask_check_in(context, chat_id, language, routine_id)
+            normal = [r.id for r in data.content.routines.values() if not r.gentle]
+            routine_id = last if last in normal else normal[0]
+            await offer_session(context, chat_id, user_id, language, routine_id)
             return
         if op == "snooze":
             snooze_at = now + timedelta(minutes=data.settings.snooze_minutes)

@@ -1,179 +1,243 @@
-"""Pain and red flags: the one stop-and-warn path, /pain, typed "it hurts", warning signs.
+"""Pain: the one stop-and-warn path (It hurts, /pain, pain in the user's own words) and the short
+follow-up after it (how strong, where, then the warning-sign check).
 
-Every way of reporting pain ends in `stop_for_pain`, so the order is always the same: the timers
-stop, the stop-and-consult warning is the very first reply, then the report is stored (only with
-consent) and the plan steps back.
+`report_pain` is the most reliable path in the bot: the timers stop, the stop-and-consult warning
+leaves before any database work and is retried until it is delivered (or two minutes pass), and
+the report is written whatever happens to the send. Nothing after the warning encourages
+carrying on: the follow-up only asks.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import re
+from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from core.context import BotData, Context
-from db import routines as store
-from db.models import utcnow
-from db.users import get_user
-from handlers.common import language_of, text
-from handlers.payloads import Action, build, parse, pattern
-from reminders.zones import emergency_number
+from db import safety as store
+from db.reminders import schedule_next_day_check
+from db.routines import step_down_for_pain
+from db.users import get_or_create_user
+from engine.sessions import End
+from handlers.common import language_of, supported_language, text
+from handlers.ending import close_live, halt, record_end
+from handlers.nudges import schedule_dispatch
+from handlers.payloads import VERSION, Action, build, parse, pattern
+from handlers.routine_view import rating_keyboard
+from handlers.safety import put_on_hold, signs_markup
+from reminders.dispatcher import parse_hhmm
+from reminders.schedule import morning_after
+from safety.painwords import PainLexicon
+from safety.rules import Hold
+from throttle.delivery import WARNING, deliver
 
 logger = logging.getLogger(__name__)
 
+WHERE = ("lb", "ub", "l1", "l2", "el")  # lower back, upper back or neck, one leg, both legs, else
+BOTH_LEGS = "l2"  # with back pain, an emergency warning sign in itself
+SKIP = "x"
+NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest
 
-def red_flag_keyboard(data: BotData, language: str) -> InlineKeyboardMarkup:
-    """A: emergency signs, B: see-a-doctor signs, or none."""
-    content = data.content
+
+async def safe_language(update: Update, context: Context) -> str:
+    """The user's language; if the database fails, Telegram's: the warning must not wait on it."""
+    try:
+        return await language_of(update, context)
+    except Exception:
+        logger.exception("language lookup failed; using the Telegram language for the warning")
+        user = update.effective_user
+        return supported_language(context, user.language_code if user else None)
+
+
+async def report_pain(context: Context, chat_id: int, user_id: int, language: str) -> None:
+    """Stop, warn first (retried until delivered), record, then ask the short follow-up."""
+    data = context.bot_data
+    live = await halt(data, chat_id)  # when this returns, no timed message can be sent
+    key = "pain.stop_warning" if live is not None else "pain.no_session"
+    warning = text(context, language, key)
+    delivery = asyncio.create_task(
+        deliver(lambda: context.bot.send_message(chat_id, warning), WARNING)
+    )
+    await asyncio.sleep(0)  # the warning's request starts before any database work
+    report_id: int | None = None
+    consent = False
+    try:
+        report_id, consent = await store_report(context, chat_id, user_id, language, live)
+    except Exception:
+        logger.exception("a pain report could not be stored (the warning is sent regardless)")
+    try:
+        await delivery
+    except TelegramError as error:
+        logger.error("the stop warning was not delivered: %s", type(error).__name__)
+        return
+    if live is not None:
+        await close_live(data, context.bot, live)
+    note = text(context, language, "pain.follow_up_strength")
+    if not consent:
+        note += "\n" + text(context, language, "pain.not_recorded")
+    await context.bot.send_message(
+        chat_id, note, reply_markup=strength_markup(data, language, report_id or 0)
+    )
+
+
+async def store_report(
+    context: Context, chat_id: int, user_id: int, language: str, live: Any
+) -> tuple[int | None, bool]:
+    """End the session, store the report (with consent), step back, start the flare-up mode and
+    schedule the morning check, in one transaction; (report id, consent)."""
+    data = context.bot_data
+    now = data.now()
+    due = None
+    async with data.db() as session:
+        user = await get_or_create_user(session, user_id, language)
+        consent = user.consent_at is not None
+        # Without consent the session is stored as stopped: no trace of the pain is kept.
+        status = None if consent else End.STOPPED.value
+        ended = await record_end(session, data, chat_id, End.PAIN, live, status=status)
+        report_id = await store.record_report(
+            session, user_id, ended.session_id if ended else None, now
+        )
+        await step_down_for_pain(session, user_id, data.progression)
+        await store.start_flare(session, user_id, now)
+        if user.next_day_checks:
+            zone = user.timezone or data.settings.default_timezone
+            local = parse_hhmm(data.settings.morning_check_time)
+            due = morning_after(now, local, zone, NIGHT)
+            await schedule_next_day_check(
+                session,
+                user_id=user_id,
+                chat_id=chat_id,
+                local_time=data.settings.morning_check_time,
+                zone=zone,
+                due=due,
+            )
+        await session.commit()
+    if ended is not None:
+        logger.info("session %s ended: pain", ended.session_id)  # the report is never logged
+    if due is not None:
+        schedule_dispatch(context.application, due)
+    return report_id, consent
+
+
+def strength_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:
+    """0-10 for how strong it is now, and Skip."""
+    rows = rating_keyboard(Action.PAIN_FOLLOW_UP, report_id, "s").inline_keyboard
+    skip = InlineKeyboardButton(
+        data.content.text(language, "pain.skip"),
+        callback_data=build(Action.PAIN_FOLLOW_UP, report_id, "s", SKIP),
+    )
+    return InlineKeyboardMarkup([*rows, [skip]])
+
+
+def where_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:
+    """Lower back, upper back or neck, one leg, both legs, somewhere else; Skip."""
+
+    def where(code: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            data.content.text(language, f"pain.where_{code}"),
+            callback_data=build(Action.PAIN_FOLLOW_UP, report_id, "w", code),
+        )
+
     return InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(
-                    content.text(language, "pain.red_flag_a_button"),
-                    callback_data=build(Action.RED_FLAGS, "a"),
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    content.text(language, "pain.red_flag_b_button"),
-                    callback_data=build(Action.RED_FLAGS, "b"),
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    content.text(language, "pain.red_flag_none_button"),
-                    callback_data=build(Action.RED_FLAGS, "none"),
-                )
-            ],
+            [where("lb"), where("ub")],
+            [where("l1"), where("l2")],
+            [where("el"), where(SKIP)],
         ]
     )
 
 
-async def stop_for_pain(context: Context, chat_id: int, user_id: int, language: str) -> None:
-    """Stop the session now, warn first, then record and step the plan back."""
-    from handlers.routine import close_live  # the live message belongs to the routine module
-
-    data = context.bot_data
-    live = await data.sessions.stop(chat_id)  # returns only once no timer can send any more
-    in_session = live is not None
-    async with data.db() as session:
-        row = await store.open_session(session, chat_id) if live is None else None
-        in_session = in_session or row is not None
-    warning = text(context, language, "pain.stop_warning" if in_session else "pain.no_session")
-    await context.bot.send_message(chat_id, warning)
-    session_id = live.session_id if live is not None else (row.id if row is not None else None)
-    if session_id is not None:
-        data.checkpoints.discard(session_id)
-    async with data.db() as session:
-        stored = await store.record_health(session, user_id, "report", session_id=session_id)
-        if session_id is not None:
-            values: dict[str, object] = {
-                "status": "pain" if stored else "stopped",
-                "ended_at": utcnow(),
-                "progress_applied": True,
-                "live_message_id": None,
-            }
-            if live is not None:
-                values["exercises_done"] = live.exercises_done()
-                values["active_seconds"] = live.active_seconds / data.settings.routine_time_scale
-            await store.save_state(session, session_id, **values)
-            await store.step_down_for_pain(session, user_id, data.progression)
-        await session.commit()
-    logger.info("session %s stopped for pain", session_id)  # the report itself is never logged
-    if live is not None:
-        await close_live(data, context.bot, live)
-    if session_id is not None:
-        note = text(context, language, "pain.recorded")
-        if not stored:
-            note += "\n" + text(context, language, "pain.not_recorded")
-        await context.bot.send_message(chat_id, note)
-    await context.bot.send_message(
-        chat_id,
-        text(context, language, "pain.red_flags_question"),
-        reply_markup=red_flag_keyboard(data, language),
-    )
-
-
-async def pain_command(update: Update, context: Context) -> None:
-    """/pain: stop and warn."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    language = await language_of(update, context)
-    await stop_for_pain(context, message.chat_id, user.id, language)
-
-
-async def pain_words(update: Update, context: Context) -> None:
-    """Typed "it hurts", "pain", "больно"...: the same as the button."""
-    await pain_command(update, context)
-
-
-async def answer_red_flags(update: Update, context: Context) -> None:
-    """Show the warning signs, or the advice for the group the user picked."""
+async def answer_follow_up(update: Update, context: Context) -> None:
+    """How strong, then where (both legs: urgent advice), then the warning-sign check."""
     query = update.callback_query
     if query is None or query.message is None:
         return
     data = context.bot_data
     language = await language_of(update, context)
-    fields = parse(query.data, Action.RED_FLAGS)
-    if not fields or fields[0] not in ("menu", "a", "b", "none"):
+    fields = parse(query.data, Action.PAIN_FOLLOW_UP) or []
+    valid = (
+        len(fields) == 3
+        and fields[0].isascii()
+        and fields[0].isdigit()
+        and (
+            (fields[1] == "s" and (fields[2] == SKIP or fields[2] in {str(n) for n in range(11)}))
+            or (fields[1] == "w" and fields[2] in (*WHERE, SKIP))
+        )
+    )
+    if not valid:
         await query.answer(text(context, language, "fallback.stale_button"))
         return
     await query.answer()
-    chat_id, user_id = query.message.chat.id, query.from_user.id
-    choice = fields[0]
-    if choice == "menu":
-        await context.bot.send_message(
-            chat_id,
-            text(context, language, "pain.red_flags_question"),
-            reply_markup=red_flag_keyboard(data, language),
+    report_id, step, value = int(fields[0]), fields[1], fields[2]
+    user = query.from_user
+    if report_id and value != SKIP:
+        async with data.db() as session:
+            if step == "s":
+                await store.add_to_report(session, user.id, report_id, strength=int(value))
+            else:
+                await store.add_to_report(session, user.id, report_id, where=value)
+            await session.commit()
+    if step == "s":
+        await query.edit_message_text(
+            text(context, language, "pain.follow_up_where"),
+            reply_markup=where_markup(data, language, report_id),
         )
         return
-    if choice == "none":
+    if value == BOTH_LEGS:
         await query.edit_message_reply_markup(reply_markup=None)
-        await context.bot.send_message(chat_id, text(context, language, "pain.no_red_flags"))
+        await put_on_hold(
+            context, query.message.chat.id, user.id, language, Hold.EMERGENCY, user.language_code
+        )
         return
-    # A warning sign: stop anything running first, then the urgent advice.
-    live = await data.sessions.stop(chat_id)
-    async with data.db() as session:
-        user = await get_user(session, user_id)
-        await store.record_health(session, user_id, "red_flag", detail=choice)
-        if live is not None:
-            await store.save_state(
-                session, live.session_id, status="stopped", ended_at=utcnow(), progress_applied=True
-            )
-        await session.commit()
-    number = emergency_number_text(data, language, user.timezone if user else None)
-    key = "pain.emergency" if choice == "a" else "pain.see_doctor"
-    await context.bot.send_message(chat_id, text(context, language, key, number=number))
-    await query.edit_message_reply_markup(reply_markup=None)
-    logger.info("warning signs answered by user %s", user_id)
+    await query.edit_message_text(
+        text(context, language, "safety.signs_emergency"),
+        reply_markup=signs_markup(data, language, "p", "a", None),
+    )
 
 
-def emergency_number_text(data: BotData, language: str, zone: str | None) -> str:
-    """The local emergency number where it is known, else a generic phrase with examples."""
-    number = emergency_number(zone, language)
-    return number or data.content.text(language, "pain.emergency_number_generic")
+async def pain_command(update: Update, context: Context) -> None:
+    """/pain, or pain in the user's words: stop and warn."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    language = await safe_language(update, context)
+    await report_pain(context, message.chat_id, user.id, language)
 
 
-def pain_pattern(data: BotData) -> re.Pattern[str]:
-    """Whole-word pain phrases of every language, from content/locales (pain.keywords)."""
-    words: list[str] = []
-    for language in data.content.languages:
-        words.extend(w.strip() for w in data.content.text(language, "pain.keywords").split("|"))
-    alternatives = "|".join(sorted({re.escape(w) for w in words if w}, key=len, reverse=True))
-    return re.compile(rf"(?i)(?<!\w)({alternatives})(?!\w)")
+async def pain_button(update: Update, context: Context) -> None:
+    """It hurts on the live message (any session's, even an old one): stop and warn."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    with contextlib.suppress(TelegramError):  # the warning must not depend on the toast
+        await query.answer()
+    language = await safe_language(update, context)
+    await report_pain(context, query.message.chat.id, query.from_user.id, language)
+
+
+class PainWords(filters.MessageFilter):
+    """Text that speaks of pain, in any language the content has (word forms included)."""
+
+    def __init__(self, lexicon: PainLexicon) -> None:
+        super().__init__(name="PainWords")
+        self._lexicon = lexicon
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and self._lexicon.matches(message.text or "")
 
 
 def handlers(data: BotData) -> list[BaseHandler[Any, Any, Any]]:
-    """The pain handlers; the typed-words pattern comes from content."""
+    """The pain handlers; the words come from content, their forms from a morphology library."""
+    words = PainWords(PainLexicon.from_content(data.content))
     return [
         CommandHandler("pain", pain_command),
-        MessageHandler(
-            filters.TEXT & ~filters.COMMAND & filters.Regex(pain_pattern(data)), pain_words
-        ),
-        CallbackQueryHandler(answer_red_flags, pattern=pattern(Action.RED_FLAGS)),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & words, pain_command),
+        CallbackQueryHandler(pain_button, pattern=rf"^{VERSION}\.{Action.CONTROL.value}:\d+:hu$"),
+        CallbackQueryHandler(answer_follow_up, pattern=pattern(Action.PAIN_FOLLOW_UP)),
     ]

@@ -22,7 +22,12 @@ class Action(StrEnum):
     DELETE = "dl"
     ROUTINE_CHOICE = "rc"  # routine id
     CHECK_IN = "ci"  # routine id, rating 0-10
-    RED_FLAGS = "rf"  # menu | a | b | none
+    RED_FLAGS = "rf"  # menu | a | b | none: buttons of earlier versions, still honoured
+    SIGNS = "ws"  # origin (p: pain, s: before a session, m: asked), group (a | b), y | n[, routine]
+    PAIN_FOLLOW_UP = "pf"  # report id (0: not stored), step (s: strength, w: where), value
+    HOLD = "hd"  # lift | yes | no | gentle
+    FLARE = "fl"  # step (h: how is it, c: consulted, g: gentle, n: normal), routine id, answer
+    ASK = "ak"  # kind (m: morning, d: daily check), reference (0-10 | n), rating | off | pause
     CONTROL = "rt"  # session id, control
     INTERRUPTED = "ri"  # session id, resume | end
     AFTER = "ar"  # session id, rating 0-10

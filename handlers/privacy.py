@@ -12,7 +12,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from core.context import Context
 from db.models import utcnow
 from db.users import erase_user, export_user, has_consent, set_consent
+from engine.sessions import End
 from handlers.common import LANGUAGE_KEY, language_of, text
+from handlers.ending import end_session
 from handlers.payloads import Action, build, parse, pattern
 
 logger = logging.getLogger(__name__)
@@ -135,8 +137,9 @@ async def answer_delete(update: Update, context: Context) -> None:
     if fields[0] == "no":
         await query.edit_message_text(text(context, language, "privacy.delete_cancelled"))
         return
-    for hook in context.bot_data.extras.get("before_erase", []):
-        await hook(context, query.from_user.id)
+    # A running session ends first (its timer stops), so nothing timed follows the erasure.
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await end_session(context.bot_data, context.bot, chat_id, End.ERASED)
     async with context.bot_data.db() as session:
         await erase_user(session, query.from_user.id)
         await session.commit()

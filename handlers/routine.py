@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from core.context import BotData, Context
 from db import routines as store
+from db import safety as safety_store
 from db.models import RoutineSession, utcnow
+from db.reminders import schedule_next_day_check
 from db.users import get_or_create_user, get_user
-from engine.plan import Beat, Dose, Kind, build_plan
-from engine.sessions import Live
-from handlers import pain
+from engine.plan import Beat, Direction, Dose, Kind, build_plan, compare
+from engine.sessions import End, Live
 from handlers.common import language_of, text
+from handlers.ending import close_live, end_session
+from handlers.nudges import schedule_dispatch
 from handlers.payloads import Action, build, parse, pattern
 from handlers.routine_view import (
     beat_text,
@@ -25,17 +30,24 @@ from handlers.routine_view import (
     dose_text,
     exercise_id,
     intro_caption,
+    is_gentle,
+    item_picture,
+    item_title,
     rating_keyboard,
     routine_doses,
     routine_exists,
     routine_items,
     routine_pace,
 )
+from handlers.safety import hold_advice, load_state, offer_session
+from reminders.dispatcher import parse_hhmm
+from reminders.schedule import morning_after
+from safety.rules import HIGH_PAIN, AfterSession, Gate, after_session, gate, suggest_normal_plan
 
 logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-HIGH_PAIN = 7  # a check-in at or above this does not start a session (SAFETY.md)
+NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest
 
 
 class RoutineHooks:
@@ -66,17 +78,14 @@ class RoutineHooks:
             return
         if beat.kind is Kind.INTRO:
             await close_live(self.data, bot, live)
-            exercise = content.exercises[exercise_id(content, live, beat.item)]
             caption = intro_caption(content, live, doses, beat.item)
-            name = exercise.animation or exercise.picture
+            name, animation = item_picture(content, live.routine_id, beat.item)
             if len(caption) <= CAPTION_LIMIT:
                 await self.data.media.send(
-                    bot, live.chat_id, name, animation=bool(exercise.animation), caption=caption
+                    bot, live.chat_id, name, animation=animation, caption=caption
                 )
             else:
-                await self.data.media.send(
-                    bot, live.chat_id, name, animation=bool(exercise.animation)
-                )
+                await self.data.media.send(bot, live.chat_id, name, animation=animation)
                 await bot.send_message(live.chat_id, caption)
         shown = beat_text(content, live, doses, beat, seconds)
         markup = controls(content, live, intro=beat.kind is Kind.INTRO)
@@ -109,10 +118,11 @@ class RoutineHooks:
             )
             await session.commit()
         logger.info("session %s completed", live.session_id)
+        checkin = "n" if live.checkin is None else live.checkin
         await self._app.bot.send_message(
             live.chat_id,
             self.data.content.text(live.language, "routine.after_question"),
-            reply_markup=rating_keyboard(Action.AFTER, live.session_id),
+            reply_markup=rating_keyboard(Action.AFTER, live.session_id, checkin),
         )
 
 
@@ -126,25 +136,6 @@ def text_for_done(data: BotData, live: Live, minutes: int, seconds: int) -> str:
     )
 
 
-async def close_live(data: BotData, bot: object, live: Live, final: str | None = None) -> None:
-    """Take the buttons off the live message (marking the exercise done), ignoring a lost one."""
-    if live.message_id is None:
-        return
-    content = data.content
-    if final is None:
-        exercise = content.exercises[exercise_id(content, live, live.current.item)]
-        final = content.text(
-            live.language,
-            "routine.finished_item",
-            title=content.localize(exercise.title, live.language),
-        )
-    try:
-        await bot.edit_message_text(final, live.chat_id, live.message_id)  # type: ignore[attr-defined]
-    except BadRequest as error:
-        logger.info("could not close live message of session %s: %s", live.session_id, error)
-    live.message_id, live.shown = None, ""
-
-
 async def choose_routine(update: Update, context: Context) -> None:
     """Offer the routines, the last one chosen first and starred."""
     message, user = update.effective_message, update.effective_user
@@ -154,6 +145,10 @@ async def choose_routine(update: Update, context: Context) -> None:
     data = context.bot_data
     if data.sessions.get(message.chat_id) is not None:
         await message.reply_text(text(context, language, "routine.already_running"))
+        return
+    state, stored = await load_state(data, user.id)
+    if state.hold is not None:  # a safety hold: its advice, and no routine to choose
+        await hold_advice(context, message.chat_id, language, state, stored)
         return
     async with data.db() as session:
         await get_or_create_user(session, user.id, language)
@@ -172,7 +167,7 @@ async def choose_routine(update: Update, context: Context) -> None:
             open_row.level,
         )
         return
-    routines = list(data.content.routines.values())
+    routines = [routine for routine in data.content.routines.values() if not routine.gentle]
     routines.sort(key=lambda routine: routine.id != last)
     buttons = [
         [
@@ -206,21 +201,7 @@ async def check_in(update: Update, context: Context) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await ask_check_in(context, query.message.chat.id, language, fields[0])
-
-
-async def ask_check_in(context: Context, chat_id: int, language: str, routine_id: str) -> None:
-    """'How is your back today?' with 0-10 buttons and the warning-signs button."""
-    keyboard = rating_keyboard(Action.CHECK_IN, routine_id).inline_keyboard
-    warning = InlineKeyboardButton(
-        text(context, language, "routine.warning_signs_button"),
-        callback_data=build(Action.RED_FLAGS, "menu"),
-    )
-    await context.bot.send_message(
-        chat_id,
-        text(context, language, "routine.checkin"),
-        reply_markup=InlineKeyboardMarkup([*keyboard, [warning]]),
-    )
+    await offer_session(context, query.message.chat.id, query.from_user.id, language, fields[0])
 
 
 async def start_session(update: Update, context: Context) -> None:
@@ -261,14 +242,20 @@ async def begin(
     routine_id: str,
     rating: int,
 ) -> None:
-    """Store the check-in and start the engine (or advise rest for strong pain).
+    """Store the check-in and start the engine (or advise against exercise for strong pain).
 
     The check-in message becomes the note on today's dose: one message, not two, so the
     session's first picture and live message fit in the chat's burst and leave on time.
+    A check-in button pressed after a pain report or warning signs goes back through the gate.
     """
     data = context.bot_data
     assert query.message is not None
     chat_id = query.message.chat.id
+    state, _ = await load_state(data, user_id)
+    if gate(state, is_gentle(data.content, routine_id)) is not Gate.CHECK_IN:
+        await query.edit_message_reply_markup(reply_markup=None)
+        await offer_session(context, chat_id, user_id, language, routine_id)
+        return
     if rating >= HIGH_PAIN:
         async with data.db() as session:
             await store.record_health(session, user_id, "checkin", rating)
@@ -278,9 +265,14 @@ async def begin(
         return
     async with data.db() as session:
         await get_or_create_user(session, user_id, language)
-        progress = await store.apply_outcomes(session, user_id, data.progression)
-        progress.last_routine = routine_id
-        level, previous = progress.level, progress.previous_level
+        progress = await store.apply_outcomes(
+            session, user_id, data.progression, skip=gentle_ids(data)
+        )
+        gentle = is_gentle(data.content, routine_id)
+        if not gentle:
+            progress.last_routine = routine_id
+        # The gentle plan is always at its lowest doses; progression does not apply to it.
+        level = 0 if gentle else progress.level
         try:
             row = await store.create_session(
                 session, user_id=user_id, chat_id=chat_id, routine_id=routine_id, level=level
@@ -293,10 +285,11 @@ async def begin(
             )
             return
         await store.record_health(session, user_id, "checkin", rating, session_id=row.id)
-        first_session = not await store.has_history(session, user_id, row.id)
+        last = await store.last_level(session, user_id, row.id, exclude=gentle_ids(data))
         await session.commit()
     live = make_live(data, row.id, chat_id, user_id, language, routine_id, level)
-    note = level_note(data, live, level, previous, first_session)
+    live.checkin = rating
+    note = level_note(data, live, None if gentle else last)
     await query.edit_message_text(
         text(context, language, "routine.checked_in", rating=rating) + "\n" + note
     )
@@ -332,19 +325,37 @@ def make_live(
     )
 
 
-def level_note(data: BotData, live: Live, level: int, previous: int, first: bool) -> str:
-    """'Today: 6 rounds of 3 breaths — a little more than last time.' (for the first exercise)"""
-    doses = routine_doses(data.content, live.routine_id)
-    dose = dose_text(data.content, live.language, live.plan, doses, 0)
-    if first:
-        key = "routine.level_first"
-    elif level > previous:
-        key = "routine.level_up"
-    elif level < previous:
-        key = "routine.level_down"
-    else:
-        key = "routine.level_same"
-    return data.content.text(live.language, key, dose=dose)
+def gentle_ids(data: BotData) -> set[str]:
+    """The routines progression does not count (the gentle plan)."""
+    return {routine.id for routine in data.content.routines.values() if routine.gentle}
+
+
+def level_note(data: BotData, live: Live, last: int | None) -> str:
+    """'Today: Baby cobra, 4 repetitions — a little more than last time.'
+
+    The plan is compared with the same routine at the previous session's level, so the note says
+    "more" or "easier" only when a number the user sees really changed, and names that exercise.
+    """
+    content = data.content
+    doses = routine_doses(content, live.routine_id)
+    key, item = "routine.level_first", 0
+    if last is not None:
+        before = build_plan(
+            doses,
+            last,
+            data.progression.levels,
+            routine_pace(content, live.routine_id),
+            data.settings.routine_time_scale,
+        )
+        change = compare(before, live.plan)
+        key = {
+            Direction.HARDER: "routine.level_up",
+            Direction.EASIER: "routine.level_down",
+        }.get(change.direction, "routine.level_same")
+        item = change.items[0] if change.items else 0
+    title = item_title(content, live.routine_id, item, live.language)
+    dose = dose_text(content, live.language, live.plan, doses, item)
+    return content.text(live.language, key, dose=f"{title}, {dose}")
 
 
 async def control(update: Update, context: Context) -> None:
@@ -356,14 +367,10 @@ async def control(update: Update, context: Context) -> None:
     language = await language_of(update, context)
     fields = parse(query.data, Action.CONTROL)
     chat_id = query.message.chat.id
-    if not fields or len(fields) != 2 or not fields[0].isdigit():
+    if not fields or len(fields) != 2 or not (fields[0].isascii() and fields[0].isdigit()):
         await query.answer(text(context, language, "fallback.stale_button"))
         return
-    session_id, op = int(fields[0]), fields[1]
-    if op == "hu":  # safety first: any "It hurts" stops, even on an old message
-        await query.answer()
-        await pain.stop_for_pain(context, chat_id, query.from_user.id, language)
-        return
+    session_id, op = int(fields[0]), fields[1]  # It hurts ("hu") is handled in handlers/pain.py
     live = data.sessions.get(chat_id)
     if live is None or live.session_id != session_id:
         await query.answer(text(context, language, "routine.toast_old"))
@@ -408,42 +415,19 @@ async def save_status(data: BotData, live: Live, status: str) -> None:
 
 async def stop_session(context: Context, chat_id: int, language: str) -> None:
     """End the chat's session (live or interrupted) at the user's request."""
-    data = context.bot_data
-    live = await data.sessions.stop(chat_id)
-    if live is None:
-        async with data.db() as session:
-            row = await store.open_session(session, chat_id)
-            if row is not None:
-                await store.save_state(session, row.id, status="stopped", ended_at=utcnow())
-            await session.commit()
-        if row is None:
-            await context.bot.send_message(chat_id, text(context, language, "routine.not_running"))
-        else:
-            await context.bot.send_message(chat_id, stopped_summary(data, language, row))
+    ended = await end_session(context.bot_data, context.bot, chat_id, End.STOPPED)
+    if ended is None:
+        await context.bot.send_message(chat_id, text(context, language, "routine.not_running"))
         return
-    data.checkpoints.discard(live.session_id)
-    async with data.db() as session:
-        await store.save_state(
-            session,
-            live.session_id,
-            status="stopped",
-            ended_at=utcnow(),
-            exercises_done=live.exercises_done(),
-            active_seconds=live.active_seconds / data.settings.routine_time_scale,
-        )
-        await session.commit()
-    logger.info("session %s stopped by the user", live.session_id)
-    await close_live(data, context.bot, live)
-    minutes = round(live.active_seconds / data.settings.routine_time_scale / 60)
     await context.bot.send_message(
         chat_id,
         text(
             context,
             language,
             "routine.stopped",
-            exercises=live.exercises_done(),
-            count=len(live.plan.amounts),
-            minutes=minutes,
+            exercises=ended.exercises_done,
+            count=ended.count,
+            minutes=ended.minutes,
         ),
     )
 
@@ -521,16 +505,19 @@ async def answer_interrupted(update: Update, context: Context) -> None:
     data = context.bot_data
     language = await language_of(update, context)
     fields = parse(query.data, Action.INTERRUPTED)
-    if not fields or len(fields) != 2 or not fields[0].isdigit():
+    if (
+        not fields
+        or len(fields) != 2
+        or not (fields[0].isascii() and fields[0].isdigit())
+        or fields[1] not in ("resume", "end")
+    ):
         await query.answer(text(context, language, "fallback.stale_button"))
         return
     chat_id = query.message.chat.id
     async with data.db() as session:
         row = await store.get_session(session, int(fields[0]))
         valid = row is not None and row.status == "interrupted" and row.chat_id == chat_id
-        if valid and row is not None and fields[1] == "end":
-            await store.save_state(session, row.id, status="stopped", ended_at=utcnow())
-        elif valid and row is not None:
+        if valid and row is not None and fields[1] == "resume":
             await store.save_state(session, row.id, status="active")
         await session.commit()
     if not valid or row is None or data.sessions.get(chat_id) is not None:
@@ -539,7 +526,9 @@ async def answer_interrupted(update: Update, context: Context) -> None:
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     if fields[1] == "end":
-        await context.bot.send_message(chat_id, stopped_summary(data, language, row))
+        ended = await end_session(data, context.bot, chat_id, End.STOPPED)
+        if ended is not None:
+            await context.bot.send_message(chat_id, stopped_summary(data, language, row))
         return
     live = make_live(data, row.id, chat_id, row.user_id, language, row.routine_id, row.level)
     live.active_seconds = row.active_seconds * data.settings.routine_time_scale
@@ -547,24 +536,40 @@ async def answer_interrupted(update: Update, context: Context) -> None:
     logger.info("session %s resumed at beat %s", row.id, row.beat_index)
 
 
+def parse_after(fields: list[str] | None) -> tuple[int, int | None, int] | None:
+    """(session id, check-in rating or None, after rating) of an after-session button.
+
+    Buttons of earlier versions carry no check-in rating ("ar:<session>:<rating>").
+    """
+    ratings = {str(n) for n in range(11)}
+    if not fields or not (fields[0].isascii() and fields[0].isdigit()):
+        return None
+    if len(fields) == 2 and fields[1] in ratings:
+        return int(fields[0]), None, int(fields[1])
+    if len(fields) == 3 and (fields[1] in ratings or fields[1] == "n") and fields[2] in ratings:
+        return int(fields[0]), None if fields[1] == "n" else int(fields[1]), int(fields[2])
+    return None
+
+
 async def after_rating(update: Update, context: Context) -> None:
-    """Store how the back feels after the session, move the level, and show the streak."""
+    """Store how the back feels after the session, judge it, move the level, show the streak.
+
+    A rating of 7 or more, or 2 or more above the check-in, gets advice to stop for today and no
+    step up; any rise brings a morning check the next day. The check-in rating travels in the
+    button, so the verdict holds without consent to storing ratings.
+    """
     query = update.callback_query
     if query is None or query.message is None:
         return
     data = context.bot_data
     language = await language_of(update, context)
-    fields = parse(query.data, Action.AFTER)
-    if (
-        not fields
-        or len(fields) != 2
-        or not all(field.isdigit() for field in fields)
-        or int(fields[1]) > 10
-    ):
+    parsed = parse_after(parse(query.data, Action.AFTER))
+    if parsed is None:
         await query.answer(text(context, language, "fallback.stale_button"))
         return
-    session_id, rating = int(fields[0]), int(fields[1])
-    user_id = query.from_user.id
+    session_id, checkin, rating = parsed
+    user_id, chat_id = query.from_user.id, query.message.chat.id
+    gentle = gentle_ids(data)
     async with data.db() as session:
         row = await store.get_session(session, session_id)
         if row is None or row.user_id != user_id or row.progress_applied:
@@ -572,25 +577,72 @@ async def after_rating(update: Update, context: Context) -> None:
             await query.answer(text(context, language, "routine.toast_old"))
             return
         await store.record_health(session, user_id, "after", rating, session_id=session_id)
-        ratings = await store.ratings_for(session, session_id)
-        await store.apply_outcomes(session, user_id, data.progression)
+        before = (
+            checkin
+            if checkin is not None
+            else (await store.ratings_for(session, session_id)).get("checkin")
+        )
+        verdict = after_session(before, rating)
+        progress = await store.apply_outcomes(
+            session, user_id, data.progression, skip=gentle, known={session_id: (before, rating)}
+        )
+        suggest = False
+        if row.routine_id in gentle and verdict is AfterSession.FINE:
+            progress.calm_sessions += 1
+            needed = data.settings.calm_sessions_to_return
+            suggest = progress.flare_since is not None and suggest_normal_plan(
+                progress.calm_sessions, needed
+            )
         user = await get_user(session, user_id)
         zone = user.timezone if user and user.timezone else data.settings.default_timezone
-        days = await store.completed_days(session, user_id, zone)
+        today = utcnow().astimezone(ZoneInfo(zone)).date()
+        days = await store.completed_days(session, user_id, zone, exclude=gentle)
+        frozen = await safety_store.frozen_days(session, user_id, zone, today)
+        due = None
+        if verdict is not AfterSession.FINE and user is not None and user.next_day_checks:
+            local = parse_hhmm(data.settings.morning_check_time)
+            due = morning_after(data.now(), local, zone, NIGHT)
+            await schedule_next_day_check(
+                session,
+                user_id=user_id,
+                chat_id=chat_id,
+                local_time=data.settings.morning_check_time,
+                zone=zone,
+                due=due,
+            )
         await session.commit()
+    if due is not None:
+        schedule_dispatch(context.application, due)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    before = ratings.get("checkin")
-    summary = (
+    lines = [
         text(context, language, "routine.summary", before=before, after=rating)
         if before is not None
         else text(context, language, "routine.summary_no_rating")
-    )
-    from zoneinfo import ZoneInfo
-
-    today = utcnow().astimezone(ZoneInfo(zone)).date()
-    summary += "\n" + text(context, language, "routine.streak", days=store.streak(days, today))
-    await context.bot.send_message(query.message.chat.id, summary)
+    ]
+    if verdict is AfterSession.STOP_FOR_TODAY:
+        lines.append(text(context, language, "routine.after_stop"))
+    elif verdict is AfterSession.A_BIT_WORSE:
+        lines.append(text(context, language, "routine.after_a_bit_worse"))
+    else:
+        lines.append(
+            text(context, language, "routine.streak", days=store.streak(days, today, frozen))
+        )
+    markup = None
+    if suggest:
+        lines.append(text(context, language, "flare.suggest_return", count=progress.calm_sessions))
+        routine = progress.last_routine or next(iter(data.content.routines))
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        text(context, language, "flare.normal_button"),
+                        callback_data=build(Action.FLARE, "n", routine),
+                    )
+                ]
+            ]
+        )
+    await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)
 
 
 async def recover_sessions(application: Application) -> None:
@@ -619,8 +671,9 @@ async def recover_sessions(application: Application) -> None:
                 row.beat_index,
                 row.level,
             )
-        except Forbidden:
-            logger.info("user %s blocked the bot; session %s left interrupted", row.user_id, row.id)
+        except TelegramError as error:
+            # One chat's failure (blocked, deleted, Telegram down) must not stop the others.
+            logger.info("session %s left interrupted: %s", row.id, type(error).__name__)
     if rows:
         logger.info("offered resume for %d interrupted sessions", len(rows))
 

@@ -89,20 +89,43 @@ def dose_text(
     return text
 
 
+def easier_here(content: Content, routine_id: str, item: int) -> bool:
+    """Whether the routine shows this item's easier variant (the gentle plan does)."""
+    return routine_items(content, routine_id)[item].variant == "easier"
+
+
+def item_title(content: Content, routine_id: str, item: int, language: str) -> str:
+    """The title the user sees for an item: the easier variant's where the routine uses it."""
+    exercise = content.exercises[routine_items(content, routine_id)[item].exercise]
+    shown = exercise.easier.title if easier_here(content, routine_id, item) else exercise.title
+    return content.localize(shown, language)
+
+
+def item_picture(content: Content, routine_id: str, item: int) -> tuple[str, bool]:
+    """(file name, is an animation) of the picture shown with an item's intro."""
+    exercise = content.exercises[routine_items(content, routine_id)[item].exercise]
+    if easier_here(content, routine_id, item):
+        return exercise.easier.picture or exercise.picture, False
+    return exercise.animation or exercise.picture, bool(exercise.animation)
+
+
 def intro_caption(content: Content, live: Live, doses: tuple[Dose, ...], item: int) -> str:
-    """The caption under the exercise's picture: title, purpose, numbered steps, dose."""
+    """The caption under the exercise's picture: title, purpose, steps, dose and cautions."""
     language = live.language
     exercise = content.exercises[exercise_id(content, live, item)]
-    steps = content.localize(exercise.steps, language)
+    easier = easier_here(content, live.routine_id, item)
+    steps = content.localize(exercise.easier.steps if easier else exercise.steps, language)
+    cautions = content.localize(exercise.cautions, language)
     return content.text(
         language,
         "routine.intro",
         number=item + 1,
         count=len(doses),
-        title=content.localize(exercise.title, language),
+        title=item_title(content, live.routine_id, item, language),
         purpose=content.localize(exercise.purpose, language),
         steps="\n".join(f"{index}. {step}" for index, step in enumerate(steps, 1)),
         dose=dose_text(content, language, live.plan, doses, item),
+        cautions="\n".join(f"• {caution}" for caution in cautions),
     )
 
 
@@ -129,7 +152,7 @@ def beat_text(
     """The live message's text for a beat (seconds: the real, unscaled length)."""
     language = live.language
     exercise = content.exercises[exercise_id(content, live, beat.item)]
-    title = content.localize(exercise.title, language)
+    title = item_title(content, live.routine_id, beat.item, language)
     cues = exercise.breathing
     if beat.kind is Kind.INTRO:
         return content.text(language, "routine.get_ready", title=title, seconds=seconds)
@@ -172,10 +195,9 @@ def beat_text(
 
 def upcoming_title(content: Content, live: Live, item: int) -> str:
     """The title of the exercise at a position, or '' past the end."""
-    items = routine_items(content, live.routine_id)
-    if item >= len(items):
+    if item >= len(routine_items(content, live.routine_id)):
         return ""
-    return content.localize(content.exercises[items[item].exercise].title, live.language)
+    return item_title(content, live.routine_id, item, live.language)
 
 
 def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyboardMarkup:
@@ -194,17 +216,28 @@ def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyb
     return InlineKeyboardMarkup([first_row, [button("stop", "st"), button("hurts", "hu")]])
 
 
-def rating_keyboard(action: Action, key: str | int) -> InlineKeyboardMarkup:
-    """0-10 buttons in two rows."""
+def rating_keyboard(action: Action, *fields: str | int) -> InlineKeyboardMarkup:
+    """0-10 buttons in two rows; each payload is the fields followed by the rating."""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(str(n), callback_data=build(action, key, n))
+                InlineKeyboardButton(str(n), callback_data=build(action, *fields, n))
                 for n in range(0, 6)
             ],
             [
-                InlineKeyboardButton(str(n), callback_data=build(action, key, n))
+                InlineKeyboardButton(str(n), callback_data=build(action, *fields, n))
                 for n in range(6, 11)
             ],
         ]
     )
+
+
+def gentle_routine(content: Content) -> str | None:
+    """The id of the gentle plan offered after a pain report."""
+    return next((routine.id for routine in content.routines.values() if routine.gentle), None)
+
+
+def is_gentle(content: Content, routine_id: str) -> bool:
+    """Whether a routine is the gentle plan."""
+    routine = content.routines.get(routine_id)
+    return routine is not None and routine.gentle

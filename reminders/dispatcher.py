@@ -18,8 +18,10 @@ from enum import StrEnum
 
 from db.models import Reminder, utcnow
 from db.reminders import (
+    NEXT_DAY,
     Advance,
     Claimed,
+    Owner,
     claim_due,
     disable_user_reminders,
     earliest_due,
@@ -29,6 +31,7 @@ from db.reminders import (
 )
 from db.session import SessionFactory
 from reminders.schedule import catch_up, next_due
+from safety.rules import Hold
 
 logger = logging.getLogger(__name__)
 
@@ -172,9 +175,22 @@ class Dispatcher:
         self._running = asyncio.Lock()
         self.stats = Stats()
 
-    def decide(self, row: Reminder, paused: bool, now: datetime) -> Advance:
-        """Apply the rules to one due row: send once (even late, within grace) or skip."""
+    def decide(self, row: Reminder, owner: Owner, now: datetime) -> Advance:
+        """Apply the rules to one due row: send once (even late, within grace) or skip.
+
+        Paused reminders and every reminder of a user on an emergency safety hold are skipped,
+        not queued. A one-off row (the morning check) is sent once, or dropped if stale or held.
+        """
         assert row.next_due is not None
+        paused = owner.paused or owner.hold == Hold.EMERGENCY
+        if row.kind == NEXT_DAY:
+            if paused:
+                self.stats.skipped_paused += 1
+                return Advance(None, None, 0)
+            if now - row.next_due > self._grace:
+                logger.warning("one-off check %s missed (due %s)", row.id, row.next_due)
+                return Advance(None, None, 1)
+            return Advance(row.next_due, None, 0)
         local = parse_hhmm(row.local_time)
         days = days_from_mask(row.days)
         if paused:

@@ -16,6 +16,9 @@ _EUROPEAN_112 = (
     "RU UA MD GE KZ TR"
 )
 EMERGENCY_NUMBERS: dict[str, str] = {country: "112" for country in _EUROPEAN_112.split()}
+# Where an ambulance has its own number, it comes first: "call an ambulance" is the advice when a
+# leg is weak or numb (the person may not be able to travel safely).
+AMBULANCE_FIRST: dict[str, tuple[str, ...]] = {"RU": ("103", "112")}
 EMERGENCY_NUMBERS.update(
     {
         "GB": "999",
@@ -47,6 +50,24 @@ def _country_from_language(language_code: str | None) -> str | None:
     if len(parts) < 2 or len(parts[1]) != 2 or not parts[1].isalpha():
         return None
     return parts[1].upper()
+
+
+def emergency_numbers(zone: str | None, language_code: str | None) -> tuple[str, ...]:
+    """The numbers to show for the country of `zone` (or a regional language tag); () if unknown."""
+    country = _country(zone, language_code)
+    if country is None:
+        return ()
+    if country in AMBULANCE_FIRST:
+        return AMBULANCE_FIRST[country]
+    number = EMERGENCY_NUMBERS.get(country)
+    return (number,) if number else ()
+
+
+def _country(zone: str | None, language_code: str | None) -> str | None:
+    country = country_of(zone) if zone else None
+    if country is None and (zone is None or "/" not in zone):
+        country = _country_from_language(language_code)
+    return country
 
 
 def emergency_number(zone: str | None, language_code: str | None) -> str | None:

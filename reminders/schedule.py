@@ -143,3 +143,15 @@ def local_date(due: datetime, zone: str) -> date:
     """The local calendar day of an instant in `zone` (for 'skip today')."""
     _require_aware(due, "due")
     return due.astimezone(zone_info(zone)).date()
+
+
+EVERY_DAY = frozenset(range(7))
+
+
+def morning_after(moment: datetime, local_time: time, zone: str, gap: timedelta) -> datetime:
+    """The first `local_time` in `zone` at least `gap` after `moment`: "the morning after".
+
+    With 09:00 and a gap of 8 hours, a report at 20:00 or at 10:00 is followed up at 09:00 the
+    next day, and one at half past midnight at 09:00 the same day, after the night.
+    """
+    return next_due(local_time, EVERY_DAY, zone, moment + gap)

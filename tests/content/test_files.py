@@ -138,4 +138,4 @@ def test_every_problem_across_files_is_collected_and_printed(
 
 def test_check_content_says_ok_with_counts(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert check_content(root) == 0
-    assert capsys.readouterr().out == "content OK: 9 exercises, 3 routines, 2 languages\n"
+    assert capsys.readouterr().out == "content OK: 9 exercises, 4 routines, 2 languages\n"

@@ -120,8 +120,8 @@ MISTAKES: list[tuple[str, str, Callable[[Any], object], Problem]] = [
     (
         "dose range start > max",
         "exercises/bird_dog.yaml",
-        lambda d: d["dose"]["breaths"].update(start=6),
-        Problem(BIRD_DOG, "dose.breaths.start", "must be <= max (6 > 5)"),
+        lambda d: d["dose"]["breaths"].update(start=7),
+        Problem(BIRD_DOG, "dose.breaths.start", "must be <= max (7 > 6)"),
     ),
     (
         "dose range below 1",
@@ -232,15 +232,15 @@ def test_each_mistake_is_named_by_file_field_and_reason(
 def test_the_unbroken_copy_loads(root: Path) -> None:
     content = load_content(root)
     assert list(content.exercises)[:3] == ["breathing", "baby_cobra", "bird_dog"]
-    assert list(content.routines) == ["full", "quick", "office"]
+    assert list(content.routines) == ["full", "quick", "office", "gentle"]
 
 
 def test_problem_reads_as_file_field_reason(root: Path) -> None:
-    edit(root / "exercises" / "bird_dog.yaml", lambda d: d["dose"]["breaths"].update(start=6))
+    edit(root / "exercises" / "bird_dog.yaml", lambda d: d["dose"]["breaths"].update(start=7))
     [problem] = problems_in(root)
     assert (
         str(problem)
-        == "content/exercises/bird_dog.yaml: dose.breaths.start: must be <= max (6 > 5)"
+        == "content/exercises/bird_dog.yaml: dose.breaths.start: must be <= max (7 > 6)"
     )
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+
+from emulator.render import plain
+from handlers.nudges import schedule_dispatch
 
 
 class FakeClock:
@@ -32,3 +36,32 @@ async def daily_reminder_in_utc(user, typed: str):  # type: ignore[no-untyped-de
     await user.send(f"/remind {typed}")
     hours, minutes = typed.split(":")
     return await user.wait_text(f"Done: I will remind you at {int(hours):02d}:{minutes}")
+
+
+CHECK_IN = {"en": "How is your back today?", "ru": "Как ваша спина сегодня?"}
+FIRST_CHECK = {"en": "short safety check", "ru": "проверка безопасности"}
+NONE_OF_THESE = {"en": "No, none of these", "ru": "Нет, ничего из этого"}
+
+
+async def reach_check_in(user, language: str = "en", timeout: float = 5.0):  # type: ignore[no-untyped-def]
+    """Wait for the check-in; answer the warning-sign check first if this is the first session.
+
+    The check is asked once before a user's first session: two groups of signs, No to both.
+    """
+    check_in, first = CHECK_IN[language], FIRST_CHECK[language]
+    event = await user.wait_for(
+        lambda e: e.kind == "send" and (check_in in plain(e.message) or first in plain(e.message)),
+        timeout=timeout,
+    )
+    if first in plain(event.message):
+        await user.press(NONE_OF_THESE[language], message_id=event.message_id)
+        await user.wait_for(lambda e: e.kind == "edit" and e.message_id == event.message_id)
+        await user.press(NONE_OF_THESE[language], message_id=event.message_id)
+        event = await user.wait_text(check_in, timeout=timeout)
+    return event
+
+
+async def dispatch_now(app) -> None:  # type: ignore[no-untyped-def]
+    """Wake the single dispatcher job now (as its timer would at the due instant)."""
+    schedule_dispatch(app, app.bot_data.now(), force=True)
+    await asyncio.sleep(0.3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.render import plain
+from tests.e2e.helpers import reach_check_in
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ async def test_unknown_name_gets_the_list_and_try_it_starts_a_session(app, make_
     await user.press("Baby cobra")
     card = await user.next_message()
     await user.press("Try it now", message_id=card["message_id"])
-    await user.wait_text("How is your back today?")
+    await reach_check_in(user)
     await user.press("1")
     await user.wait_text("repetition 1 of", timeout=5)
     await user.send("/stop")

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from db.models import Reminder, ReminderDelivery
 from emulator.render import plain
-from handlers.nudges import schedule_dispatch
-from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, rows
-
-
-async def dispatch_now(app) -> None:  # type: ignore[no-untyped-def]
-    """Wake the single dispatcher job now (as its timer would at the due instant)."""
-    schedule_dispatch(app, app.bot_data.now(), force=True)
-    await asyncio.sleep(0.3)
+from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, dispatch_now, reach_check_in, rows
 
 
 async def test_zone_by_location_and_by_name(app, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +82,7 @@ async def test_a_reminder_arrives_once_snoozes_and_skips(app, make_user) -> None
     again = await user.next_message()
     assert again["reply_markup"]["inline_keyboard"][0][0]["text"] == "▶ Start routine"
     await user.press("Start routine", message_id=again["message_id"])
-    await user.wait_text("How is your back today?")
+    await reach_check_in(user)
     [row] = await rows(app, Reminder)
     assert row.next_due == datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
     await user.press("Skip today", message_id=again["message_id"]) if "Skip today" in user.buttons(

@@ -21,7 +21,9 @@ async def test_inactive_people_are_erased_and_active_ones_kept(app, make_user) -
         await user.next_message()
     await daily_reminder_in_utc(ann, "7:30")
     await bob.send("/privacy")
-    assert "data untouched for 12 months is deleted" in plain(await bob.next_message())
+    assert "If you do not write to me for 12 months, all your data is deleted" in plain(
+        await bob.next_message()
+    )
 
     assert await sweep(app) == 0
     clock.advance(days=200)

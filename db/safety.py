@@ -1,0 +1,138 @@
+"""Query functions for the safety state: holds, flare-ups, frozen-streak periods, pain reports.
+
+The hold and flare-up marks are kept with or without consent to health data (they are what keeps
+the routine safe); the ratings, reports and warning-sign answers only with consent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import PainRating, PlanPeriod, User, UserProgress
+from db.routines import get_progress
+
+GENTLE = "gentle"  # plan period: the gentle plan after a pain report
+HOLD = "hold"  # plan period: a safety hold after warning signs
+
+
+async def record_report(
+    session: AsyncSession, user_id: int, session_id: int | None, at: datetime
+) -> int | None:
+    """Store a pain report (with consent); its id, to which the follow-up answers are added."""
+    consent = await session.scalar(select(User.consent_at).where(User.id == user_id))
+    if consent is None:
+        return None
+    row = PainRating(user_id=user_id, session_id=session_id, kind="report", at=at)
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def add_to_report(
+    session: AsyncSession,
+    user_id: int,
+    report_id: int,
+    *,
+    strength: int | None = None,
+    where: str | None = None,
+) -> bool:
+    """Add how strong or where to the user's own report; False if it is not theirs."""
+    values: dict[str, object] = {}
+    if strength is not None:
+        values["value"] = strength
+    if where is not None:
+        values["detail"] = where
+    result = await session.execute(
+        update(PainRating)
+        .where(
+            PainRating.id == report_id,
+            PainRating.user_id == user_id,
+            PainRating.kind == "report",
+        )
+        .values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def start_flare(session: AsyncSession, user_id: int, at: datetime) -> UserProgress:
+    """A pain report: flare-up mode on (the streak frozen from now), calm sessions back to 0."""
+    progress = await get_progress(session, user_id)
+    if progress.flare_since is None:
+        progress.flare_since = at
+        session.add(PlanPeriod(user_id=user_id, kind=GENTLE, started_at=at))
+    progress.last_pain_at = at
+    progress.calm_sessions = 0
+    return progress
+
+
+async def end_flare(session: AsyncSession, user_id: int, at: datetime) -> None:
+    """Back to the normal plan: flare-up mode off, the gentle period closed."""
+    progress = await get_progress(session, user_id)
+    progress.flare_since = None
+    progress.calm_sessions = 0
+    await _close_periods(session, user_id, GENTLE, at)
+
+
+async def set_hold(session: AsyncSession, user_id: int, hold: str, at: datetime) -> None:
+    """Put the routine on hold; an emergency hold is never weakened to a see-a-doctor one."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return
+    if user.safety_hold == "emergency" and hold != "emergency":
+        return
+    if user.safety_hold is None:
+        session.add(PlanPeriod(user_id=user_id, kind=HOLD, started_at=at))
+    user.safety_hold, user.hold_since = hold, at
+    user.screened_at = at
+
+
+async def lift_hold(session: AsyncSession, user_id: int, at: datetime) -> None:
+    """A clinician has checked the user: the hold ends (a flare-up, if any, stays)."""
+    await session.execute(
+        update(User).where(User.id == user_id).values(safety_hold=None, hold_since=None)
+    )
+    await _close_periods(session, user_id, HOLD, at)
+
+
+async def mark_screened(session: AsyncSession, user_id: int, at: datetime) -> None:
+    """The warning-sign check was answered (with no sign)."""
+    await session.execute(update(User).where(User.id == user_id).values(screened_at=at))
+
+
+async def _close_periods(session: AsyncSession, user_id: int, kind: str, at: datetime) -> None:
+    await session.execute(
+        update(PlanPeriod)
+        .where(
+            PlanPeriod.user_id == user_id, PlanPeriod.kind == kind, PlanPeriod.ended_at.is_(None)
+        )
+        .values(ended_at=at)
+    )
+
+
+async def frozen_days(session: AsyncSession, user_id: int, zone: str, today: date) -> set[date]:
+    """Local dates covered by the gentle plan or a hold: they neither count nor break a streak."""
+    tz = ZoneInfo(zone)
+    periods = await session.scalars(select(PlanPeriod).where(PlanPeriod.user_id == user_id))
+    days: set[date] = set()
+    for period in periods:
+        first = period.started_at.astimezone(tz).date()
+        last = period.ended_at.astimezone(tz).date() if period.ended_at else today
+        day = first
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+async def latest_rating(session: AsyncSession, user_id: int) -> int | None:
+    """The user's most recent 0-10 rating (stored only with consent), to compare the next with."""
+    return await session.scalar(
+        select(PainRating.value)
+        .where(PainRating.user_id == user_id, PainRating.value.is_not(None))
+        .order_by(PainRating.at.desc(), PainRating.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,130 @@
+"""What the bot may offer after a pain report or warning signs: the hold, flare-up and
+after-session rules, as plain functions with no I/O (tested on their own).
+
+The clinical basis is in the project's SAFETY notes: emergency warning signs hold the routine
+until a clinician has checked the person; see-a-doctor signs allow only the gentle plan until
+they confirm a doctor has seen them; any pain report starts a flare-up (gentle plan first, the
+streak frozen, reminders that ask instead of invite).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+HIGH_PAIN = 7  # a rating at or above this: no exercise today, consult if it persists
+WORSE_BY = 2  # an after-session rating this much above the check-in: stop for today
+
+
+class Hold(StrEnum):
+    """A safety hold on the routine, stored on the user."""
+
+    EMERGENCY = "emergency"  # emergency warning signs: urgent care, no session at all
+    DOCTOR = "doctor"  # see-a-doctor signs: only the gentle plan until a doctor has seen them
+
+
+class Gate(StrEnum):
+    """What happens when the user asks for a session."""
+
+    URGENT_ADVICE = "urgent_advice"  # emergency hold: the advice again, nothing starts
+    SCREEN = "screen"  # the warning-sign check has never been answered: ask it first
+    DOCTOR_FIRST = "doctor_first"  # see-a-doctor hold: the gentle plan only
+    FLARE = "flare"  # after a pain report: ask how it is, then offer the gentle plan
+    CHECK_IN = "check_in"  # the normal check-in
+
+
+@dataclass(frozen=True)
+class SafetyState:
+    """The stored facts the gate looks at."""
+
+    hold: Hold | None = None
+    hold_since: datetime | None = None
+    screened: bool = False
+    flare_since: datetime | None = None
+    last_pain_at: datetime | None = None
+
+
+def gate(state: SafetyState, routine_is_gentle: bool) -> Gate:
+    """The first step of asking for a session; a hold always wins."""
+    if state.hold is Hold.EMERGENCY:
+        return Gate.URGENT_ADVICE
+    if not state.screened:
+        return Gate.SCREEN
+    if state.hold is Hold.DOCTOR and not routine_is_gentle:
+        return Gate.DOCTOR_FIRST
+    if state.flare_since is not None and not routine_is_gentle:
+        return Gate.FLARE
+    return Gate.CHECK_IN
+
+
+def may_lift(state: SafetyState, now: datetime, wait: timedelta) -> bool:
+    """Whether to offer "a clinician has checked me": never right after the advice."""
+    if state.hold is None:
+        return False
+    return state.hold_since is None or now - state.hold_since >= wait
+
+
+class ReminderMode(StrEnum):
+    """What a daily reminder does for this user today."""
+
+    INVITE = "invite"  # the usual invitation to the routine
+    ASK = "ask"  # after a pain report: "How is your back today?" instead
+    PAUSE = "pause"  # emergency hold: nothing is sent
+
+
+def reminder_mode(state: SafetyState, now: datetime, ask_for: timedelta) -> ReminderMode:
+    """Reminders pause on an emergency hold and ask, not invite, after pain or warning signs."""
+    if state.hold is Hold.EMERGENCY:
+        return ReminderMode.PAUSE
+    if state.hold is Hold.DOCTOR:
+        return ReminderMode.ASK
+    recent = state.last_pain_at is not None and now - state.last_pain_at < ask_for
+    if state.flare_since is not None and recent:
+        return ReminderMode.ASK
+    return ReminderMode.INVITE
+
+
+class AfterSession(StrEnum):
+    """How the after-session rating is answered."""
+
+    STOP_FOR_TODAY = "stop_for_today"  # high, or clearly worse than before: advice, no step up
+    A_BIT_WORSE = "a_bit_worse"  # a little worse: no step up, a next-day check
+    FINE = "fine"
+
+
+def after_session(before: int | None, after: int) -> AfterSession:
+    """Judge the after-session rating against the check-in (the pain-monitoring model)."""
+    if after >= HIGH_PAIN or (before is not None and after - before >= WORSE_BY):
+        return AfterSession.STOP_FOR_TODAY
+    if before is not None and after > before:
+        return AfterSession.A_BIT_WORSE
+    return AfterSession.FINE
+
+
+class Trend(StrEnum):
+    """A check-in compared with the reference rating."""
+
+    HIGH = "high"
+    WORSE = "worse"
+    SAME = "same"
+    BETTER = "better"
+    UNKNOWN = "unknown"  # no reference (ratings are not stored without consent)
+
+
+def trend(reference: int | None, rating: int) -> Trend:
+    """A high rating is high whatever it is compared with; else compare with the reference."""
+    if rating >= HIGH_PAIN:
+        return Trend.HIGH
+    if reference is None:
+        return Trend.UNKNOWN
+    if rating > reference:
+        return Trend.WORSE
+    if rating < reference:
+        return Trend.BETTER
+    return Trend.SAME
+
+
+def suggest_normal_plan(calm_sessions: int, needed: int) -> bool:
+    """After this many gentle sessions without pain, suggest going back to the normal plan."""
+    return calm_sessions >= needed
