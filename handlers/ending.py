@@ -93,7 +93,9 @@ async def end_session(data: BotData, bot: Bot, chat_id: int, reason: End) -> End
         ended = await record_end(session, data, chat_id, reason, live)
         await session.commit()
     if ended is not None:
-        logger.info("session %s ended: %s", ended.session_id, reason.value)
+        # Why a session ended is health data when it is pain or warning signs: not logged then.
+        private = reason in (End.PAIN, End.WARNING_SIGNS)
+        logger.info("session %s ended%s", ended.session_id, "" if private else f": {reason.value}")
     if live is not None:
         await close_live(data, bot, live)
     return ended

@@ -119,7 +119,7 @@ async def store_report(
             )
         await session.commit()
     if ended is not None:
-        logger.info("session %s ended: pain", ended.session_id)  # the report is never logged
+        logger.info("session %s ended", ended.session_id)  # why (pain) is health data: not logged
     if due is not None:
         schedule_dispatch(context.application, due)
     return report_id, consent

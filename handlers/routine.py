@@ -28,7 +28,6 @@ from handlers.routine_view import (
     beat_text,
     controls,
     dose_text,
-    exercise_id,
     intro_caption,
     is_gentle,
     item_picture,
@@ -339,7 +338,9 @@ def level_note(data: BotData, live: Live, last: int | None) -> str:
     content = data.content
     doses = routine_doses(content, live.routine_id)
     key, item = "routine.level_first", 0
-    if last is not None:
+    if is_gentle(content, live.routine_id):
+        key = "routine.level_gentle"
+    elif last is not None:
         before = build_plan(
             doses,
             last,
@@ -468,7 +469,6 @@ async def offer_resume(
         return
     live = make_live(data, session_id, chat_id, chat_id, language, routine_id, level)
     item = live.plan.beats[min(beat_index, len(live.plan.beats) - 1)].item
-    exercise = content.exercises[exercise_id(content, live, item)]
     buttons = InlineKeyboardMarkup(
         [
             [
@@ -488,7 +488,7 @@ async def offer_resume(
         content.text(
             language,
             "routine.interrupted",
-            title=content.localize(exercise.title, language),
+            title=item_title(content, routine_id, item, language),
             where=content.text(
                 language, "routine.interrupted_where", number=item + 1, count=len(live.plan.amounts)
             ),
