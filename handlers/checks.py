@@ -9,24 +9,48 @@ morning checks off, or pauses every reminder.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from core.context import Context
+from core.context import BotData, Context
 from db import safety as store
-from db.reminders import cancel_next_day_checks, set_paused
+from db.models import User
+from db.reminders import cancel_next_day_checks, schedule_next_day_check, set_paused
 from db.routines import record_health
 from db.users import get_or_create_user
 from handlers.common import language_of, text
 from handlers.payloads import Action, build, parse, pattern
 from handlers.routine_view import gentle_routine
+from reminders.dispatcher import parse_hhmm
+from reminders.schedule import morning_after
 from safety.rules import Trend, trend
 
 logger = logging.getLogger(__name__)
 
 RATINGS = {str(n) for n in range(11)}
+NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest
 KINDS = {"m": "morning", "d": "daily", "x": "asked"}  # the stored rating kind for each check
+
+
+async def schedule_morning_check(
+    session: AsyncSession, data: BotData, user: User, chat_id: int, now: datetime
+) -> datetime | None:
+    """Set the one-off morning check after a painful day (unless turned off); its due instant.
+
+    The caller commits, then wakes the dispatcher for the returned instant.
+    """
+    if not user.next_day_checks:
+        return None
+    zone = user.timezone or data.settings.default_timezone
+    local_time = data.settings.morning_check_time
+    due = morning_after(now, parse_hhmm(local_time), zone, NIGHT)
+    await schedule_next_day_check(
+        session, user_id=user.id, chat_id=chat_id, local_time=local_time, zone=zone, due=due
+    )
+    return due
 
 
 async def answer_check(update: Update, context: Context) -> None:

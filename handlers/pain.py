@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -21,18 +20,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from core.context import BotData, Context
 from db import safety as store
-from db.reminders import schedule_next_day_check
 from db.routines import step_down_for_pain
 from db.users import get_or_create_user
 from engine.sessions import End
+from handlers.checks import schedule_morning_check
 from handlers.common import language_of, supported_language, text
 from handlers.ending import close_live, halt, record_end
 from handlers.nudges import schedule_dispatch
 from handlers.payloads import VERSION, Action, build, parse, pattern
 from handlers.routine_view import rating_keyboard
 from handlers.safety import put_on_hold, signs_markup
-from reminders.dispatcher import parse_hhmm
-from reminders.schedule import morning_after
 from safety.painwords import PainLexicon
 from safety.rules import Hold
 from throttle.delivery import WARNING, deliver
@@ -42,7 +39,6 @@ logger = logging.getLogger(__name__)
 WHERE = ("lb", "ub", "l1", "l2", "el")  # lower back, upper back or neck, one leg, both legs, else
 BOTH_LEGS = "l2"  # with back pain, an emergency warning sign in itself
 SKIP = "x"
-NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest
 
 
 async def safe_language(update: Update, context: Context) -> str:
@@ -93,7 +89,6 @@ async def store_report(
     schedule the morning check, in one transaction; (report id, consent)."""
     data = context.bot_data
     now = data.now()
-    due = None
     async with data.db() as session:
         user = await get_or_create_user(session, user_id, language)
         consent = user.consent_at is not None
@@ -105,18 +100,7 @@ async def store_report(
         )
         await step_down_for_pain(session, user_id, data.progression)
         await store.start_flare(session, user_id, now)
-        if user.next_day_checks:
-            zone = user.timezone or data.settings.default_timezone
-            local = parse_hhmm(data.settings.morning_check_time)
-            due = morning_after(now, local, zone, NIGHT)
-            await schedule_next_day_check(
-                session,
-                user_id=user_id,
-                chat_id=chat_id,
-                local_time=data.settings.morning_check_time,
-                zone=zone,
-                due=due,
-            )
+        due = await schedule_morning_check(session, data, user, chat_id, now)
         await session.commit()
     if ended is not None:
         logger.info("session %s ended", ended.session_id)  # why (pain) is health data: not logged

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -16,10 +15,10 @@ from core.context import BotData, Context
 from db import routines as store
 from db import safety as safety_store
 from db.models import RoutineSession, utcnow
-from db.reminders import schedule_next_day_check
 from db.users import get_or_create_user, get_user
 from engine.plan import Beat, Direction, Dose, Kind, build_plan, compare
 from engine.sessions import End, Live
+from handlers.checks import schedule_morning_check
 from handlers.common import language_of, text
 from handlers.ending import close_live, end_session
 from handlers.nudges import schedule_dispatch
@@ -39,14 +38,11 @@ from handlers.routine_view import (
     routine_pace,
 )
 from handlers.safety import hold_advice, load_state, offer_session
-from reminders.dispatcher import parse_hhmm
-from reminders.schedule import morning_after
 from safety.rules import HIGH_PAIN, AfterSession, Gate, after_session, gate, suggest_normal_plan
 
 logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest
 
 
 class RoutineHooks:
@@ -599,17 +595,8 @@ async def after_rating(update: Update, context: Context) -> None:
         days = await store.completed_days(session, user_id, zone, exclude=gentle)
         frozen = await safety_store.frozen_days(session, user_id, zone, today)
         due = None
-        if verdict is not AfterSession.FINE and user is not None and user.next_day_checks:
-            local = parse_hhmm(data.settings.morning_check_time)
-            due = morning_after(data.now(), local, zone, NIGHT)
-            await schedule_next_day_check(
-                session,
-                user_id=user_id,
-                chat_id=chat_id,
-                local_time=data.settings.morning_check_time,
-                zone=zone,
-                due=due,
-            )
+        if verdict is not AfterSession.FINE and user is not None:
+            due = await schedule_morning_check(session, data, user, chat_id, data.now())
         await session.commit()
     if due is not None:
         schedule_dispatch(context.application, due)
