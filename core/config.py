@@ -57,6 +57,21 @@ class Settings(BaseSettings):
     chat_rate_per_second: float = Field(default=1.0, gt=0)
     chat_burst: int = Field(default=3, ge=1)
 
+    # Delivery rules (throttle/README.md): how long an interactive reply or edit is retried
+    # through 429s, server errors and time-outs; how long to wait for Telegram's answer.
+    interactive_deadline_seconds: float = Field(default=120.0, gt=0, le=600)
+    telegram_read_timeout: float = Field(default=10.0, gt=0, le=120)
+    # Fairness: each user may send a burst of this many updates, then this many per second;
+    # the excess is dropped with at most one notice a minute. Pending updates per chat are capped.
+    user_burst: int = Field(default=20, ge=1)
+    user_rate_per_second: float = Field(default=2.0, gt=0)
+    max_pending_per_chat: int = Field(default=10, ge=1)
+    # Bounds per user.
+    max_reminders_per_user: int = Field(default=10, ge=1, le=100)
+    # Several processes on one PostgreSQL: a process owns its claims and live sessions for this
+    # long after its last heartbeat; after that another process may settle them.
+    lease_seconds: float = Field(default=60.0, gt=1, le=3600)
+
     # Guided routine pacing; tests shrink time with ROUTINE_TIME_SCALE (1.0 = real time).
     routine_time_scale: float = Field(default=1.0, gt=0, le=1.0)
     # Reminders: how late a missed reminder may still be sent after downtime.
