@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # Several processes on one PostgreSQL: a process owns its claims and live sessions for this
     # long after its last heartbeat; after that another process may settle them.
     lease_seconds: float = Field(default=60.0, gt=1, le=3600)
+    # This process's name among those sharing the database; unique per process (e.g. the pod
+    # name). A restarted process with the same name takes back its own claims at once.
+    instance_id: str = Field(default="main", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
 
     # Guided routine pacing; tests shrink time with ROUTINE_TIME_SCALE (1.0 = real time).
     routine_time_scale: float = Field(default=1.0, gt=0, le=1.0)

@@ -34,6 +34,9 @@ class BotData:
 
     def __init__(self) -> None:
         self.extras = {}
+        # Failures of background jobs by job name (logged as they happen; read by /stats).
+        self.job_failures: dict[str, int] = {}
+        self.dispatch_failure_streak = 0  # consecutive dispatcher failures: its backoff grows
         # The wall clock used for reminders; tests replace it instead of sleeping.
         self.now: Callable[[], datetime] = utcnow
 

@@ -120,6 +120,9 @@ class RoutineSession(Base):
     exercises_done: Mapped[int] = mapped_column(Integer, default=0)
     active_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     progress_applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The bot process (INSTANCE_ID) running the session; another process recovers it only once
+    # that process's heartbeat has lapsed (several processes on one PostgreSQL).
+    owner: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -228,3 +231,14 @@ class ReminderDelivery(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The process that claimed it; only it (restarted) or, after its lease, another settles it.
+    owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class Instance(Base):
+    """A bot process sharing the database, and when it was last alive (its lease)."""
+
+    __tablename__ = "instances"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

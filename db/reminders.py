@@ -10,11 +10,11 @@ reached Telegram and are handed back; "sending" ones may have, and are never sen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Reminder, ReminderDelivery, User, UserProgress, utcnow
@@ -140,6 +140,7 @@ async def claim_due(
     now: datetime,
     limit: int,
     decide: Callable[[Reminder, Owner, datetime], Advance],
+    process: str | None = None,
 ) -> tuple[list[Claimed], int]:
     """Claim up to `limit` due reminders: record each occurrence, then advance the row.
 
@@ -196,6 +197,7 @@ async def claim_due(
                     user_id=row.user_id,
                     due=decision.send_due,
                     status="claimed",
+                    owner=process,
                 )
             )
             claimed.append(
@@ -243,26 +245,40 @@ async def start_sending(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return set(won)
 
 
-async def settle_after_stop(session: AsyncSession) -> tuple[int, int]:
-    """At start: hand back what never left, mark what was in flight; (handed back, uncertain).
+async def settle_after_stop(
+    session: AsyncSession, owners: Collection[str], *, unowned: bool = True
+) -> tuple[int, int]:
+    """Hand back what never left, mark what was in flight; (handed back, uncertain).
 
-    A "claimed" occurrence was never given to Telegram: its row is deleted and the reminder rewound
-    to it, so the dispatcher sends it (late, within the grace period, else skips and logs it).
-    A "sending" one may have reached Telegram: it becomes "uncertain" and is not sent again.
+    Only occurrences claimed by `owners` (this process's previous run, or processes whose lease
+    has lapsed) and, with `unowned`, those claimed before ownership was recorded. A "claimed"
+    occurrence was never given to Telegram: its row is deleted (only if it is still "claimed":
+    a compare-and-set, so a live process's send is never taken from it) and the reminder rewound
+    to it, so the dispatcher sends it. A "sending" one may have reached Telegram: it becomes
+    "uncertain" and is not sent again.
     """
+    mine: ColumnElement[bool] = ReminderDelivery.owner.in_(list(owners))
+    if unowned:
+        mine = or_(mine, ReminderDelivery.owner.is_(None))
     handed_back = 0
     claimed = await session.scalars(
-        select(ReminderDelivery).where(ReminderDelivery.status == "claimed")
+        select(ReminderDelivery).where(ReminderDelivery.status == "claimed", mine)
     )
     for delivery in list(claimed):
+        gone = await session.execute(
+            delete(ReminderDelivery).where(
+                ReminderDelivery.key == delivery.key, ReminderDelivery.status == "claimed"
+            )
+        )
+        if not gone.rowcount:  # type: ignore[attr-defined]
+            continue  # it moved on meanwhile: its sender has it
         reminder = await session.get(Reminder, delivery.reminder_id)
         if reminder is not None and reminder.enabled:
             reminder.next_due = min(reminder.next_due or delivery.due, delivery.due)
-        await session.delete(delivery)
         handed_back += 1
     uncertain = await session.execute(
         update(ReminderDelivery)
-        .where(ReminderDelivery.status == "sending")
+        .where(ReminderDelivery.status == "sending", mine)
         .values(status="uncertain")
     )
     return handed_back, int(uncertain.rowcount or 0)  # type: ignore[attr-defined]

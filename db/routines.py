@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import OPEN_STATUSES, PainRating, RoutineSession, User, UserProgress
@@ -23,11 +23,22 @@ async def open_session(session: AsyncSession, chat_id: int) -> RoutineSession | 
 
 
 async def create_session(
-    session: AsyncSession, *, user_id: int, chat_id: int, routine_id: str, level: int
+    session: AsyncSession,
+    *,
+    user_id: int,
+    chat_id: int,
+    routine_id: str,
+    level: int,
+    owner: str | None = None,
 ) -> RoutineSession:
-    """Store a new active session and return it with its id."""
+    """Store a new active session (run by process `owner`) and return it with its id."""
     row = RoutineSession(
-        user_id=user_id, chat_id=chat_id, routine_id=routine_id, level=level, status="active"
+        user_id=user_id,
+        chat_id=chat_id,
+        routine_id=routine_id,
+        level=level,
+        status="active",
+        owner=owner,
     )
     session.add(row)
     await session.flush()
@@ -41,11 +52,21 @@ async def save_state(session: AsyncSession, session_id: int, **values: object) -
     )
 
 
-async def claim_interrupted(session: AsyncSession) -> list[RoutineSession]:
-    """After a restart: mark every session that was running as interrupted and return them."""
+async def claim_interrupted(
+    session: AsyncSession, owners: Collection[str], *, unowned: bool = True
+) -> list[RoutineSession]:
+    """Mark the sessions that `owners` were running as interrupted and return them.
+
+    `owners`: this process's previous run (at start) and processes whose lease has lapsed; a
+    session run by a live process is never touched. With `unowned`, also sessions stored
+    before owners were recorded.
+    """
+    mine: ColumnElement[bool] = RoutineSession.owner.in_(list(owners))
+    if unowned:
+        mine = or_(mine, RoutineSession.owner.is_(None))
     rows = list(
         await session.scalars(
-            select(RoutineSession).where(RoutineSession.status.in_(("active", "paused")))
+            select(RoutineSession).where(RoutineSession.status.in_(("active", "paused")), mine)
         )
     )
     for row in rows:

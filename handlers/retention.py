@@ -94,8 +94,13 @@ async def sweep(application: Application) -> int:
 
 
 async def run_sweep(context: Context) -> None:
-    """The hourly job."""
-    await sweep(context.application)
+    """The hourly job: a failure is logged and counted; the next hour tries again."""
+    try:
+        await sweep(context.application)
+    except Exception:
+        failures = context.bot_data.job_failures
+        failures[JOB_NAME] = failures.get(JOB_NAME, 0) + 1
+        logger.exception("retention sweep failed (%d so far)", failures[JOB_NAME])
 
 
 def schedule_sweeps(application: Application) -> None:

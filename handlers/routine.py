@@ -270,7 +270,12 @@ async def begin(
         level = 0 if gentle else progress.level
         try:
             row = await store.create_session(
-                session, user_id=user_id, chat_id=chat_id, routine_id=routine_id, level=level
+                session,
+                user_id=user_id,
+                chat_id=chat_id,
+                routine_id=routine_id,
+                level=level,
+                owner=data.settings.instance_id,
             )
         except IntegrityError:
             await session.rollback()
@@ -632,11 +637,16 @@ async def after_rating(update: Update, context: Context) -> None:
     await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)
 
 
-async def recover_sessions(application: Application) -> None:
-    """At start: every session that was running is offered Resume or End, once."""
+async def recover_sessions(application: Application, lapsed: list[str] | None = None) -> None:
+    """Offer Resume or End, once, for every session that was running and is no longer.
+
+    At start (`lapsed` None): the sessions this process (INSTANCE_ID) ran before it stopped.
+    Later: those of other processes whose lease has lapsed; never those of a live process.
+    """
     data: BotData = application.bot_data
+    owners = lapsed if lapsed is not None else [data.settings.instance_id]
     async with data.db() as session:
-        rows = await store.claim_interrupted(session)
+        rows = await store.claim_interrupted(session, owners, unowned=lapsed is None)
         users = {row.user_id: await get_user(session, row.user_id) for row in rows}
         await session.commit()
     for row in rows:

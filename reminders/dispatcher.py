@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -164,12 +164,14 @@ class Dispatcher:
         now: Callable[[], datetime] = utcnow,
         batch: int = 2000,
         concurrency: int = 64,
+        owner: str = "main",
     ) -> None:
         self._sessions = sessions
         self._send = send
         self._grace = grace
         self._now = now
         self._batch = batch
+        self.owner = owner
         self._concurrency = asyncio.Semaphore(concurrency)
         self._ledger = Ledger(sessions, self._count)
         self._running = asyncio.Lock()
@@ -214,10 +216,17 @@ class Dispatcher:
             )
         return Advance(send, following, missed)
 
-    async def recover(self) -> int:
-        """At start: send again what a stop left claimed; never re-send what was in flight."""
+    async def recover(self, lapsed: Collection[str] = (), *, at_start: bool = True) -> int:
+        """Send again what a stop left claimed; never re-send what was in flight.
+
+        At start: this process's own earlier claims (same INSTANCE_ID) and unowned ones; at any
+        time: those of `lapsed` processes, whose lease has run out.
+        """
+        owners = [self.owner, *lapsed] if at_start else list(lapsed)
+        if not owners:
+            return 0
         async with self._sessions() as session:
-            handed_back, uncertain = await settle_after_stop(session)
+            handed_back, uncertain = await settle_after_stop(session, owners, unowned=at_start)
             await session.commit()
         if handed_back:
             logger.warning(
@@ -254,7 +263,9 @@ class Dispatcher:
 
     async def _claim(self, now: datetime) -> tuple[list[Claimed], int]:
         async with self._sessions() as session:
-            claimed, missed = await claim_due(session, now, self._batch, self.decide)
+            claimed, missed = await claim_due(
+                session, now, self._batch, self.decide, process=self.owner
+            )
             await session.commit()
         self.stats.missed_stale += missed
         return claimed, missed

@@ -2,22 +2,30 @@
 
 Each "process" here is a Dispatcher with its own engine (its own connections), as two bot
 processes on one database would have; the send function records what would go to Telegram.
+The kill test runs a second, real process (tests/postgres/process_a.py) and SIGKILLs it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from db import instances
 from db.migrate import upgrade_to_head
-from db.models import Base, Reminder, ReminderDelivery, User
+from db.models import Base, Instance, Reminder, ReminderDelivery, RoutineSession, User
 from db.reminders import Claimed
+from db.routines import claim_interrupted
 from db.session import make_engine, make_session_factory
 from reminders.dispatcher import BeforeSend, Dispatcher, Result
 from tests.postgres.conftest import dispose
@@ -142,3 +150,86 @@ async def test_a_restarted_process_takes_over_unsent_claims_and_the_old_one_back
     assert {process for _, process in telegram.sent} == {"b"}
     assert a.stats.withdrawn == count
     await dispose(engine_a, engine_b)
+
+
+async def test_a_killed_process_is_settled_by_the_survivor_after_its_lease(  # type: ignore[no-untyped-def]
+    pg_database: str, tmp_path
+) -> None:
+    """Two real processes share a burst; A is killed with SIGKILL mid-burst. B never takes A's
+    claims or live sessions while A's lease runs, and settles them once it has lapsed: every
+    reminder reaches Telegram once at most, and only what was in flight at the kill is uncertain.
+    """
+    count = 300
+    await seed(pg_database, count)
+    engine = make_engine(pg_database)
+    factory = make_session_factory(engine)
+    async with factory.begin() as session:  # a live session of each process
+        for owner in ("a", "b"):
+            session.add(
+                RoutineSession(
+                    user_id=100,
+                    chat_id=100 if owner == "a" else 101,
+                    routine_id="quick",
+                    level=0,
+                    status="active",
+                    owner=owner,
+                )
+            )
+    sent_by_a = tmp_path / "a.txt"
+    a = subprocess.Popen(
+        [sys.executable, "-m", "tests.postgres.process_a", pg_database, str(sent_by_a)],
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    telegram = Telegram()
+    b = Dispatcher(
+        factory,
+        telegram.sender("b", 0.02),
+        grace=timedelta(hours=2),
+        now=lambda: NOW,
+        owner="b",
+        batch=50,
+        concurrency=4,
+    )
+    try:
+        for _ in range(200):  # until A has sent a third of the burst
+            if sent_by_a.exists() and len(sent_by_a.read_text().split()) >= count // 6:
+                break
+            await asyncio.sleep(0.05)
+        # B starts meanwhile: its start-up settles only its own earlier claims and sessions.
+        await b.recover()
+        async with factory.begin() as session:
+            assert [r.owner for r in await claim_interrupted(session, ["b"], unowned=False)] == [
+                "b"
+            ]
+        b_running = asyncio.create_task(b.dispatch())
+        await asyncio.sleep(0.3)
+    finally:
+        os.kill(a.pid, signal.SIGKILL)
+        a.wait()
+    await b_running
+    # A's lease has not lapsed yet: nothing of A's is touched.
+    async with factory() as session:
+        assert await instances.lapsed(session, datetime.now(UTC) - timedelta(seconds=60), "b") == []
+        a_session = await session.scalar(select(RoutineSession).where(RoutineSession.owner == "a"))
+        assert a_session is not None and a_session.status == "active"
+    # The lease lapses (A's heartbeat is old): B settles A's claims and sessions, and sends.
+    async with factory.begin() as session:
+        (await session.get(Instance, "a")).heartbeat_at = datetime.now(UTC) - timedelta(hours=1)
+    async with factory() as session:
+        lapsed = await instances.lapsed(session, datetime.now(UTC) - timedelta(seconds=60), "b")
+    assert lapsed == ["a"]
+    uncertain = await b.recover(lapsed, at_start=False)
+    async with factory.begin() as session:
+        interrupted = await claim_interrupted(session, lapsed, unowned=False)
+    assert [r.owner for r in interrupted] == ["a"]
+    await b.dispatch()
+    keys = sent_by_a.read_text().split() + [key for key, _ in telegram.sent]
+    async with factory() as session:
+        statuses = Counter((await session.execute(select(ReminderDelivery.status))).scalars())
+        b_session = await session.scalar(select(RoutineSession).where(RoutineSession.owner == "b"))
+    assert max(Counter(keys).values()) == 1  # never twice
+    assert statuses["sent"] + statuses["uncertain"] == count  # never lost unseen
+    assert uncertain == statuses["uncertain"] <= 4  # only what was in flight at the kill
+    assert len(set(keys)) >= count - uncertain
+    assert b_session is not None and b_session.status == "interrupted"  # claimed above, at "start"
+    await dispose(engine)

@@ -1,0 +1,37 @@
+"""Process leases: each bot process sharing the database beats a heartbeat; one whose heartbeat
+has lapsed is dead, and the others may settle what it owned (claims, live sessions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Instance
+
+
+async def beat(session: AsyncSession, name: str, at: datetime) -> None:
+    """Record that this process is alive now (the caller commits)."""
+    row = await session.get(Instance, name)
+    if row is None:
+        session.add(Instance(name=name, heartbeat_at=at))
+    else:
+        row.heartbeat_at = at
+
+
+async def lapsed(session: AsyncSession, before: datetime, alive: str) -> list[str]:
+    """Processes other than `alive` whose last heartbeat is older than `before`."""
+    return list(
+        await session.scalars(
+            select(Instance.name).where(Instance.heartbeat_at < before, Instance.name != alive)
+        )
+    )
+
+
+async def forget(session: AsyncSession, names: list[str]) -> None:
+    """Drop the records of processes whose rows have all been settled."""
+    for name in names:
+        row = await session.get(Instance, name)
+        if row is not None:
+            await session.delete(row)

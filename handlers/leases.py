@@ -1,0 +1,72 @@
+"""Process leases, for several bot processes on one PostgreSQL: each process beats a heartbeat;
+when another process's heartbeat lapses, this one settles what it left (its reminder claims, its
+live sessions), and nothing that belongs to a live process is ever touched.
+
+Leases run on the real clock (not the reminder clock that tests move by hand).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.ext import Application
+
+from core.context import BotData, Context
+from db import instances
+from db.models import utcnow
+from handlers.nudges import schedule_dispatch
+from handlers.routine import recover_sessions
+from reminders.dispatcher import Dispatcher
+
+logger = logging.getLogger(__name__)
+
+JOB_NAME = "leases:heartbeat"
+
+
+async def beat_and_settle(application: Application) -> list[str]:
+    """Renew this process's lease; settle the processes whose lease lapsed. Their names."""
+    data: BotData = application.bot_data
+    now = utcnow()
+    async with data.db() as session:
+        await instances.beat(session, data.settings.instance_id, now)
+        lapsed = await instances.lapsed(
+            session, now - timedelta(seconds=data.settings.lease_seconds), data.settings.instance_id
+        )
+        await session.commit()
+    if not lapsed:
+        return []
+    logger.warning("processes %s stopped beating: settling what they left", ", ".join(lapsed))
+    dispatcher: Dispatcher = data.extras["dispatcher"]
+    await dispatcher.recover(lapsed, at_start=False)
+    await recover_sessions(application, lapsed)
+    async with data.db() as session:
+        await instances.forget(session, lapsed)
+        await session.commit()
+    schedule_dispatch(application, data.now(), force=True)
+    return lapsed
+
+
+async def heartbeat_job(context: Context) -> None:
+    """The repeating job; a failure is logged and counted, and the next beat tries again."""
+    try:
+        await beat_and_settle(context.application)
+    except Exception:
+        failures = context.bot_data.job_failures
+        failures[JOB_NAME] = failures.get(JOB_NAME, 0) + 1
+        logger.exception("heartbeat failed (%d so far)", failures[JOB_NAME])
+
+
+async def start_heartbeat(application: Application) -> None:
+    """Beat now, then every third of the lease."""
+    data: BotData = application.bot_data
+    async with data.db() as session:
+        await instances.beat(session, data.settings.instance_id, utcnow())
+        await session.commit()
+    queue = application.job_queue
+    if queue is None:
+        return
+    for job in queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    every = data.settings.lease_seconds / 3
+    queue.run_repeating(heartbeat_job, interval=every, first=every, name=JOB_NAME)
