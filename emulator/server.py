@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from emulator import messaging, service
-from emulator.faults import Faults
+from emulator.faults import Faults, hold_unanswered
 from emulator.files import FileStore
 from emulator.limits import Limits, RateLimiter
 from emulator.state import Event, Stats
@@ -289,6 +289,9 @@ class BotApiEmulator:
             await asyncio.sleep(self.faults.latency)
         try:
             call = await read_call(request, method)
+            close_after = self.faults.take_drop(method)
+            if close_after is not None:  # lost on the way: never processed, never answered
+                return await hold_unanswered(request, close_after)
             failure = self.faults.take_failure(method)
             if failure is not None:
                 self.stats.errors[failure[0]] += 1

@@ -1,108 +1,74 @@
-"""Delivery rules: keep sending one request through 429s, 5xx answers, time-outs and network
-errors until it gets through or its deadline passes.
+"""The delivery contract of each kind of request: what is retried, for how long, and whether a
+rare duplicate or a rare loss is the lesser evil. The rate limiter applies it.
 
-The rate limiter already waits out its chat's pace and a few 429s; a delivery rule sits above
-it and decides how long a request is worth trying. The stop-and-consult warning uses it with a
-two-minute deadline: a rare duplicate (a time-out after Telegram did deliver) is acceptable, a
-lost warning is not.
+- interactive (replies, edits, photos) and warning (the stop-and-consult warning): 429s, 5xx
+  answers, time-outs and network errors are retried until the deadline. A time-out after
+  Telegram did deliver makes a rare duplicate; that is better than a lost reply or warning.
+- bulk (reminders): only 429s are retried (Telegram refused them, so nothing was delivered).
+  Other failures go back to the sender, which retries only what surely never left
+  (`never_left`) and otherwise records the reminder as uncertain: a rare loss, never a duplicate.
+- 400 and 403 are never retried: the same request cannot succeed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-
-from throttle.limiter import retry_after_seconds
-
-logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
+import httpx
 
 
-@dataclass
-class DeliveryStats:
-    """What the delivery rules did: retries and give-ups, by kind of request."""
+class Kind(StrEnum):
+    """The kind of a paced request, given as `rate_limit_args={"kind": ...}`."""
 
-    retries: dict[str, int] = field(default_factory=dict)
-    dropped: dict[str, int] = field(default_factory=dict)
-
-    def count(self, table: dict[str, int], kind: str) -> None:
-        table[kind] = table.get(kind, 0) + 1
-
-
-STATS = DeliveryStats()
+    INTERACTIVE = "interactive"
+    WARNING = "warning"
+    BULK = "bulk"
 
 
 @dataclass(frozen=True)
-class Rule:
-    """How long to keep trying, and how to back off between network failures."""
+class Contract:
+    """How one kind of request is delivered."""
 
-    kind: str
-    deadline: float  # seconds from the first attempt
-    first_backoff: float = 0.5
+    kind: Kind
+    deadline: float  # seconds from its arrival; what would be retried later is dropped
+    retry_failures: bool  # 5xx answers, time-outs, network errors (a retry may duplicate)
+    first_backoff: float = 0.25  # before the first retry after a failure, then doubling
     max_backoff: float = 8.0
 
+    def __post_init__(self) -> None:
+        if self.deadline < 0:
+            raise ValueError(f"the {self.kind} deadline must be >= 0, got {self.deadline}")
 
-WARNING = Rule("warning", deadline=120.0, first_backoff=0.25, max_backoff=4.0)
+
+WARNING_DEADLINE: Final = 120.0
+BULK_DEADLINE: Final = 600.0
+
+# httpx errors raised before any byte of the request left: no connection could be made, or no
+# pooled connection was free. PTB raises NetworkError (ConnectError) or TimedOut (the other two)
+# from them, keeping the httpx error as __cause__.
+NEVER_LEFT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-async def deliver(
-    send: Callable[[], Awaitable[T]],
-    rule: Rule,
-    *,
-    clock: Callable[[], float] | None = None,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    jitter: Callable[[], float] = random.random,
-    stats: DeliveryStats = STATS,
-) -> T:
-    """Call `send` until it succeeds or `rule.deadline` passes, then raise the last error.
+def never_left(error: BaseException) -> bool:
+    """True if a failed request surely never reached Telegram, so sending it again cannot
+    duplicate it. A read or write time-out, a dropped connection or a 5xx answer may come
+    after Telegram has processed it: False."""
+    return isinstance(error.__cause__, NEVER_LEFT)
 
-    429: wait `retry_after` (however long, within the deadline). 5xx, time-outs and other
-    network errors: back off exponentially with jitter. 400 and 403 are final at once: sending
-    the same request again cannot succeed.
-    """
-    clock = clock or asyncio.get_running_loop().time  # the loop's clock: what sleep counts in
-    started = clock()
-    backoff = rule.first_backoff
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return await send()
-        except (BadRequest, Forbidden):
-            stats.count(stats.dropped, rule.kind)
-            raise
-        except RetryAfter as error:
-            failure: Exception = error
-            wait = retry_after_seconds(error)
-        except NetworkError as error:  # 5xx answers, time-outs, connection errors
-            failure = error
-            wait = backoff * (0.5 + jitter())
-            backoff = min(rule.max_backoff, backoff * 2)
-        reason = "429" if isinstance(failure, RetryAfter) else type(failure).__name__
-        left = rule.deadline - (clock() - started)
-        if wait > left:
-            stats.count(stats.dropped, rule.kind)
-            logger.error(
-                "gave up a %s request after %d attempts (%s); deadline of %.0f s",
-                rule.kind,
-                attempt,
-                reason,
-                rule.deadline,
-            )
-            raise failure
-        stats.count(stats.retries, rule.kind)
-        logger.warning(
-            "%s request failed (%s, attempt %d); retrying in %.1f s",
-            rule.kind,
-            reason,
-            attempt,
-            wait,
-        )
-        await sleep(wait)
+
+def kind_of(rate_limit_args: dict[str, object] | None) -> Kind:
+    """The kind a request was sent as: `{"kind": ...}`, `{"bulk": True}`, or interactive."""
+    if not rate_limit_args:
+        return Kind.INTERACTIVE
+    if rate_limit_args.get("bulk"):
+        return Kind.BULK
+    kind = rate_limit_args.get("kind")
+    if kind is None:
+        return Kind.INTERACTIVE
+    try:
+        return Kind(str(kind))
+    except ValueError:
+        known = ", ".join(k.value for k in Kind)
+        raise ValueError(f"unknown delivery kind {kind!r} (known: {known})") from None

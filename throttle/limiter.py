@@ -1,5 +1,6 @@
 """A python-telegram-bot rate limiter: every chat at its own pace, bulk sends under the bulk
-ceiling, so thousands of live sessions never queue behind each other or behind reminders.
+ceiling, so thousands of live sessions never queue behind each other or behind reminders; and
+each request delivered under the contract of its kind (throttle/delivery.py).
 """
 
 from __future__ import annotations
@@ -7,14 +8,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import random
 import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine
 from datetime import timedelta
 from typing import Any, Final
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from throttle.delivery import BULK_DEADLINE, WARNING_DEADLINE, Contract, Kind, kind_of
 from throttle.pacing import ChatKey, ChatPace, WindowCeiling
 from throttle.stats import LimiterStats, WaitKind
 from throttle.turns import Turns
@@ -49,6 +52,7 @@ UNPACED_PREFIXES: Final = ("get", "answer")
 
 # A wait this short is not worth a sleep (and an event loop may wake a timer about this early).
 CLOSE_ENOUGH: Final = 1e-6
+INTERACTIVE_DEADLINE: Final = 120.0
 
 
 class SendWithdrawn(Exception):
@@ -56,7 +60,8 @@ class SendWithdrawn(Exception):
 
 
 class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
-    """Paces each chat on its own, keeps bulk sends under their ceiling, and honours 429s.
+    """Paces each chat on its own, keeps bulk sends under their ceiling, and retries each
+    request under the delivery contract of its kind.
 
     Every request with a `chat_id` (except the unpaced endpoints) takes its chat's turn, waits
     for the chat's pace (GCRA: `chat_burst` at once, then `chat_rate` per second), and, if sent
@@ -71,9 +76,16 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
     never sent. The reminder dispatcher records "sending" there, so a crash can only leave
     uncertain the few requests actually on their way to Telegram.
 
-    On `RetryAfter` the request waits `retry_after` and is sent again, up to `max_retries` times;
-    meanwhile its chat (or, for a bulk send, every bulk send) is held back. Other errors pass
-    through untouched. `clock` and `sleep` are injectable so tests can run in virtual time.
+    `rate_limit_args={"kind": "warning"}` (or `Kind.WARNING`) marks the stop-and-consult
+    warning, `{"bulk": True}` (or `"kind": "bulk"`) a reminder; anything else is interactive.
+    On `RetryAfter` the request waits `retry_after`, however long, and is sent again until its
+    kind's deadline; meanwhile its chat (or, for a bulk send, every bulk send) is held back.
+    Interactive and warning requests are also retried after 5xx answers, time-outs and network
+    errors, with exponential backoff and jitter, until the deadline; bulk ones pass those to
+    the caller. 400 and 403 pass through at once. The deadline counts from the request's
+    arrival; a request that would be retried past it is dropped: its last error is raised,
+    logged once and counted in `stats.dropped`. `clock`, `sleep` and `jitter` are injectable so
+    tests can run in virtual time.
     """
 
     def __init__(
@@ -85,14 +97,23 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         bulk_burst: int = 30,
         overall_rate: float | None = None,
         overall_burst: int | None = None,
-        max_retries: int = 3,
+        interactive_deadline: float = INTERACTIVE_DEADLINE,
+        warning_deadline: float = WARNING_DEADLINE,
+        bulk_deadline: float = BULK_DEADLINE,
         unpaced_endpoints: Collection[str] = UNPACED_ENDPOINTS,
         forget_idle_every: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        self._contracts = {
+            Kind.INTERACTIVE: Contract(Kind.INTERACTIVE, interactive_deadline, retry_failures=True),
+            # The warning backs off less far: it is worth more attempts in the same time.
+            Kind.WARNING: Contract(
+                Kind.WARNING, warning_deadline, retry_failures=True, max_backoff=4.0
+            ),
+            Kind.BULK: Contract(Kind.BULK, bulk_deadline, retry_failures=False),
+        }
         self._chat_pace = ChatPace(chat_rate, chat_burst)
         self._bulk = WindowCeiling(bulk_rate, bulk_burst)
         self._overall: WindowCeiling | None = None
@@ -101,13 +122,13 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             self._overall = WindowCeiling(overall_rate, burst)
         self._lanes = Turns()  # one turn per chat, held from the wait until Telegram answers
         self._ceiling_turns = Turns()  # the queues for the "bulk" and "overall" ceilings
-        self._max_retries = max_retries
         self._unpaced = frozenset(name.lower() for name in unpaced_endpoints)
         self._paced_by_endpoint: dict[str, bool] = {}
         self._forget_idle_every = forget_idle_every
         self._next_forget = -math.inf
         self._clock = clock
         self._sleep = sleep
+        self._jitter = jitter
         self.stats = LimiterStats()
 
     async def initialize(self) -> None:
@@ -131,12 +152,14 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> Result:
-        """Send the request when its chat and ceilings allow; retry it after a 429."""
+        """Send the request when its chat and ceilings allow; retry it as its kind's contract
+        says, holding its chat's turn (so nothing to the chat overtakes it)."""
         chat_id = data.get("chat_id")
+        contract = self._contracts[kind_of(rate_limit_args)]
         if chat_id is None or not self._is_paced(endpoint):
-            return await self._send_unpaced(callback, args, kwargs, endpoint, chat_id)
+            return await self._send_unpaced(callback, args, kwargs, endpoint, chat_id, contract)
         chat = chat_id if type(chat_id) is int else chat_key(chat_id)
-        bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
+        bulk = contract.kind is Kind.BULK
         self.stats.paced += 1
         now = self._clock()
         if now >= self._next_forget:
@@ -148,16 +171,34 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if before_send is not None and not await before_send():
                 self.stats.withdrawn += 1
                 raise SendWithdrawn(endpoint)
-            retries = 0
+            # The deadline counts from arrival, waits included: it bounds how stale a request
+            # may be when it goes out, so a backlog behind an outage drains instead of piling up.
+            # Each request still gets at least one attempt.
+            started = now
+            failures = 0
             while True:
                 try:
                     return await callback(*args, **kwargs)
                 except RetryAfter as error:
+                    seconds = retry_after_seconds(error)
                     # Held even when giving up: the chat's next request would only meet a 429.
-                    self._hold(chat, bulk, self._clock() + retry_after_seconds(error))
-                    if not self._may_retry(error, endpoint, chat_id, retries):
+                    self._hold(chat, bulk, self._clock() + seconds)
+                    self.stats.rate_limited += 1
+                    if not self._may_retry(error, seconds, contract, started, endpoint, chat_id):
                         raise
-                retries += 1
+                    pause = 0.0  # the hold makes the retry wait
+                except BadRequest:
+                    raise  # a NetworkError to PTB, but the same request cannot succeed
+                except NetworkError as error:  # 5xx answers, time-outs, connection errors
+                    if not contract.retry_failures:
+                        raise
+                    self.stats.failed += 1
+                    failures += 1
+                    pause = self._backoff(contract, failures)
+                    if not self._may_retry(error, pause, contract, started, endpoint, chat_id):
+                        raise
+                if pause > CLOSE_ENOUGH:
+                    await self._sleep(pause)
                 await self._wait_and_book(chat, bulk, self._clock())
         finally:
             self._lanes.give_back(chat)
@@ -243,28 +284,47 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         else:
             self._chat_pace.hold(chat, until)
 
-    def _may_retry(self, error: RetryAfter, endpoint: str, chat_id: object, retries: int) -> bool:
-        """Count and log a 429 (never the message itself); False once the retries are spent."""
-        seconds = retry_after_seconds(error)
-        self.stats.rate_limited += 1
-        if retries >= self._max_retries:
+    def _backoff(self, contract: Contract, failures: int) -> float:
+        """Seconds before the retry after the `failures`-th failure: doubling, capped, with
+        jitter (0.5x to 1.5x) so that chats failing together do not retry together."""
+        base = contract.first_backoff * 2.0 ** min(failures - 1, 32)
+        return min(contract.max_backoff, base) * (0.5 + self._jitter())
+
+    def _may_retry(
+        self,
+        error: Exception,
+        wait: float,
+        contract: Contract,
+        started: float,
+        endpoint: str,
+        chat_id: object,
+    ) -> bool:
+        """Count and log a retry, or, if the retry would come after the deadline, the drop
+        (once). Logs name the kind, endpoint and chat, never the message itself."""
+        reason = "429" if isinstance(error, RetryAfter) else f"{type(error).__name__} ({error})"
+        elapsed = self._clock() - started
+        if elapsed + wait > contract.deadline:
+            self.stats.dropped[contract.kind] += 1
             logger.warning(
-                "Telegram answered 429 to %s for chat %s (retry after %.1f s); "
-                "giving up after %d retries",
+                "Dropped %s to chat %s (kind %s): %s after %.1f s; a retry in %.1f s would "
+                "pass the %.0f s deadline",
                 endpoint,
                 chat_id,
-                seconds,
-                retries,
+                contract.kind,
+                reason,
+                elapsed,
+                wait,
+                contract.deadline,
             )
             return False
         self.stats.retries += 1
         logger.warning(
-            "Telegram answered 429 to %s for chat %s; retrying in %.1f s (retry %d of %d)",
+            "%s to chat %s (kind %s) met %s; retrying in %.1f s",
             endpoint,
             chat_id,
-            seconds,
-            retries + 1,
-            self._max_retries,
+            contract.kind,
+            reason,
+            wait,
         )
         return True
 
@@ -275,17 +335,19 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         kwargs: dict[str, Any],
         endpoint: str,
         chat_id: object,
+        contract: Contract,
     ) -> Result:
-        """Requests Telegram does not pace: sent at once, only retried after a 429."""
-        retries = 0
+        """Requests Telegram does not pace (reads, answers, chat actions, deletions): sent at
+        once, and retried only after a 429, until their kind's deadline."""
+        started = self._clock()
         while True:
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                if not self._may_retry(error, endpoint, chat_id, retries):
-                    raise
                 seconds = retry_after_seconds(error)
-            retries += 1
+                self.stats.rate_limited += 1
+                if not self._may_retry(error, seconds, contract, started, endpoint, chat_id):
+                    raise
             await self._sleep(seconds)
 
     def _is_paced(self, endpoint: str) -> bool:

@@ -20,19 +20,27 @@ def _one_tally_per_kind() -> dict[WaitKind, WaitTally]:
     return {"chat": WaitTally(), "bulk": WaitTally(), "overall": WaitTally()}
 
 
+def _none_dropped() -> dict[str, int]:
+    return {"interactive": 0, "warning": 0, "bulk": 0}
+
+
 @dataclass
 class LimiterStats:
-    """What the limiter did: requests paced, waits per ceiling, 429s seen, retries made.
+    """What the limiter did: requests paced, waits per ceiling, 429s and failures seen, retries
+    made, requests dropped at their deadline (by kind: interactive, warning, bulk).
 
     A wait is counted at the ceiling that held the request: "chat" covers queueing behind
     earlier requests to the same chat and that chat's pace (and its 429 holds), "bulk" and
-    "overall" queueing for those ceilings.
+    "overall" queueing for those ceilings. `failed` counts 5xx answers, time-outs and network
+    errors met by requests whose kind retries them.
     """
 
     paced: int = 0
     waits: dict[WaitKind, WaitTally] = field(default_factory=_one_tally_per_kind)
     rate_limited: int = 0
+    failed: int = 0
     retries: int = 0
+    dropped: dict[str, int] = field(default_factory=_none_dropped)
     withdrawn: int = 0
 
     def record_wait(self, kind: WaitKind, seconds: float) -> None:
@@ -45,7 +53,9 @@ class LimiterStats:
         waits = ", ".join(
             f"{kind} {tally.count} ({tally.seconds:.1f} s)" for kind, tally in self.waits.items()
         )
+        dropped = ", ".join(f"{kind} {count}" for kind, count in self.dropped.items())
         return (
-            f"{self.paced} paced requests; waits: {waits}; "
-            f"429s: {self.rate_limited}; retries: {self.retries}; withdrawn: {self.withdrawn}"
+            f"{self.paced} paced requests; waits: {waits}; 429s: {self.rate_limited}; "
+            f"failures: {self.failed}; retries: {self.retries}; dropped: {dropped}; "
+            f"withdrawn: {self.withdrawn}"
         )

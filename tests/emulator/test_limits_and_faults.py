@@ -8,7 +8,8 @@ import time
 import httpx
 import pytest
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
 
 from emulator import BotApiEmulator, Limits
 from tests.emulator.conftest import TOKEN, Api, FakeClock
@@ -130,6 +131,44 @@ async def test_injected_server_errors(bot: Bot, emu: BotApiEmulator) -> None:
     await bot.send_message(user.user_id, "all clear")
     with pytest.raises(ValueError):
         emu.faults.fail_next(1, status=404)
+
+
+async def test_a_dropped_request_is_never_processed_nor_answered(emu: BotApiEmulator) -> None:
+    user = emu.add_user(1001)
+    bot = Bot(TOKEN, base_url=emu.base_url, request=HTTPXRequest(read_timeout=0.3))
+    async with bot:
+        emu.faults.drop_next(1, method="sendMessage")
+        await bot.get_me()  # another method is not affected
+        started = time.monotonic()
+        with pytest.raises(TimedOut) as caught:
+            await bot.send_message(user.user_id, "lost on the way")
+        # The client gave up waiting for an answer: a read time-out, as after a real loss.
+        assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+        assert 0.3 <= time.monotonic() - started < 2.0
+        assert user.events == [] and emu.stats.by_method["sendMessage"] == 0
+        assert emu.faults.dropped == 1
+        # Nothing was processed, so sending it again delivers it exactly once.
+        await bot.send_message(user.user_id, "sent again")
+        assert [e.message["text"] for e in user.events if e.message] == ["sent again"]
+
+
+async def test_a_dropped_request_can_end_in_a_closed_connection(emu: BotApiEmulator) -> None:
+    user = emu.add_user(1001)
+    async with Bot(TOKEN, base_url=emu.base_url) as bot:
+        emu.faults.drop_next(2, close_after=0.1)
+        started = time.monotonic()
+        for _ in range(2):
+            with pytest.raises(NetworkError) as caught:
+                await bot.send_message(user.user_id, "cut off")
+            assert not isinstance(caught.value, TimedOut)
+            assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
+        assert time.monotonic() - started < 2.0  # well before the 5 s read time-out
+        assert user.events == [] and emu.faults.dropped == 2
+        emu.faults.drop_next(3)
+        emu.faults.clear()
+        await bot.send_message(user.user_id, "all clear")
+        with pytest.raises(ValueError):
+            emu.faults.drop_next(1, close_after=-1)
 
 
 async def test_latency_is_added_to_every_answer(bot: Bot, emu: BotApiEmulator) -> None:

@@ -27,14 +27,15 @@ class Call:
 class FakeTelegram:
     """Records every call (`attempts`) and every call it accepted (`sent`), in time order.
 
-    `floods[tag]` lists the retry_after answers (429) that the request with that tag gets
-    before it is accepted; `upload_seconds[tag]` makes its call take that long.
+    `floods[tag]` lists the failures the request with that tag meets before it is accepted: a
+    number or timedelta is a 429 with that retry_after, an exception is raised as it is (a 5xx
+    answer, a time-out); `upload_seconds[tag]` makes its call take that long.
     """
 
     attempts: list[Call] = field(default_factory=list)
     sent: list[Call] = field(default_factory=list)
     arrived: list[object] = field(default_factory=list)
-    floods: dict[object, list[int | float | timedelta]] = field(default_factory=dict)
+    floods: dict[object, list[int | float | timedelta | Exception]] = field(default_factory=dict)
     upload_seconds: dict[object, float] = field(default_factory=dict)
 
     def callback(
@@ -45,9 +46,12 @@ class FakeTelegram:
             self.attempts.append(record)
             pending = self.floods.get(tag)
             if pending:
+                failure = pending.pop(0)
+                if isinstance(failure, Exception):
+                    raise failure
                 with warnings.catch_warnings():  # PTB 22 warns on building one with an int
                     warnings.simplefilter("ignore", PTBDeprecationWarning)
-                    flood = RetryAfter(pending.pop(0))  # type: ignore[arg-type]
+                    flood = RetryAfter(failure)  # type: ignore[arg-type]
                 raise flood
             self.sent.append(record)
             await asyncio.sleep(self.upload_seconds.get(tag, 0.0))
@@ -83,6 +87,7 @@ async def send(
     endpoint: str = "sendMessage",
     tag: object = None,
     at: float | None = None,
+    kind: str | None = None,
 ) -> Any:
     """Send one request through the limiter the way ExtBot does, at virtual time `at`."""
     if at is not None:
@@ -92,13 +97,16 @@ async def send(
     if chat_id is not None:
         data["chat_id"] = chat_id
     telegram.arrived.append(tag)
+    rate_limit_args: dict[str, Any] | None = {"bulk": True} if bulk else None
+    if kind is not None:
+        rate_limit_args = {"kind": kind}
     return await limiter.process_request(
         telegram.callback(endpoint, chat_id, tag),
         (endpoint, data),
         {},
         endpoint,
         data,
-        {"bulk": True} if bulk else None,
+        rate_limit_args,
     )
 
 

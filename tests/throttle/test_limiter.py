@@ -188,14 +188,16 @@ def test_a_429_is_logged_with_endpoint_and_chat_but_not_the_text(
     assert "private words" not in caplog.text
 
 
-def test_after_max_retries_the_429_is_raised_and_the_chat_stays_held() -> None:
+def test_a_429_past_the_deadline_is_raised_and_the_chat_stays_held() -> None:
     async def scenario() -> None:
         telegram = FakeTelegram(floods={"doomed": [5, 5, 5, 5]})
-        limiter = make_limiter(max_retries=2)
+        limiter = make_limiter(interactive_deadline=12.0)
         with pytest.raises(RetryAfter):
             await send(limiter, telegram, 42, tag="doomed")
+        # The third 429 (at 10) asks for a retry at 15, past the 12 s deadline: dropped.
         assert [call.at for call in telegram.attempts] == [0, 5, 10]
         assert (limiter.stats.rate_limited, limiter.stats.retries) == (3, 2)
+        assert limiter.stats.dropped["interactive"] == 1
         # Telegram asked for 5 more seconds at 10: the chat's next request honours that.
         await send(limiter, telegram, 42, tag="later")
         assert telegram.times("later") == pytest.approx([15.0])
@@ -306,7 +308,8 @@ def test_a_chat_id_given_as_text_shares_the_pace_of_the_same_number() -> None:
 def test_idle_chats_are_forgotten_but_a_held_chat_is_not() -> None:
     async def scenario() -> None:
         telegram = FakeTelegram(floods={"held": [200]})
-        limiter = make_limiter(max_retries=0, forget_idle_every=60.0)
+        # A 200 s hold is past the 120 s deadline: the request is dropped, the hold stays.
+        limiter = make_limiter(forget_idle_every=60.0)
         for chat in range(100):
             await send(limiter, telegram, chat)
         with pytest.raises(RetryAfter):

@@ -1,4 +1,5 @@
-"""Property: for any arrivals, sends keep to every ceiling and none waits longer than needed."""
+"""Properties: for any arrivals, sends keep to every ceiling and none waits longer than needed;
+for any failures on the way, retries never let a later request to a chat overtake an earlier one."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from telegram.error import NetworkError, TimedOut
 
 from tests.throttle.harness import Call, FakeTelegram, make_limiter, send
 from tests.throttle.virtual_time import run_in_virtual_time
@@ -128,3 +130,71 @@ def test_sends_keep_to_the_ceilings_and_never_wait_needlessly(
         last_sent[request.chat] = call.at
         if request.bulk:
             bulk_sent.append(call.at)
+
+
+@dataclass(frozen=True)
+class Troubled:
+    """A request and the failures it meets before Telegram accepts it."""
+
+    chat: int
+    bulk: bool
+    at: float
+    failures: tuple[int | str, ...]  # an int: a 429 with that retry_after; "502", "timeout"
+
+
+troubled = st.lists(
+    st.builds(
+        Troubled,
+        chat=st.integers(0, 3),
+        bulk=st.booleans(),
+        at=st.integers(0, 40).map(lambda step: step * 0.05),
+        failures=st.lists(
+            st.one_of(st.integers(1, 3), st.sampled_from(["502", "timeout"])), max_size=3
+        ).map(tuple),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def as_error(failure: int | str) -> int | Exception:
+    if isinstance(failure, int):
+        return failure
+    return NetworkError("Bad Gateway") if failure == "502" else TimedOut()
+
+
+@settings(max_examples=100, deadline=None)
+@given(troubled)
+def test_retries_never_let_a_later_request_to_a_chat_overtake_an_earlier_one(
+    arrivals: list[Troubled],
+) -> None:
+    # Bulk sends hand network errors back to their sender: give them only 429s here.
+    plans = [
+        [as_error(f) for f in r.failures if isinstance(f, int) or not r.bulk] for r in arrivals
+    ]
+    failures = sum(len(plan) for plan in plans)
+
+    async def scenario() -> FakeTelegram:
+        telegram = FakeTelegram(floods=dict(enumerate(plans)))
+        # Deadlines out of the way: a long queue in one chat must not drop anything here.
+        limiter = make_limiter(interactive_deadline=1e6, bulk_deadline=1e6)
+        await asyncio.gather(
+            *(
+                send(limiter, telegram, r.chat, bulk=r.bulk, tag=index, at=r.at)
+                for index, r in enumerate(arrivals)
+            )
+        )
+        assert limiter.stats.retries == failures  # every failure retried, none dropped
+        return telegram
+
+    telegram = run_in_virtual_time(scenario)
+    assert sorted(index(call.tag) for call in telegram.sent) == list(range(len(arrivals)))
+    for chat in {r.chat for r in arrivals}:
+        arrived = [tag for tag in telegram.arrived if arrivals[index(tag)].chat == chat]
+        accepted = [call.tag for call in telegram.sent if arrivals[index(call.tag)].chat == chat]
+        assert accepted == arrived
+        # Not even an attempt goes out before the earlier request to the chat was accepted.
+        attempts = [call for call in telegram.attempts if arrivals[index(call.tag)].chat == chat]
+        assert [call.tag for call in attempts] == sorted(
+            (call.tag for call in attempts), key=arrived.index
+        )
