@@ -1,4 +1,5 @@
-"""Simulated Telegram users: they act as a person would and await what the bot does in reply."""
+"""Simulated Telegram users, groups and channels: they act as people would (send, press, edit,
+post, ask inline) and await what the bot does in reply."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import io
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from emulator.render import plain
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 
 SAMPLE_LOCATION = (52.5200, 13.4050)  # Berlin
 BOT_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@])")
+MENTION = re.compile(r"(?<![A-Za-z0-9_])@[A-Za-z0-9_]{5,32}(?![A-Za-z0-9_])")
+# Ids as Telegram gives them: basic groups -4xxxxxxxxx, supergroups and channels -100xxxxxxxxxx.
+GROUP_IDS = -4_000_000_001
+SUPERGROUP_IDS = -1_000_000_000_001
 
 
 def _describe(events: list[Event]) -> list[str]:
@@ -37,28 +42,50 @@ def keyboard_buttons(markup: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [b if isinstance(b, dict) else {"text": str(b)} for row in rows for b in row]
 
 
-class SimulatedUser:
-    """One person in a private chat with the bot (chat id == user id).
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def text_fields(text: str) -> dict[str, Any]:
+    """A typed text as Telegram delivers it: a leading /command gets its bot_command entity and
+    every @username its mention entity (offsets and lengths in UTF-16 code units)."""
+    entities: list[dict[str, Any]] = []
+    command = BOT_COMMAND.match(text)
+    if command:
+        entities.append({"type": "bot_command", "offset": 0, "length": _utf16(command.group())})
+    for mention in MENTION.finditer(text):
+        offset = _utf16(text[: mention.start()])
+        entities.append({"type": "mention", "offset": offset, "length": _utf16(mention.group())})
+    return {"text": text, "entities": entities} if entities else {"text": text}
+
+
+def _free_chat_id(emulator: BotApiEmulator, first: int) -> int:
+    chat_id = first - len(emulator.chats)
+    while chat_id in emulator.chats:
+        chat_id -= 1
+    return chat_id
+
+
+def _edited(message: dict[str, Any], text: str) -> dict[str, Any]:
+    """The message after its author changed its text (a new dict: messages are never changed
+    in place, events share them)."""
+    if "text" not in message:
+        raise AssertionError("only a text message can be edited here")
+    edited = {k: v for k, v in message.items() if k not in ("text", "entities")}
+    return {**edited, **text_fields(text), "edit_date": int(time.time())}
+
+
+class ChatView:
+    """What the bot does in one chat, read in order.
 
     Bot events for this chat queue up in `events`; next_message/wait_for read them in order
     from a cursor, so nothing the bot does between two calls is missed.
     """
 
-    def __init__(
-        self,
-        emulator: BotApiEmulator,
-        user_id: int,
-        first_name: str,
-        language_code: str | None,
-        last_name: str | None = None,
-        username: str | None = None,
-    ) -> None:
+    def __init__(self, emulator: BotApiEmulator, chat_id: int, name: str) -> None:
         self.emulator = emulator
-        self.user_id = user_id
-        self.first_name = first_name
-        self.language_code = language_code
-        self.last_name = last_name
-        self.username = username
+        self.chat_id = chat_id
+        self.name = name  # for assertion messages: "user 1001", "group -4000000001"
         self.events: list[Event] = []
         self._cursor = 0
         self._arrived = asyncio.Event()
@@ -70,13 +97,20 @@ class SimulatedUser:
         self.events.append(event)
         self._arrived.set()
 
+    def _hear(self, event: Event) -> None:
+        """A listener for chats the emulator delivers to no person directly (groups, channels)."""
+        if event.chat_id == self.chat_id:
+            self.deliver(event)
+
     @property
     def messages(self) -> dict[int, dict[str, Any]]:
         """The chat's current messages by id (edits applied, deleted ones gone)."""
-        return self.emulator.chat_messages(self.user_id)
+        return self.emulator.chat_messages(self.chat_id)
 
     def bot_messages(self) -> list[dict[str, Any]]:
-        return [m for m in self.messages.values() if m["from"]["id"] == self.emulator.bot["id"]]
+        bot_id = self.emulator.bot["id"]
+        # a channel post has no "from", only the channel as its sender_chat
+        return [m for m in self.messages.values() if m.get("from", {}).get("id") == bot_id]
 
     def last_message(self) -> dict[str, Any] | None:
         """The newest message from the bot still in the chat."""
@@ -87,11 +121,6 @@ class SimulatedUser:
         """Inline button labels of a message (default: the newest bot message)."""
         message = self.messages.get(message_id) if message_id else self.last_message()
         return [button["text"] for button in inline_buttons(message)]
-
-    @property
-    def answers(self) -> list[str | None]:
-        """The toasts the bot answered button presses with (None: answered without text)."""
-        return [event.answer for event in self.events if event.kind == "answer"]
 
     def mark(self) -> int:
         """A position in `events`, to look at what came after it."""
@@ -113,7 +142,7 @@ class SimulatedUser:
             if remaining <= 0:
                 unread = _describe(self.events[self._cursor :])
                 raise AssertionError(
-                    f"user {self.user_id}: no matching bot event within {timeout} s; "
+                    f"{self.name}: no matching bot event within {timeout} s; "
                     f"unread events: {unread}"
                 )
             self._arrived.clear()
@@ -165,6 +194,121 @@ class SimulatedUser:
                 return path.read_bytes()
         raise AssertionError("the message has no file")
 
+    def find_button(self, label: str, message_id: int | None = None) -> tuple[int, str]:
+        """(message id, callback data) of the button with this label.
+
+        Exact label first, then a case-insensitive substring; on the given message, or else on
+        the newest bot message that has such a button.
+        """
+        if message_id is not None:
+            if message_id not in self.messages:
+                raise AssertionError(f"message {message_id} is not in the chat")
+            candidates = [self.messages[message_id]]
+        else:
+            candidates = list(reversed(self.bot_messages()))
+        matchers: list[Callable[[str], bool]] = [
+            lambda text: text == label,
+            lambda text: label.lower() in text.lower(),
+        ]
+        for matches in matchers:
+            for message in candidates:
+                for button in inline_buttons(message):
+                    if matches(button["text"]) and "callback_data" in button:
+                        return message["message_id"], button["callback_data"]
+        visible = {
+            message["message_id"]: [button["text"] for button in inline_buttons(message)]
+            for message in candidates
+            if inline_buttons(message)
+        }
+        raise AssertionError(f"no button {label!r}; visible buttons by message id: {visible}")
+
+    async def find_button_soon(
+        self, label: str, message_id: int | None, timeout: float
+    ) -> tuple[int, str]:
+        """find_button, waiting (up to `timeout`) for the button to show up: a bot often sends
+        its buttons in a second message right after the first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.find_button(label, message_id)
+            except AssertionError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise
+                self._arrived.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), remaining)
+
+    # --- what people do here (each kind of chat below offers its own way) -------------------
+
+    def _callback(self, presser: SimulatedUser, message_id: int, data: str) -> str:
+        """Queue a callback query from `presser` on a message of this chat; its query id."""
+        query_id = self.emulator.new_callback(presser.user_id)
+        message = self.messages.get(message_id) or {
+            # Telegram's InaccessibleMessage: the message is gone or never existed
+            "message_id": message_id,
+            "date": 0,
+            "chat": self.emulator.chats[self.chat_id].info,
+        }
+        self.emulator.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": presser.telegram_user(),
+                "message": message,
+                "chat_instance": str(-abs(hash((self.chat_id, self.emulator.bot["id"])))),
+                "data": data,
+            },
+        )
+        return query_id
+
+    def _post_as(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Store a new message in this chat and queue it as an update of that kind."""
+        message = {
+            "message_id": self.emulator.new_message_id(self.chat_id),
+            "chat": self.emulator.chats[self.chat_id].info,
+            "date": int(time.time()),
+            **fields,
+        }
+        self.emulator.store_user_message(self.chat_id, message)
+        self.emulator.push_update(kind, message)
+        return message
+
+    def _edit_as(self, kind: str, message: dict[str, Any], text: str) -> dict[str, Any]:
+        """Change the text of a message of this chat and queue the edit as an update."""
+        stored = self.messages.get(message["message_id"])
+        if stored is None or stored.get("from", {}).get("id") == self.emulator.bot["id"]:
+            raise AssertionError(f"message {message['message_id']} is not a message sent here")
+        edited = _edited(stored, text)
+        self.emulator.store_user_message(self.chat_id, edited)
+        self.emulator.push_update(kind, edited)
+        return edited
+
+
+class SimulatedUser(ChatView):
+    """One person in a private chat with the bot (chat id == user id)."""
+
+    def __init__(
+        self,
+        emulator: BotApiEmulator,
+        user_id: int,
+        first_name: str,
+        language_code: str | None,
+        last_name: str | None = None,
+        username: str | None = None,
+    ) -> None:
+        super().__init__(emulator, user_id, f"user {user_id}")
+        self.user_id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self.last_name = last_name
+        self.username = username
+
+    @property
+    def answers(self) -> list[str | None]:
+        """The toasts the bot answered button presses with (None: answered without text)."""
+        return [event.answer for event in self.events if event.kind == "answer"]
+
     # --- what the person does ------------------------------------------------------------
 
     def telegram_user(self) -> dict[str, Any]:
@@ -177,25 +321,30 @@ class SimulatedUser:
         return user
 
     def _post(self, **fields: Any) -> dict[str, Any]:
-        message = {
-            "message_id": self.emulator.new_message_id(self.user_id),
-            "from": self.telegram_user(),
-            "chat": self.emulator.chats[self.user_id].info,
-            "date": int(time.time()),
-            **fields,
-        }
-        self.emulator.store_user_message(self.user_id, message)
-        self.emulator.push_update("message", message)
-        return message
+        return self._post_as("message", {"from": self.telegram_user(), **fields})
 
     async def send(self, text: str) -> dict[str, Any]:
-        """Type a message; a leading /command gets its bot_command entity, as in Telegram."""
-        fields: dict[str, Any] = {"text": text}
-        command = BOT_COMMAND.match(text)
-        if command:
-            length = len(command.group().encode("utf-16-le")) // 2
-            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self._post(**fields)
+        """Type a message; a leading /command and any @username get their entities."""
+        return self._post(**text_fields(text))
+
+    async def edit(self, message: dict[str, Any], text: str) -> dict[str, Any]:
+        """Change the text of a message this person sent here (Telegram: an edited_message)."""
+        return self._edit_as("edited_message", message, text)
+
+    async def ask_inline(self, query: str, chat_type: str = "private") -> str:
+        """Type "@bot query" in a chat (inline mode); returns the inline query id."""
+        query_id = secrets.token_hex(8)
+        self.emulator.push_update(
+            "inline_query",
+            {
+                "id": query_id,
+                "from": self.telegram_user(),
+                "query": query,
+                "offset": "",
+                "chat_type": chat_type,
+            },
+        )
+        return query_id
 
     async def share_location(self, latitude: float, longitude: float) -> dict[str, Any]:
         return self._post(location={"latitude": latitude, "longitude": longitude})
@@ -241,34 +390,6 @@ class SimulatedUser:
                 return await self.send(label)
         raise AssertionError(f"no reply-keyboard button {label!r}; visible: {self.reply_keyboard}")
 
-    def find_button(self, label: str, message_id: int | None = None) -> tuple[int, str]:
-        """(message id, callback data) of the button with this label.
-
-        Exact label first, then a case-insensitive substring; on the given message, or else on
-        the newest bot message that has such a button.
-        """
-        if message_id is not None:
-            if message_id not in self.messages:
-                raise AssertionError(f"message {message_id} is not in the chat")
-            candidates = [self.messages[message_id]]
-        else:
-            candidates = list(reversed(self.bot_messages()))
-        matchers: list[Callable[[str], bool]] = [
-            lambda text: text == label,
-            lambda text: label.lower() in text.lower(),
-        ]
-        for matches in matchers:
-            for message in candidates:
-                for button in inline_buttons(message):
-                    if matches(button["text"]) and "callback_data" in button:
-                        return message["message_id"], button["callback_data"]
-        visible = {
-            message["message_id"]: [button["text"] for button in inline_buttons(message)]
-            for message in candidates
-            if inline_buttons(message)
-        }
-        raise AssertionError(f"no button {label!r}; visible buttons by message id: {visible}")
-
     async def press(
         self, label: str, *, message_id: int | None = None, timeout: float = 2.0
     ) -> str:
@@ -277,40 +398,12 @@ class SimulatedUser:
         Like a person, waits (up to `timeout`) for the button to show up: a bot often sends
         its buttons in a second message right after the first.
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                target, data = self.find_button(label, message_id)
-            except AssertionError:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise
-                self._arrived.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._arrived.wait(), remaining)
-                continue
-            return await self.press_data(target, data)
+        target, data = await self.find_button_soon(label, message_id, timeout)
+        return await self.press_data(target, data)
 
     async def press_data(self, message_id: int, data: str) -> str:
         """Send a callback query with any data (to test stale or forged buttons)."""
-        query_id = self.emulator.new_callback(self.user_id)
-        message = self.messages.get(message_id) or {
-            # Telegram's InaccessibleMessage: the message is gone or never existed
-            "message_id": message_id,
-            "date": 0,
-            "chat": self.emulator.chats[self.user_id].info,
-        }
-        self.emulator.push_update(
-            "callback_query",
-            {
-                "id": query_id,
-                "from": self.telegram_user(),
-                "message": message,
-                "chat_instance": str(-abs(hash((self.user_id, self.emulator.bot["id"])))),
-                "data": data,
-            },
-        )
-        return query_id
+        return self._callback(self, message_id, data)
 
     def block(self) -> None:
         """The person blocks the bot: sends to them get 403 until unblock()."""
@@ -318,3 +411,84 @@ class SimulatedUser:
 
     def unblock(self) -> None:
         self.emulator.faults.unblock(self.user_id)
+
+
+class SimulatedGroup(ChatView):
+    """A group (or supergroup) with the bot and several simulated people in it.
+
+    The bot sees every message, as it does when it is an admin or its privacy mode is off:
+    the harshest case for a bot that must not answer there.
+    """
+
+    def __init__(
+        self,
+        emulator: BotApiEmulator,
+        members: Iterable[SimulatedUser],
+        title: str = "Back club",
+        *,
+        supergroup: bool = False,
+    ) -> None:
+        from emulator.server import Chat
+
+        chat_id = _free_chat_id(emulator, SUPERGROUP_IDS if supergroup else GROUP_IDS)
+        super().__init__(emulator, chat_id, f"group {chat_id}")
+        self.members = list(members)
+        info = {"id": chat_id, "type": "supergroup" if supergroup else "group", "title": title}
+        emulator.chats[chat_id] = Chat(info)
+        self.stop_listening = emulator.listen(self._hear)
+
+    def _member(self, person: SimulatedUser) -> SimulatedUser:
+        if person not in self.members:
+            raise AssertionError(f"{person.name} is not a member of {self.name}")
+        return person
+
+    async def send(self, member: SimulatedUser, text: str) -> dict[str, Any]:
+        """A member types a message here (a /command or @username gets its entity)."""
+        sender = self._member(member).telegram_user()
+        return self._post_as("message", {"from": sender, **text_fields(text)})
+
+    async def edit(
+        self, member: SimulatedUser, message: dict[str, Any], text: str
+    ) -> dict[str, Any]:
+        """A member changes the text of a message they sent here."""
+        if message.get("from", {}).get("id") != self._member(member).user_id:
+            raise AssertionError(f"{member.name} did not send message {message['message_id']}")
+        return self._edit_as("edited_message", message, text)
+
+    async def press(
+        self,
+        member: SimulatedUser,
+        label: str,
+        *,
+        message_id: int | None = None,
+        timeout: float = 2.0,
+    ) -> str:
+        """A member presses an inline button of a message here; returns the query id (the toast
+        is answered to that member: see their `answers`)."""
+        target, data = await self.find_button_soon(label, message_id, timeout)
+        return await self.press_data(member, target, data)
+
+    async def press_data(self, member: SimulatedUser, message_id: int, data: str) -> str:
+        """A member sends a callback query with any data from a message here (it may be gone)."""
+        return self._callback(self._member(member), message_id, data)
+
+
+class SimulatedChannel(ChatView):
+    """A channel with the bot among its admins: its posts (and edits of them) reach the bot."""
+
+    def __init__(self, emulator: BotApiEmulator, title: str = "Back news") -> None:
+        from emulator.server import Chat
+
+        chat_id = _free_chat_id(emulator, SUPERGROUP_IDS)
+        super().__init__(emulator, chat_id, f"channel {chat_id}")
+        emulator.chats[chat_id] = Chat({"id": chat_id, "type": "channel", "title": title})
+        self.stop_listening = emulator.listen(self._hear)
+
+    async def post(self, text: str) -> dict[str, Any]:
+        """Publish a post (Telegram: a channel_post, signed by the channel itself)."""
+        sender = self.emulator.chats[self.chat_id].info
+        return self._post_as("channel_post", {"sender_chat": sender, **text_fields(text)})
+
+    async def edit(self, message: dict[str, Any], text: str) -> dict[str, Any]:
+        """Change the text of a post (Telegram: an edited_channel_post)."""
+        return self._edit_as("edited_channel_post", message, text)

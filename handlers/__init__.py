@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import Application
 
 from core.context import BotData
 from handlers import (
+    chats,
     checks,
     errors,
     exercises,
@@ -22,18 +24,27 @@ from handlers import (
 )
 from handlers.menu import add_commands
 
+# The only updates the handlers act on: Telegram is asked for nothing else (handlers/chats.py
+# ignores any other kind that arrives all the same).
+ALLOWED_UPDATES: tuple[str, ...] = (Update.MESSAGE, Update.CALLBACK_QUERY)
+
 
 def register(application: Application) -> None:
     """Add all handlers. Order matters: safety first, then features, catch-alls last."""
     data: BotData = application.bot_data
-    # Activity marks (for data retention) see every update first and never stop it.
+    # Before anything else: private chats only (a group gets a pointer), other update kinds stop.
+    application.add_handlers(chats.HANDLERS, group=chats.GROUP)
+    # Activity marks (for data retention) see every private update and never stop it.
     application.add_handlers(retention.HANDLERS, group=retention.GROUP)
     # Safety holds: on an emergency hold, buttons that start or continue a session get the advice.
     application.add_handlers(safety.GATE_HANDLERS, group=safety.GATE_GROUP)
     # Pain comes first so that "it hurts" typed at any moment is never taken for anything else.
     application.add_handlers(pain.handlers(data))
     # The reminder flows read typed text only while they wait for it, so they may come early.
-    for module in (safety, start, routine, exercises, reminders, nudges, checks, help, privacy):
+    for module in (safety, start, routine, exercises):
+        application.add_handlers(module.HANDLERS)
+    application.add_handlers(reminders.handlers())  # built anew: the conversation holds state
+    for module in (nudges, checks, help, privacy):
         application.add_handlers(module.HANDLERS)
     add_commands(
         "start",

@@ -12,9 +12,11 @@ from telegram import (
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    Update,
 )
 
 from emulator import BotApiEmulator
+from emulator.users import SimulatedChannel, SimulatedGroup
 
 
 def keyboard(*labels: str) -> InlineKeyboardMarkup:
@@ -142,3 +144,96 @@ async def test_expect_silence_and_answers(bot: Bot, emu: BotApiEmulator) -> None
     await bot.answer_callback_query(query_id)
     assert await answering is None
     assert user.answers == [None]
+
+
+async def test_a_group_with_several_members(bot: Bot, emu: BotApiEmulator) -> None:
+    ann, bob, eve = emu.add_user(1001, "Ann"), emu.add_user(1002, "Bob"), emu.add_user(1003, "Eve")
+    group = SimulatedGroup(emu, [ann, bob], "Back club")
+    club = SimulatedGroup(emu, [ann], "Yoga", supergroup=True)
+    assert group.chat_id < 0 and str(club.chat_id).startswith("-100")
+    await group.send(ann, "/export@backcare_test_bot now")
+    await group.send(bob, "hi @backcare_test_bot and @someone_else")
+    with pytest.raises(AssertionError, match="not a member"):
+        await group.send(eve, "let me in")
+    first, second = await bot.get_updates()
+    assert first.message is not None and first.message.chat.type == "group"
+    assert first.message.chat.title == "Back club" and first.message.from_user.first_name == "Ann"
+    assert first.message.parse_entities(["bot_command"]).popitem()[1] == "/export@backcare_test_bot"
+    assert second.message is not None
+    assert list(second.message.parse_entities(["mention"]).values()) == [
+        "@backcare_test_bot",
+        "@someone_else",
+    ]
+    # What the bot posts there is seen by the group, not by a member's private chat.
+    await bot.send_message(group.chat_id, "hello all", reply_markup=keyboard("Go"))
+    assert (await group.next_message())["text"] == "hello all"
+    assert ann.events == [] and club.events == []
+    query_id = await group.press(bob, "Go")
+    [press] = await bot.get_updates(offset=second.update_id + 1)
+    query = press.callback_query
+    assert query is not None and query.from_user.id == 1002 and query.data == "cb:Go"
+    assert query.message is not None and query.message.chat.id == group.chat_id
+    await bot.answer_callback_query(query_id, "Only in private")
+    assert await bob.answer_for(query_id) == "Only in private"
+    assert bob.answers == ["Only in private"]
+    await group.press_data(ann, 99, "v0.forged")  # a message that is gone
+    [forged] = await bot.get_updates(offset=press.update_id + 1)
+    assert forged.callback_query is not None and not forged.callback_query.message.is_accessible
+
+
+async def test_edits_channel_posts_and_inline_queries(bot: Bot, emu: BotApiEmulator) -> None:
+    ann, bob = emu.add_user(1001, "Ann"), emu.add_user(1002, "Bob")
+    group = SimulatedGroup(emu, [ann, bob])
+    channel = SimulatedChannel(emu, "Back news")
+    sent = await ann.send("/remind 7:30")
+    edited = await ann.edit(sent, "/remind 8:30")
+    in_group = await group.send(bob, "hello")
+    with pytest.raises(AssertionError, match="did not send"):
+        await group.edit(ann, in_group, "forged")
+    await group.edit(bob, in_group, "hello again")
+    post = await channel.post("News")
+    await channel.edit(post, "News, corrected")
+    inline_id = await ann.ask_inline("cat stretch")
+    updates = await bot.get_updates()
+    assert [type_of(u) for u in updates] == [
+        "message",
+        "edited_message",
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "inline_query",
+    ]
+    first_edit = updates[1].edited_message
+    assert first_edit is not None and first_edit.message_id == sent["message_id"]
+    assert first_edit.text == "/remind 8:30" and first_edit.edit_date is not None
+    assert first_edit.parse_entities(["bot_command"]).popitem()[1] == "/remind"
+    assert ann.messages[sent["message_id"]] is edited  # the chat shows the edited text
+    assert updates[3].edited_message is not None and updates[3].edited_message.text == "hello again"
+    channel_post = updates[4].channel_post
+    assert channel_post is not None and channel_post.chat.type == "channel"
+    assert channel_post.from_user is None and channel_post.sender_chat.id == channel.chat_id
+    assert updates[6].inline_query is not None and updates[6].inline_query.id == inline_id
+    assert updates[6].inline_query.query == "cat stretch"
+    # What the bot says in a channel is seen there.
+    await bot.send_message(channel.chat_id, "reply")
+    assert (await channel.next_message())["text"] == "reply"
+    assert channel.bot_messages()[0]["text"] == "reply"
+
+
+async def test_get_updates_honours_allowed_updates(bot: Bot, emu: BotApiEmulator) -> None:
+    ann = emu.add_user(1001, "Ann")
+    channel = SimulatedChannel(emu)
+    sent = await ann.send("one")
+    await ann.edit(sent, "one, edited")
+    await channel.post("news")
+    await ann.ask_inline("x")
+    await ann.send("two")
+    updates = await bot.get_updates(allowed_updates=["message", "callback_query"])
+    assert [u.message.text for u in updates if u.message] == ["one", "two"]
+    assert [type_of(u) for u in updates] == ["message", "message"]
+
+
+def type_of(update: Update) -> str:
+    """The kind of an update, as allowed_updates names it."""
+    return next(kind for kind in Update.ALL_TYPES if getattr(update, kind, None) is not None)

@@ -1,0 +1,149 @@
+"""Where the bot talks: its personal features live in private chats only.
+
+In a group, a command or a mention of the bot gets one pointer to the private chat (at most once
+per group every ten minutes) and a button press a short toast; nothing else is answered there, so
+no health data, session or warning ever reaches a group. Edits, channel posts, inline queries and
+every other kind of update are not acted on. A button on a message that is gone (Telegram's
+InaccessibleMessage: deleted) gets the stale-button toast, as nothing can be shown on it; It hurts
+is always heard. Also names the updates that a flood limit must never drop (core/updates.py):
+pain reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from telegram import Message, Update
+from telegram.constants import ChatType, MessageEntityType
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
+from core.context import BotData, Context
+from handlers.common import language_of, text
+from handlers.payloads import Action, parse
+from safety.painwords import PainLexicon
+
+if TYPE_CHECKING:
+    from content import Content
+
+logger = logging.getLogger(__name__)
+
+# Runs before every other group (activity marks at -10, the safety gate at -5, features at 0) and
+# stops every update that is not a private message or a button press in a private chat.
+GROUP = -20
+GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+POINTER_PAUSE = 600.0  # seconds: one pointer per group, however many people ask at once
+IT_HURTS = "hu"  # the control of It hurts on the live message (handlers/routine_view.controls)
+
+
+class Pointers:
+    """When each group last got the pointer; groups quiet for longer are forgotten."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last: dict[int, float] = {}
+
+    def due(self, chat_id: int) -> bool:
+        """Whether the group may get the pointer now (if so, it counts as given)."""
+        now = self._clock()
+        self._last = {chat: at for chat, at in self._last.items() if now - at < POINTER_PAUSE}
+        if chat_id in self._last:
+            return False
+        self._last[chat_id] = now
+        return True
+
+
+def pointers_of(data: BotData) -> Pointers:
+    """The bot's Pointers record, created on first use."""
+    pointers = data.extras.get("group_pointers")
+    if pointers is None:
+        pointers = data.extras["group_pointers"] = Pointers()
+    assert isinstance(pointers, Pointers)
+    return pointers
+
+
+def kind_of(update: Update) -> str:
+    """The kind of an update, as allowed_updates names it ("edited_message", "channel_post")."""
+    return next((kind for kind in Update.ALL_TYPES if getattr(update, kind, None)), "unknown")
+
+
+def addresses_bot(message: Message, username: str, bot_id: int) -> bool:
+    """A command for this bot (or for every bot: no @name) or a mention of it."""
+    me = f"@{username}".casefold()
+    entities = {**message.parse_entities(), **message.parse_caption_entities()}
+    for entity, value in entities.items():
+        if entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0:
+            _, at, target = value.partition("@")
+            addressed = not at or f"@{target}".casefold() == me
+        elif entity.type == MessageEntityType.MENTION:
+            addressed = value.casefold() == me
+        elif entity.type == MessageEntityType.TEXT_MENTION:
+            addressed = entity.user is not None and entity.user.id == bot_id
+        else:
+            addressed = False
+        if addressed:
+            return True
+    return False
+
+
+async def keep_to_private_chats(update: Update, context: Context) -> None:
+    """Let private messages and presses through; answer or ignore everything else, then stop."""
+    message, query = update.message, update.callback_query
+    if message is not None:
+        if message.chat.type == ChatType.PRIVATE:
+            return
+        if message.chat.type in GROUP_CHATS and addresses_bot(
+            message, context.bot.username, context.bot.id
+        ):
+            await point_to_private_chat(update, context, message)
+        else:
+            logger.debug("Not acted on: a message in a %s chat", message.chat.type)
+    elif query is not None:
+        source = query.message
+        if source is None or source.chat.type != ChatType.PRIVATE:
+            key = "chats.private_only"
+        elif source.is_accessible or is_it_hurts(query.data):
+            return
+        else:
+            key = "fallback.stale_button"  # its message is gone: nothing can be shown on it
+        language = await language_of(update, context)
+        await query.answer(text(context, language, key))
+    else:
+        logger.debug("Not acted on: an update of kind %s", kind_of(update))
+    raise ApplicationHandlerStop
+
+
+async def point_to_private_chat(update: Update, context: Context, message: Message) -> None:
+    """Say once in a while that the bot works in a private chat; nothing more in a group."""
+    if not pointers_of(context.bot_data).due(message.chat_id):
+        logger.debug("Not acted on: the group had its pointer a short while ago")
+        return
+    language = await language_of(update, context)
+    await message.reply_text(text(context, language, "chats.private_only"))
+
+
+def is_it_hurts(data: str | None) -> bool:
+    """Whether a button payload is It hurts on a live session message."""
+    fields = parse(data, Action.CONTROL)  # session id, control
+    return fields is not None and len(fields) == 2 and fields[1] == IT_HURTS
+
+
+def pain_reports(content: Content) -> Callable[[Update], bool]:
+    """Whether an update reports pain (pain words, /pain, It hurts): never dropped in a flood."""
+    lexicon = PainLexicon.from_content(content)
+
+    def is_pain_report(update: Update) -> bool:
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return False  # pain in a group is not acted on (see above): no reason to spare it
+        if update.callback_query is not None:
+            return is_it_hurts(update.callback_query.data)
+        message = update.message
+        return message is not None and bool(message.text) and lexicon.matches(message.text or "")
+
+    return is_pain_report
+
+
+HANDLERS = [TypeHandler(Update, keep_to_private_chats)]
