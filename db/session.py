@@ -29,7 +29,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, sqlite_path: Path | None = None) -> AsyncEngine:
-    """Create the engine; for a file-backed SQLite URL, create its folder first."""
+    """Create the engine; for a file-backed SQLite URL, create its folder first.
+
+    SQL errors never show their bound values (`hide_parameters`): they hold health data.
+    """
     if sqlite_path is not None:
         sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
@@ -38,9 +41,11 @@ def make_engine(url: str, sqlite_path: Path | None = None) -> AsyncEngine:
         # handler sleeps and retries unfairly and, under a burst, gave up after busy_timeout
         # ("database is locked", seen in bench.timers). No code may hold a transaction open
         # across a Telegram call or open a second session inside a first.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=120)
+        engine = create_async_engine(
+            url, pool_size=1, max_overflow=0, pool_timeout=120, hide_parameters=True
+        )
     else:
-        engine = create_async_engine(url, pool_pre_ping=True)
+        engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

@@ -21,9 +21,7 @@ async def unknown_command(update: Update, context: Context) -> None:
         return
     language = await language_of(update, context)
     command = html.escape(message.text.split()[0][:40])
-    logger.info(
-        "unknown command %s from %s", command, update.effective_user and update.effective_user.id
-    )
+    logger.info("unknown command from %s", update.effective_user and update.effective_user.id)
     await message.reply_text(text(context, language, "fallback.unknown_command", command=command))
 
 
