@@ -14,8 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, Defaults
 
 import handlers
@@ -23,13 +23,14 @@ from content import Content, ContentError, load_content
 from content.check import main as check_content
 from core.config import ConfigError, Settings, load_settings
 from core.context import CONTEXT_TYPES, BotData
-from core.logs import setup_logging
+from core.logs import secrets_of, setup_logging
 from core.updates import PerChatUpdateProcessor
 from db.checkpoints import CheckpointWriter
 from db.migrate import upgrade_to_head
 from db.session import make_engine, make_session_factory
 from engine.progression import Rule
 from engine.sessions import Sessions
+from handlers.leases import start_heartbeat
 from handlers.media import MediaLibrary
 from handlers.menu import set_command_menus
 from handlers.nudges import start_dispatcher
@@ -57,6 +58,9 @@ def build_application(
         .token(token)
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # How long a send waits for Telegram's answer before it counts as timed out (and is
+        # retried under its kind's contract). getUpdates keeps its own: its long poll adds to it.
+        .read_timeout(settings.telegram_read_timeout)
         .rate_limiter(
             TelegramRateLimiter(
                 chat_rate=settings.chat_rate_per_second,
@@ -65,9 +69,14 @@ def build_application(
                 # Bulk sends leave a few at a time, every tenth of a second, rather than a
                 # second's worth at once: fewer requests in flight if the process dies.
                 bulk_burst=max(1, math.ceil(settings.bulk_rate_per_second / 10)),
+                interactive_deadline=settings.interactive_deadline_seconds,
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(
+            PerChatUpdateProcessor(
+                settings, content, never_drop=handlers.chats.pain_reports(content)
+            )
+        )
         .post_init(start_services)
         .post_shutdown(stop_services)
     )
@@ -89,8 +98,8 @@ async def start_services(application: Application) -> None:
     """Open the database (migrating it), set the command menus; runs before the first update."""
     bot_data: BotData = application.bot_data
     engine = make_engine(bot_data.settings.database_url, bot_data.settings.sqlite_path())
+    bot_data.extras["engine"] = engine  # before migrating: stop_services closes it even then
     await upgrade_to_head(engine)
-    bot_data.extras["engine"] = engine
     bot_data.db = make_session_factory(engine)
     bot_data.checkpoints = CheckpointWriter(bot_data.db)
     bot_data.checkpoints.start()
@@ -99,19 +108,29 @@ async def start_services(application: Application) -> None:
     await set_command_menus(application)
     await recover_sessions(application)
     await start_dispatcher(application)
+    await start_heartbeat(application)  # leases: several processes may share PostgreSQL
     schedule_sweeps(application)
     logger.info("Backcare is up as @%s", application.bot.username)
 
 
 async def stop_services(application: Application) -> None:
-    """Stop the timers (sessions resume after a restart), then close the database."""
-    await application.bot_data.sessions.shutdown()
-    await application.bot_data.checkpoints.stop()
-    try:
-        await sweep(application)  # keep today's activity marks
-    except Exception:
-        logger.exception("Could not write activity marks at shutdown")
-    engine = application.bot_data.extras.pop("engine", None)
+    """Stop the timers (sessions resume after a restart), then close the database.
+
+    Also runs when start_services never ran or failed part-way: only what was opened is closed.
+    """
+    bot_data: BotData = application.bot_data
+    sessions = getattr(bot_data, "sessions", None)
+    if sessions is not None:
+        await sessions.shutdown()
+    checkpoints = getattr(bot_data, "checkpoints", None)
+    if checkpoints is not None:
+        await checkpoints.stop()
+    if getattr(bot_data, "db", None) is not None:
+        try:
+            await sweep(application)  # keep today's activity marks
+        except Exception:
+            logger.exception("Could not write activity marks at shutdown")
+    engine = bot_data.extras.pop("engine", None)
     if engine is not None:
         await engine.dispose()
 
@@ -124,7 +143,7 @@ async def run_local(settings: Settings, content: Content) -> None:
 
     database = settings.sqlite_path()
     log_file = (database.parent if database else Path("data")) / "backcare.log"
-    setup_logging(settings.log_level, [settings.token or ""], file=log_file)
+    setup_logging(settings.log_level, secrets_of(settings), file=log_file)
     emulator = BotApiEmulator(media_dir=database.parent / "emulator-media" if database else None)
     await emulator.start()
     language = os.environ.get("LANG", "en")[:2]
@@ -151,13 +170,35 @@ async def run_local(settings: Settings, content: Content) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Parse the command line and run."""
+    """Parse the command line and run; a failure ends with one clear line, never with a secret."""
     try:
         settings = load_settings()
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, [settings.token or ""])
+    redact = setup_logging(settings.log_level, secrets_of(settings))
+    try:
+        return run(argv, settings)
+    except InvalidToken:  # Telegram answers 401 or 404: the traceback would add nothing
+        print(
+            "Telegram rejected the bot token (or TELEGRAM_BASE_URL is wrong): check "
+            "TELEGRAM_BOT_TOKEN with @BotFather.",
+            file=sys.stderr,
+        )
+    except NetworkError as error:
+        print(
+            f"Could not reach Telegram ({redact(str(error))}): check the network and "
+            "TELEGRAM_BASE_URL.",
+            file=sys.stderr,
+        )
+    except Exception as error:
+        logger.error("Backcare stopped because of an error", exc_info=error)
+        print(f"Backcare stopped: {type(error).__name__}: {redact(str(error))}", file=sys.stderr)
+    return 1
+
+
+def run(argv: list[str], settings: Settings) -> int:
+    """Check the content, or chat on the local emulator, or serve Telegram until stopped."""
     if argv[:1] == ["check-content"]:
         return check_content()
     try:
@@ -181,13 +222,13 @@ def main(argv: list[str]) -> int:
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             webhook_url=settings.webhook_url,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=handlers.ALLOWED_UPDATES,
             secret_token=settings.webhook_secret.get_secret_value()
             if settings.webhook_secret
             else None,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=handlers.ALLOWED_UPDATES)
     return 0
 
 

@@ -73,6 +73,11 @@ async def mark_seen(session: AsyncSession, user_ids: Iterable[int], at: datetime
         await session.execute(update(User).where(User.id.in_(chunk)).values(last_seen_at=at))
 
 
+async def inactive_users(session: AsyncSession, before: datetime) -> list[int]:
+    """The ids of users not seen since `before`."""
+    return list(await session.scalars(select(User.id).where(User.last_seen_at < before)))
+
+
 async def purge_inactive(session: AsyncSession, before: datetime) -> int:
     """Erase every user not seen since `before`, with all their rows; return how many."""
     stale = select(User.id).where(User.last_seen_at < before)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 
 from core.context import Context
 from db.users import get_user
@@ -38,6 +38,19 @@ def remember_language(context: Context, language: str) -> None:
     """Update the per-user language cache after the user changes it."""
     if context.user_data is not None:
         context.user_data[LANGUAGE_KEY] = language
+
+
+def offered(query: CallbackQuery) -> bool:
+    """Whether the data pressed is that of a button on the message it came from.
+
+    Telegram sends back what a button carries, but a modified client can send anything; where
+    a forged payload could make the bot act on the wrong message, this is the check.
+    """
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    return markup is not None and any(
+        button.callback_data == query.data for row in markup.inline_keyboard for button in row
+    )
 
 
 def text(context: Context, language: str, key: str, /, **params: object) -> str:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.context import Context
 from handlers.common import language_of, text
 
 logger = logging.getLogger(__name__)
+
+
+def is_unchanged(error: object) -> bool:
+    """Telegram's answer to an edit that changes nothing.
+
+    A button pressed again before its message changed (a double tap, a slow connection) asks
+    for the edit the first press already made: the message shows what the handler wanted, and
+    nothing the handler had left to do is owed to a press the user could no longer see.
+    """
+    return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()
 
 
 async def handle_error(update: object, context: Context) -> None:
@@ -19,6 +29,9 @@ async def handle_error(update: object, context: Context) -> None:
         update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     )
     update_id = update.update_id if isinstance(update, Update) else None
+    if is_unchanged(context.error):
+        logger.info("update %s from user %s asked for an edit already made", update_id, user_id)
+        return
     logger.error(
         "error while handling update %s from user %s", update_id, user_id, exc_info=context.error
     )

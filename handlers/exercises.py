@@ -11,8 +11,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from content import Content
 from core.context import BotData, Context
-from handlers.common import language_of, text
-from handlers.payloads import Action, build, parse, pattern
+from handlers.common import language_of, offered, text
+from handlers.payloads import Action, build, number, parse, pattern
 from handlers.safety import offer_session
 
 logger = logging.getLogger(__name__)
@@ -168,24 +168,30 @@ def exercise_list(data: BotData, language: str) -> InlineKeyboardMarkup:
 
 
 async def navigate(update: Update, context: Context) -> None:
-    """Edit the library message in place: another exercise or another view of it."""
+    """Edit the library message in place: another exercise or another view of it.
+
+    Only a button of the message pressed is honoured: the edit replaces its picture, which a
+    forged payload on another message (a text has none) would ask Telegram to do in vain.
+    """
     query = update.callback_query
     if query is None or query.message is None:
         return
     data = context.bot_data
     language = await language_of(update, context)
     fields = parse(query.data, Action.BROWSE)
+    index = number(fields[0]) if fields else None
     valid_views = (*VIEWS, "try", "open")
     if (
         not fields
         or len(fields) != 2
-        or not fields[0].isdigit()
-        or int(fields[0]) >= len(data.content.exercises)
+        or index is None
+        or index >= len(data.content.exercises)
         or fields[1] not in valid_views
+        or not offered(query)
     ):
         await query.answer(text(context, language, "fallback.stale_button"))
         return
-    index, view = int(fields[0]), fields[1]
+    view = fields[1]
     chat_id = query.message.chat.id
     if view == "open":
         await query.answer()

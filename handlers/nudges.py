@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from apscheduler.jobstores.base import JobLookupError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler
 
 from core.context import BotData, Context
@@ -31,13 +31,14 @@ from reminders.dispatcher import (
 )
 from reminders.schedule import local_date
 from safety.rules import Hold, ReminderMode, SafetyState, reminder_mode
-from throttle import SendWithdrawn
+from throttle import SendWithdrawn, never_left
 
 logger = logging.getLogger(__name__)
 
 JOB_NAME = "reminders:dispatch"
 RECHECK_SECONDS = 300.0  # wake at least this often, to see rows changed by another process
 NETWORK_RETRIES = (0.5, 1.0, 2.0)
+FAILURE_BACKOFF, FAILURE_BACKOFF_MAX = 1.0, 60.0  # seconds before the dispatcher tries again
 
 
 def nudge_text(data: BotData, language: str, reminder_id: int, due: datetime) -> str:
@@ -134,7 +135,10 @@ async def send_reminder(
     markup: InlineKeyboardMarkup,
     before_send: BeforeSend,
 ) -> tuple[Result, int | None]:
-    """One reminder message, with retries for network errors that surely never left."""
+    """One reminder message, at most once: a failure is retried only if the request surely
+    never left (no connection made, none free in the pool); after one that may have reached
+    Telegram (a read or write time-out, a 5xx answer, a dropped connection) the reminder is
+    uncertain and not sent again. The rate limiter has already waited out any 429s."""
     for attempt, pause in enumerate((*NETWORK_RETRIES, None)):
         try:
             message = await application.bot.send_message(
@@ -153,14 +157,18 @@ async def send_reminder(
                 return Result.BLOCKED, None
             logger.error("reminder %s rejected: %s", item.key, error.message)
             return Result.FAILED, None
-        except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            logger.warning("429 while sending reminders: waiting %.0f s", seconds)
-            await asyncio.sleep(seconds)
-        except TimedOut:
-            return Result.UNCERTAIN, None
+        except RetryAfter:
+            # Still refused at the limiter's bulk deadline: surely not delivered.
+            logger.error("reminder %s: Telegram still answered 429 at the deadline", item.key)
+            return Result.FAILED, None
         except NetworkError as error:
+            if not never_left(error):
+                logger.warning(
+                    "reminder %s may have reached Telegram (%s): uncertain, not sent again",
+                    item.key,
+                    error,
+                )
+                return Result.UNCERTAIN, None
             if pause is None:
                 logger.error("reminder %s failed after %d tries: %s", item.key, attempt + 1, error)
                 return Result.FAILED, None
@@ -169,10 +177,30 @@ async def send_reminder(
 
 
 async def dispatch_job(context: Context) -> None:
-    """The single reminder job: send what is due, then sleep until the next due instant."""
-    dispatcher: Dispatcher = context.bot_data.extras["dispatcher"]
-    next_due = await dispatcher.dispatch()
-    schedule_dispatch(context.application, next_due, force=True)
+    """The single reminder job: send what is due, then sleep until the next due instant.
+
+    It re-arms itself whatever happens: after a failure (a database error, a pool time-out) it
+    tries again after a backoff that grows to a minute, so one error never stops reminders.
+    """
+    data = context.bot_data
+    dispatcher: Dispatcher = data.extras["dispatcher"]
+    next_due: datetime | None = None
+    failed = True
+    try:
+        next_due = await dispatcher.dispatch()
+        failed = False
+    except Exception:
+        data.job_failures[JOB_NAME] = data.job_failures.get(JOB_NAME, 0) + 1
+        logger.exception(
+            "reminder dispatch failed (%d so far); retrying", data.job_failures[JOB_NAME]
+        )
+    finally:
+        streak = data.dispatch_failure_streak + 1 if failed else 0
+        data.dispatch_failure_streak = streak
+        if failed:
+            backoff = min(FAILURE_BACKOFF_MAX, FAILURE_BACKOFF * 2 ** (streak - 1))
+            next_due = data.now() + timedelta(seconds=backoff)
+        schedule_dispatch(context.application, next_due, force=True)
 
 
 def schedule_dispatch(
@@ -213,6 +241,7 @@ async def start_dispatcher(application: Application) -> None:
         make_sender(application),
         grace=timedelta(minutes=data.settings.reminder_grace_minutes),
         now=lambda: data.now(),
+        owner=data.settings.instance_id,
     )
     data.extras["dispatcher"] = dispatcher
     await dispatcher.recover()

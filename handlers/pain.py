@@ -27,12 +27,12 @@ from handlers.checks import schedule_morning_check
 from handlers.common import language_of, supported_language, text
 from handlers.ending import close_live, halt, record_end
 from handlers.nudges import schedule_dispatch
-from handlers.payloads import VERSION, Action, build, parse, pattern
+from handlers.payloads import VERSION, Action, build, number, parse, pattern
 from handlers.routine_view import rating_keyboard
 from handlers.safety import put_on_hold, signs_markup
 from safety.painwords import PainLexicon
 from safety.rules import Hold
-from throttle.delivery import WARNING, deliver
+from throttle import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +57,13 @@ async def report_pain(context: Context, chat_id: int, user_id: int, language: st
     live = await halt(data, chat_id)  # when this returns, no timed message can be sent
     key = "pain.stop_warning" if live is not None else "pain.no_session"
     warning = text(context, language, key)
+    # The warning kind: retried through 429s, 5xx and time-outs for two minutes (throttle/).
     delivery = asyncio.create_task(
-        deliver(lambda: context.bot.send_message(chat_id, warning), WARNING)
+        context.bot.send_message(
+            chat_id,
+            warning,
+            rate_limit_args={"kind": Kind.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
+        )
     )
     await asyncio.sleep(0)  # the warning's request starts before any database work
     report_id: int | None = None
@@ -145,20 +150,20 @@ async def answer_follow_up(update: Update, context: Context) -> None:
     data = context.bot_data
     language = await language_of(update, context)
     fields = parse(query.data, Action.PAIN_FOLLOW_UP) or []
+    report_id = number(fields[0]) if fields else None
     valid = (
         len(fields) == 3
-        and fields[0].isascii()
-        and fields[0].isdigit()
+        and report_id is not None
         and (
             (fields[1] == "s" and (fields[2] == SKIP or fields[2] in {str(n) for n in range(11)}))
             or (fields[1] == "w" and fields[2] in (*WHERE, SKIP))
         )
     )
-    if not valid:
+    if not valid or report_id is None:
         await query.answer(text(context, language, "fallback.stale_button"))
         return
     await query.answer()
-    report_id, step, value = int(fields[0]), fields[1], fields[2]
+    step, value = fields[1], fields[2]
     user = query.from_user
     if report_id and value != SKIP:
         async with data.db() as session:

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 VERSION = "v1"
 MAX_BYTES = 64
+# A number field as the bot writes it: ASCII digits, few enough for a 64-bit database integer.
+NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 class Action(StrEnum):
@@ -55,6 +57,15 @@ def parse(data: str | None, action: Action) -> list[str] | None:
     if data is None or not (data == prefix or data.startswith(prefix + ":")):
         return None
     return data.split(":")[1:]
+
+
+def number(field: str) -> int | None:
+    """The value of a number field (an id, an index, a page), or None if the bot never wrote it.
+
+    Stricter than str.isdigit(), which accepts '²' (int() then fails) and '٣' (read as 3), and
+    than int(), whose 20-digit numbers overflow the database's integers.
+    """
+    return int(field) if NUMBER.fullmatch(field) else None
 
 
 def pattern(action: Action) -> re.Pattern[str]:

@@ -13,7 +13,7 @@ from core.context import Context
 from db.models import utcnow
 from db.users import erase_user, export_user, has_consent, set_consent
 from engine.sessions import End
-from handlers.common import LANGUAGE_KEY, language_of, text
+from handlers.common import language_of, text
 from handlers.ending import end_session
 from handlers.payloads import Action, build, parse, pattern
 
@@ -144,7 +144,7 @@ async def answer_delete(update: Update, context: Context) -> None:
         await erase_user(session, query.from_user.id)
         await session.commit()
     if context.user_data is not None:
-        context.user_data.pop(LANGUAGE_KEY, None)
+        context.user_data.clear()  # drafts (a reminder being set up) and the cached language
     logger.info("user %s deleted their data", query.from_user.id)
     await query.edit_message_text(text(context, language, "privacy.deleted"))
 

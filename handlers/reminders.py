@@ -17,6 +17,7 @@ from telegram import (
     Update,
 )
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -30,7 +31,7 @@ from db import reminders as store
 from db.users import get_or_create_user, get_user, set_timezone
 from handlers.common import language_of, text
 from handlers.nudges import schedule_dispatch
-from handlers.payloads import Action, build, parse, pattern
+from handlers.payloads import Action, build, number, parse, pattern
 from reminders.dispatcher import days_from_mask, first_due, mask_from_days
 from reminders.timeparse import format_days, format_time, parse_days, parse_time
 from reminders.zones import resolve_zone, suggest_zones, zone_from_location, zone_info
@@ -41,6 +42,8 @@ TIME, DAYS, ZONE, CONFIRM = range(4)
 SUGGESTED_TIMES = ("07:00", "07:30", "08:00", "12:30", "18:00", "20:00")
 EVERY_DAY, WEEKDAYS, WEEKENDS = frozenset(range(7)), frozenset(range(5)), frozenset({5, 6})
 DRAFT = "reminder_draft"
+DAY_FIELDS = frozenset(str(day) for day in range(7))  # the day buttons: 0 (Monday) to 6
+PAGE_SIZE = 5  # reminders per page of /reminders: 3 buttons each, well within Telegram's limits
 
 
 def draft(context: Context) -> dict[str, Any]:
@@ -117,13 +120,17 @@ async def time_button(update: Update, context: Context) -> int:
     if not fields or len(fields) != 2 or fields[0] != "t":
         await query.answer(text(context, language, "fallback.stale_button"))
         return TIME
+    offered = {value.replace(":", ""): value for value in SUGGESTED_TIMES}
+    if fields[1] != "other" and fields[1] not in offered:  # only a time the bot offered
+        await query.answer(text(context, language, "fallback.stale_button"))
+        return TIME
     await query.answer()
-    if fields[1] == "other" or not fields[1].isdigit() or len(fields[1]) != 4:
+    if fields[1] == "other":
         await context.bot.send_message(
             query.message.chat.id, text(context, language, "reminders.bad_time")
         )
         return TIME
-    draft(context)["time"] = f"{fields[1][:2]}:{fields[1][2:]}"
+    draft(context)["time"] = offered[fields[1]]
     await query.edit_message_reply_markup(reply_markup=None)
     await ask_days(context, query.message.chat.id, language)
     return DAYS
@@ -205,7 +212,7 @@ async def days_button(update: Update, context: Context) -> int:
     presets = {"all": EVERY_DAY, "wd": WEEKDAYS, "we": WEEKENDS}
     if choice in presets:
         state["days"] = mask_from_days(presets[choice])
-    elif choice == "pick" or (choice.isdigit() and int(choice) < 7):
+    elif choice == "pick" or choice in DAY_FIELDS:
         picked = state.get("picked", 0) if choice != "pick" else 0
         if choice != "pick":
             picked ^= 1 << int(choice)
@@ -317,16 +324,38 @@ async def confirm_button(update: Update, context: Context) -> int:
 
 
 async def save(context: Context, chat_id: int, user_id: int, language: str, zone: str) -> None:
-    """Store the draft as a new reminder (or as the change of an existing one)."""
+    """Store the draft as a new reminder (or as the change of an existing one).
+
+    A reminder at the same time in the same zone as another is merged into it (their days
+    joined), and a person has at most MAX_REMINDERS_PER_USER reminders.
+    """
     data = context.bot_data
     state = draft(context)
     now = context.bot_data.now()
-    due = first_due(state["time"], state["days"], zone, now)
     async with data.db() as session:
         await get_or_create_user(session, user_id, language)
         editing = state.get("editing")
-        row = await store.get_reminder(session, editing) if editing else None
-        if row is not None and row.user_id == user_id:
+        rows = await store.user_reminders(session, user_id)
+        row = next((r for r in rows if editing is not None and r.id == editing), None)
+        twin = next(
+            (r for r in rows if r is not row and (r.local_time, r.zone) == (state["time"], zone)),
+            None,
+        )
+        if twin is not None:
+            state["days"] |= twin.days
+            if row is not None:
+                await store.delete_reminder(session, row)
+            row = twin
+        if row is None and len(rows) >= data.settings.max_reminders_per_user:
+            await session.rollback()  # no transaction held across a Telegram call
+            await context.bot.send_message(
+                chat_id,
+                text(context, language, "reminders.too_many", count=len(rows)),
+            )
+            state.clear()
+            return
+        due = first_due(state["time"], state["days"], zone, now)
+        if row is not None:
             row.local_time, row.days, row.zone = state["time"], state["days"], zone
             row.enabled, row.next_due = True, due
         else:
@@ -341,7 +370,7 @@ async def save(context: Context, chat_id: int, user_id: int, language: str, zone
             )
         await session.commit()
     schedule_dispatch(context.application, due)
-    logger.info("user %s set a reminder", user_id)
+    logger.info("user %s set a reminder%s", user_id, " (merged)" if twin is not None else "")
     await context.bot.send_message(
         chat_id,
         text(
@@ -510,12 +539,21 @@ async def list_reminders(update: Update, context: Context) -> None:
 
 
 async def send_list(
-    context: Context, chat_id: int, user_id: int, language: str, edit_message_id: int | None = None
+    context: Context,
+    chat_id: int,
+    user_id: int,
+    language: str,
+    edit_message_id: int | None = None,
+    page: int = 0,
 ) -> None:
+    """The list, PAGE_SIZE reminders a page, so it always fits Telegram's limits."""
     data = context.bot_data
     async with data.db() as session:
         user = await get_user(session, user_id)
-        rows = await store.user_reminders(session, user_id)
+        all_rows = await store.user_reminders(session, user_id)
+    pages = max(1, -(-len(all_rows) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = all_rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if not rows:
         body, markup = text(context, language, "reminders.list_empty"), None
     else:
@@ -551,6 +589,17 @@ async def send_list(
                     ),
                 ]
             )
+        if pages > 1:
+            lines.append(text(context, language, "reminders.page", page=page + 1, pages=pages))
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        text(context, language, f"reminders.page_{name}"),
+                        callback_data=build(Action.REMINDER, "page", target % pages),
+                    )
+                    for name, target in (("prev", page - 1), ("next", page + 1))
+                ]
+            )
         paused = bool(user and user.reminders_paused)
         if paused:
             lines.append(text(context, language, "reminders.all_paused"))
@@ -583,6 +632,15 @@ async def manage(update: Update, context: Context) -> int | None:
         return None
     target, op = fields
     now = context.bot_data.now()
+    page = number(op)
+    if target == "page" and page is not None:
+        await query.answer()
+        await send_list(context, chat_id, user_id, language, query.message.message_id, page)
+        return None
+    reminder_id = number(target)
+    if target != "all" and reminder_id is None:
+        await query.answer(text(context, language, "fallback.stale_button"))
+        return None
     async with data.db() as session:
         if target == "all" and op in ("pause_all", "resume_all"):
             await store.set_paused(session, user_id, op == "pause_all")
@@ -596,7 +654,7 @@ async def manage(update: Update, context: Context) -> int | None:
             )
             await send_list(context, chat_id, user_id, language, query.message.message_id)
             return None
-        row = await store.get_reminder(session, int(target)) if target.isdigit() else None
+        row = await store.get_reminder(session, reminder_id) if reminder_id is not None else None
         if row is None or row.user_id != user_id:
             await session.rollback()  # no transaction held across a Telegram call
             await query.answer(text(context, language, "reminders.old"))
@@ -675,4 +733,8 @@ def _conversation(typed: filters.BaseFilter, other: filters.BaseFilter) -> Conve
     )
 
 
-HANDLERS = [conversation(), CommandHandler("reminders", list_reminders)]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """The reminder handlers, new for each Application: a ConversationHandler keeps every chat's
+    step and timeout job, which must not outlive the Application (and its job queue) they ran in.
+    """
+    return [conversation(), CommandHandler("reminders", list_reminders)]

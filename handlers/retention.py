@@ -16,7 +16,7 @@ from telegram.ext import Application, TypeHandler
 
 from core.context import BotData, Context
 from db.reminders import prune_deliveries
-from db.users import mark_seen, purge_inactive
+from db.users import inactive_users, mark_seen, purge_inactive
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +71,19 @@ async def sweep(application: Application) -> int:
     now = data.now()
     activity = activity_of(data)
     seen = activity.take()
+    cutoff = now - timedelta(days=data.settings.retention_days)
+    async with data.db() as session:
+        leaving = await inactive_users(session, cutoff)
+    for user_id in leaving:
+        # Nothing of theirs may outlive the erasure: a timer (private chat id == user id), or a
+        # draft kept in memory (a reminder being set up, the cached language).
+        await data.sessions.stop(user_id)
+        application.drop_user_data(user_id)
     try:
         async with data.db.begin() as session:
             if seen:
                 await mark_seen(session, seen, now)
-            erased = await purge_inactive(
-                session, now - timedelta(days=data.settings.retention_days)
-            )
+            erased = await purge_inactive(session, cutoff)
             pruned = await prune_deliveries(session, now - timedelta(days=DELIVERY_RECORD_DAYS))
     except Exception:
         activity.pending |= seen  # nothing was written: try again at the next sweep

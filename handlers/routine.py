@@ -22,7 +22,7 @@ from handlers.checks import schedule_morning_check
 from handlers.common import language_of, text
 from handlers.ending import close_live, end_session
 from handlers.nudges import schedule_dispatch
-from handlers.payloads import Action, build, parse, pattern
+from handlers.payloads import Action, build, number, parse, pattern
 from handlers.routine_view import (
     beat_text,
     controls,
@@ -43,6 +43,7 @@ from safety.rules import HIGH_PAIN, AfterSession, Gate, after_session, gate, sug
 logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
+RATINGS = frozenset(str(n) for n in range(11))  # the 0-10 buttons, as the bot writes them
 
 
 class RoutineHooks:
@@ -213,8 +214,7 @@ async def start_session(update: Update, context: Context) -> None:
         not fields
         or len(fields) != 2
         or not routine_exists(data.content, fields[0])
-        or not fields[1].isdigit()
-        or not 0 <= int(fields[1]) <= 10
+        or fields[1] not in RATINGS
     ):
         await query.answer(text(context, language, "fallback.stale_button"))
         return
@@ -506,17 +506,13 @@ async def answer_interrupted(update: Update, context: Context) -> None:
     data = context.bot_data
     language = await language_of(update, context)
     fields = parse(query.data, Action.INTERRUPTED)
-    if (
-        not fields
-        or len(fields) != 2
-        or not (fields[0].isascii() and fields[0].isdigit())
-        or fields[1] not in ("resume", "end")
-    ):
+    session_id = number(fields[0]) if fields else None
+    if not fields or len(fields) != 2 or session_id is None or fields[1] not in ("resume", "end"):
         await query.answer(text(context, language, "fallback.stale_button"))
         return
     chat_id = query.message.chat.id
     async with data.db() as session:
-        row = await store.get_session(session, int(fields[0]))
+        row = await store.get_session(session, session_id)
         valid = row is not None and row.status == "interrupted" and row.chat_id == chat_id
         if valid and row is not None and fields[1] == "resume":
             await store.save_state(session, row.id, status="active")
@@ -542,13 +538,13 @@ def parse_after(fields: list[str] | None) -> tuple[int, int | None, int] | None:
 
     Buttons of earlier versions carry no check-in rating ("ar:<session>:<rating>").
     """
-    ratings = {str(n) for n in range(11)}
-    if not fields or not (fields[0].isascii() and fields[0].isdigit()):
+    session_id = number(fields[0]) if fields else None
+    if not fields or session_id is None:
         return None
-    if len(fields) == 2 and fields[1] in ratings:
-        return int(fields[0]), None, int(fields[1])
-    if len(fields) == 3 and (fields[1] in ratings or fields[1] == "n") and fields[2] in ratings:
-        return int(fields[0]), None if fields[1] == "n" else int(fields[1]), int(fields[2])
+    if len(fields) == 2 and fields[1] in RATINGS:
+        return session_id, None, int(fields[1])
+    if len(fields) == 3 and (fields[1] in RATINGS or fields[1] == "n") and fields[2] in RATINGS:
+        return session_id, None if fields[1] == "n" else int(fields[1]), int(fields[2])
     return None
 
 

@@ -30,7 +30,7 @@ from handlers.payloads import VERSION, Action, build, parse, pattern
 from handlers.routine_view import gentle_routine, is_gentle, rating_keyboard, routine_exists
 from reminders.emergency import emergency_numbers
 from safety.rules import Gate, Hold, SafetyState, gate, may_lift
-from throttle.delivery import WARNING, deliver
+from throttle import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,12 @@ def numbers_text(data: BotData, language: str, zone: str | None, telegram: str |
 async def send_urgent(context: Context, chat_id: int, message: str, **kwargs: object) -> None:
     """Send safety advice under the warning's delivery rule: retried until it gets through."""
     try:
-        await deliver(lambda: context.bot.send_message(chat_id, message, **kwargs), WARNING)  # type: ignore[arg-type]
+        await context.bot.send_message(
+            chat_id,
+            message,
+            rate_limit_args={"kind": Kind.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
+            **kwargs,  # type: ignore[arg-type]
+        )
     except TelegramError as error:
         logger.error("safety advice could not be delivered: %s", type(error).__name__)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from emulator.render import plain
@@ -84,3 +86,25 @@ async def test_unknown_name_gets_the_list_and_try_it_starts_a_session(app, make_
     await user.wait_text("repetition 1 of", timeout=5)
     await user.send("/stop")
     await user.wait_text("Session stopped")
+
+
+async def test_forged_library_buttons_get_a_toast(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: '¹⁰' passed str.isdigit() and int() raised; a view payload pressed
+    on a text message had the bot ask Telegram to replace the picture of a message without one.
+    Only a button of the message pressed is honoured, its index in ASCII digits."""
+    user = make_user()
+    await user.send("/exercise nothing-like-this")
+    listing = await user.next_message()  # the list of exercises: text, with Open buttons
+    await user.send("/exercises")
+    card = await user.next_message()
+    stale = "This button is no longer active."
+    for message_id, data in [
+        (card["message_id"], "v1.ex:¹⁰:card"),
+        (card["message_id"], "v1.ex:٣:steps"),
+        (card["message_id"], "v1.ex:4:harder"),  # an exercise this card does not show
+        (listing["message_id"], "v1.ex:1:steps"),  # a view of a text message
+    ]:
+        assert await user.answer_for(await user.press_data(message_id, data)) == stale
+    await asyncio.sleep(0.2)
+    assert [e for e in user.events if e.kind == "edit"] == []
+    assert not emulator.stats.errors

@@ -340,3 +340,30 @@ async def test_a_database_error_never_suppresses_the_warning(app, make_user, cap
     assert "could not be stored" in caplog.text
     texts = [plain(e.message) for e in user.events if e.kind == "send"]
     assert not [t for t in texts if "Traceback" in t or "OperationalError" in t]
+
+
+async def test_a_double_tap_on_the_strength_is_no_error(app, make_user, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: the second tap asks for the edit the first one made; Telegram's
+    "message is not modified" is not an error: no apology, nothing logged at ERROR."""
+    user = make_user()
+    await user.send("/pain")
+    question = await user.wait_text("How strong is the pain right now?")
+    _, data = user.find_button("6", question.message_id)
+    taps = [await user.press_data(question.message_id, data) for _ in range(2)]
+    for tap in taps:
+        await user.answer_for(tap)
+    await user.wait_text("Where do you feel it?")
+    await asyncio.sleep(0.3)
+    assert not [e for e in user.events if e.kind == "send" and "went wrong" in plain(e.message)]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_forged_report_id_gets_a_toast(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: a 20-digit report id overflowed the database's integers."""
+    user = make_user()
+    await user.send("/pain")
+    question = await user.wait_text("How strong is the pain right now?")
+    for data in ("v1.pf:99999999999999999999:s:5", "v1.pf:²:w:lb"):
+        query = await user.press_data(question.message_id, data)
+        assert await user.answer_for(query) == "This button is no longer active."
+    assert not emulator.stats.errors

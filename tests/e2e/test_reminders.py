@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot import build_application
+from core.runner import running
 from db.models import Reminder, ReminderDelivery
 from emulator.render import plain
+from tests.conftest import TEST_TOKEN
 from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, dispatch_now, reach_check_in, rows
 
 
@@ -146,3 +149,104 @@ async def test_list_pause_resume_delete(app, make_user) -> None:  # type: ignore
     assert len(await rows(app, Reminder)) == 1
     await user.press("Pause all")
     await user.wait_text("All reminders are paused")
+
+
+async def test_reminders_are_bounded_merged_and_paginated(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    app.bot_data.settings.max_reminders_per_user = 7
+    user = make_user()
+    await daily_reminder_in_utc(user, "7:30")
+    await user.send("/remind 7:30")  # the same again: merged, not a second row
+    await user.wait_text("Done: I will remind you at 07:30")
+    assert len(await rows(app, Reminder)) == 1
+    for hour in range(8, 14):
+        await user.send(f"/remind {hour}:00")
+        await user.wait_text(f"Done: I will remind you at {hour:02d}:00")
+    await user.send("/remind 14:00")
+    await user.wait_text("You already have 7 reminders")
+    assert len(await rows(app, Reminder)) == 7
+    await user.send("/reminders")
+    first = await user.wait_text("Page 1 of 2")
+    assert len([b for b in user.buttons(first.message_id) if b.startswith("🗑")]) == 5
+    await user.press("Next", message_id=first.message_id)
+    second = await user.wait_for(lambda e: e.kind == "edit" and "Page 2 of 2" in plain(e.message))
+    assert len([b for b in user.buttons(second.message_id) if b.startswith("🗑")]) == 2
+    forged = await user.press_data(first.message_id, "v1.rl:²:delete")
+    assert await user.answer_for(forged) == "This button is no longer active."
+    assert len(await rows(app, Reminder)) == 7
+
+
+async def test_a_forged_time_button_is_refused(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/remind")
+    ask = await user.wait_text("When should I remind you?")
+    forged = await user.press_data(ask.message_id, "v1.rm:t:0311")  # never offered
+    assert await user.answer_for(forged) == "This button is no longer active."
+    await user.press("07:30", message_id=ask.message_id)
+    await user.wait_text("On which days?")
+
+
+async def test_a_failed_dispatch_re_arms_and_the_next_reminder_is_on_time(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime(2026, 3, 10, 7, 0, tzinfo=UTC))
+    app.bot_data.now = clock
+    user = make_user()
+    await daily_reminder_in_utc(user, "7:30")
+    dispatcher = app.bot_data.extras["dispatcher"]
+    real, calls = dispatcher.dispatch, []
+
+    async def failing_once():  # type: ignore[no-untyped-def]
+        calls.append(clock())
+        if len(calls) == 1:
+            raise OSError("database is gone for a moment")
+        return await real()
+
+    dispatcher.dispatch = failing_once
+    clock.advance(minutes=30)  # 07:30: due
+    await dispatch_now(app)  # this run fails; the job must re-arm itself (1 s backoff)
+    assert len(calls) == 1
+    clock.advance(seconds=1)
+    nudge = await user.wait_for(lambda e: e.kind == "send", timeout=3)
+    assert "Start routine" in str(nudge.message)
+    assert len(calls) >= 2 and app.bot_data.job_failures == {"reminders:dispatch": 1}
+
+
+async def test_a_flow_left_open_is_not_carried_into_the_next_application(
+    emulator, settings, content, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: the /remind conversation (its states and timeout jobs) belongs to
+    one Application; a second one built in the same process starts with no flow open."""
+
+    def make():  # type: ignore[no-untyped-def]
+        return build_application(
+            settings,
+            content,
+            token=TEST_TOKEN,
+            base_url=emulator.base_url,
+            base_file_url=emulator.base_file_url,
+        )
+
+    user = make_user()
+    async with running(make()):
+        await user.send("/remind")
+        await user.wait_text("When should I remind you?")
+    async with running(make()):
+        await user.send("7:30")
+        reply = await user.next_message()
+    assert plain(reply).startswith("I work with commands and buttons"), plain(reply)
+
+
+async def test_forged_day_and_list_buttons_get_a_toast_or_nothing(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: '²' passed str.isdigit() before int(); only the days offered
+    (0-6) and ids in ASCII digits are read."""
+    user = make_user()
+    await user.send("/remind")
+    ask = await user.wait_text("When should I remind you?")
+    await user.press("07:30", message_id=ask.message_id)
+    days = await user.wait_text("On which days?")
+    await user.answer_for(await user.press_data(days.message_id, "v1.rm:d:²"))
+    await user.answer_for(await user.press_data(days.message_id, "v1.rm:d:٣"))
+    forged = await user.press_data(days.message_id, "v1.rl:٣:delete")
+    assert await user.answer_for(forged) == "This button is no longer active."
+    await user.press("Weekdays", message_id=days.message_id)  # the flow goes on as before
+    await user.wait_text("Which time zone are you in?")
+    assert [e for e in user.events if e.kind == "send" and "went wrong" in plain(e.message)] == []
+    assert not emulator.stats.errors

@@ -227,3 +227,38 @@ async def test_restart_mid_session_offers_resume_and_continues(
         await user.wait_text("How does your back feel now?")
         [row] = await rows(app, RoutineSession)
         assert row.status == "completed"
+
+
+async def test_delete_mid_session_stops_its_timer_first(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await begin(user)
+    await user.wait_text("breath 1 of", timeout=5)
+    await user.send("/delete")
+    await user.press("Yes, delete everything")
+    await user.wait_for(lambda e: "All your data is deleted" in plain(e.message), timeout=5)
+    mark = user.mark()
+    await asyncio.sleep(1.2)  # several beat periods at this time scale
+    later = [plain(e.message) for e in user.events[mark:] if e.kind in ("send", "edit")]
+    assert later == [], later
+    assert app.bot_data.sessions.get(user.user_id) is None
+    assert await rows(app, RoutineSession) == []
+
+
+async def test_forged_session_buttons_get_a_toast(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: a 20-digit session id overflowed the database's integers, and '²'
+    passed str.isdigit() before int(). Numbers are read as the bot writes them."""
+    user = make_user()
+    await user.send("/routine")
+    choice = await user.next_message()
+    stale = "This button is no longer active."
+    for data in (
+        "v1.ar:9999999999999999999:4",
+        "v1.ar:1:n:²",
+        "v1.ri:99999999999999999999:end",
+        "v1.ri:¹⁰:resume",
+        "v1.ci:quick:²",
+        "v1.ci:quick:٣",
+    ):
+        assert await user.answer_for(await user.press_data(choice["message_id"], data)) == stale
+    assert [e for e in user.events if e.kind == "send" and "went wrong" in plain(e.message)] == []
+    assert not emulator.stats.errors
