@@ -14,6 +14,7 @@ from content.loader import ROOT, load_checked
 from content.lookup import Name, best_match, names_of
 from content.problems import ContentError, Problem
 from content.schema import Exercise, Language, Progression, Routine
+from content.texts import plural_category
 
 LocalizedT = TypeVar("LocalizedT", str, list[str])
 
@@ -29,14 +30,24 @@ class Content:
     routines: dict[str, Routine] = field(repr=False)  # id -> routine, in menu order
     progression: Progression = field(repr=False)
     texts: dict[str, dict[str, str]] = field(repr=False)  # language -> dotted key -> template
+    # language -> dotted key -> plural category -> template (texts that depend on a count)
+    plurals: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
 
     def text(self, language: str, key: str, /, **params: object) -> str:
         """A UI text in the language (the default one for an unknown language), filled in.
 
+        A text with plural forms takes the form for `count` (CLDR rules, through Babel).
         Raises KeyError for an unknown key (or a placeholder the template needs but was not given).
         """
-        table = self.texts.get(language, self.texts[self.default_language])
-        template = table[key]
+        if language not in self.texts:
+            language = self.default_language
+        template = self.texts[language][key]
+        forms = self.plurals.get(language, {}).get(key)
+        if forms is not None:
+            count = params.get("count")
+            if not isinstance(count, int | float):
+                raise KeyError(f"{key} has plural forms: give count=")
+            template = forms.get(plural_category(language, count), template)
         return template.format(**params) if params else template
 
     def localize(self, value: dict[str, LocalizedT], language: str) -> LocalizedT:
@@ -71,6 +82,7 @@ def load_content(root: Path | None = None) -> Content:
         routines=loaded.routines,
         progression=loaded.progression,
         texts=loaded.texts,
+        plurals=loaded.plurals,
     )
 
 

@@ -16,8 +16,10 @@ from content.texts import (
     compare_keys,
     flatten,
     html_problem,
+    is_plural,
     odd_keys,
     pain_word_problems,
+    plural_problems,
     template_problem,
 )
 
@@ -43,13 +45,20 @@ class Loaded:
 
     languages: Languages | None = None
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    # language -> key -> plural category -> template, for texts with plural forms
+    plurals: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     progression: Progression = field(default_factory=Progression)
     exercises: dict[str, Exercise] = field(default_factory=dict)
     routines: dict[str, Routine] = field(default_factory=dict)
 
 
-def load_locales(collector: Collector, languages: Languages) -> dict[str, dict[str, str]]:
-    """content/locales/<code>.yaml for every language: flat keys -> templates, all checked."""
+def load_locales(
+    collector: Collector, languages: Languages, plurals: dict[str, dict[str, dict[str, str]]]
+) -> dict[str, dict[str, str]]:
+    """content/locales/<code>.yaml for every language: flat keys -> templates, all checked.
+
+    Texts with plural forms are also put in `plurals` (their "other" form is the template).
+    """
     folder = collector.root / "locales"
     if not folder.is_dir():
         collector.add(folder, "", "folder is missing (one <code>.yaml of UI texts per language)")
@@ -72,7 +81,13 @@ def load_locales(collector: Collector, languages: Languages) -> dict[str, dict[s
         for odd in odd_keys(data):
             collector.add(path, odd, 'this key is not read as text: put it in quotes ("off":)')
         flat: dict[str, str] = {}
+        forms_of: dict[str, dict[str, str]] = {}
         for key, value in flatten(data):
+            if is_plural(value):
+                for reason in plural_problems(code, value):
+                    collector.add(path, key, reason)
+                forms_of[key] = {str(k): str(v) for k, v in value.items()}
+                value = value["other"]  # checked as the text's template below
             if not isinstance(value, str) or not (value.strip() or key in MAY_BE_EMPTY):
                 collector.add(path, key, f"must be a non-empty text (got {value!r}; quote it?)")
                 continue
@@ -81,6 +96,7 @@ def load_locales(collector: Collector, languages: Languages) -> dict[str, dict[s
                 collector.add(path, key, problem)
             flat[key] = value
         texts[code] = flat
+        plurals[code] = forms_of
     reference = texts.get(languages.default)
     if reference is not None:
         for code, flat in texts.items():
@@ -176,7 +192,7 @@ def load_all(root: Path) -> tuple[list[Problem], Loaded]:
     codes = set(languages.languages) if languages else set()
     if languages is not None:
         loaded.languages = languages
-        loaded.texts = load_locales(collector, languages)
+        loaded.texts = load_locales(collector, languages, loaded.plurals)
     progression_path = root / "progression.yaml"
     if progression_path.is_file():
         data = collector.read(progression_path)

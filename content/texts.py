@@ -3,10 +3,13 @@ and the pain words (matched by safety/painwords.py)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+import babel
 
 from content.schema import Languages
 from safety.painwords import NOT_PAIN_KEY, WORDS_KEY, word_problems
@@ -37,11 +40,66 @@ ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 MAY_BE_EMPTY = frozenset({NOT_PAIN_KEY})
 
 
+# CLDR plural categories: a text given as {one: ..., other: ...} has forms chosen by a count.
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
+def is_plural(value: Any) -> bool:
+    """A mapping of plural forms ({one: ..., few: ..., other: ...}), not a section of keys."""
+    return (
+        isinstance(value, Mapping)
+        and "other" in value
+        and all(isinstance(key, str) and key in PLURAL_CATEGORIES for key in value)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _plural_rule(language: str) -> Any:
+    return babel.Locale.parse(language).plural_form
+
+
+def plural_category(language: str, count: float) -> str:
+    """The CLDR plural category of a count in a language (Babel's rules): one, few, many..."""
+    category: str = _plural_rule(language)(count)
+    return category
+
+
+def plural_categories(language: str) -> frozenset[str]:
+    """Every plural form a language needs, "other" included."""
+    return frozenset(_plural_rule(language).tags) | {"other"}
+
+
+def plural_problems(language: str, forms: Mapping[str, Any]) -> list[str]:
+    """Why a plural text does not give exactly the forms its language needs, each usable."""
+    needed = plural_categories(language)
+    problems = []
+    if missing := sorted(needed - set(forms)):
+        problems.append(
+            f"needs the plural forms {', '.join(sorted(needed))} (missing: {', '.join(missing)})"
+        )
+    if extra := sorted(set(forms) - needed):
+        problems.append(
+            f"{language} has no plural form {', '.join(extra)} "
+            f"(it uses {', '.join(sorted(needed))})"
+        )
+    for category, template in forms.items():
+        if not isinstance(template, str) or not template.strip():
+            problems.append(f"the {category} form must be a non-empty text")
+        elif placeholders(template) != placeholders(forms["other"]) and not template_problem(
+            template
+        ):
+            problems.append(f"the {category} form has other placeholders than the other form")
+    return problems
+
+
 def flatten(data: Mapping[Any, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Nested mappings as dotted keys: {start: {welcome: ...}} -> ("start.welcome", ...)."""
+    """Nested mappings as dotted keys: {start: {welcome: ...}} -> ("start.welcome", ...).
+
+    A mapping of plural forms is one text: it is yielded whole.
+    """
     for key, value in data.items():
         dotted = f"{prefix}{key}"
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and not is_plural(value):
             yield from flatten(value, f"{dotted}.")
         else:
             yield dotted, value

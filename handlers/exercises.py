@@ -24,7 +24,7 @@ def dose_summary(content: Content, exercise_id: str, language: str) -> str:
     """'3–5 breaths, each side' from the exercise's own dose."""
     dose = content.exercises[exercise_id].dose
     amount = dose.amount
-    unit = content.text(language, f"routine.unit_{dose.unit}")
+    unit = content.text(language, f"routine.unit_{dose.unit}", count=amount.max)
     span = f"{amount.start}" if amount.start == amount.max else f"{amount.start}–{amount.max}"
     summary = f"{span} {unit}"
     if dose.per_side:

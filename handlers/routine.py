@@ -613,9 +613,8 @@ async def after_rating(update: Update, context: Context) -> None:
     elif verdict is AfterSession.A_BIT_WORSE:
         lines.append(text(context, language, "routine.after_a_bit_worse"))
     else:
-        lines.append(
-            text(context, language, "routine.streak", days=store.streak(days, today, frozen))
-        )
+        count = store.streak(days, today, frozen)
+        lines.append(text(context, language, "routine.streak", days=count, count=count))
     markup = None
     if suggest:
         lines.append(text(context, language, "flare.suggest_return", count=progress.calm_sessions))

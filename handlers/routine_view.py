@@ -76,8 +76,8 @@ def dose_text(
 ) -> str:
     """'5 rounds of 3 breaths' / '30 seconds each side'."""
     dose = doses[item]
-    unit = content.text(language, f"routine.unit_{dose.unit}")
     amount, rounds = plan.amounts[item], plan.rounds[item]
+    unit = content.text(language, f"routine.unit_{dose.unit}", count=amount)
     if rounds > 1:
         text = content.text(
             language, "routine.dose_rounds", rounds=rounds, amount=amount, unit=unit

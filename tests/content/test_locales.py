@@ -134,3 +134,25 @@ def test_a_key_yaml_reads_as_a_boolean_is_named(root: Path) -> None:
         Problem(EN, "extra.False", 'this key is not read as text: put it in quotes ("off":)')
         in found
     )
+
+
+def test_plural_forms_follow_each_languages_rules() -> None:
+    shipped = load_content()
+    shown = {n: shipped.text("ru", "routine.unit_breaths", count=n) for n in (1, 2, 5, 11, 21, 22)}
+    assert shown == {1: "вдох", 2: "вдоха", 5: "вдохов", 11: "вдохов", 21: "вдох", 22: "вдоха"}
+    assert shipped.text("en", "routine.unit_breaths", count=1) == "breath"
+    assert shipped.text("en", "routine.unit_breaths", count=6) == "breaths"
+    with pytest.raises(KeyError):
+        shipped.text("en", "routine.unit_breaths")  # a counted text needs its count
+
+
+def test_a_missing_plural_form_is_named(root: Path) -> None:
+    path = root / "locales" / "ru.yaml"
+    for name in ("en.yaml", "ru.yaml"):
+        target = root / "locales" / name
+        forms = "{one: a, other: b}" if name == "en.yaml" else "{one: а, other: б}"
+        target.write_text(target.read_text(encoding="utf-8") + f"counted: {forms}\n", "utf-8")
+    assert path.exists()
+    assert problems_in(root) == [
+        Problem(RU, "counted", "needs the plural forms few, many, one, other (missing: few, many)")
+    ]
