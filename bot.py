@@ -98,7 +98,7 @@ async def start_services(application: Application) -> None:
     """Open the database (migrating it), set the command menus; runs before the first update."""
     bot_data: BotData = application.bot_data
     engine = make_engine(bot_data.settings.database_url, bot_data.settings.sqlite_path())
-    bot_data.extras["engine"] = engine  # before migrating: stop_services closes it even then
+    bot_data.engine = engine  # before migrating: stop_services closes it even then
     await upgrade_to_head(engine)
     bot_data.db = make_session_factory(engine)
     bot_data.checkpoints = CheckpointWriter(bot_data.db)
@@ -130,7 +130,7 @@ async def stop_services(application: Application) -> None:
             await sweep(application)  # keep today's activity marks
         except Exception:
             logger.exception("Could not write activity marks at shutdown")
-    engine = bot_data.extras.pop("engine", None)
+    engine, bot_data.engine = bot_data.engine, None
     if engine is not None:
         await engine.dispose()
 

@@ -11,13 +11,19 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from db.models import utcnow
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+    from telegram.ext import Job
+
     from content import Content
     from core.config import Settings
     from db.checkpoints import CheckpointWriter
     from db.session import SessionFactory
     from engine.progression import Rule
     from engine.sessions import Sessions
+    from handlers.chats import Pointers
     from handlers.media import MediaLibrary
+    from handlers.retention import Activity
+    from reminders.dispatcher import Dispatcher
 
 
 class BotData:
@@ -30,10 +36,14 @@ class BotData:
     checkpoints: CheckpointWriter
     media: MediaLibrary
     progression: Rule
-    extras: dict[str, Any]
+    dispatcher: Dispatcher  # the reminder dispatcher, created at start
 
     def __init__(self) -> None:
-        self.extras = {}
+        self.engine: AsyncEngine | None = None  # closed at shutdown
+        self.dispatch_job: Job[Any] | None = None  # the one armed reminder job
+        self.starting: set[int] = set()  # chats whose session is being started (double taps)
+        self.group_pointers: Pointers | None = None  # when each group last got the pointer
+        self.activity: Activity | None = None  # activity marks not yet written
         # Failures of background jobs by job name (logged as they happen; read by /stats).
         self.job_failures: dict[str, int] = {}
         self.dispatch_failure_streak = 0  # consecutive dispatcher failures: its backoff grows

@@ -57,11 +57,9 @@ class Pointers:
 
 def pointers_of(data: BotData) -> Pointers:
     """The bot's Pointers record, created on first use."""
-    pointers = data.extras.get("group_pointers")
-    if pointers is None:
-        pointers = data.extras["group_pointers"] = Pointers()
-    assert isinstance(pointers, Pointers)
-    return pointers
+    if data.group_pointers is None:
+        data.group_pointers = Pointers()
+    return data.group_pointers
 
 
 def kind_of(update: Update) -> str:

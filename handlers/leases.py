@@ -17,7 +17,6 @@ from db import instances
 from db.models import utcnow
 from handlers.nudges import schedule_dispatch
 from handlers.routine import recover_sessions
-from reminders.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ async def beat_and_settle(application: Application) -> list[str]:
     if not lapsed:
         return []
     logger.warning("processes %s stopped beating: settling what they left", ", ".join(lapsed))
-    dispatcher: Dispatcher = data.extras["dispatcher"]
+    dispatcher = data.dispatcher
     await dispatcher.recover(lapsed, at_start=False)
     await recover_sessions(application, lapsed)
     async with data.db() as session:

@@ -183,7 +183,7 @@ async def dispatch_job(context: Context) -> None:
     tries again after a backoff that grows to a minute, so one error never stops reminders.
     """
     data = context.bot_data
-    dispatcher: Dispatcher = data.extras["dispatcher"]
+    dispatcher = data.dispatcher
     next_due: datetime | None = None
     failed = True
     try:
@@ -216,7 +216,7 @@ def schedule_dispatch(
     data: BotData = application.bot_data
     now = data.now()
     delay = seconds_until(when, now, RECHECK_SECONDS)
-    job = data.extras.get("dispatch_job")
+    job = data.dispatch_job
     if job is not None:
         armed = job.next_t  # None once the job has run
         if armed is not None and not force and armed <= now + timedelta(seconds=delay):
@@ -225,7 +225,7 @@ def schedule_dispatch(
             with contextlib.suppress(JobLookupError):  # it may have just started running
                 job.schedule_removal()
     # misfire_grace_time=None: a late wake-up still runs (APScheduler's 1 s default would skip it).
-    data.extras["dispatch_job"] = queue.run_once(
+    data.dispatch_job = queue.run_once(
         dispatch_job,
         when=delay,
         name=JOB_NAME,
@@ -243,7 +243,7 @@ async def start_dispatcher(application: Application) -> None:
         now=lambda: data.now(),
         owner=data.settings.instance_id,
     )
-    data.extras["dispatcher"] = dispatcher
+    data.dispatcher = dispatcher
     await dispatcher.recover()
     schedule_dispatch(application, data.now(), force=True)
 

@@ -51,11 +51,9 @@ class Activity:
 
 def activity_of(data: BotData) -> Activity:
     """The bot's Activity record, created on first use."""
-    activity = data.extras.get("activity")
-    if activity is None:
-        activity = data.extras["activity"] = Activity()
-    assert isinstance(activity, Activity)
-    return activity
+    if data.activity is None:
+        data.activity = Activity()
+    return data.activity
 
 
 async def note_activity(update: Update, context: Context) -> None:

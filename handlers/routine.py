@@ -209,7 +209,7 @@ async def start_session(update: Update, context: Context) -> None:
     language = await language_of(update, context)
     fields = parse(query.data, Action.CHECK_IN)
     chat_id, user_id = query.message.chat.id, query.from_user.id
-    starting: set[int] = data.extras.setdefault("starting", set())
+    starting = data.starting
     if (
         not fields
         or len(fields) != 2

@@ -105,7 +105,7 @@ async def test_missed_while_down_is_sent_once_late_or_skipped(app, make_user) ->
     await user.expect_silence(0.3)  # beyond the 2-hour grace: skipped, not sent
     [row] = await rows(app, Reminder)
     assert row.next_due == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
-    assert app.bot_data.extras["dispatcher"].stats.missed_stale == 1
+    assert app.bot_data.dispatcher.stats.missed_stale == 1
     clock.advance(hours=23)  # 08:30 next day: 1.5 h late, within grace
     await dispatch_now(app)
     await user.next_message()
@@ -190,7 +190,7 @@ async def test_a_failed_dispatch_re_arms_and_the_next_reminder_is_on_time(app, m
     app.bot_data.now = clock
     user = make_user()
     await daily_reminder_in_utc(user, "7:30")
-    dispatcher = app.bot_data.extras["dispatcher"]
+    dispatcher = app.bot_data.dispatcher
     real, calls = dispatcher.dispatch, []
 
     async def failing_once():  # type: ignore[no-untyped-def]
