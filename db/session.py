@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,37 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# The session open in the current task, if any. A second session opened inside a first would wait
+# for the one SQLite connection that the first holds: a deadlock under load, not an error.
+_open: ContextVar[bool] = ContextVar("database_session_open", default=False)
+
+
+class NestedSessionError(RuntimeError):
+    """A database session was opened inside another one in the same task."""
+
+
+class OneAtATimeSession(AsyncSession):
+    """An AsyncSession that refuses to be opened inside another one (in the same task)."""
+
+    async def __aenter__(self) -> OneAtATimeSession:
+        if _open.get():
+            raise NestedSessionError(
+                "a database session was opened inside another one: finish the first (commit) "
+                "before opening the next"
+            )
+        self._open_token = _open.set(True)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await super().__aexit__(*exc)
+        finally:
+            token: Token[bool] | None = getattr(self, "_open_token", None)
+            if token is not None:
+                _open.reset(token)
+                del self._open_token
+
+
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
-    """One factory per process; handlers open one session per update from it."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """One factory per process; handlers open one session per update from it, never two nested."""
+    return async_sessionmaker(engine, expire_on_commit=False, class_=OneAtATimeSession)

@@ -262,20 +262,26 @@ async def answer_nudge(update: Update, context: Context) -> None:
         return
     reminder_id, op = int(fields[0]), fields[1]
     now = context.bot_data.now()
+    if op == "start":
+        async with data.db() as session:
+            row = await store.get_reminder(session, reminder_id)
+            mine = row is not None and row.user_id == user_id
+            last = (await get_progress(session, user_id)).last_routine if mine else None
+            await session.commit()
+        if not mine:
+            await query.answer(text(context, language, "reminders.old"))
+            return
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=None)
+        normal = [r.id for r in data.content.routines.values() if not r.gentle]
+        routine_id = last if last in normal else normal[0]
+        await offer_session(context, chat_id, user_id, language, routine_id)  # opens its own
+        return
     async with data.db() as session:
         row = await store.get_reminder(session, reminder_id)
         if row is None or row.user_id != user_id:
             await session.rollback()  # no transaction held across a Telegram call
             await query.answer(text(context, language, "reminders.old"))
-            return
-        if op == "start":
-            last = (await get_progress(session, user_id)).last_routine
-            await session.commit()
-            await query.answer()
-            await query.edit_message_reply_markup(reply_markup=None)
-            normal = [r.id for r in data.content.routines.values() if not r.gentle]
-            routine_id = last if last in normal else normal[0]
-            await offer_session(context, chat_id, user_id, language, routine_id)
             return
         if op == "snooze":
             snooze_at = now + timedelta(minutes=data.settings.snooze_minutes)
