@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f1)
 
-.PHONY: run test check lint format typecheck content pictures bench-timers bench-reminders lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(STAMP)  ## Start the bot (no TELEGRAM_BOT_TOKEN: local emulator and a cha
 
 test: check  ## Lint, type-check, validate content, then the whole test suite
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP)  ## 10,000 random updates through the emulator (FUZZ_UPDATES, FUZZ_SEED change them)
+	FUZZ_UPDATES=$${FUZZ_UPDATES:-10000} $(BIN)/python -m pytest -q tests/fuzz
 
 check: lint typecheck content
 

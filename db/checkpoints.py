@@ -29,6 +29,7 @@ class CheckpointWriter:
         self._interval = interval
         self._pending: dict[int, dict[str, Any]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def record(self, session_id: int, **values: Any) -> None:
         """Remember a checkpoint; it is written at the next flush."""
@@ -39,13 +40,20 @@ class CheckpointWriter:
         self._pending.pop(session_id, None)
 
     def start(self) -> None:
+        self._stopping.clear()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="checkpoints")
 
     async def stop(self) -> None:
+        """End the periodic writes, then write what is left.
+
+        The loop is asked to end, never cancelled: a write cut in half would lose the checkpoints
+        it carried and drop SQLite's one connection mid-transaction, and the next write (the
+        activity marks, at shutdown) would find the database locked.
+        """
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping.set()
+            await self._task
+            self._task = None
         await self.flush()
 
     async def flush(self) -> None:
@@ -79,8 +87,11 @@ class CheckpointWriter:
             raise
 
     async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._interval)
+            if self._stopping.is_set():
+                return
             try:
                 await self.flush()
             except Exception:

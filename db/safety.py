@@ -70,8 +70,14 @@ async def start_flare(session: AsyncSession, user_id: int, at: datetime) -> User
 
 
 async def end_flare(session: AsyncSession, user_id: int, at: datetime) -> None:
-    """Back to the normal plan: flare-up mode off, the gentle period closed."""
-    progress = await get_progress(session, user_id)
+    """Back to the normal plan: flare-up mode off, the gentle period closed.
+
+    Nothing to end for a person with no progress stored (the button outlived a /delete):
+    creating a row for them would break its foreign key to a user who is not there.
+    """
+    progress = await session.get(UserProgress, user_id)
+    if progress is None:
+        return
     progress.flare_since = None
     progress.calm_sessions = 0
     await _close_periods(session, user_id, GENTLE, at)

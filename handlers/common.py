@@ -53,6 +53,14 @@ def offered(query: CallbackQuery) -> bool:
     )
 
 
+def on_text_message(query: CallbackQuery) -> bool:
+    """Whether the press came from a text message: the only kind whose text an edit can change.
+
+    A forged payload pressed on a picture must not have the bot edit text that is not there.
+    """
+    return isinstance(query.message, Message) and query.message.text is not None
+
+
 def text(context: Context, language: str, key: str, /, **params: object) -> str:
     """A UI text from content/locales in the given language."""
     return context.bot_data.content.text(language, key, **params)

@@ -24,7 +24,7 @@ from db.routines import step_down_for_pain
 from db.users import get_or_create_user
 from engine.sessions import End
 from handlers.checks import schedule_morning_check
-from handlers.common import language_of, supported_language, text
+from handlers.common import language_of, on_text_message, supported_language, text
 from handlers.ending import close_live, halt, record_end
 from handlers.nudges import schedule_dispatch
 from handlers.payloads import VERSION, Action, build, number, parse, pattern
@@ -159,7 +159,7 @@ async def answer_follow_up(update: Update, context: Context) -> None:
             or (fields[1] == "w" and fields[2] in (*WHERE, SKIP))
         )
     )
-    if not valid or report_id is None:
+    if not valid or report_id is None or not on_text_message(query):
         await query.answer(text(context, language, "fallback.stale_button"))
         return
     await query.answer()

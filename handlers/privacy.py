@@ -13,7 +13,7 @@ from core.context import Context
 from db.models import utcnow
 from db.users import erase_user, export_user, has_consent, set_consent
 from engine.sessions import End
-from handlers.common import language_of, text
+from handlers.common import language_of, on_text_message, text
 from handlers.ending import end_session
 from handlers.payloads import Action, build, parse, pattern
 
@@ -127,7 +127,7 @@ async def answer_delete(update: Update, context: Context) -> None:
     if query is None:
         return
     fields = parse(query.data, Action.DELETE)
-    if not fields or fields[0] not in ("yes", "no"):
+    if not fields or fields[0] not in ("yes", "no") or not on_text_message(query):
         await query.answer(
             text(context, await language_of(update, context), "fallback.stale_button")
         )

@@ -29,7 +29,7 @@ from telegram.warnings import PTBUserWarning
 from core.context import BotData, Context
 from db import reminders as store
 from db.users import get_or_create_user, get_user, set_timezone
-from handlers.common import language_of, text
+from handlers.common import language_of, on_text_message, text
 from handlers.nudges import schedule_dispatch
 from handlers.payloads import Action, build, number, parse, pattern
 from reminders.dispatcher import days_from_mask, first_due, mask_from_days
@@ -204,7 +204,13 @@ async def days_button(update: Update, context: Context) -> int:
     language = await language_of(update, context)
     fields = parse(query.data, Action.REMIND)
     state = draft(context)
-    if not fields or len(fields) != 2 or fields[0] != "d" or "time" not in state:
+    if (
+        not fields
+        or len(fields) != 2
+        or fields[0] != "d"
+        or "time" not in state
+        or not on_text_message(query)
+    ):
         await query.answer(text(context, language, "fallback.stale_button"))
         return DAYS
     await query.answer()
@@ -627,7 +633,7 @@ async def manage(update: Update, context: Context) -> int | None:
     language = await language_of(update, context)
     fields = parse(query.data, Action.REMINDER)
     user_id, chat_id = query.from_user.id, query.message.chat.id
-    if not fields or len(fields) != 2:
+    if not fields or len(fields) != 2 or not on_text_message(query):  # the list is edited
         await query.answer(text(context, language, "fallback.stale_button"))
         return None
     target, op = fields
@@ -641,19 +647,23 @@ async def manage(update: Update, context: Context) -> int | None:
     if target != "all" and reminder_id is None:
         await query.answer(text(context, language, "fallback.stale_button"))
         return None
-    async with data.db() as session:
-        if target == "all" and op in ("pause_all", "resume_all"):
+    if target == "all":
+        if op not in ("pause_all", "resume_all"):
+            await query.answer(text(context, language, "fallback.stale_button"))
+            return None
+        async with data.db() as session:
             await store.set_paused(session, user_id, op == "pause_all")
             await session.commit()
-            await query.answer(
-                text(
-                    context,
-                    language,
-                    "reminders.paused" if op == "pause_all" else "reminders.resumed",
-                )
+        await query.answer(
+            text(
+                context,
+                language,
+                "reminders.paused" if op == "pause_all" else "reminders.resumed",
             )
-            await send_list(context, chat_id, user_id, language, query.message.message_id)
-            return None
+        )
+        await send_list(context, chat_id, user_id, language, query.message.message_id)
+        return None
+    async with data.db() as session:
         row = await store.get_reminder(session, reminder_id) if reminder_id is not None else None
         if row is None or row.user_id != user_id:
             await session.rollback()  # no transaction held across a Telegram call

@@ -19,7 +19,7 @@ from db.users import get_or_create_user, get_user
 from engine.plan import Beat, Direction, Dose, Kind, build_plan, compare
 from engine.sessions import End, Live
 from handlers.checks import schedule_morning_check
-from handlers.common import language_of, text
+from handlers.common import language_of, on_text_message, text
 from handlers.ending import close_live, end_session
 from handlers.nudges import schedule_dispatch
 from handlers.payloads import Action, build, number, parse, pattern
@@ -215,6 +215,7 @@ async def start_session(update: Update, context: Context) -> None:
         or len(fields) != 2
         or not routine_exists(data.content, fields[0])
         or fields[1] not in RATINGS
+        or not on_text_message(query)  # the check-in becomes the note on today's dose
     ):
         await query.answer(text(context, language, "fallback.stale_button"))
         return

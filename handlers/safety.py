@@ -24,7 +24,7 @@ from db.models import User, UserProgress
 from db.routines import record_health
 from db.users import get_or_create_user
 from engine.sessions import End
-from handlers.common import language_of, text
+from handlers.common import language_of, on_text_message, text
 from handlers.ending import end_session
 from handlers.payloads import VERSION, Action, build, parse, pattern
 from handlers.routine_view import gentle_routine, is_gentle, rating_keyboard, routine_exists
@@ -145,6 +145,7 @@ async def answer_signs(update: Update, context: Context) -> None:
         and fields[1] in ("a", "b")
         and fields[2] in ("y", "n")
         and (len(fields) == 3 or routine_exists(context.bot_data.content, fields[3]))
+        and on_text_message(query)
     )
     if not valid:
         await query.answer(text(context, language, "fallback.stale_button"))
@@ -395,6 +396,7 @@ async def answer_flare(update: Update, context: Context) -> None:
         or not routine_exists(data.content, fields[1])
         or (fields[0] in ("h", "c") and fields[2] not in TRENDS)
         or (fields[0] == "c" and fields[3] not in ("y", "n"))
+        or not on_text_message(query)
     ):
         await query.answer(text(context, language, "fallback.stale_button"))
         return

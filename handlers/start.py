@@ -11,7 +11,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from core.context import Context
 from db.models import utcnow
 from db.users import get_or_create_user, set_consent, set_language
-from handlers.common import language_of, remember_language, supported_language, text
+from handlers.common import (
+    language_of,
+    on_text_message,
+    remember_language,
+    supported_language,
+    text,
+)
 from handlers.payloads import Action, build, parse, pattern
 
 logger = logging.getLogger(__name__)
@@ -122,7 +128,7 @@ async def answer_language(update: Update, context: Context) -> None:
     if query is None:
         return
     fields = parse(query.data, Action.LANGUAGE)
-    if not fields:
+    if not fields or not on_text_message(query):
         await query.answer(
             text(context, await language_of(update, context), "fallback.stale_button")
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from sqlalchemy import select
@@ -46,4 +47,32 @@ async def test_latest_checkpoints_are_written_in_one_flush_and_finished_sessions
     assert (rows[ids[0]].beat_index, rows[ids[0]].live_message_id) == (5, 11)
     assert (rows[ids[0]].exercises_done, rows[ids[1]].beat_index) == (1, 7)
     assert rows[ids[2]].beat_index == 40  # a final state is never overwritten
+    await engine.dispose()
+
+
+async def test_stop_never_cuts_a_write_in_half(tmp_path: Path) -> None:
+    """Found by tests/fuzz: stop() cancelled the periodic flush in the middle of its write, so
+    the checkpoints it carried were lost and SQLite's one connection was dropped mid-transaction:
+    the next write (the activity marks, at shutdown) waited out the busy timeout and failed with
+    "database is locked"."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await upgrade_to_head(engine)
+    factory = make_session_factory(engine)
+    async with factory.begin() as session:
+        session.add(User(id=1, language="en"))
+        await session.flush()
+        session_id = (
+            await create_session(session, user_id=1, chat_id=1, routine_id="quick", level=0)
+        ).id
+    for turns in range(12):  # stop after more and more turns of the loop: mid-write, at times
+        writer = CheckpointWriter(factory, interval=0)
+        writer.start()
+        for beat in range(turns + 1):
+            writer.record(session_id, beat_index=beat, live_message_id=None, exercises_done=0)
+            await asyncio.sleep(0)
+        await writer.stop()
+        async with asyncio.timeout(2):  # no lock left behind
+            async with factory.begin() as session:
+                row = await session.get(RoutineSession, session_id)
+                assert row is not None and row.beat_index == turns  # the last one is kept
     await engine.dispose()

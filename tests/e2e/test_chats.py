@@ -155,6 +155,7 @@ async def test_a_button_on_a_message_that_is_gone_gets_a_toast(app, emulator, ma
     await start_session(ann)
     [session_row] = await rows(app, RoutineSession)
     await ann.press_data(gone, f"v1.rt:{session_row.id}:hu")
-    await ann.wait_text("stop", timeout=5)
+    await ann.wait_text("Stop the exercise now.", timeout=5)
+    await ann.wait_text("How strong is the pain right now?", timeout=5)
     [report] = [r for r in await rows(app, PainRating) if r.kind == "report"]
     assert report.user_id == ann.user_id

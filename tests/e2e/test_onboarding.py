@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from emulator.render import plain
@@ -111,3 +112,31 @@ async def test_errors_apologise_and_are_logged(app, make_user, caplog) -> None: 
         "boom" in (r.exc_text or "") or (r.exc_info and "boom" in str(r.exc_info[1]))
         for r in caplog.records
     )
+
+
+async def test_text_buttons_forged_onto_a_picture_get_a_toast(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: a payload whose handler rewrites its message's text, pressed on a
+    picture (the exercise card), had the bot ask Telegram to edit text that is not there."""
+    user = make_user()
+    await user.send("/remind")
+    ask = await user.next_message()
+    await user.press("07:30", message_id=ask["message_id"])
+    await user.next_message()  # "On which days?": the flow waits for a day button
+    await user.send("/exercises")
+    card = await user.wait_for(lambda e: e.kind == "send" and "photo" in (e.message or {}))
+    assert card.message_id is not None
+    for data in (
+        "v1.lg:ru",
+        "v1.dl:no",
+        "v1.pf:0:s:5",
+        "v1.rm:d:pick",
+        "v1.rl:all:pause_all",
+        "v1.ci:quick:3",
+        "v1.ws:p:a:n",
+        "v1.fl:h:quick:b",
+    ):
+        query = await user.press_data(card.message_id, data)
+        assert await user.answer_for(query) == "This button is no longer active.", data
+    await asyncio.sleep(0.2)
+    assert [e for e in user.events if e.kind == "edit" and e.message_id == card.message_id] == []
+    assert not emulator.stats.errors

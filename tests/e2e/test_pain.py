@@ -367,3 +367,18 @@ async def test_a_forged_report_id_gets_a_toast(app, emulator, make_user) -> None
         query = await user.press_data(question.message_id, data)
         assert await user.answer_for(query) == "This button is no longer active."
     assert not emulator.stats.errors
+
+
+async def test_back_to_normal_after_delete_is_no_error(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: "Back to the normal plan" pressed after /delete (the button
+    outlives the data) created a progress row for a user who is no longer stored, and the
+    database refused it. With nothing stored there is no flare-up to end."""
+    user = make_user()
+    await user.send("/language")  # stores nothing: as good as a chat after /delete
+    shown = await user.next_message()  # a text with buttons, as the flare-up question was
+    await user.press_data(shown["message_id"], "v1.fl:n:quick")
+    await user.wait_text("Back to your normal plan.")
+    await user.wait_text("short safety check")  # and on to the session, as for anyone
+    assert not [e for e in user.events if e.kind == "send" and "went wrong" in plain(e.message)]
+    assert await rows(app, UserProgress) == []
+    assert not emulator.stats.errors
