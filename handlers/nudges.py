@@ -18,7 +18,7 @@ from db.reminders import NEXT_DAY, Claimed, Owner
 from db.routines import get_progress
 from db.safety import latest_rating
 from handlers.common import language_of, text
-from handlers.payloads import Action, build, parse, pattern
+from handlers.payloads import Action, build, number, parse, pattern
 from handlers.routine_view import rating_keyboard
 from handlers.safety import offer_session
 from reminders.dispatcher import (
@@ -257,10 +257,11 @@ async def answer_nudge(update: Update, context: Context) -> None:
     language = await language_of(update, context)
     fields = parse(query.data, Action.NUDGE)
     user_id, chat_id = query.from_user.id, query.message.chat.id
-    if not fields or len(fields) != 2 or not fields[0].isdigit():
+    reminder_id = number(fields[0]) if fields and len(fields) == 2 else None
+    if fields is None or reminder_id is None or fields[1] not in ("start", "snooze", "skip"):
         await query.answer(text(context, language, "fallback.stale_button"))
         return
-    reminder_id, op = int(fields[0]), fields[1]
+    op = fields[1]
     now = context.bot_data.now()
     if op == "start":
         async with data.db() as session:

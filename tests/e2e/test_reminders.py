@@ -250,3 +250,12 @@ async def test_forged_day_and_list_buttons_get_a_toast_or_nothing(app, emulator,
     await user.wait_text("Which time zone are you in?")
     assert [e for e in user.events if e.kind == "send" and "went wrong" in plain(e.message)] == []
     assert not emulator.stats.errors
+
+
+async def test_forged_reminder_buttons_get_the_toast(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/help")
+    message = await user.next_message()
+    for data in ("v1.rn:²:start", "v1.rn:99999999999999999999:skip", "v1.rn:1:explode"):
+        forged = await user.press_data(message["message_id"], data)
+        assert await user.answer_for(forged) == "This button is no longer active."

@@ -49,22 +49,8 @@ class KnownIssue:
     triggered_by: Callable[[str], bool] | None
 
 
-def _nudge_id_unreadable(data: str) -> bool:
-    fields = data.split(":")
-    return (
-        len(fields) == 3
-        and fields[0] == "v1.rn"
-        and fields[1].isdigit()
-        and (not fields[1].isascii() or len(fields[1]) > 18)
-    )
-
-
-KNOWN_ISSUES = [
-    # handlers/nudges.py answer_nudge: int(fields[0]) after str.isdigit(): '²' or '¹⁰' raise
-    # ValueError, 20 ASCII digits overflow SQLite in get_reminder (handlers.payloads.number
-    # reads them strictly).
-    KnownIssue("nudges.py reads a reminder id with int()", "in answer_nudge", _nudge_id_unreadable),
-]
+# None left: the reminder buttons' id is now read strictly too (handlers/nudges.py).
+KNOWN_ISSUES: list[KnownIssue] = []
 
 
 @dataclass
