@@ -50,6 +50,11 @@ class BotData:
         # The wall clock used for reminders; tests replace it instead of sleeping.
         self.now: Callable[[], datetime] = utcnow
 
+    def job_failed(self, job: str) -> int:
+        """Count a failure of a background job; how many it has had so far."""
+        self.job_failures[job] = self.job_failures.get(job, 0) + 1
+        return self.job_failures[job]
+
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 CONTEXT_TYPES: ContextTypes[Context, dict[Any, Any], dict[Any, Any], BotData] = ContextTypes(

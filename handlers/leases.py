@@ -51,9 +51,8 @@ async def heartbeat_job(context: Context) -> None:
     try:
         await beat_and_settle(context.application)
     except Exception:
-        failures = context.bot_data.job_failures
-        failures[JOB_NAME] = failures.get(JOB_NAME, 0) + 1
-        logger.exception("heartbeat failed (%d so far)", failures[JOB_NAME])
+        count = context.bot_data.job_failed(JOB_NAME)
+        logger.exception("heartbeat failed (%d so far)", count)
 
 
 async def start_heartbeat(application: Application) -> None:

@@ -190,10 +190,8 @@ async def dispatch_job(context: Context) -> None:
         next_due = await dispatcher.dispatch()
         failed = False
     except Exception:
-        data.job_failures[JOB_NAME] = data.job_failures.get(JOB_NAME, 0) + 1
-        logger.exception(
-            "reminder dispatch failed (%d so far); retrying", data.job_failures[JOB_NAME]
-        )
+        count = data.job_failed(JOB_NAME)
+        logger.exception("reminder dispatch failed (%d so far); retrying", count)
     finally:
         streak = data.dispatch_failure_streak + 1 if failed else 0
         data.dispatch_failure_streak = streak

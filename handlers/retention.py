@@ -102,9 +102,8 @@ async def run_sweep(context: Context) -> None:
     try:
         await sweep(context.application)
     except Exception:
-        failures = context.bot_data.job_failures
-        failures[JOB_NAME] = failures.get(JOB_NAME, 0) + 1
-        logger.exception("retention sweep failed (%d so far)", failures[JOB_NAME])
+        count = context.bot_data.job_failed(JOB_NAME)
+        logger.exception("retention sweep failed (%d so far)", count)
 
 
 def schedule_sweeps(application: Application) -> None:
