@@ -19,6 +19,12 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, Defaults
 
 import handlers
+from background.guided import recover_sessions
+from background.hooks import RoutineHooks
+from background.leases import start_heartbeat
+from background.media import MediaLibrary
+from background.reminder_job import start_dispatcher
+from background.sweeps import schedule_sweeps, sweep
 from content import Content, ContentError, load_content
 from content.check import main as check_content
 from core.config import ConfigError, Settings, load_settings
@@ -26,16 +32,11 @@ from core.context import CONTEXT_TYPES, BotData
 from core.logs import secrets_of, setup_logging
 from core.updates import PerChatUpdateProcessor
 from db.checkpoints import CheckpointWriter
+from db.connection import make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
-from db.session import make_engine, make_session_factory
 from engine.progression import Rule
 from engine.sessions import Sessions
-from handlers.leases import start_heartbeat
-from handlers.media import MediaLibrary
 from handlers.menu import set_command_menus
-from handlers.nudges import start_dispatcher
-from handlers.retention import schedule_sweeps, sweep
-from handlers.routine import RoutineHooks, recover_sessions
 from throttle import TelegramRateLimiter
 
 logger = logging.getLogger("backcare")
@@ -100,7 +101,7 @@ async def start_services(application: Application) -> None:
     engine = make_engine(bot_data.settings.database_url, bot_data.settings.sqlite_path())
     bot_data.engine = engine  # before migrating: stop_services closes it even then
     await upgrade_to_head(engine)
-    bot_data.db = make_session_factory(engine)
+    bot_data.db = make_transaction_factory(engine)
     bot_data.checkpoints = CheckpointWriter(bot_data.db)
     bot_data.checkpoints.start()
     bot_data.media = MediaLibrary(bot_data.db, bot_data.content.media_path)

@@ -8,8 +8,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from db.connection import make_engine
 from db.migrate import upgrade_to_head
-from db.session import make_engine
 
 ZONES = [
     "Europe/Berlin",

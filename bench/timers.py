@@ -23,7 +23,7 @@ from bench.common import Sampler, cpu_seconds, log_path, log_tail, mib, percenti
 from content import load_content
 from emulator import BotApiEmulator, Limits
 from engine.plan import build_plan
-from handlers.routine_view import routine_doses, routine_pace
+from engine.routines import routine_doses, routine_pace
 
 
 async def one_user(emulator: BotApiEmulator, user_id: int, delay: float, timeout: float) -> bool:

@@ -77,7 +77,7 @@ def check_routine_steps(
         exercise = exercises.get(item.exercise)
         if exercise is None:
             return  # an unknown or broken exercise is reported on its own
-        # The same choice as handlers.routine_view.routine_doses: the item's override wins.
+        # The same choice as engine.routines.routine_doses: the item's override wins.
         ranges.append(item.amount_override() or exercise.dose.amount)
         ranges.append(item.rounds or exercise.dose.rounds)
     still = still_steps(ranges, levels)

@@ -14,15 +14,15 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
     from telegram.ext import Job
 
+    from background.media import MediaLibrary
+    from background.sweeps import Activity
     from content import Content
     from core.config import Settings
     from db.checkpoints import CheckpointWriter
-    from db.session import SessionFactory
+    from db.connection import TransactionFactory
     from engine.progression import Rule
     from engine.sessions import Sessions
     from handlers.chats import Pointers
-    from handlers.media import MediaLibrary
-    from handlers.retention import Activity
     from reminders.dispatcher import Dispatcher
 
 
@@ -31,7 +31,7 @@ class BotData:
 
     settings: Settings
     content: Content
-    db: SessionFactory
+    db: TransactionFactory
     sessions: Sessions
     checkpoints: CheckpointWriter
     media: MediaLibrary

@@ -15,8 +15,8 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, or_, update
 
+from db.connection import TransactionFactory
 from db.models import RoutineSession
-from db.session import SessionFactory
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 class CheckpointWriter:
     """Collects the latest checkpoint per session and writes them in one transaction."""
 
-    def __init__(self, sessions: SessionFactory, interval: float = 2.0) -> None:
+    def __init__(self, sessions: TransactionFactory, interval: float = 2.0) -> None:
         self._sessions = sessions
         self._interval = interval
         self._pending: dict[int, dict[str, Any]] = {}
@@ -67,7 +67,7 @@ class CheckpointWriter:
             shapes.setdefault(tuple(sorted(values)), []).append(row)
         table = cast(Table, RoutineSession.__table__)
         try:
-            async with self._sessions() as session:
+            async with self._sessions() as tx:
                 for keys, rows in shapes.items():
                     # Only sessions still open: a final state written meanwhile is kept.
                     statement = (
@@ -79,8 +79,8 @@ class CheckpointWriter:
                         )
                         .values({key: bindparam(f"new_{key}") for key in keys})
                     )
-                    await session.execute(statement, rows)
-                await session.commit()
+                    await tx.execute(statement, rows)
+                await tx.commit()
         except Exception:
             for session_id, values in batch.items():  # newer checkpoints win
                 self._pending.setdefault(session_id, values)

@@ -11,27 +11,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Instance
 
 
-async def beat(session: AsyncSession, name: str, at: datetime) -> None:
+async def beat(tx: AsyncSession, name: str, at: datetime) -> None:
     """Record that this process is alive now (the caller commits)."""
-    row = await session.get(Instance, name)
+    row = await tx.get(Instance, name)
     if row is None:
-        session.add(Instance(name=name, heartbeat_at=at))
+        tx.add(Instance(name=name, heartbeat_at=at))
     else:
         row.heartbeat_at = at
 
 
-async def lapsed(session: AsyncSession, before: datetime, alive: str) -> list[str]:
+async def lapsed(tx: AsyncSession, before: datetime, alive: str) -> list[str]:
     """Processes other than `alive` whose last heartbeat is older than `before`."""
     return list(
-        await session.scalars(
+        await tx.scalars(
             select(Instance.name).where(Instance.heartbeat_at < before, Instance.name != alive)
         )
     )
 
 
-async def forget(session: AsyncSession, names: list[str]) -> None:
+async def forget(tx: AsyncSession, names: list[str]) -> None:
     """Drop the records of processes whose rows have all been settled."""
     for name in names:
-        row = await session.get(Instance, name)
+        row = await tx.get(Instance, name)
         if row is not None:
-            await session.delete(row)
+            await tx.delete(row)

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Reminder, ReminderDelivery, User, UserProgress, utcnow
-from reminders.schedule import occurrence_key
 
 ROUTINE = "routine"  # the daily invitation the user set up
 NEXT_DAY = "next_day"  # the one-off morning check after a painful day
@@ -48,17 +48,24 @@ class Claimed:
     owner: Owner = Owner()
 
 
-@dataclass(frozen=True)
-class Advance:
-    """What the scheduling rules decided for one due row."""
+class Decision(Protocol):
+    """What the scheduling rules decided for one due row (reminders/schedule.Advance)."""
 
-    send_due: datetime | None  # the occurrence to send now, or None (stale or paused)
-    next_due: datetime | None  # the row's next due instant; None: a one-off row is done
-    missed: int  # occurrences skipped as stale
+    @property
+    def send_due(self) -> datetime | None: ...  # the occurrence to send now, or None
+
+    @property
+    def next_due(self) -> datetime | None: ...  # the row's next due instant; None: done
+
+    @property
+    def missed(self) -> int: ...  # occurrences skipped as stale
+
+    @property
+    def key(self) -> str | None: ...  # the occurrence's idempotency key, if one is sent
 
 
 async def add_reminder(
-    session: AsyncSession,
+    tx: AsyncSession,
     *,
     user_id: int,
     chat_id: int,
@@ -77,15 +84,15 @@ async def add_reminder(
         next_due=next_due,
         enabled=True,
     )
-    session.add(row)
-    await session.flush()
+    tx.add(row)
+    await tx.flush()
     return row
 
 
-async def user_reminders(session: AsyncSession, user_id: int) -> list[Reminder]:
+async def user_reminders(tx: AsyncSession, user_id: int) -> list[Reminder]:
     """The user's daily reminders (not one-off checks), by time of day."""
     return list(
-        await session.scalars(
+        await tx.scalars(
             select(Reminder)
             .where(Reminder.user_id == user_id, Reminder.kind == ROUTINE)
             .order_by(Reminder.local_time)
@@ -94,52 +101,50 @@ async def user_reminders(session: AsyncSession, user_id: int) -> list[Reminder]:
 
 
 async def schedule_next_day_check(
-    session: AsyncSession, *, user_id: int, chat_id: int, local_time: str, zone: str, due: datetime
+    tx: AsyncSession, *, user_id: int, chat_id: int, local_time: str, zone: str, due: datetime
 ) -> Reminder:
     """Set the user's one-off morning check (one per user: a new one replaces a pending one)."""
-    row = await session.scalar(
+    row = await tx.scalar(
         select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == NEXT_DAY)
     )
     if row is None:
         row = Reminder(user_id=user_id, chat_id=chat_id, kind=NEXT_DAY, days=0b1111111)
-        session.add(row)
+        tx.add(row)
     row.local_time, row.zone, row.next_due, row.enabled = local_time, zone, due, True
-    await session.flush()
+    await tx.flush()
     return row
 
 
-async def cancel_next_day_checks(session: AsyncSession, user_id: int) -> None:
+async def cancel_next_day_checks(tx: AsyncSession, user_id: int) -> None:
     """Drop a pending morning check (the user turned them off)."""
-    await session.execute(
-        delete(Reminder).where(Reminder.user_id == user_id, Reminder.kind == NEXT_DAY)
-    )
+    await tx.execute(delete(Reminder).where(Reminder.user_id == user_id, Reminder.kind == NEXT_DAY))
 
 
-async def get_reminder(session: AsyncSession, reminder_id: int) -> Reminder | None:
+async def get_reminder(tx: AsyncSession, reminder_id: int) -> Reminder | None:
     """A reminder by id."""
-    return await session.get(Reminder, reminder_id)
+    return await tx.get(Reminder, reminder_id)
 
 
-async def delete_reminder(session: AsyncSession, row: Reminder) -> None:
+async def delete_reminder(tx: AsyncSession, row: Reminder) -> None:
     """Delete a reminder (its deliveries go with it)."""
-    await session.delete(row)
+    await tx.delete(row)
 
 
-async def earliest_due(session: AsyncSession) -> datetime | None:
+async def earliest_due(tx: AsyncSession) -> datetime | None:
     """The next instant any reminder is due (uses the index on next_due)."""
-    return await session.scalar(select(func.min(Reminder.next_due)))
+    return await tx.scalar(select(func.min(Reminder.next_due)))
 
 
-async def count_due(session: AsyncSession, until: datetime) -> int:
+async def count_due(tx: AsyncSession, until: datetime) -> int:
     """How many reminders are due up to an instant."""
-    return int(await session.scalar(select(func.count()).where(Reminder.next_due <= until)) or 0)
+    return int(await tx.scalar(select(func.count()).where(Reminder.next_due <= until)) or 0)
 
 
 async def claim_due(
-    session: AsyncSession,
+    tx: AsyncSession,
     now: datetime,
     limit: int,
-    decide: Callable[[Reminder, Owner, datetime], Advance],
+    decide: Callable[[Reminder, Owner, datetime], Decision],
     process: str | None = None,
 ) -> tuple[list[Claimed], int]:
     """Claim up to `limit` due reminders: record each occurrence, then advance the row.
@@ -163,24 +168,18 @@ async def claim_due(
         .order_by(Reminder.next_due)
         .limit(limit)
     )
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if tx.bind is not None and tx.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Reminder)
     decisions = []
-    for row, language, paused, hold, flare_since, last_pain_at in (
-        await session.execute(query)
-    ).all():
+    for row, language, paused, hold, flare_since, last_pain_at in (await tx.execute(query)).all():
         owner = Owner(bool(paused), hold, flare_since, last_pain_at)
         decision = decide(row, owner, now)
-        key = occurrence_key(row.id, decision.send_due) if decision.send_due else None
+        key = decision.key
         decisions.append((row, language, owner, decision, key))
     keys = [key for *_, key in decisions if key is not None]
     # One query for the occurrences already recorded, not one per row.
     known = (
-        set(
-            await session.scalars(
-                select(ReminderDelivery.key).where(ReminderDelivery.key.in_(keys))
-            )
-        )
+        set(await tx.scalars(select(ReminderDelivery.key).where(ReminderDelivery.key.in_(keys))))
         if keys
         else set()
     )
@@ -190,7 +189,7 @@ async def claim_due(
         missed += decision.missed
         if key is not None and decision.send_due is not None and key not in known:
             known.add(key)
-            session.add(
+            tx.add(
                 ReminderDelivery(
                     key=key,
                     reminder_id=row.id,
@@ -219,10 +218,10 @@ async def claim_due(
 
 
 async def finish_delivery(
-    session: AsyncSession, key: str, status: str, message_id: int | None = None
+    tx: AsyncSession, key: str, status: str, message_id: int | None = None
 ) -> None:
     """Record how a claimed occurrence ended (sent, failed, blocked)."""
-    await session.execute(
+    await tx.execute(
         update(ReminderDelivery)
         .where(ReminderDelivery.key == key)
         .values(
@@ -231,12 +230,12 @@ async def finish_delivery(
     )
 
 
-async def start_sending(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+async def start_sending(tx: AsyncSession, keys: Sequence[str]) -> set[str]:
     """Move claimed occurrences to "sending"; return the keys this call won (the caller commits).
 
     A key not won was handed back by a restart, or is already being sent: it must not be sent.
     """
-    won = await session.scalars(
+    won = await tx.scalars(
         update(ReminderDelivery)
         .where(ReminderDelivery.key.in_(keys), ReminderDelivery.status == "claimed")
         .values(status="sending")
@@ -246,7 +245,7 @@ async def start_sending(session: AsyncSession, keys: Sequence[str]) -> set[str]:
 
 
 async def settle_after_stop(
-    session: AsyncSession, owners: Collection[str], *, unowned: bool = True
+    tx: AsyncSession, owners: Collection[str], *, unowned: bool = True
 ) -> tuple[int, int]:
     """Hand back what never left, mark what was in flight; (handed back, uncertain).
 
@@ -261,22 +260,22 @@ async def settle_after_stop(
     if unowned:
         mine = or_(mine, ReminderDelivery.owner.is_(None))
     handed_back = 0
-    claimed = await session.scalars(
+    claimed = await tx.scalars(
         select(ReminderDelivery).where(ReminderDelivery.status == "claimed", mine)
     )
     for delivery in list(claimed):
-        gone = await session.execute(
+        gone = await tx.execute(
             delete(ReminderDelivery).where(
                 ReminderDelivery.key == delivery.key, ReminderDelivery.status == "claimed"
             )
         )
         if not gone.rowcount:  # type: ignore[attr-defined]
             continue  # it moved on meanwhile: its sender has it
-        reminder = await session.get(Reminder, delivery.reminder_id)
+        reminder = await tx.get(Reminder, delivery.reminder_id)
         if reminder is not None and reminder.enabled:
             reminder.next_due = min(reminder.next_due or delivery.due, delivery.due)
         handed_back += 1
-    uncertain = await session.execute(
+    uncertain = await tx.execute(
         update(ReminderDelivery)
         .where(ReminderDelivery.status == "sending", mine)
         .values(status="uncertain")
@@ -284,31 +283,31 @@ async def settle_after_stop(
     return handed_back, int(uncertain.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def disable_user_reminders(session: AsyncSession, user_id: int) -> None:
+async def disable_user_reminders(tx: AsyncSession, user_id: int) -> None:
     """The user blocked the bot: stop all their reminders (they are not retried)."""
-    await session.execute(
+    await tx.execute(
         update(Reminder).where(Reminder.user_id == user_id).values(enabled=False, next_due=None)
     )
 
 
-async def set_paused(session: AsyncSession, user_id: int, paused: bool) -> None:
+async def set_paused(tx: AsyncSession, user_id: int, paused: bool) -> None:
     """Pause or resume all of a user's reminders."""
-    await session.execute(update(User).where(User.id == user_id).values(reminders_paused=paused))
+    await tx.execute(update(User).where(User.id == user_id).values(reminders_paused=paused))
 
 
 async def rezone_reminders(
-    session: AsyncSession, user_id: int, zone: str, first: Callable[[Reminder], datetime]
+    tx: AsyncSession, user_id: int, zone: str, first: Callable[[Reminder], datetime]
 ) -> None:
     """After a change of time zone: same local times, new zone, recomputed due instants."""
-    for row in await user_reminders(session, user_id):
+    for row in await user_reminders(tx, user_id):
         row.zone = zone
         if row.enabled:
             row.next_due = first(row)
 
 
-async def prune_deliveries(session: AsyncSession, before: datetime) -> int:
+async def prune_deliveries(tx: AsyncSession, before: datetime) -> int:
     """Delete settled delivery records claimed before an instant; return how many."""
-    result = await session.execute(
+    result = await tx.execute(
         delete(ReminderDelivery).where(
             ReminderDelivery.claimed_at < before,
             ReminderDelivery.status.not_in(("claimed", "sending")),

@@ -13,9 +13,9 @@ from db.models import OPEN_STATUSES, PainRating, RoutineSession, User, UserProgr
 from engine.progression import Outcome, Progress, Rule, advance
 
 
-async def open_session(session: AsyncSession, chat_id: int) -> RoutineSession | None:
+async def open_session(tx: AsyncSession, chat_id: int) -> RoutineSession | None:
     """The chat's active, paused or interrupted session, if any."""
-    return await session.scalar(
+    return await tx.scalar(
         select(RoutineSession).where(
             RoutineSession.chat_id == chat_id, RoutineSession.status.in_(OPEN_STATUSES)
         )
@@ -23,7 +23,7 @@ async def open_session(session: AsyncSession, chat_id: int) -> RoutineSession | 
 
 
 async def create_session(
-    session: AsyncSession,
+    tx: AsyncSession,
     *,
     user_id: int,
     chat_id: int,
@@ -40,20 +40,18 @@ async def create_session(
         status="active",
         owner=owner,
     )
-    session.add(row)
-    await session.flush()
+    tx.add(row)
+    await tx.flush()
     return row
 
 
-async def save_state(session: AsyncSession, session_id: int, **values: object) -> None:
+async def save_state(tx: AsyncSession, session_id: int, **values: object) -> None:
     """Update the stored state of a session (status, checkpoint, live message, counters)."""
-    await session.execute(
-        update(RoutineSession).where(RoutineSession.id == session_id).values(**values)
-    )
+    await tx.execute(update(RoutineSession).where(RoutineSession.id == session_id).values(**values))
 
 
 async def claim_interrupted(
-    session: AsyncSession, owners: Collection[str], *, unowned: bool = True
+    tx: AsyncSession, owners: Collection[str], *, unowned: bool = True
 ) -> list[RoutineSession]:
     """Mark the sessions that `owners` were running as interrupted and return them.
 
@@ -65,7 +63,7 @@ async def claim_interrupted(
     if unowned:
         mine = or_(mine, RoutineSession.owner.is_(None))
     rows = list(
-        await session.scalars(
+        await tx.scalars(
             select(RoutineSession).where(RoutineSession.status.in_(("active", "paused")), mine)
         )
     )
@@ -74,13 +72,13 @@ async def claim_interrupted(
     return rows
 
 
-async def get_session(session: AsyncSession, session_id: int) -> RoutineSession | None:
+async def get_session(tx: AsyncSession, session_id: int) -> RoutineSession | None:
     """A session by id."""
-    return await session.get(RoutineSession, session_id)
+    return await tx.get(RoutineSession, session_id)
 
 
 async def record_health(
-    session: AsyncSession,
+    tx: AsyncSession,
     user_id: int,
     kind: str,
     value: int | None = None,
@@ -89,37 +87,37 @@ async def record_health(
     detail: str | None = None,
 ) -> bool:
     """Store a pain rating, report or red flag if, and only if, the user consented."""
-    consent = await session.scalar(select(User.consent_at).where(User.id == user_id))
+    consent = await tx.scalar(select(User.consent_at).where(User.id == user_id))
     if consent is None:
         return False
-    session.add(
+    tx.add(
         PainRating(user_id=user_id, session_id=session_id, kind=kind, value=value, detail=detail)
     )
     return True
 
 
-async def ratings_for(session: AsyncSession, session_id: int) -> dict[str, int | None]:
+async def ratings_for(tx: AsyncSession, session_id: int) -> dict[str, int | None]:
     """The check-in and after-session ratings of one session (empty without consent)."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(PainRating.kind, PainRating.value).where(PainRating.session_id == session_id)
     )
     return {kind: value for kind, value in rows.all()}
 
 
-async def get_progress(session: AsyncSession, user_id: int) -> UserProgress:
+async def get_progress(tx: AsyncSession, user_id: int) -> UserProgress:
     """The user's progression row, created at level 0 on first use."""
-    row = await session.get(UserProgress, user_id)
+    row = await tx.get(UserProgress, user_id)
     if row is None:
         row = UserProgress(user_id=user_id, level=0, previous_level=0, good_sessions=0)
-        session.add(row)
-        await session.flush()
+        tx.add(row)
+        await tx.flush()
     return row
 
 
-async def unapplied_sessions(session: AsyncSession, user_id: int) -> list[RoutineSession]:
+async def unapplied_sessions(tx: AsyncSession, user_id: int) -> list[RoutineSession]:
     """Ended sessions whose outcome has not yet moved the progression, oldest first."""
     return list(
-        await session.scalars(
+        await tx.scalars(
             select(RoutineSession)
             .where(
                 RoutineSession.user_id == user_id,
@@ -132,7 +130,7 @@ async def unapplied_sessions(session: AsyncSession, user_id: int) -> list[Routin
 
 
 async def completed_days(
-    session: AsyncSession, user_id: int, zone: str, exclude: Collection[str] = ()
+    tx: AsyncSession, user_id: int, zone: str, exclude: Collection[str] = ()
 ) -> set[date]:
     """Local dates on which the user completed a session (of a routine not in `exclude`)."""
     tz = ZoneInfo(zone)
@@ -141,7 +139,7 @@ async def completed_days(
     )
     if exclude:
         query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
-    ended = await session.scalars(query)
+    ended = await tx.scalars(query)
     return {moment.astimezone(tz).date() for moment in ended if moment is not None}
 
 
@@ -159,7 +157,7 @@ def streak(days: set[date], today: date, frozen: Collection[date] = ()) -> int:
 
 
 async def apply_outcomes(
-    session: AsyncSession,
+    tx: AsyncSession,
     user_id: int,
     rule: Rule,
     *,
@@ -172,12 +170,12 @@ async def apply_outcomes(
     level. `known` gives (check-in, after) ratings the caller has in hand, which count even when
     they are not stored (no consent).
     """
-    progress_row = await get_progress(session, user_id)
-    for row in await unapplied_sessions(session, user_id):
+    progress_row = await get_progress(tx, user_id)
+    for row in await unapplied_sessions(tx, user_id):
         if row.routine_id in skip:
             row.progress_applied = True
             continue
-        ratings = await ratings_for(session, row.id)
+        ratings = await ratings_for(tx, row.id)
         checkin, rating = (known or {}).get(row.id, (None, None))
         outcome = Outcome(
             completed=row.status == "completed",
@@ -194,9 +192,9 @@ async def apply_outcomes(
     return progress_row
 
 
-async def step_down_for_pain(session: AsyncSession, user_id: int, rule: Rule) -> UserProgress:
+async def step_down_for_pain(tx: AsyncSession, user_id: int, rule: Rule) -> UserProgress:
     """A pain report moves the level back at once, whether or not the report itself is stored."""
-    progress_row = await get_progress(session, user_id)
+    progress_row = await get_progress(tx, user_id)
     before = Progress(progress_row.level, progress_row.good_sessions)
     after = advance(before, Outcome(completed=False, pain_reported=True), rule)
     progress_row.previous_level = before.level
@@ -205,7 +203,7 @@ async def step_down_for_pain(session: AsyncSession, user_id: int, rule: Rule) ->
 
 
 async def last_level(
-    session: AsyncSession, user_id: int, except_id: int, exclude: Collection[str] = ()
+    tx: AsyncSession, user_id: int, except_id: int, exclude: Collection[str] = ()
 ) -> int | None:
     """The level of the user's previous session (of a routine not in `exclude`), if any."""
     query = select(RoutineSession.level).where(
@@ -213,4 +211,4 @@ async def last_level(
     )
     if exclude:
         query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
-    return await session.scalar(query.order_by(RoutineSession.id.desc()).limit(1))
+    return await tx.scalar(query.order_by(RoutineSession.id.desc()).limit(1))

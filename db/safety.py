@@ -20,20 +20,20 @@ HOLD = "hold"  # plan period: a safety hold after warning signs
 
 
 async def record_report(
-    session: AsyncSession, user_id: int, session_id: int | None, at: datetime
+    tx: AsyncSession, user_id: int, session_id: int | None, at: datetime
 ) -> int | None:
     """Store a pain report (with consent); its id, to which the follow-up answers are added."""
-    consent = await session.scalar(select(User.consent_at).where(User.id == user_id))
+    consent = await tx.scalar(select(User.consent_at).where(User.id == user_id))
     if consent is None:
         return None
     row = PainRating(user_id=user_id, session_id=session_id, kind="report", at=at)
-    session.add(row)
-    await session.flush()
+    tx.add(row)
+    await tx.flush()
     return row.id
 
 
 async def add_to_report(
-    session: AsyncSession,
+    tx: AsyncSession,
     user_id: int,
     report_id: int,
     *,
@@ -46,7 +46,7 @@ async def add_to_report(
         values["value"] = strength
     if where is not None:
         values["detail"] = where
-    result = await session.execute(
+    result = await tx.execute(
         update(PainRating)
         .where(
             PainRating.id == report_id,
@@ -58,59 +58,59 @@ async def add_to_report(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def start_flare(session: AsyncSession, user_id: int, at: datetime) -> UserProgress:
+async def start_flare(tx: AsyncSession, user_id: int, at: datetime) -> UserProgress:
     """A pain report: flare-up mode on (the streak frozen from now), calm sessions back to 0."""
-    progress = await get_progress(session, user_id)
+    progress = await get_progress(tx, user_id)
     if progress.flare_since is None:
         progress.flare_since = at
-        session.add(PlanPeriod(user_id=user_id, kind=GENTLE, started_at=at))
+        tx.add(PlanPeriod(user_id=user_id, kind=GENTLE, started_at=at))
     progress.last_pain_at = at
     progress.calm_sessions = 0
     return progress
 
 
-async def end_flare(session: AsyncSession, user_id: int, at: datetime) -> None:
+async def end_flare(tx: AsyncSession, user_id: int, at: datetime) -> None:
     """Back to the normal plan: flare-up mode off, the gentle period closed.
 
     Nothing to end for a person with no progress stored (the button outlived a /delete):
     creating a row for them would break its foreign key to a user who is not there.
     """
-    progress = await session.get(UserProgress, user_id)
+    progress = await tx.get(UserProgress, user_id)
     if progress is None:
         return
     progress.flare_since = None
     progress.calm_sessions = 0
-    await _close_periods(session, user_id, GENTLE, at)
+    await _close_periods(tx, user_id, GENTLE, at)
 
 
-async def set_hold(session: AsyncSession, user_id: int, hold: str, at: datetime) -> None:
+async def set_hold(tx: AsyncSession, user_id: int, hold: str, at: datetime) -> None:
     """Put the routine on hold; an emergency hold is never weakened to a see-a-doctor one."""
-    user = await session.get(User, user_id)
+    user = await tx.get(User, user_id)
     if user is None:
         return
     if user.safety_hold == "emergency" and hold != "emergency":
         return
     if user.safety_hold is None:
-        session.add(PlanPeriod(user_id=user_id, kind=HOLD, started_at=at))
+        tx.add(PlanPeriod(user_id=user_id, kind=HOLD, started_at=at))
     user.safety_hold, user.hold_since = hold, at
     user.screened_at = at
 
 
-async def lift_hold(session: AsyncSession, user_id: int, at: datetime) -> None:
+async def lift_hold(tx: AsyncSession, user_id: int, at: datetime) -> None:
     """A clinician has checked the user: the hold ends (a flare-up, if any, stays)."""
-    await session.execute(
+    await tx.execute(
         update(User).where(User.id == user_id).values(safety_hold=None, hold_since=None)
     )
-    await _close_periods(session, user_id, HOLD, at)
+    await _close_periods(tx, user_id, HOLD, at)
 
 
-async def mark_screened(session: AsyncSession, user_id: int, at: datetime) -> None:
+async def mark_screened(tx: AsyncSession, user_id: int, at: datetime) -> None:
     """The warning-sign check was answered (with no sign)."""
-    await session.execute(update(User).where(User.id == user_id).values(screened_at=at))
+    await tx.execute(update(User).where(User.id == user_id).values(screened_at=at))
 
 
-async def _close_periods(session: AsyncSession, user_id: int, kind: str, at: datetime) -> None:
-    await session.execute(
+async def _close_periods(tx: AsyncSession, user_id: int, kind: str, at: datetime) -> None:
+    await tx.execute(
         update(PlanPeriod)
         .where(
             PlanPeriod.user_id == user_id, PlanPeriod.kind == kind, PlanPeriod.ended_at.is_(None)
@@ -119,10 +119,10 @@ async def _close_periods(session: AsyncSession, user_id: int, kind: str, at: dat
     )
 
 
-async def frozen_days(session: AsyncSession, user_id: int, zone: str, today: date) -> set[date]:
+async def frozen_days(tx: AsyncSession, user_id: int, zone: str, today: date) -> set[date]:
     """Local dates covered by the gentle plan or a hold: they neither count nor break a streak."""
     tz = ZoneInfo(zone)
-    periods = await session.scalars(select(PlanPeriod).where(PlanPeriod.user_id == user_id))
+    periods = await tx.scalars(select(PlanPeriod).where(PlanPeriod.user_id == user_id))
     days: set[date] = set()
     for period in periods:
         first = period.started_at.astimezone(tz).date()
@@ -134,9 +134,9 @@ async def frozen_days(session: AsyncSession, user_id: int, zone: str, today: dat
     return days
 
 
-async def latest_rating(session: AsyncSession, user_id: int) -> int | None:
+async def latest_rating(tx: AsyncSession, user_id: int) -> int | None:
     """The user's most recent 0-10 rating (stored only with consent), to compare the next with."""
-    return await session.scalar(
+    return await tx.scalar(
         select(PainRating.value)
         .where(PainRating.user_id == user_id, PainRating.value.is_not(None))
         .order_by(PainRating.at.desc(), PainRating.id.desc())

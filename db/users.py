@@ -11,83 +11,81 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Base, User
 
 
-async def get_user(session: AsyncSession, user_id: int) -> User | None:
+async def get_user(tx: AsyncSession, user_id: int) -> User | None:
     """The stored user, or None for someone the bot has not met."""
-    return await session.get(User, user_id)
+    return await tx.get(User, user_id)
 
 
-async def get_or_create_user(session: AsyncSession, user_id: int, language: str) -> User:
+async def get_or_create_user(tx: AsyncSession, user_id: int, language: str) -> User:
     """The stored user; first contact creates them with the given language."""
-    user = await session.get(User, user_id)
+    user = await tx.get(User, user_id)
     if user is None:
         user = User(id=user_id, language=language)
-        session.add(user)
-        await session.flush()
+        tx.add(user)
+        await tx.flush()
     return user
 
 
-async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
+async def set_language(tx: AsyncSession, user_id: int, language: str) -> None:
     """Store the language the user chose."""
-    user = await get_or_create_user(session, user_id, language)
+    user = await get_or_create_user(tx, user_id, language)
     user.language = language
 
 
-async def set_timezone(session: AsyncSession, user_id: int, zone: str, language: str) -> None:
+async def set_timezone(tx: AsyncSession, user_id: int, zone: str, language: str) -> None:
     """Store the user's IANA time zone (or fixed UTC offset)."""
-    user = await get_or_create_user(session, user_id, language)
+    user = await get_or_create_user(tx, user_id, language)
     user.timezone = zone
 
 
-async def set_consent(
-    session: AsyncSession, user_id: int, language: str, at: datetime | None
-) -> None:
+async def set_consent(tx: AsyncSession, user_id: int, language: str, at: datetime | None) -> None:
     """Record (or, with None, withdraw) consent to store health data."""
-    user = await get_or_create_user(session, user_id, language)
+    user = await get_or_create_user(tx, user_id, language)
     user.consent_at = at
 
 
-async def has_consent(session: AsyncSession, user_id: int) -> bool:
+async def has_consent(tx: AsyncSession, user_id: int) -> bool:
     """Whether the user agreed to the storage of health data."""
-    consent = await session.scalar(select(User.consent_at).where(User.id == user_id))
+    consent = await tx.scalar(select(User.consent_at).where(User.id == user_id))
     return consent is not None
 
 
-async def _erase(session: AsyncSession, users: Select[int]) -> None:
+async def _erase(tx: AsyncSession, users: Select[int]) -> None:
     """Delete every row that belongs to the selected users, their user rows last."""
     for table in reversed(Base.metadata.sorted_tables):
         if table.name != "users" and "user_id" in table.c:
-            await session.execute(delete(table).where(table.c.user_id.in_(users)))
-    await session.execute(delete(User).where(User.id.in_(users)))
+            await tx.execute(delete(table).where(table.c.user_id.in_(users)))
+    await tx.execute(delete(User).where(User.id.in_(users)))
 
 
-async def erase_user(session: AsyncSession, user_id: int) -> None:
+async def erase_user(tx: AsyncSession, user_id: int) -> None:
     """Delete every row that belongs to the user, the user row last."""
-    await _erase(session, select(User.id).where(User.id == user_id))
+    await _erase(tx, select(User.id).where(User.id == user_id))
 
 
-async def mark_seen(session: AsyncSession, user_ids: Iterable[int], at: datetime) -> None:
+async def mark_seen(tx: AsyncSession, user_ids: Iterable[int], at: datetime) -> None:
     """Record that these users were active at `at` (one statement for the whole batch)."""
     ids = sorted(set(user_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        await session.execute(update(User).where(User.id.in_(chunk)).values(last_seen_at=at))
+        await tx.execute(update(User).where(User.id.in_(chunk)).values(last_seen_at=at))
 
 
-async def inactive_users(session: AsyncSession, before: datetime) -> list[int]:
+async def inactive_users(tx: AsyncSession, before: datetime) -> list[int]:
     """The ids of users not seen since `before`."""
-    return list(await session.scalars(select(User.id).where(User.last_seen_at < before)))
+    return list(await tx.scalars(select(User.id).where(User.last_seen_at < before)))
 
 
-async def purge_inactive(session: AsyncSession, before: datetime) -> int:
+async def purge_inactive(tx: AsyncSession, before: datetime) -> int:
     """Erase every user not seen since `before`, with all their rows; return how many."""
     stale = select(User.id).where(User.last_seen_at < before)
-    count = await session.scalar(select(func.count()).select_from(stale.subquery())) or 0
+    count = await tx.scalar(select(func.count()).select_from(stale.subquery())) or 0
     if count:
-        await _erase(session, stale)
+        await _erase(tx, stale)
     return count
 
 
-async def export_user(session: AsyncSession, user_id: int) -> dict[str, list[dict[str, object]]]:
+async def export_user(tx: AsyncSession, user_id: int) -> dict[str, list[dict[str, object]]]:
     """Every stored row about the user, table by table, as plain JSON-ready values."""
     export: dict[str, list[dict[str, object]]] = {}
     for table in Base.metadata.sorted_tables:
@@ -97,7 +95,7 @@ async def export_user(session: AsyncSession, user_id: int) -> dict[str, list[dic
             condition = table.c.user_id == user_id
         else:
             continue
-        rows = (await session.execute(select(table).where(condition))).mappings().all()
+        rows = (await tx.execute(select(table).where(condition))).mappings().all()
         export[table.name] = [
             {
                 key: value.isoformat() if isinstance(value, datetime) else value

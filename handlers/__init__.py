@@ -7,19 +7,23 @@ from telegram.ext import Application
 
 from core.context import BotData
 from handlers import (
+    activity,
     chats,
     checks,
+    controls,
     errors,
     exercises,
     fallback,
+    flare,
     help,
+    holds,
     nudges,
     pain,
     privacy,
+    rating,
     reminders,
-    retention,
     routine,
-    safety,
+    signs,
     start,
 )
 from handlers.menu import add_commands
@@ -35,13 +39,13 @@ def register(application: Application) -> None:
     # Before anything else: private chats only (a group gets a pointer), other update kinds stop.
     application.add_handlers(chats.HANDLERS, group=chats.GROUP)
     # Activity marks (for data retention) see every private update and never stop it.
-    application.add_handlers(retention.HANDLERS, group=retention.GROUP)
+    application.add_handlers(activity.HANDLERS, group=activity.GROUP)
     # Safety holds: on an emergency hold, buttons that start or continue a session get the advice.
-    application.add_handlers(safety.GATE_HANDLERS, group=safety.GATE_GROUP)
+    application.add_handlers(holds.GATE_HANDLERS, group=holds.GATE_GROUP)
     # Pain comes first so that "it hurts" typed at any moment is never taken for anything else.
     application.add_handlers(pain.handlers(data))
     # The reminder flows read typed text only while they wait for it, so they may come early.
-    for module in (safety, start, routine, exercises):
+    for module in (signs, holds, flare, start, routine, controls, rating, exercises):
         application.add_handlers(module.HANDLERS)
     application.add_handlers(reminders.handlers())  # built anew: the conversation holds state
     for module in (nudges, checks, help, privacy):

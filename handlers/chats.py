@@ -21,9 +21,9 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from core.context import BotData, Context
-from handlers.common import language_of, text
-from handlers.payloads import Action, parse
+from handlers.common import STALE, language_of, text
 from safety.painwords import PainLexicon
+from ui.payloads import it_hurts
 
 if TYPE_CHECKING:
     from content import Content
@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 GROUP = -20
 GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 POINTER_PAUSE = 600.0  # seconds: one pointer per group, however many people ask at once
-IT_HURTS = "hu"  # the control of It hurts on the live message (handlers/routine_view.controls)
 
 
 class Pointers:
@@ -102,10 +101,10 @@ async def keep_to_private_chats(update: Update, context: Context) -> None:
         source = query.message
         if source is None or source.chat.type != ChatType.PRIVATE:
             key = "chats.private_only"
-        elif source.is_accessible or is_it_hurts(query.data):
+        elif source.is_accessible or it_hurts(query.data):
             return
         else:
-            key = "fallback.stale_button"  # its message is gone: nothing can be shown on it
+            key = STALE  # its message is gone: nothing can be shown on it
         language = await language_of(update, context)
         await query.answer(text(context, language, key))
     else:
@@ -122,12 +121,6 @@ async def point_to_private_chat(update: Update, context: Context, message: Messa
     await message.reply_text(text(context, language, "chats.private_only"))
 
 
-def is_it_hurts(data: str | None) -> bool:
-    """Whether a button payload is It hurts on a live session message."""
-    fields = parse(data, Action.CONTROL)  # session id, control
-    return fields is not None and len(fields) == 2 and fields[1] == IT_HURTS
-
-
 def pain_reports(content: Content) -> Callable[[Update], bool]:
     """Whether an update reports pain (pain words, /pain, It hurts): never dropped in a flood."""
     lexicon = PainLexicon.from_content(content)
@@ -137,7 +130,7 @@ def pain_reports(content: Content) -> Callable[[Update], bool]:
         if chat is None or chat.type != ChatType.PRIVATE:
             return False  # pain in a group is not acted on (see above): no reason to spare it
         if update.callback_query is not None:
-            return is_it_hurts(update.callback_query.data)
+            return it_hurts(update.callback_query.data)
         message = update.message
         return message is not None and bool(message.text) and lexicon.matches(message.text or "")
 

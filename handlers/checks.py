@@ -9,86 +9,37 @@ morning checks off, or pauses every reminder.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.context import BotData, Context
-from db import safety as store
-from db.models import User
-from db.reminders import cancel_next_day_checks, schedule_next_day_check, set_paused
-from db.routines import record_health
-from db.users import get_or_create_user
-from handlers.common import language_of, text
-from handlers.payloads import Action, build, parse, pattern
-from handlers.routine_view import gentle_routine
-from reminders.dispatcher import parse_hhmm
-from reminders.schedule import morning_after
-from safety.rules import Trend, trend
+from core.context import Context
+from engine.routines import gentle_routine
+from handlers.common import Press, on_press, press_handlers, text
+from safety.rules import Trend
+from services import safety
+from ui.guided import rating_keyboard
+from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
 
 RATINGS = {str(n) for n in range(11)}
-NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest
-KINDS = {"m": "morning", "d": "daily", "x": "asked"}  # the stored rating kind for each check
 
 
-async def schedule_morning_check(
-    session: AsyncSession, data: BotData, user: User, chat_id: int, now: datetime
-) -> datetime | None:
-    """Set the one-off morning check after a painful day (unless turned off); its due instant.
-
-    The caller commits, then wakes the dispatcher for the returned instant.
-    """
-    if not user.next_day_checks:
-        return None
-    zone = user.timezone or data.settings.default_timezone
-    local_time = data.settings.morning_check_time
-    due = morning_after(now, parse_hhmm(local_time), zone, NIGHT)
-    await schedule_next_day_check(
-        session, user_id=user.id, chat_id=chat_id, local_time=local_time, zone=zone, due=due
-    )
-    return due
-
-
-async def answer_check(update: Update, context: Context) -> None:
+@on_press(Action.ASK)
+async def answer_check(press: Press, kind: str, reference: int | None, op: str) -> None:
     """A 0-10 answer, "stop these morning checks", or "pause all reminders"."""
-    query = update.callback_query
-    if query is None or query.message is None:
-        return
-    data = context.bot_data
-    language = await language_of(update, context)
-    fields = parse(query.data, Action.ASK) or []
-    valid = (
-        len(fields) == 3
-        and fields[0] in KINDS
-        and (fields[1] in RATINGS or fields[1] == "n")
-        and (fields[2] in RATINGS or fields[2] in ("off", "pause"))
-    )
-    if not valid:
-        await query.answer(text(context, language, "fallback.stale_button"))
-        return
+    query, context, data, language = press.query, press.context, press.data, press.language
+    user_id, chat_id = press.user_id, press.chat_id
     await query.answer()
-    kind, op = fields[0], fields[2]
-    reference = None if fields[1] == "n" else int(fields[1])
-    user_id, chat_id = query.from_user.id, query.message.chat.id
-    now = data.now()
-    async with data.db() as session:
-        user = await get_or_create_user(session, user_id, language)
-        if op == "off":
-            user.next_day_checks = False
-            await cancel_next_day_checks(session, user_id)
-        elif op == "pause":
-            await set_paused(session, user_id, True)
-        else:
-            rating = int(op)
-            await record_health(session, user_id, KINDS[kind], rating)
-            result = trend(reference, rating)
-            if result in (Trend.HIGH, Trend.WORSE):
-                await store.start_flare(session, user_id, now)
-        await session.commit()
+    result = await safety.answer_check(
+        data.db,
+        user_id=user_id,
+        language=language,
+        kind=kind,
+        reference=reference,
+        op=op,
+        now=data.now(),
+    )
     await query.edit_message_reply_markup(reply_markup=None)
     if op in ("off", "pause"):
         key = "checks.off" if op == "off" else "checks.paused"
@@ -108,6 +59,7 @@ async def answer_check(update: Update, context: Context) -> None:
                 ]
             ]
         )
+    assert result is not None  # a rating was given (off and pause returned above)
     answer = {
         Trend.HIGH: "checks.high",
         Trend.WORSE: "checks.worse",
@@ -118,4 +70,18 @@ async def answer_check(update: Update, context: Context) -> None:
     await context.bot.send_message(chat_id, text(context, language, answer), reply_markup=markup)
 
 
-HANDLERS = [CallbackQueryHandler(answer_check, pattern=pattern(Action.ASK))]
+HANDLERS = [*press_handlers(answer_check)]
+
+
+async def ask_check_in(context: Context, chat_id: int, language: str, routine_id: str) -> None:
+    """'How is your back today?' with 0-10 buttons and the warning-signs button."""
+    keyboard = rating_keyboard(Action.CHECK_IN, routine_id).inline_keyboard
+    warning = InlineKeyboardButton(
+        text(context, language, "routine.warning_signs_button"),
+        callback_data=build(Action.RED_FLAGS, "menu"),
+    )
+    await context.bot.send_message(
+        chat_id,
+        text(context, language, "routine.checkin"),
+        reply_markup=InlineKeyboardMarkup([*keyboard, [warning]]),
+    )

@@ -2,12 +2,93 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Message, Update
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from core.context import Context
-from db.users import get_user
+from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
+from telegram.ext import CallbackQueryHandler
+
+from core.context import BotData, Context
+from services import people
+from ui.payloads import Action, build, decode, pattern
 
 LANGUAGE_KEY = "language"
+STALE = "fallback.stale_button"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press whose payload was read: the query, the chat, the user and their language."""
+
+    update: Update
+    context: Context
+    query: CallbackQuery
+    language: str
+    chat_id: int
+    user_id: int
+
+    @property
+    def data(self) -> BotData:
+        return self.context.bot_data
+
+    def text(self, key: str, /, **params: object) -> str:
+        """A UI text in the user's language."""
+        return self.data.content.text(self.language, key, **params)
+
+    async def toast(self, key: str | None = None, /, **params: object) -> None:
+        """Answer the press (a short toast if a key is given)."""
+        await self.query.answer(self.text(key, **params) if key else None)
+
+
+PressHandler = Callable[..., Awaitable[T]]
+
+
+def on_press(
+    action: Action, *, text_only: bool = False, needs_message: bool = True, stale: Any = None
+) -> Callable[[PressHandler[T]], ButtonCallback]:
+    """Decorate a button handler `(press, *fields)` of one action.
+
+    The one place where a payload is read: its fields arrive typed (ui/payloads.SHAPES); a
+    stale or forged press gets the stale-button toast and the handler is not called (`stale`
+    is what a conversation step returns then). `text_only`: the press must come from a text
+    message, because the handler edits that text. `needs_message`: a press whose message
+    Telegram no longer gives (too old) is ignored, unless the handler can act without it.
+    """
+
+    def decorate(handler: PressHandler[T]) -> ButtonCallback:
+        async def callback(update: Update, context: Context) -> Any:
+            query = update.callback_query
+            if query is None or (needs_message and query.message is None):
+                return stale
+            language = await language_of(update, context)
+            fields = decode(query.data, action)
+            if fields is None or (text_only and not on_text_message(query)):
+                await query.answer(text(context, language, STALE))
+                return stale
+            user_id = query.from_user.id
+            chat_id = query.message.chat.id if query.message is not None else user_id
+            press = Press(update, context, query, language, chat_id, user_id)
+            return await handler(press, *fields)
+
+        callback.__doc__, callback.__name__ = handler.__doc__, handler.__name__
+        ACTIONS[callback] = action
+        return callback
+
+    return decorate
+
+
+ButtonCallback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
+ACTIONS: dict[ButtonCallback, Action] = {}
+
+
+def press_handlers(*callbacks: ButtonCallback) -> list[CallbackQueryHandler[Context, Any]]:
+    """A CallbackQueryHandler for each decorated callback, on its action's anchored pattern."""
+    return [
+        CallbackQueryHandler(callback, pattern=pattern(ACTIONS[callback])) for callback in callbacks
+    ]
 
 
 def supported_language(context: Context, code: str | None) -> str:
@@ -25,10 +106,9 @@ async def language_of(update: Update, context: Context) -> str:
     user = update.effective_user
     language = supported_language(context, user.language_code if user else None)
     if user is not None:
-        async with context.bot_data.db() as session:
-            stored = await get_user(session, user.id)
-        if stored is not None and stored.language in context.bot_data.content.languages:
-            language = stored.language
+        stored = await people.stored_language(context.bot_data.db, user.id)
+        if stored is not None and stored in context.bot_data.content.languages:
+            language = stored
         if context.user_data is not None:
             context.user_data[LANGUAGE_KEY] = language
     return language
@@ -64,3 +144,13 @@ def on_text_message(query: CallbackQuery) -> bool:
 def text(context: Context, language: str, key: str, /, **params: object) -> str:
     """A UI text from content/locales in the given language."""
     return context.bot_data.content.text(language, key, **params)
+
+
+async def reply(context: Context, chat_id: int, message: str, markup: object = None) -> None:
+    """Edit nothing, send one message (a short helper for the steps below)."""
+    await context.bot.send_message(chat_id, message, reply_markup=markup)  # type: ignore[arg-type]
+
+
+def button(label: str, action: Action, *fields: str | int) -> list[InlineKeyboardButton]:
+    """A row with one button."""
+    return [InlineKeyboardButton(label, callback_data=build(action, *fields))]

@@ -7,13 +7,14 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from content import Content
 from core.context import BotData, Context
-from handlers.common import language_of, offered, text
-from handlers.payloads import Action, build, number, parse, pattern
+from engine.routines import single
+from handlers.common import STALE, Press, language_of, offered, on_press, press_handlers, text
 from handlers.safety import offer_session
+from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
 
@@ -167,32 +168,19 @@ def exercise_list(data: BotData, language: str) -> InlineKeyboardMarkup:
     )
 
 
-async def navigate(update: Update, context: Context) -> None:
+@on_press(Action.BROWSE)
+async def navigate(press: Press, index: int, view: str) -> None:
     """Edit the library message in place: another exercise or another view of it.
 
     Only a button of the message pressed is honoured: the edit replaces its picture, which a
     forged payload on another message (a text has none) would ask Telegram to do in vain.
     """
-    query = update.callback_query
-    if query is None or query.message is None:
+    query, context, data, language = press.query, press.context, press.data, press.language
+    chat_id = press.chat_id
+    assert query.message is not None  # on_press passes only presses on a message
+    if index >= len(data.content.exercises) or not offered(query):
+        await press.toast(STALE)
         return
-    data = context.bot_data
-    language = await language_of(update, context)
-    fields = parse(query.data, Action.BROWSE)
-    index = number(fields[0]) if fields else None
-    valid_views = (*VIEWS, "try", "open")
-    if (
-        not fields
-        or len(fields) != 2
-        or index is None
-        or index >= len(data.content.exercises)
-        or fields[1] not in valid_views
-        or not offered(query)
-    ):
-        await query.answer(text(context, language, "fallback.stale_button"))
-        return
-    view = fields[1]
-    chat_id = query.message.chat.id
     if view == "open":
         await query.answer()
         await send_card(context, chat_id, language, index)
@@ -222,11 +210,11 @@ async def navigate(update: Update, context: Context) -> None:
 
 def single_exercise_routine(data: BotData, index: int) -> str:
     """The id of the one-exercise routine for the library's exercise at this index."""
-    return "x." + list(data.content.exercises)[index]
+    return single(list(data.content.exercises)[index])
 
 
 HANDLERS = [
     CommandHandler("exercises", browse),
     CommandHandler("exercise", find),
-    CallbackQueryHandler(navigate, pattern=pattern(Action.BROWSE)),
+    *press_handlers(navigate),
 ]

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from core.context import Context
-from handlers.common import language_of, text
+from handlers.common import STALE, language_of, text
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ async def stale_button(update: Update, context: Context) -> None:
         return
     language = await language_of(update, context)
     logger.info("stale or unknown button from %s", query.from_user.id)
-    await query.answer(text(context, language, "fallback.stale_button"))
+    await query.answer(text(context, language, STALE))
 
 
 HANDLERS = [

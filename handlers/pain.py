@@ -18,25 +18,28 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from background.ending import close_live, halt
+from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
-from db import safety as store
-from db.routines import step_down_for_pain
-from db.users import get_or_create_user
-from engine.sessions import End
-from handlers.checks import schedule_morning_check
-from handlers.common import language_of, on_text_message, supported_language, text
-from handlers.ending import close_live, halt, record_end
-from handlers.nudges import schedule_dispatch
-from handlers.payloads import VERSION, Action, build, number, parse, pattern
-from handlers.routine_view import rating_keyboard
-from handlers.safety import put_on_hold, signs_markup
+from handlers.common import (
+    Press,
+    language_of,
+    on_press,
+    press_handlers,
+    supported_language,
+    text,
+)
+from handlers.holds import put_on_hold
+from handlers.safety import signs_markup
 from safety.painwords import PainLexicon
 from safety.rules import Hold
+from services import safety
 from throttle import Kind
+from ui.guided import rating_keyboard
+from ui.payloads import IT_HURTS_PATTERN, Action, build
 
 logger = logging.getLogger(__name__)
 
-WHERE = ("lb", "ub", "l1", "l2", "el")  # lower back, upper back or neck, one leg, both legs, else
 BOTH_LEGS = "l2"  # with back pain, an emergency warning sign in itself
 SKIP = "x"
 
@@ -69,7 +72,19 @@ async def report_pain(context: Context, chat_id: int, user_id: int, language: st
     report_id: int | None = None
     consent = False
     try:
-        report_id, consent = await store_report(context, chat_id, user_id, language, live)
+        report = await safety.store_report(
+            context.bot_data,
+            user_id=user_id,
+            chat_id=chat_id,
+            language=language,
+            live=live,
+            now=context.bot_data.now(),
+        )
+        report_id, consent = report.report_id, report.consent
+        if report.ended is not None:  # why (pain) is health data: not logged
+            logger.info("session %s ended", report.ended.session_id)
+        if report.morning_check is not None:
+            schedule_dispatch(context.application, report.morning_check)
     except Exception:
         logger.exception("a pain report could not be stored (the warning is sent regardless)")
     try:
@@ -85,33 +100,6 @@ async def report_pain(context: Context, chat_id: int, user_id: int, language: st
     await context.bot.send_message(
         chat_id, note, reply_markup=strength_markup(data, language, report_id or 0)
     )
-
-
-async def store_report(
-    context: Context, chat_id: int, user_id: int, language: str, live: Any
-) -> tuple[int | None, bool]:
-    """End the session, store the report (with consent), step back, start the flare-up mode and
-    schedule the morning check, in one transaction; (report id, consent)."""
-    data = context.bot_data
-    now = data.now()
-    async with data.db() as session:
-        user = await get_or_create_user(session, user_id, language)
-        consent = user.consent_at is not None
-        # Without consent the session is stored as stopped: no trace of the pain is kept.
-        status = None if consent else End.STOPPED.value
-        ended = await record_end(session, data, chat_id, End.PAIN, live, status=status)
-        report_id = await store.record_report(
-            session, user_id, ended.session_id if ended else None, now
-        )
-        await step_down_for_pain(session, user_id, data.progression)
-        await store.start_flare(session, user_id, now)
-        due = await schedule_morning_check(session, data, user, chat_id, now)
-        await session.commit()
-    if ended is not None:
-        logger.info("session %s ended", ended.session_id)  # why (pain) is health data: not logged
-    if due is not None:
-        schedule_dispatch(context.application, due)
-    return report_id, consent
 
 
 def strength_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:
@@ -142,36 +130,17 @@ def where_markup(data: BotData, language: str, report_id: int) -> InlineKeyboard
     )
 
 
-async def answer_follow_up(update: Update, context: Context) -> None:
+@on_press(Action.PAIN_FOLLOW_UP, text_only=True)
+async def answer_follow_up(press: Press, report_id: int, step: str, value: str) -> None:
     """How strong, then where (both legs: urgent advice), then the warning-sign check."""
-    query = update.callback_query
-    if query is None or query.message is None:
-        return
-    data = context.bot_data
-    language = await language_of(update, context)
-    fields = parse(query.data, Action.PAIN_FOLLOW_UP) or []
-    report_id = number(fields[0]) if fields else None
-    valid = (
-        len(fields) == 3
-        and report_id is not None
-        and (
-            (fields[1] == "s" and (fields[2] == SKIP or fields[2] in {str(n) for n in range(11)}))
-            or (fields[1] == "w" and fields[2] in (*WHERE, SKIP))
-        )
-    )
-    if not valid or report_id is None or not on_text_message(query):
-        await query.answer(text(context, language, "fallback.stale_button"))
-        return
+    query, context, data, language = press.query, press.context, press.data, press.language
     await query.answer()
-    step, value = fields[1], fields[2]
     user = query.from_user
     if report_id and value != SKIP:
-        async with data.db() as session:
-            if step == "s":
-                await store.add_to_report(session, user.id, report_id, strength=int(value))
-            else:
-                await store.add_to_report(session, user.id, report_id, where=value)
-            await session.commit()
+        if step == "s":
+            await safety.add_to_report(data.db, user.id, report_id, strength=int(value))
+        else:
+            await safety.add_to_report(data.db, user.id, report_id, where=value)
     if step == "s":
         await query.edit_message_text(
             text(context, language, "pain.follow_up_where"),
@@ -181,7 +150,7 @@ async def answer_follow_up(update: Update, context: Context) -> None:
     if value == BOTH_LEGS:
         await query.edit_message_reply_markup(reply_markup=None)
         await put_on_hold(
-            context, query.message.chat.id, user.id, language, Hold.EMERGENCY, user.language_code
+            context, press.chat_id, user.id, language, Hold.EMERGENCY, user.language_code
         )
         return
     await query.edit_message_text(
@@ -227,6 +196,6 @@ def handlers(data: BotData) -> list[BaseHandler[Any, Any, Any]]:
     return [
         CommandHandler("pain", pain_command),
         MessageHandler(filters.TEXT & ~filters.COMMAND & words, pain_command),
-        CallbackQueryHandler(pain_button, pattern=rf"^{VERSION}\.{Action.CONTROL.value}:\d+:hu$"),
-        CallbackQueryHandler(answer_follow_up, pattern=pattern(Action.PAIN_FOLLOW_UP)),
+        CallbackQueryHandler(pain_button, pattern=IT_HURTS_PATTERN),
+        *press_handlers(answer_follow_up),
     ]

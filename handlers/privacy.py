@@ -7,15 +7,15 @@ import json
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
+from background.ending import end_session
 from core.context import Context
 from db.models import utcnow
-from db.users import erase_user, export_user, has_consent, set_consent
 from engine.sessions import End
-from handlers.common import language_of, on_text_message, text
-from handlers.ending import end_session
-from handlers.payloads import Action, build, parse, pattern
+from handlers.common import Press, language_of, on_press, press_handlers, text
+from services import people
+from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,7 @@ async def show_privacy(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     language = await language_of(update, context)
-    async with context.bot_data.db() as session:
-        consent = await has_consent(session, user.id)
+    consent = await people.has_consent(context.bot_data.db, user.id)
     toggle = "withdraw" if consent else "give"
     await message.reply_text(
         text(
@@ -53,23 +52,15 @@ async def show_privacy(update: Update, context: Context) -> None:
     )
 
 
-async def toggle_consent(update: Update, context: Context) -> None:
+@on_press(Action.PRIVACY, needs_message=False)
+async def toggle_consent(press: Press, toggle: str) -> None:
     """Give or withdraw consent from the /privacy message."""
-    query = update.callback_query
-    if query is None:
-        return
-    fields = parse(query.data, Action.PRIVACY)
-    if not fields or fields[0] not in ("give", "withdraw"):
-        await query.answer(
-            text(context, await language_of(update, context), "fallback.stale_button")
-        )
-        return
+    query, context, language = press.query, press.context, press.language
     await query.answer()
-    language = await language_of(update, context)
-    give = fields[0] == "give"
-    async with context.bot_data.db() as session:
-        await set_consent(session, query.from_user.id, language, utcnow() if give else None)
-        await session.commit()
+    give = toggle == "give"
+    await people.set_consent(
+        context.bot_data.db, query.from_user.id, language, utcnow() if give else None
+    )
     logger.info("user %s %s consent", query.from_user.id, "gave" if give else "withdrew")
     await query.edit_message_reply_markup(reply_markup=None)
     await context.bot.send_message(
@@ -85,8 +76,7 @@ async def export_data(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     language = await language_of(update, context)
-    async with context.bot_data.db() as session:
-        data = await export_user(session, user.id)
+    data = await people.export(context.bot_data.db, user.id)
     document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode())
     await message.reply_document(
         document,
@@ -121,28 +111,18 @@ async def confirm_delete(update: Update, context: Context) -> None:
     )
 
 
-async def answer_delete(update: Update, context: Context) -> None:
+@on_press(Action.DELETE, text_only=True, needs_message=False)
+async def answer_delete(press: Press, answer: str) -> None:
     """Delete all the user's data, or leave it."""
-    query = update.callback_query
-    if query is None:
-        return
-    fields = parse(query.data, Action.DELETE)
-    if not fields or fields[0] not in ("yes", "no") or not on_text_message(query):
-        await query.answer(
-            text(context, await language_of(update, context), "fallback.stale_button")
-        )
-        return
+    query, context, language = press.query, press.context, press.language
     await query.answer()
-    language = await language_of(update, context)
-    if fields[0] == "no":
+    if answer == "no":
         await query.edit_message_text(text(context, language, "privacy.delete_cancelled"))
         return
     # A running session ends first (its timer stops), so nothing timed follows the erasure.
     chat_id = query.message.chat.id if query.message else query.from_user.id
     await end_session(context.bot_data, context.bot, chat_id, End.ERASED)
-    async with context.bot_data.db() as session:
-        await erase_user(session, query.from_user.id)
-        await session.commit()
+    await people.erase(context.bot_data.db, query.from_user.id)
     if context.user_data is not None:
         context.user_data.clear()  # drafts (a reminder being set up) and the cached language
     logger.info("user %s deleted their data", query.from_user.id)
@@ -153,6 +133,6 @@ HANDLERS = [
     CommandHandler("privacy", show_privacy),
     CommandHandler("export", export_data),
     CommandHandler("delete", confirm_delete),
-    CallbackQueryHandler(toggle_consent, pattern=pattern(Action.PRIVACY)),
-    CallbackQueryHandler(answer_delete, pattern=pattern(Action.DELETE)),
+    *press_handlers(toggle_consent),
+    *press_handlers(answer_delete),
 ]

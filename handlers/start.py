@@ -6,19 +6,21 @@ import html
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from core.context import Context
 from db.models import utcnow
-from db.users import get_or_create_user, set_consent, set_language
 from handlers.common import (
+    Press,
     language_of,
-    on_text_message,
+    on_press,
+    press_handlers,
     remember_language,
     supported_language,
     text,
 )
-from handlers.payloads import Action, build, parse, pattern
+from services import people
+from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +56,9 @@ async def start(update: Update, context: Context) -> None:
     message = update.effective_message
     if tg_user is None or message is None:
         return
-    async with context.bot_data.db() as session:
-        user = await get_or_create_user(
-            session, tg_user.id, supported_language(context, tg_user.language_code)
-        )
-        await session.commit()
-        language = user.language
+    language = await people.greet(
+        context.bot_data.db, tg_user.id, supported_language(context, tg_user.language_code)
+    )
     remember_language(context, language)
     name = html.escape(tg_user.first_name or "")
     await message.reply_text(
@@ -74,23 +73,15 @@ async def start(update: Update, context: Context) -> None:
     )
 
 
-async def answer_consent(update: Update, context: Context) -> None:
+@on_press(Action.CONSENT, needs_message=False)
+async def answer_consent(press: Press, answer: str) -> None:
     """Store the consent answer and show the next steps."""
-    query = update.callback_query
-    if query is None:
-        return
-    fields = parse(query.data, Action.CONSENT)
-    if not fields or fields[0] not in ("yes", "no"):
-        await query.answer(
-            text(context, await language_of(update, context), "fallback.stale_button")
-        )
-        return
+    query, context, language = press.query, press.context, press.language
     await query.answer()
-    language = await language_of(update, context)
-    agreed = fields[0] == "yes"
-    async with context.bot_data.db() as session:
-        await set_consent(session, query.from_user.id, language, utcnow() if agreed else None)
-        await session.commit()
+    agreed = answer == "yes"
+    await people.set_consent(
+        context.bot_data.db, query.from_user.id, language, utcnow() if agreed else None
+    )
     logger.info("user %s %s consent", query.from_user.id, "gave" if agreed else "declined")
     reply = text(context, language, "start.consent_given" if agreed else "start.consent_declined")
     if query.message is not None:
@@ -122,32 +113,23 @@ async def choose_language(update: Update, context: Context) -> None:
     )
 
 
-async def answer_language(update: Update, context: Context) -> None:
+@on_press(Action.LANGUAGE, text_only=True, needs_message=False)
+async def answer_language(press: Press, choice: str) -> None:
     """Switch the language, or show the language menu."""
-    query = update.callback_query
-    if query is None:
-        return
-    fields = parse(query.data, Action.LANGUAGE)
-    if not fields or not on_text_message(query):
-        await query.answer(
-            text(context, await language_of(update, context), "fallback.stale_button")
-        )
-        return
+    query, context = press.query, press.context
     await query.answer()
-    if fields[0] == "menu":
-        language = await language_of(update, context)
+    if choice == "menu":
+        language = press.language
         await context.bot.send_message(
             query.from_user.id,
             text(context, language, "language.choose"),
             reply_markup=language_keyboard(context),
         )
         return
-    language = fields[0]
+    language = choice
     if language not in context.bot_data.content.languages:
         return
-    async with context.bot_data.db() as session:
-        await set_language(session, query.from_user.id, language)
-        await session.commit()
+    await people.set_language(context.bot_data.db, query.from_user.id, language)
     remember_language(context, language)
     await query.edit_message_text(text(context, language, "language.changed"))
 
@@ -155,6 +137,6 @@ async def answer_language(update: Update, context: Context) -> None:
 HANDLERS = [
     CommandHandler("start", start),
     CommandHandler("language", choose_language),
-    CallbackQueryHandler(answer_consent, pattern=pattern(Action.CONSENT)),
-    CallbackQueryHandler(answer_language, pattern=pattern(Action.LANGUAGE)),
+    *press_handlers(answer_consent),
+    *press_handlers(answer_language),
 ]

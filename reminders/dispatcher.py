@@ -13,13 +13,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from db.connection import TransactionFactory
 from db.models import Reminder, utcnow
 from db.reminders import (
     NEXT_DAY,
-    Advance,
     Claimed,
     Owner,
     claim_due,
@@ -29,8 +29,7 @@ from db.reminders import (
     settle_after_stop,
     start_sending,
 )
-from db.session import SessionFactory
-from reminders.schedule import catch_up, next_due
+from reminders.schedule import Advance, catch_up, days_from_mask, next_due, parse_hhmm
 from safety.rules import Hold
 
 logger = logging.getLogger(__name__)
@@ -62,7 +61,9 @@ class Ledger:
     leaves "sending" only what was on its way to Telegram in the last few milliseconds.
     """
 
-    def __init__(self, sessions: SessionFactory, on_written: Callable[[Finished], None]) -> None:
+    def __init__(
+        self, sessions: TransactionFactory, on_written: Callable[[Finished], None]
+    ) -> None:
         self._sessions = sessions
         self._on_written = on_written
         self._marks: dict[str, asyncio.Future[bool]] = {}
@@ -95,13 +96,13 @@ class Ledger:
             marks, self._marks = self._marks, {}
             results, self._results = self._results, []
             try:
-                async with self._sessions() as session:
+                async with self._sessions() as tx:
                     for item, result, message_id in results:
-                        await finish_delivery(session, item.key, result.value, message_id)
+                        await finish_delivery(tx, item.key, result.value, message_id)
                         if result is Result.BLOCKED:
-                            await disable_user_reminders(session, item.user_id)
-                    won = await start_sending(session, list(marks)) if marks else set()
-                    await session.commit()
+                            await disable_user_reminders(tx, item.user_id)
+                    won = await start_sending(tx, list(marks)) if marks else set()
+                    await tx.commit()
             except Exception as error:
                 # Marks fail (nothing is sent; the claims are handed back at the next start);
                 # results stay "sending" and become "uncertain" then, never sent twice.
@@ -115,27 +116,6 @@ class Ledger:
                     future.set_result(key in won)
             for finished in results:
                 self._on_written(finished)
-
-
-def days_from_mask(mask: int) -> frozenset[int]:
-    """Weekday numbers (0 = Monday) from the stored bit mask."""
-    return frozenset(day for day in range(7) if mask & (1 << day))
-
-
-def mask_from_days(days: frozenset[int]) -> int:
-    """The stored bit mask from weekday numbers."""
-    return sum(1 << day for day in days)
-
-
-def parse_hhmm(value: str) -> time:
-    """The stored 'HH:MM' as a time."""
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
-def first_due(local_time: str, days: int, zone: str, now: datetime) -> datetime:
-    """The first occurrence of a new or changed reminder after now."""
-    return next_due(parse_hhmm(local_time), days_from_mask(days), zone, now)
 
 
 @dataclass
@@ -157,7 +137,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        sessions: SessionFactory,
+        sessions: TransactionFactory,
         send: SendFn,
         *,
         grace: timedelta,
@@ -188,16 +168,16 @@ class Dispatcher:
         if row.kind == NEXT_DAY:
             if paused:
                 self.stats.skipped_paused += 1
-                return Advance(None, None, 0)
+                return Advance(row.id, None, None, 0)
             if now - row.next_due > self._grace:
                 logger.warning("one-off check %s missed (due %s)", row.id, row.next_due)
-                return Advance(None, None, 1)
-            return Advance(row.next_due, None, 0)
+                return Advance(row.id, None, None, 1)
+            return Advance(row.id, row.next_due, None, 0)
         local = parse_hhmm(row.local_time)
         days = days_from_mask(row.days)
         if paused:
             self.stats.skipped_paused += 1
-            return Advance(None, next_due(local, days, row.zone, now), 0)
+            return Advance(row.id, None, next_due(local, days, row.zone, now), 0)
         send, following = catch_up(local, days, row.zone, row.next_due, now, self._grace)
         missed = 0
         if send is None:
@@ -214,7 +194,7 @@ class Dispatcher:
                 row.id,
                 send.isoformat(),
             )
-        return Advance(send, following, missed)
+        return Advance(row.id, send, following, missed)
 
     async def recover(self, lapsed: Collection[str] = (), *, at_start: bool = True) -> int:
         """Send again what a stop left claimed; never re-send what was in flight.
@@ -225,9 +205,9 @@ class Dispatcher:
         owners = [self.owner, *lapsed] if at_start else list(lapsed)
         if not owners:
             return 0
-        async with self._sessions() as session:
-            handed_back, uncertain = await settle_after_stop(session, owners, unowned=at_start)
-            await session.commit()
+        async with self._sessions() as tx:
+            handed_back, uncertain = await settle_after_stop(tx, owners, unowned=at_start)
+            await tx.commit()
         if handed_back:
             logger.warning(
                 "%d reminder(s) were claimed but not sent when the bot stopped: sending them now",
@@ -258,15 +238,13 @@ class Dispatcher:
                 await self._ledger.flush()
                 now = self._now()
                 claimed, missed = upcoming if upcoming is not None else await self._claim(now)
-            async with self._sessions() as session:
-                return await earliest_due(session)
+            async with self._sessions() as tx:
+                return await earliest_due(tx)
 
     async def _claim(self, now: datetime) -> tuple[list[Claimed], int]:
-        async with self._sessions() as session:
-            claimed, missed = await claim_due(
-                session, now, self._batch, self.decide, process=self.owner
-            )
-            await session.commit()
+        async with self._sessions() as tx:
+            claimed, missed = await claim_due(tx, now, self._batch, self.decide, process=self.owner)
+            await tx.commit()
         self.stats.missed_stale += missed
         return claimed, missed
 
@@ -306,10 +284,3 @@ class Dispatcher:
         else:
             self.stats.failed += 1
             logger.error("reminder %s could not be sent", item.key)
-
-
-def seconds_until(moment: datetime | None, now: datetime, cap: float) -> float:
-    """How long to sleep until a due instant, capped so changes elsewhere are noticed."""
-    if moment is None:
-        return cap
-    return max(0.0, min(cap, (moment - now).total_seconds()))

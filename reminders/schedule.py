@@ -8,9 +8,10 @@ fires once, at its first occurrence. Every instant in and out is an aware dateti
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from reminders.zones import zone_info
+from places.zones import zone_info
 
 # From the day before `after` (a gap can push a day's occurrence past midnight) through a week
 # later, every weekday comes up at least once.
@@ -155,3 +156,53 @@ def morning_after(moment: datetime, local_time: time, zone: str, gap: timedelta)
     next day, and one at half past midnight at 09:00 the same day, after the night.
     """
     return next_due(local_time, EVERY_DAY, zone, moment + gap)
+
+
+def days_from_mask(mask: int) -> frozenset[int]:
+    """Weekday numbers (0 = Monday) from the stored bit mask."""
+    return frozenset(day for day in range(7) if mask & (1 << day))
+
+
+def mask_from_days(days: frozenset[int]) -> int:
+    """The stored bit mask from weekday numbers."""
+    return sum(1 << day for day in days)
+
+
+def parse_hhmm(value: str) -> time:
+    """The stored 'HH:MM' as a time."""
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def first_due(local_time: str, days: int, zone: str, now: datetime) -> datetime:
+    """The first occurrence of a new or changed reminder after now."""
+    return next_due(parse_hhmm(local_time), days_from_mask(days), zone, now)
+
+
+def seconds_until(moment: datetime | None, now: datetime, cap: float) -> float:
+    """How long to sleep until a due instant, capped so changes elsewhere are noticed."""
+    if moment is None:
+        return cap
+    return max(0.0, min(cap, (moment - now).total_seconds()))
+
+
+def after_day(due: datetime, local_time: str, days: int, zone: str, day: date) -> datetime:
+    """'Skip today': `due`, or if it falls on the local `day`, the first occurrence after it."""
+    while local_date(due, zone) == day:
+        due = first_due(local_time, days, zone, due)
+    return due
+
+
+@dataclass(frozen=True)
+class Advance:
+    """What the scheduling rules decided for one due row (db.reminders.Decision)."""
+
+    reminder_id: int
+    send_due: datetime | None  # the occurrence to send now, or None (stale or paused)
+    next_due: datetime | None  # the row's next due instant; None: a one-off row is done
+    missed: int  # occurrences skipped as stale
+
+    @property
+    def key(self) -> str | None:
+        """The idempotency key of the occurrence sent, if one is."""
+        return occurrence_key(self.reminder_id, self.send_due) if self.send_due else None

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.checkpoints import CheckpointWriter
+from db.connection import make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import RoutineSession, User
 from db.routines import create_session
-from db.session import make_engine, make_session_factory
 
 
 async def test_latest_checkpoints_are_written_in_one_flush_and_finished_sessions_kept(
@@ -19,19 +19,19 @@ async def test_latest_checkpoints_are_written_in_one_flush_and_finished_sessions
 ) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     await upgrade_to_head(engine)
-    factory = make_session_factory(engine)
-    async with factory.begin() as session:
-        session.add(User(id=1, language="en"))
-        await session.flush()
+    factory = make_transaction_factory(engine)
+    async with factory.begin() as tx:
+        tx.add(User(id=1, language="en"))
+        await tx.flush()
         ids = [  # one open session per chat: three chats
-            (await create_session(session, user_id=1, chat_id=c, routine_id="quick", level=0)).id
+            (await create_session(tx, user_id=1, chat_id=c, routine_id="quick", level=0)).id
             for c in (1, 2, 3)
         ]
-    async with factory.begin() as session:
-        finished = await session.get(RoutineSession, ids[2])
+    async with factory.begin() as tx:
+        finished = await tx.get(RoutineSession, ids[2])
         assert finished is not None
         finished.status, finished.beat_index = "completed", 40
-        paused = await session.get(RoutineSession, ids[1])
+        paused = await tx.get(RoutineSession, ids[1])
         assert paused is not None
         paused.status = "paused"
 
@@ -42,8 +42,8 @@ async def test_latest_checkpoints_are_written_in_one_flush_and_finished_sessions
     writer.record(ids[2], beat_index=1, live_message_id=12, exercises_done=0)  # already finished
     await writer.flush()
 
-    async with factory() as session:
-        rows = {row.id: row for row in await session.scalars(select(RoutineSession))}
+    async with factory() as tx:
+        rows = {row.id: row for row in await tx.scalars(select(RoutineSession))}
     assert (rows[ids[0]].beat_index, rows[ids[0]].live_message_id) == (5, 11)
     assert (rows[ids[0]].exercises_done, rows[ids[1]].beat_index) == (1, 7)
     assert rows[ids[2]].beat_index == 40  # a final state is never overwritten
@@ -57,12 +57,12 @@ async def test_stop_never_cuts_a_write_in_half(tmp_path: Path) -> None:
     "database is locked"."""
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     await upgrade_to_head(engine)
-    factory = make_session_factory(engine)
-    async with factory.begin() as session:
-        session.add(User(id=1, language="en"))
-        await session.flush()
+    factory = make_transaction_factory(engine)
+    async with factory.begin() as tx:
+        tx.add(User(id=1, language="en"))
+        await tx.flush()
         session_id = (
-            await create_session(session, user_id=1, chat_id=1, routine_id="quick", level=0)
+            await create_session(tx, user_id=1, chat_id=1, routine_id="quick", level=0)
         ).id
     for turns in range(12):  # stop after more and more turns of the loop: mid-write, at times
         writer = CheckpointWriter(factory, interval=0)
@@ -72,7 +72,7 @@ async def test_stop_never_cuts_a_write_in_half(tmp_path: Path) -> None:
             await asyncio.sleep(0)
         await writer.stop()
         async with asyncio.timeout(2):  # no lock left behind
-            async with factory.begin() as session:
-                row = await session.get(RoutineSession, session_id)
+            async with factory.begin() as tx:
+                row = await tx.get(RoutineSession, session_id)
                 assert row is not None and row.beat_index == turns  # the last one is kept
     await engine.dispose()

@@ -10,9 +10,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from db.connection import make_engine
 from db.migrate import alembic_config, upgrade_to_head
 from db.models import Base
-from db.session import make_engine
 
 
 async def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from telegram.request import BaseRequest, RequestData
 
 from core.config import Settings
 from core.logs import REDACTED, secrets_of, setup_logging
-from db.session import make_engine
+from db.connection import make_engine
 
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 WEBHOOK_SECRET = "hook-secret-Zq7x91Lm"

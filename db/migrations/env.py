@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from core.config import load_settings
+from db.connection import make_engine
 from db.models import Base
-from db.session import make_engine
 
 config = context.config
 target_metadata = Base.metadata

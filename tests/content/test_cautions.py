@@ -1,6 +1,6 @@
 """The shipped cautions follow the product's pain rule, and the gentle plan is safe to offer.
 
-The rule (source article and SAFETY.md): any pain stops the exercise. Each exercise's first caution
+The rule (source article and safety/README.md): any pain stops the exercise. Each exercise's first caution
 says so and names the "It hurts" button; mild discomfort is never called normal without "stop if
 it hurts" in the same sentence; the cautions stay short enough for the session's intro caption.
 """
@@ -14,14 +14,9 @@ import pytest
 
 from content import Content, Exercise, load_content
 from engine.plan import build_plan
+from engine.routines import SINGLE, exercise_id, routine_doses, routine_pace
 from engine.sessions import Live
-from handlers.routine_view import (
-    SINGLE,
-    exercise_id,
-    intro_caption,
-    routine_doses,
-    routine_pace,
-)
+from ui.guided import intro_caption
 
 LANGUAGES = ("en", "ru")
 # A caution says "stop if it hurts" when it has one word of each group (lowercase substrings).

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from background.reminder_job import schedule_dispatch
 from emulator.render import plain
-from handlers.nudges import schedule_dispatch
 
 
 class FakeClock:
@@ -25,8 +25,8 @@ class FakeClock:
 
 
 async def rows(app, model):  # type: ignore[no-untyped-def]
-    async with app.bot_data.db() as session:
-        return list(await session.scalars(select(model)))
+    async with app.bot_data.db() as tx:
+        return list(await tx.scalars(select(model)))
 
 
 async def daily_reminder_in_utc(user, typed: str):  # type: ignore[no-untyped-def]

@@ -11,8 +11,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from db.connection import make_engine
 from db.migrate import upgrade_to_head
-from db.session import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:CRASH-TOKEN-abcdefghijklmnopqrstuvwxyz"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from background.sweeps import Activity, sweep
 from db.models import Reminder, ReminderDelivery, User
 from emulator.render import plain
-from handlers.retention import Activity, sweep
 from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, rows
 
 
@@ -59,13 +59,13 @@ async def test_old_settled_delivery_records_are_pruned(app, make_user) -> None: 
     user = make_user()
     await daily_reminder_in_utc(user, "7:30")
     [reminder] = await rows(app, Reminder)
-    async with app.bot_data.db.begin() as session:
+    async with app.bot_data.db.begin() as tx:
         for key, status, age in [
             ("old-sent", "sent", 31),
             ("old-open", "sending", 31),
             ("recent", "sent", 29),
         ]:
-            session.add(
+            tx.add(
                 ReminderDelivery(
                     key=key,
                     reminder_id=reminder.id,

@@ -13,7 +13,7 @@ from core.runner import running
 from db.models import PainRating, RoutineSession, UserProgress
 from emulator.render import plain
 from engine.plan import build_plan
-from handlers.routine_view import routine_doses, routine_pace
+from engine.routines import routine_doses, routine_pace
 from tests.conftest import TEST_TOKEN
 from tests.e2e.helpers import reach_check_in
 
@@ -37,8 +37,8 @@ async def consent(user) -> None:  # type: ignore[no-untyped-def]
 
 
 async def rows(app, model):  # type: ignore[no-untyped-def]
-    async with app.bot_data.db() as session:
-        return list(await session.scalars(select(model)))
+    async with app.bot_data.db() as tx:
+        return list(await tx.scalars(select(model)))
 
 
 async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from content import Content
 from content.schema import Progression
 from engine.plan import Change, Direction, Dose, Pace, Plan, build_plan, compare
 from engine.progression import Outcome, Progress, Range, Rule, advance
-from handlers.routine_view import SINGLE, routine_doses
+from engine.routines import SINGLE, routine_doses
 
 SHIPPED = Rule()  # the defaults are the shipped content/progression.yaml (checked below)
 

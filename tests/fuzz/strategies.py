@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from handlers.payloads import MAX_BYTES, VERSION, Action
+from ui.payloads import MAX_BYTES, VERSION, Action
 
 BOT_USERNAME = "backcare_test_bot"
 TEXT_LIMIT = 4096  # what one Telegram message may hold; longer texts are sent all the same
@@ -122,7 +122,7 @@ def commands(draw: st.DrawFn) -> str:
 RATINGS = [str(n) for n in range(11)]
 IDS = [str(n) for n in range(6)]  # sessions, reports and reminders of one example are few
 ROUTINES = ["full", "quick", "office", "gentle", "x.breathing", "x.cat_cow"]
-# Each action's fields as the bot writes them (handlers/payloads.py `Action`): well-formed
+# Each action's fields as the bot writes them (ui/payloads.py `Action`): well-formed
 # payloads reach the checks deep in each handler, where one odd field can still hurt.
 SHAPES: dict[Action, list[list[str]]] = {
     Action.CONSENT: [["yes", "no"]],

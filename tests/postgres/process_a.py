@@ -9,16 +9,16 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from db import instances
+from db.connection import make_engine, make_transaction_factory
 from db.reminders import Claimed
-from db.session import make_engine, make_session_factory
 from reminders.dispatcher import BeforeSend, Dispatcher, Result
 
 
 async def main(url: str, path: str) -> None:
-    factory = make_session_factory(make_engine(url))
-    async with factory() as session:
-        await instances.beat(session, "a", datetime.now(UTC))
-        await session.commit()
+    factory = make_transaction_factory(make_engine(url))
+    async with factory() as tx:
+        await instances.beat(tx, "a", datetime.now(UTC))
+        await tx.commit()
     sent = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 (killed, never closed)
 
     async def send(item: Claimed, before_send: BeforeSend) -> tuple[Result, int | None]:

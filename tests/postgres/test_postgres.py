@@ -22,11 +22,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from db import instances
+from db.connection import make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import Base, Instance, Reminder, ReminderDelivery, RoutineSession, User
 from db.reminders import Claimed
 from db.routines import claim_interrupted
-from db.session import make_engine, make_session_factory
 from reminders.dispatcher import BeforeSend, Dispatcher, Result
 from tests.postgres.conftest import dispose
 
@@ -36,12 +36,12 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 async def seed(url: str, count: int) -> None:
     engine = make_engine(url)
     await upgrade_to_head(engine)
-    async with make_session_factory(engine).begin() as session:
+    async with make_transaction_factory(engine).begin() as tx:
         for n in range(count):
-            session.add(User(id=100 + n, language="en", timezone="UTC", last_seen_at=NOW))
-        await session.flush()
+            tx.add(User(id=100 + n, language="en", timezone="UTC", last_seen_at=NOW))
+        await tx.flush()
         for n in range(count):
-            session.add(
+            tx.add(
                 Reminder(
                     user_id=100 + n,
                     chat_id=100 + n,
@@ -94,7 +94,7 @@ async def test_two_processes_share_the_due_reminders_without_sending_any_twice(
     engines = [make_engine(pg_database), make_engine(pg_database)]
     dispatchers = [
         Dispatcher(
-            make_session_factory(engine),
+            make_transaction_factory(engine),
             telegram.sender(name, delay=0.001),
             grace=timedelta(hours=2),
             now=lambda: NOW,
@@ -107,9 +107,9 @@ async def test_two_processes_share_the_due_reminders_without_sending_any_twice(
     assert len(keys) == count and max(keys.values()) == 1  # every one, once
     by_process = Counter(process for _, process in telegram.sent)
     assert by_process["a"] > 0 and by_process["b"] > 0  # SKIP LOCKED let both work at once
-    async with make_session_factory(engines[0])() as session:
-        statuses = Counter((await session.scalars(select(ReminderDelivery.status))).all())
-        due_left = await session.scalar(
+    async with make_transaction_factory(engines[0])() as tx:
+        statuses = Counter((await tx.scalars(select(ReminderDelivery.status))).all())
+        due_left = await tx.scalar(
             select(func.count()).select_from(Reminder).where(Reminder.next_due <= NOW)
         )
     assert statuses == {"sent": count} and due_left == 0
@@ -132,12 +132,12 @@ async def test_a_restarted_process_takes_over_unsent_claims_and_the_old_one_back
         return await telegram.sender("a")(item, before_send)  # type: ignore[no-any-return]
 
     a = Dispatcher(
-        make_session_factory(engine_a), stalled_send, grace=timedelta(hours=2), now=lambda: NOW
+        make_transaction_factory(engine_a), stalled_send, grace=timedelta(hours=2), now=lambda: NOW
     )
     running_a = asyncio.create_task(a.dispatch())
     await asyncio.sleep(0.5)  # A has claimed everything and waits
     b = Dispatcher(
-        make_session_factory(engine_b),
+        make_transaction_factory(engine_b),
         telegram.sender("b"),
         grace=timedelta(hours=2),
         now=lambda: NOW,
@@ -162,10 +162,10 @@ async def test_a_killed_process_is_settled_by_the_survivor_after_its_lease(  # t
     count = 300
     await seed(pg_database, count)
     engine = make_engine(pg_database)
-    factory = make_session_factory(engine)
-    async with factory.begin() as session:  # a live session of each process
+    factory = make_transaction_factory(engine)
+    async with factory.begin() as tx:  # a live session of each process
         for owner in ("a", "b"):
-            session.add(
+            tx.add(
                 RoutineSession(
                     user_id=100,
                     chat_id=100 if owner == "a" else 101,
@@ -197,10 +197,8 @@ async def test_a_killed_process_is_settled_by_the_survivor_after_its_lease(  # t
             await asyncio.sleep(0.05)
         # B starts meanwhile: its start-up settles only its own earlier claims and sessions.
         await b.recover()
-        async with factory.begin() as session:
-            assert [r.owner for r in await claim_interrupted(session, ["b"], unowned=False)] == [
-                "b"
-            ]
+        async with factory.begin() as tx:
+            assert [r.owner for r in await claim_interrupted(tx, ["b"], unowned=False)] == ["b"]
         b_running = asyncio.create_task(b.dispatch())
         await asyncio.sleep(0.3)
     finally:
@@ -208,25 +206,25 @@ async def test_a_killed_process_is_settled_by_the_survivor_after_its_lease(  # t
         a.wait()
     await b_running
     # A's lease has not lapsed yet: nothing of A's is touched.
-    async with factory() as session:
-        assert await instances.lapsed(session, datetime.now(UTC) - timedelta(seconds=60), "b") == []
-        a_session = await session.scalar(select(RoutineSession).where(RoutineSession.owner == "a"))
+    async with factory() as tx:
+        assert await instances.lapsed(tx, datetime.now(UTC) - timedelta(seconds=60), "b") == []
+        a_session = await tx.scalar(select(RoutineSession).where(RoutineSession.owner == "a"))
         assert a_session is not None and a_session.status == "active"
     # The lease lapses (A's heartbeat is old): B settles A's claims and sessions, and sends.
-    async with factory.begin() as session:
-        (await session.get(Instance, "a")).heartbeat_at = datetime.now(UTC) - timedelta(hours=1)
-    async with factory() as session:
-        lapsed = await instances.lapsed(session, datetime.now(UTC) - timedelta(seconds=60), "b")
+    async with factory.begin() as tx:
+        (await tx.get(Instance, "a")).heartbeat_at = datetime.now(UTC) - timedelta(hours=1)
+    async with factory() as tx:
+        lapsed = await instances.lapsed(tx, datetime.now(UTC) - timedelta(seconds=60), "b")
     assert lapsed == ["a"]
     uncertain = await b.recover(lapsed, at_start=False)
-    async with factory.begin() as session:
-        interrupted = await claim_interrupted(session, lapsed, unowned=False)
+    async with factory.begin() as tx:
+        interrupted = await claim_interrupted(tx, lapsed, unowned=False)
     assert [r.owner for r in interrupted] == ["a"]
     await b.dispatch()
     keys = sent_by_a.read_text().split() + [key for key, _ in telegram.sent]
-    async with factory() as session:
-        statuses = Counter((await session.execute(select(ReminderDelivery.status))).scalars())
-        b_session = await session.scalar(select(RoutineSession).where(RoutineSession.owner == "b"))
+    async with factory() as tx:
+        statuses = Counter((await tx.execute(select(ReminderDelivery.status))).scalars())
+        b_session = await tx.scalar(select(RoutineSession).where(RoutineSession.owner == "b"))
     assert max(Counter(keys).values()) == 1  # never twice
     assert statuses["sent"] + statuses["uncertain"] == count  # never lost unseen
     assert uncertain == statuses["uncertain"] <= 4  # only what was in flight at the kill

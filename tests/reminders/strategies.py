@@ -8,7 +8,7 @@ from functools import cache
 
 from hypothesis import strategies as st
 
-from reminders.zones import zone_info
+from places.zones import zone_info
 
 # The brief's zones, plus a few with rules that break naive code: a 2-hour jump (Troll), changes
 # at midnight (Havana, Santiago), negative DST (Dublin), Ramadan switches (Casablanca), and

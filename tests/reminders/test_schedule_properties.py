@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from places.zones import zone_info
 from reminders.schedule import latest_due, local_date, next_due
-from reminders.zones import zone_info
 from tests.reminders.strategies import (
     ZONES,
     day_sets,

@@ -24,10 +24,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
+from background import reminder_job
+from background.reminder_job import send_reminder
 from db.reminders import Claimed
 from emulator import BotApiEmulator
-from handlers import nudges
-from handlers.nudges import send_reminder
 from reminders.dispatcher import Result
 from tests.throttle.harness import FakeTelegram, make_limiter, send
 from tests.throttle.virtual_time import run_in_virtual_time
@@ -445,7 +445,7 @@ async def test_a_reminder_that_met_a_pool_time_out_is_retried_and_sent_once(
 async def test_a_reminder_that_cannot_connect_is_retried_then_failed(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(nudges, "NETWORK_RETRIES", (0.01, 0.01, 0.01))
+    monkeypatch.setattr(reminder_job, "NETWORK_RETRIES", (0.01, 0.01, 0.01))
     url = f"http://127.0.0.1:{closed_port()}/bot"
     bot = ExtBot(TOKEN, base_url=url, rate_limiter=TelegramRateLimiter())
     async with BotApiEmulator(media_dir=tmp_path) as emu:  # only for the Reminders record

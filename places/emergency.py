@@ -6,7 +6,7 @@ advice the bot gives when this returns None.
 
 from __future__ import annotations
 
-from reminders.tzdb import country_of
+from places.tzdb import country_of
 
 _EUROPEAN_112 = (
     # EU and EEA members, Switzerland, the microstates

@@ -17,9 +17,9 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from reminders.cities import CITY_ZONES, SUGGESTIONS, WORLD_SUGGESTIONS
-from reminders.emergency import emergency_number
-from reminders.tzdb import available_zones, canonical, place_zones
+from places.cities import CITY_ZONES, SUGGESTIONS, WORLD_SUGGESTIONS
+from places.emergency import emergency_number
+from places.tzdb import available_zones, canonical, place_zones
 
 __all__ = [
     "emergency_number",

@@ -12,11 +12,11 @@ from datetime import timedelta
 
 from telegram.ext import Application
 
+from background.guided import recover_sessions
+from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
 from db import instances
 from db.models import utcnow
-from handlers.nudges import schedule_dispatch
-from handlers.routine import recover_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -27,21 +27,21 @@ async def beat_and_settle(application: Application) -> list[str]:
     """Renew this process's lease; settle the processes whose lease lapsed. Their names."""
     data: BotData = application.bot_data
     now = utcnow()
-    async with data.db() as session:
-        await instances.beat(session, data.settings.instance_id, now)
+    async with data.db() as tx:
+        await instances.beat(tx, data.settings.instance_id, now)
         lapsed = await instances.lapsed(
-            session, now - timedelta(seconds=data.settings.lease_seconds), data.settings.instance_id
+            tx, now - timedelta(seconds=data.settings.lease_seconds), data.settings.instance_id
         )
-        await session.commit()
+        await tx.commit()
     if not lapsed:
         return []
     logger.warning("processes %s stopped beating: settling what they left", ", ".join(lapsed))
     dispatcher = data.dispatcher
     await dispatcher.recover(lapsed, at_start=False)
     await recover_sessions(application, lapsed)
-    async with data.db() as session:
-        await instances.forget(session, lapsed)
-        await session.commit()
+    async with data.db() as tx:
+        await instances.forget(tx, lapsed)
+        await tx.commit()
     schedule_dispatch(application, data.now(), force=True)
     return lapsed
 
@@ -58,9 +58,9 @@ async def heartbeat_job(context: Context) -> None:
 async def start_heartbeat(application: Application) -> None:
     """Beat now, then every third of the lease."""
     data: BotData = application.bot_data
-    async with data.db() as session:
-        await instances.beat(session, data.settings.instance_id, utcnow())
-        await session.commit()
+    async with data.db() as tx:
+        await instances.beat(tx, data.settings.instance_id, utcnow())
+        await tx.commit()
     queue = application.job_queue
     if queue is None:
         return

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application
 
 from core.context import BotData, Context
 from db.reminders import prune_deliveries
@@ -56,13 +55,6 @@ def activity_of(data: BotData) -> Activity:
     return data.activity
 
 
-async def note_activity(update: Update, context: Context) -> None:
-    """Mark the sender of any update as seen today."""
-    user = update.effective_user
-    if user is not None and not user.is_bot:
-        activity_of(context.bot_data).note(user.id, context.bot_data.now().date())
-
-
 async def sweep(application: Application) -> int:
     """Write the day's activity marks, then erase people not seen in time; return how many."""
     data: BotData = application.bot_data
@@ -70,19 +62,19 @@ async def sweep(application: Application) -> int:
     activity = activity_of(data)
     seen = activity.take()
     cutoff = now - timedelta(days=data.settings.retention_days)
-    async with data.db() as session:
-        leaving = await inactive_users(session, cutoff)
+    async with data.db() as tx:
+        leaving = await inactive_users(tx, cutoff)
     for user_id in leaving:
         # Nothing of theirs may outlive the erasure: a timer (private chat id == user id), or a
         # draft kept in memory (a reminder being set up, the cached language).
         await data.sessions.stop(user_id)
         application.drop_user_data(user_id)
     try:
-        async with data.db.begin() as session:
+        async with data.db.begin() as tx:
             if seen:
-                await mark_seen(session, seen, now)
-            erased = await purge_inactive(session, cutoff)
-            pruned = await prune_deliveries(session, now - timedelta(days=DELIVERY_RECORD_DAYS))
+                await mark_seen(tx, seen, now)
+            erased = await purge_inactive(tx, cutoff)
+            pruned = await prune_deliveries(tx, now - timedelta(days=DELIVERY_RECORD_DAYS))
     except Exception:
         activity.pending |= seen  # nothing was written: try again at the next sweep
         raise
@@ -113,8 +105,3 @@ def schedule_sweeps(application: Application) -> None:
     for job in job_queue.get_jobs_by_name(JOB_NAME):
         job.schedule_removal()
     job_queue.run_repeating(run_sweep, interval=SWEEP_EVERY, first=60, name=JOB_NAME)
-
-
-# This group runs before every other handler and never stops them.
-GROUP = -10
-HANDLERS = [TypeHandler(Update, note_activity)]

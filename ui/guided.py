@@ -1,74 +1,17 @@
-"""Turns content and the session's beats into the texts and buttons the user sees."""
+"""What the user sees of a guided session: captions, the live message, its buttons."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Content
-from content.schema import RoutineItem
-from engine.plan import Beat, Dose, Kind, Pace, Plan
-from engine.progression import Range
+from engine.plan import Beat, Dose, Kind, Plan
+from engine.routines import easier_here, exercise_id, routine_items
 from engine.sessions import Live
-from handlers.payloads import Action, build
+from ui.payloads import Action, build
 
 BAR_WIDTH = 10
-
-
-SINGLE = "x."  # routine ids "x.<exercise id>": one exercise from the library, on its own
-
-
-def routine_exists(content: Content, routine_id: str) -> bool:
-    """A routine of the content, or a single library exercise."""
-    if routine_id.startswith(SINGLE):
-        return routine_id.removeprefix(SINGLE) in content.exercises
-    return routine_id in content.routines
-
-
-def routine_items(content: Content, routine_id: str) -> list[RoutineItem]:
-    """The items of a routine (a single exercise is a routine of one item)."""
-    if routine_id.startswith(SINGLE):
-        return [RoutineItem(exercise=routine_id.removeprefix(SINGLE))]
-    return list(content.routines[routine_id].items)
-
-
-def routine_doses(content: Content, routine_id: str) -> tuple[Dose, ...]:
-    """The engine's view of a routine's doses, item overrides applied."""
-    doses = []
-    for item in routine_items(content, routine_id):
-        exercise = content.exercises[item.exercise]
-        dose = exercise.dose
-        unit = dose.unit
-        amount = item.amount_override() or dose.amount
-        rounds = item.rounds or dose.rounds
-        doses.append(
-            Dose(
-                unit=unit,
-                amount=Range(amount.start, amount.max),
-                rounds=Range(rounds.start, rounds.max),
-                per_side=dose.per_side,
-                rest_seconds=dose.rest_seconds,
-            )
-        )
-    return tuple(doses)
-
-
-def routine_pace(content: Content, routine_id: str) -> Pace:
-    """The routine's pacing in real seconds."""
-    if routine_id.startswith(SINGLE):
-        return Pace()
-    pace = content.routines[routine_id].pace
-    return Pace(
-        inhale=pace.inhale_seconds,
-        exhale=pace.exhale_seconds,
-        get_ready=pace.get_ready_seconds,
-        switch_sides=pace.switch_sides_seconds,
-        rest_between=pace.rest_between_seconds,
-    )
-
-
-def exercise_id(content: Content, live: Live, item: int) -> str:
-    """The exercise at a position of the session's routine."""
-    return routine_items(content, live.routine_id)[item].exercise
+RATINGS = frozenset(str(n) for n in range(11))  # the 0-10 buttons, as the bot writes them
 
 
 def dose_text(
@@ -87,11 +30,6 @@ def dose_text(
     if dose.per_side:
         text += " " + content.text(language, "routine.per_side")
     return text
-
-
-def easier_here(content: Content, routine_id: str, item: int) -> bool:
-    """Whether the routine shows this item's easier variant (the gentle plan does)."""
-    return routine_items(content, routine_id)[item].variant == "easier"
 
 
 def item_title(content: Content, routine_id: str, item: int, language: str) -> str:
@@ -230,14 +168,3 @@ def rating_keyboard(action: Action, *fields: str | int) -> InlineKeyboardMarkup:
             ],
         ]
     )
-
-
-def gentle_routine(content: Content) -> str | None:
-    """The id of the gentle plan offered after a pain report."""
-    return next((routine.id for routine in content.routines.values() if routine.gentle), None)
-
-
-def is_gentle(content: Content, routine_id: str) -> bool:
-    """Whether a routine is the gentle plan."""
-    routine = content.routines.get(routine_id)
-    return routine is not None and routine.gentle

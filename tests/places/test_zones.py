@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reminders.cities import CITY_ZONES, SUGGESTIONS, WORLD_SUGGESTIONS
-from reminders.tzdb import place_zones
-from reminders.zones import (
+from places.cities import CITY_ZONES, SUGGESTIONS, WORLD_SUGGESTIONS
+from places.tzdb import place_zones
+from places.zones import (
     emergency_number,
     is_valid_zone,
     resolve_zone,
@@ -220,7 +220,7 @@ def test_zone_from_location(lat: float, lon: float, zone: str | None) -> None:
 
 
 def test_timezonefinder_is_not_loaded_at_import() -> None:
-    code = "import sys, reminders.zones, reminders.schedule; print('timezonefinder' in sys.modules)"
+    code = "import sys, places.zones, reminders.schedule; print('timezonefinder' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

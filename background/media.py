@@ -12,8 +12,8 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, InputMediaAnimation, InputMediaPhoto, Message
 from telegram.error import BadRequest
 
+from db.connection import TransactionFactory
 from db.media import forget_file_id, load_file_ids, save_file_id
-from db.session import SessionFactory
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 class MediaLibrary:
     """The file_id cache in memory, backed by the media_files table."""
 
-    def __init__(self, sessions: SessionFactory, resolve: Callable[[str], Path]) -> None:
+    def __init__(self, sessions: TransactionFactory, resolve: Callable[[str], Path]) -> None:
         self._sessions = sessions
         self._resolve = resolve  # content's media_path: a name in content/media -> its file
         self._file_ids: dict[str, tuple[str, str]] = {}
@@ -31,8 +31,8 @@ class MediaLibrary:
 
     async def load(self) -> None:
         """Read the stored file_ids once at start."""
-        async with self._sessions() as session:
-            self._file_ids = await load_file_ids(session)
+        async with self._sessions() as tx:
+            self._file_ids = await load_file_ids(tx)
 
     def _digest(self, name: str) -> str:
         if name not in self._digests:
@@ -128,17 +128,17 @@ class MediaLibrary:
 
     async def _store(self, name: str, digest: str, file_id: str) -> None:
         try:
-            async with self._sessions() as session:
-                await save_file_id(session, name, digest, file_id)
-                await session.commit()
+            async with self._sessions() as tx:
+                await save_file_id(tx, name, digest, file_id)
+                await tx.commit()
         except Exception:  # it is uploaded again after a restart: nothing is lost
             logger.exception("could not store the file_id of %s", name)
 
     async def _forget(self, name: str) -> None:
         self._file_ids.pop(name, None)
-        async with self._sessions() as session:
-            await forget_file_id(session, name)
-            await session.commit()
+        async with self._sessions() as tx:
+            await forget_file_id(tx, name)
+            await tx.commit()
 
 
 def _file_id_of(message: Message) -> str | None:

@@ -1,4 +1,5 @@
-"""The async engine and session factory; SQLite gets WAL mode and a busy timeout."""
+"""The async engine and the transaction factory (SQLAlchemy sessions, one unit of work each);
+SQLite gets WAL mode and a busy timeout."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-SessionFactory = async_sessionmaker[AsyncSession]
+TransactionFactory = async_sessionmaker[AsyncSession]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -60,22 +61,23 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-# The session open in the current task, if any. A second session opened inside a first would wait
+# The transaction open in the current task, if any. A second one opened inside the first would wait
 # for the one SQLite connection that the first holds: a deadlock under load, not an error.
 _open: ContextVar[bool] = ContextVar("database_session_open", default=False)
 
 
-class NestedSessionError(RuntimeError):
-    """A database session was opened inside another one in the same task."""
+class NestedTransactionError(RuntimeError):
+    """A database transaction was opened inside another one in the same task."""
 
 
-class OneAtATimeSession(AsyncSession):
-    """An AsyncSession that refuses to be opened inside another one (in the same task)."""
+class OneAtATimeTransaction(AsyncSession):
+    """A unit of work (an AsyncSession) that refuses to be opened inside another one (in the same
+    task)."""
 
-    async def __aenter__(self) -> OneAtATimeSession:
+    async def __aenter__(self) -> OneAtATimeTransaction:
         if _open.get():
-            raise NestedSessionError(
-                "a database session was opened inside another one: finish the first (commit) "
+            raise NestedTransactionError(
+                "a database transaction was opened inside another one: finish the first (commit) "
                 "before opening the next"
             )
         self._open_token = _open.set(True)
@@ -91,6 +93,7 @@ class OneAtATimeSession(AsyncSession):
                 del self._open_token
 
 
-def make_session_factory(engine: AsyncEngine) -> SessionFactory:
-    """One factory per process; handlers open one session per update from it, never two nested."""
-    return async_sessionmaker(engine, expire_on_commit=False, class_=OneAtATimeSession)
+def make_transaction_factory(engine: AsyncEngine) -> TransactionFactory:
+    """One factory per process; units of work (services/) open transactions from it, one at a
+    time per task, never two nested."""
+    return async_sessionmaker(engine, expire_on_commit=False, class_=OneAtATimeTransaction)

@@ -1,0 +1,59 @@
+"""The one way a guided session ends: stop its timer, store how it ended, close its live message.
+
+Stop, It hurts, warning signs, /delete, the flare-up flow and restart recovery all come here with
+a typed reason (`engine.sessions.End`), so every ending writes the same fields and no timed
+message can follow it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden
+
+from core.context import BotData
+from engine.routines import exercise_id
+from engine.sessions import End, Live
+from services.endings import Ended, record_end
+
+logger = logging.getLogger(__name__)
+
+
+async def halt(data: BotData, chat_id: int) -> Live | None:
+    """Stop the chat's timer; when this returns, no timed message of the chat can be sent."""
+    return await data.sessions.stop(chat_id)
+
+
+async def end_session(data: BotData, bot: Bot, chat_id: int, reason: End) -> Ended | None:
+    """Halt, store and close the chat's session in one go; None if there was none."""
+    live = await halt(data, chat_id)
+    async with data.db() as tx:
+        ended = await record_end(tx, data, chat_id, reason, live)
+        await tx.commit()
+    if ended is not None:
+        # Why a session ended is health data when it is pain or warning signs: not logged then.
+        private = reason in (End.PAIN, End.WARNING_SIGNS)
+        logger.info("session %s ended%s", ended.session_id, "" if private else f": {reason.value}")
+    if live is not None:
+        await close_live(data, bot, live)
+    return ended
+
+
+async def close_live(data: BotData, bot: Bot, live: Live, final: str | None = None) -> None:
+    """Take the buttons off the live message (marking the exercise done), ignoring a lost one."""
+    if live.message_id is None:
+        return
+    content = data.content
+    if final is None:
+        exercise = content.exercises[exercise_id(content, live, live.current.item)]
+        final = content.text(
+            live.language,
+            "routine.finished_item",
+            title=content.localize(exercise.title, live.language),
+        )
+    try:
+        await bot.edit_message_text(final, live.chat_id, live.message_id)
+    except (BadRequest, Forbidden) as error:
+        logger.info("could not close live message of session %s: %s", live.session_id, error)
+    live.message_id, live.shown = None, ""

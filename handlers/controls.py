@@ -1,0 +1,133 @@
+"""The controls of a live session (Ready, Pause, Resume, Skip, Stop), /stop, and the answer
+to an interrupted session (Resume or End)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import CommandHandler
+
+from background.ending import end_session
+from background.guided import make_live
+from core.context import BotData, Context
+from db.models import RoutineSession
+from engine.routines import routine_items
+from engine.sessions import End, Live
+from handlers.common import Press, language_of, on_press, press_handlers, text
+from services import sessions
+from ui.guided import (
+    controls,
+)
+from ui.payloads import Action
+
+logger = logging.getLogger(__name__)
+
+
+@on_press(Action.CONTROL)
+async def control(press: Press, session_id: int, op: str) -> None:
+    """Ready, Pause, Resume, Skip, Stop and It hurts on the live message."""
+    # It hurts ("hu") is handled in handlers/pain.py, before this.
+    query, context, data, language = press.query, press.context, press.data, press.language
+    chat_id = press.chat_id
+    live = data.sessions.get(chat_id)
+    if live is None or live.session_id != session_id:
+        await query.answer(text(context, language, "routine.toast_old"))
+        return
+    if op == "st":
+        await query.answer()
+        await stop_session(context, chat_id, language)
+    elif op == "pz" and await data.sessions.pause(chat_id) is not None:
+        await query.answer(text(context, language, "routine.toast_paused"))
+        await sessions.save_status(data.db, live.session_id, "paused")
+        await show_paused(data, context.bot, live)
+    elif op == "rs" and await data.sessions.resume(chat_id) is not None:
+        await query.answer(text(context, language, "routine.toast_resumed"))
+        await sessions.save_status(data.db, live.session_id, "active")
+    elif op == "sk" and await data.sessions.skip(chat_id) is not None:
+        await query.answer(text(context, language, "routine.toast_skipped"))
+    elif op == "go" and await data.sessions.ready(chat_id) is not None:
+        await query.answer()
+    else:
+        await query.answer(text(context, language, "routine.toast_wait"))
+
+
+async def show_paused(data: BotData, bot: object, live: Live) -> None:
+    """Show the paused state and the Resume button on the live message."""
+    if live.message_id is None:
+        return
+    paused = data.content.text(live.language, "routine.paused")
+    try:
+        await bot.edit_message_text(  # type: ignore[attr-defined]
+            paused, live.chat_id, live.message_id, reply_markup=controls(data.content, live)
+        )
+        live.shown = paused
+    except BadRequest as error:
+        logger.info("could not show pause for session %s: %s", live.session_id, error)
+
+
+async def stop_session(context: Context, chat_id: int, language: str) -> None:
+    """End the chat's session (live or interrupted) at the user's request."""
+    ended = await end_session(context.bot_data, context.bot, chat_id, End.STOPPED)
+    if ended is None:
+        await context.bot.send_message(chat_id, text(context, language, "routine.not_running"))
+        return
+    await context.bot.send_message(
+        chat_id,
+        text(
+            context,
+            language,
+            "routine.stopped",
+            exercises=ended.exercises_done,
+            count=ended.count,
+            minutes=ended.minutes,
+        ),
+    )
+
+
+def stopped_summary(data: BotData, language: str, row: RoutineSession) -> str:
+    """'Session stopped. 2 of 4 exercises done in 3 min.' for a stored session."""
+    return data.content.text(
+        language,
+        "routine.stopped",
+        exercises=row.exercises_done,
+        count=len(routine_items(data.content, row.routine_id)),
+        minutes=round(row.active_seconds / 60),
+    )
+
+
+async def stop_command(update: Update, context: Context) -> None:
+    """/stop: end the session."""
+    message = update.effective_message
+    if message is None:
+        return
+    language = await language_of(update, context)
+    await stop_session(context, message.chat_id, language)
+
+
+@on_press(Action.INTERRUPTED)
+async def answer_interrupted(press: Press, session_id: int, op: str) -> None:
+    """Resume an interrupted session from its last checkpoint, or end it."""
+    query, context, data, language = press.query, press.context, press.data, press.language
+    chat_id = press.chat_id
+    row = None
+    if data.sessions.get(chat_id) is None:
+        row = await sessions.take_interrupted(data.db, session_id, chat_id, resume=op == "resume")
+    if row is None:
+        await query.answer(text(context, language, "routine.toast_old"))
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if op == "end":
+        ended = await end_session(data, context.bot, chat_id, End.STOPPED)
+        if ended is not None:
+            await context.bot.send_message(chat_id, stopped_summary(data, language, row))
+        return
+    live = make_live(data, row.id, chat_id, row.user_id, language, row.routine_id, row.level)
+    live.active_seconds = row.active_seconds * data.settings.routine_time_scale
+    data.sessions.start(live, index=live.plan.checkpoint_before(row.beat_index))
+    logger.info("session %s resumed at beat %s", row.id, row.beat_index)
+
+
+HANDLERS = [CommandHandler("stop", stop_command), *press_handlers(control, answer_interrupted)]

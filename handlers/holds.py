@@ -1,0 +1,188 @@
+"""Safety holds: the urgent advice after warning signs, the see-a-doctor hold, lifting a hold, and
+the gate that answers session buttons with the advice while a hold lasts."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
+
+from background.ending import end_session
+from core.context import BotData, Context
+from db.models import User
+from engine.routines import gentle_routine
+from engine.sessions import End
+from handlers.checks import ask_check_in
+from handlers.common import STALE, Press, button, language_of, on_press, press_handlers, reply, text
+from places.emergency import emergency_numbers
+from safety.rules import Hold, SafetyState, may_lift
+from services import safety
+from services.safety import load_state
+from throttle import Kind
+from ui.payloads import VERSION, Action
+
+logger = logging.getLogger(__name__)
+
+
+def numbers_text(data: BotData, language: str, zone: str | None, telegram: str | None) -> str:
+    """'112', '103 or 112', or the generic line with examples when the country is unknown."""
+    numbers = emergency_numbers(zone, telegram)
+    if not numbers:
+        return data.content.text(language, "safety.number_generic")
+    return data.content.text(language, "safety.number_or").join(numbers)
+
+
+async def send_urgent(context: Context, chat_id: int, message: str, **kwargs: object) -> None:
+    """Send safety advice under the warning's delivery rule: retried until it gets through."""
+    try:
+        await context.bot.send_message(
+            chat_id,
+            message,
+            rate_limit_args={"kind": Kind.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
+            **kwargs,  # type: ignore[arg-type]
+        )
+    except TelegramError as error:
+        logger.error("safety advice could not be delivered: %s", type(error).__name__)
+
+
+async def put_on_hold(
+    context: Context,
+    chat_id: int,
+    user_id: int,
+    language: str,
+    hold: Hold,
+    telegram_language: str | None,
+) -> None:
+    """Warning signs: end any session, hold the routine, give the advice (delivered first)."""
+    data = context.bot_data
+    await end_session(data, context.bot, chat_id, End.WARNING_SIGNS)
+    zone: str | None = None
+    try:
+        zone = await safety.hold(data.db, user_id, language, hold, data.now())
+    except Exception:
+        # The advice matters more than the record: it is sent whatever happened here.
+        logger.exception("a safety hold could not be stored")
+    number = numbers_text(data, language, zone, telegram_language)
+    key = "safety.emergency" if hold is Hold.EMERGENCY else "safety.see_doctor"
+    await send_urgent(context, chat_id, text(context, language, key, number=number))
+    logger.info("routine put on hold (%s)", hold.value)
+
+
+async def hold_advice(
+    context: Context, chat_id: int, language: str, state: SafetyState, user: User | None
+) -> None:
+    """The advice for the hold in force, with the way out where it may be offered."""
+    data = context.bot_data
+    number = numbers_text(data, language, user.timezone if user else None, None)
+    wait = _lift_wait(data)
+    rows: list[list[InlineKeyboardButton]] = []
+    if state.hold is Hold.EMERGENCY:
+        message = text(context, language, "safety.emergency", number=number)
+        if may_lift(state, data.now(), wait):
+            rows.append(button(text(context, language, "safety.lift_button"), Action.HOLD, "lift"))
+    else:
+        message = text(context, language, "safety.hold_doctor")
+        rows.append(button(text(context, language, "safety.gentle_button"), Action.HOLD, "gentle"))
+        rows.append(
+            button(text(context, language, "safety.lift_doctor_button"), Action.HOLD, "lift")
+        )
+    await send_urgent(
+        context, chat_id, message, reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    )
+
+
+def _lift_wait(data: BotData) -> timedelta:
+    return timedelta(minutes=data.settings.hold_lift_wait_minutes)
+
+
+@on_press(Action.HOLD)
+async def answer_hold(press: Press, op: str) -> None:
+    """The way out of a hold: two deliberate taps, never offered right after the advice."""
+    query, context, data, language = press.query, press.context, press.data, press.language
+    chat_id, user_id = press.chat_id, press.user_id
+    state, user = await load_state(data, user_id)
+    emergency = state.hold is Hold.EMERGENCY
+    if state.hold is None:
+        await press.toast(STALE)
+        return
+    if emergency and op in ("lift", "yes") and not may_lift(state, data.now(), _lift_wait(data)):
+        await query.answer(text(context, language, "safety.toast_hold"))
+        return
+    await query.answer()
+    if op == "gentle":
+        if emergency:
+            await hold_advice(context, chat_id, language, state, user)
+            return
+        await query.edit_message_reply_markup(reply_markup=None)
+        routine = gentle_routine(data.content)
+        if routine is not None:
+            await ask_check_in(context, chat_id, language, routine)
+        return
+    if op == "lift":
+        key = "safety.lift_confirm" if emergency else "safety.lift_doctor_confirm"
+        await query.edit_message_reply_markup(reply_markup=None)
+        markup = InlineKeyboardMarkup(
+            [
+                button(text(context, language, "safety.lift_yes"), Action.HOLD, "yes"),
+                button(text(context, language, "safety.lift_no"), Action.HOLD, "no"),
+            ]
+        )
+        await reply(context, chat_id, text(context, language, key), markup)
+        return
+    await query.edit_message_reply_markup(reply_markup=None)
+    if op == "no":
+        await reply(context, chat_id, text(context, language, "safety.not_lifted"))
+        return
+    await safety.lift_hold(data.db, user_id, data.now())
+    logger.info("a safety hold was lifted by the user's statement")
+    await reply(context, chat_id, text(context, language, "safety.lifted"))
+
+
+async def hold_gate(update: Update, context: Context) -> None:
+    """Before any button that starts or continues a session: on an emergency hold, the advice."""
+    query = update.callback_query
+    if query is None or query.message is None or query.from_user is None:
+        return
+    state, user = await load_state(context.bot_data, query.from_user.id)
+    if state.hold is not Hold.EMERGENCY:
+        return
+    language = await language_of(update, context)
+    await query.answer(text(context, language, "safety.toast_hold"))
+    await hold_advice(context, query.message.chat.id, language, state, user)
+    raise ApplicationHandlerStop
+
+
+GATE_GROUP = -5  # after the activity marks (-10), before every feature (0)
+
+
+# Buttons that start, continue or rate a session; It hurts ("hu") is never held back.
+_GATED = "|".join(
+    action.value
+    for action in (
+        Action.ROUTINE_CHOICE,
+        Action.CHECK_IN,
+        Action.INTERRUPTED,
+        Action.AFTER,
+        Action.FLARE,
+    )
+)
+
+
+GATED = re.compile(
+    rf"^{re.escape(VERSION)}\.(({_GATED})(:|$)|{Action.CONTROL.value}:\d+:(?!hu$)"
+    rf"|{Action.NUDGE.value}:\d+:start$|{Action.HOLD.value}:gentle$)"
+)
+
+
+GATE_HANDLERS: list[BaseHandler[Update, Context, None]] = [
+    CallbackQueryHandler(hold_gate, pattern=GATED)
+]
+
+
+HANDLERS: list[BaseHandler[Update, Context, None]] = [
+    *press_handlers(answer_hold),
+]

@@ -1,0 +1,74 @@
+"""The rating after a session: stored, progression applied, and advice for strong pain."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from background.guided import gentle_ids
+from background.reminder_job import schedule_dispatch
+from handlers.common import Press, on_press, press_handlers, text
+from safety.rules import AfterSession
+from services import sessions
+from ui.payloads import Action, build
+
+
+@on_press(Action.AFTER)
+async def after_rating(press: Press, session_id: int, *ratings: int | None) -> None:
+    """Store how the back feels after the session, judge it, move the level, show the streak.
+
+    A rating of 7 or more, or 2 or more above the check-in, gets advice to stop for today and no
+    step up; any rise brings a morning check the next day. The check-in rating travels in the
+    button, so the verdict holds without consent to storing ratings.
+    """
+    query, context, data, language = press.query, press.context, press.data, press.language
+    user_id, chat_id = press.user_id, press.chat_id
+    # Buttons of earlier versions carry no check-in rating ("ar:<session>:<rating>").
+    checkin, rating = (None, ratings[0]) if len(ratings) == 1 else ratings
+    assert rating is not None  # the last field is always a rating (ui/payloads.SHAPES)
+    rated = await sessions.rate(
+        data,
+        user_id=user_id,
+        chat_id=chat_id,
+        session_id=session_id,
+        checkin=checkin,
+        rating=rating,
+        gentle=gentle_ids(data),
+    )
+    if rated is None:
+        await query.answer(text(context, language, "routine.toast_old"))
+        return
+    before, verdict, progress = rated.before, rated.verdict, rated.progress
+    if rated.morning_check is not None:
+        schedule_dispatch(context.application, rated.morning_check)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    lines = [
+        text(context, language, "routine.summary", before=before, after=rating)
+        if before is not None
+        else text(context, language, "routine.summary_no_rating")
+    ]
+    if verdict is AfterSession.STOP_FOR_TODAY:
+        lines.append(text(context, language, "routine.after_stop"))
+    elif verdict is AfterSession.A_BIT_WORSE:
+        lines.append(text(context, language, "routine.after_a_bit_worse"))
+    else:
+        count = rated.streak
+        lines.append(text(context, language, "routine.streak", days=count, count=count))
+    markup = None
+    if rated.suggest_normal:
+        lines.append(text(context, language, "flare.suggest_return", count=progress.calm_sessions))
+        routine = progress.last_routine or next(iter(data.content.routines))
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        text(context, language, "flare.normal_button"),
+                        callback_data=build(Action.FLARE, "n", routine),
+                    )
+                ]
+            ]
+        )
+    await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)
+
+
+HANDLERS = [*press_handlers(after_rating)]

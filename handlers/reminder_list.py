@@ -1,0 +1,155 @@
+"""/reminders: the list, a page at a time, with pause, resume, change and delete."""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+
+from background.reminder_job import schedule_dispatch
+from core.context import Context
+from handlers.common import Press, language_of, on_press, text
+from handlers.remind import ask_time
+from handlers.reminder_draft import TIME, draft
+from reminders.schedule import days_from_mask
+from reminders.timeparse import format_days
+from services import reminders as units
+from services.reminders import Outcome
+from ui.payloads import Action, build
+
+PAGE_SIZE = 5  # reminders per page of /reminders: 3 buttons each, well within Telegram's limits
+
+
+async def list_reminders(update: Update, context: Context) -> None:
+    """/reminders: each reminder with pause/resume, change and delete buttons."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    language = await language_of(update, context)
+    await send_list(context, message.chat_id, user.id, language)
+
+
+async def send_list(
+    context: Context,
+    chat_id: int,
+    user_id: int,
+    language: str,
+    edit_message_id: int | None = None,
+    page: int = 0,
+) -> None:
+    """The list, PAGE_SIZE reminders a page, so it always fits Telegram's limits."""
+    data = context.bot_data
+    found = await units.listing(data.db, user_id)
+    all_rows = found.rows
+    pages = max(1, -(-len(all_rows) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = all_rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    if not rows:
+        body, markup = text(context, language, "reminders.list_empty"), None
+    else:
+        zone = found.zone or data.settings.default_timezone
+        lines = [text(context, language, "reminders.list_title", zone=zone)]
+        buttons = []
+        for row in rows:
+            state = "" if row.enabled else text(context, language, "reminders.state_paused")
+            lines.append(
+                text(
+                    context,
+                    language,
+                    "reminders.list_item",
+                    time=row.local_time,
+                    days=format_days(days_from_mask(row.days), language),
+                    state=state,
+                )
+            )
+            toggle = "resume" if not row.enabled else "pause"
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        text(context, language, f"reminders.button_{toggle}", time=row.local_time),
+                        callback_data=build(Action.REMINDER, row.id, toggle),
+                    ),
+                    InlineKeyboardButton(
+                        text(context, language, "reminders.button_change", time=row.local_time),
+                        callback_data=build(Action.REMINDER, row.id, "change"),
+                    ),
+                    InlineKeyboardButton(
+                        text(context, language, "reminders.button_delete", time=row.local_time),
+                        callback_data=build(Action.REMINDER, row.id, "delete"),
+                    ),
+                ]
+            )
+        if pages > 1:
+            lines.append(text(context, language, "reminders.page", page=page + 1, pages=pages))
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        text(context, language, f"reminders.page_{name}"),
+                        callback_data=build(Action.REMINDER, "page", target % pages),
+                    )
+                    for name, target in (("prev", page - 1), ("next", page + 1))
+                ]
+            )
+        paused = found.paused
+        if paused:
+            lines.append(text(context, language, "reminders.all_paused"))
+        everything = "resume_all" if paused else "pause_all"
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    text(context, language, f"reminders.button_{everything}"),
+                    callback_data=build(Action.REMINDER, "all", everything),
+                )
+            ]
+        )
+        body, markup = "\n".join(lines), InlineKeyboardMarkup(buttons)
+    if edit_message_id is not None:
+        await context.bot.edit_message_text(body, chat_id, edit_message_id, reply_markup=markup)
+    else:
+        await context.bot.send_message(chat_id, body, reply_markup=markup)
+
+
+# text_only: the list is edited.
+@on_press(Action.REMINDER, text_only=True)
+async def manage(press: Press, target: int | str, op: int | str) -> int | None:
+    """Buttons of the /reminders list; 'change' re-enters the /remind flow."""
+    query, context, data, language = press.query, press.context, press.data, press.language
+    user_id, chat_id = press.user_id, press.chat_id
+    assert query.message is not None
+    if target == "page":
+        await query.answer()
+        await send_list(context, chat_id, user_id, language, query.message.message_id, int(op))
+        return None
+    if target == "all":
+        await units.pause_all(data.db, user_id, op == "pause_all")
+        await press.toast("reminders.paused" if op == "pause_all" else "reminders.resumed")
+        await send_list(context, chat_id, user_id, language, query.message.message_id)
+        return None
+    assert isinstance(target, int)
+    if op == "change":
+        if not await units.owned(data.db, user_id, target):
+            await press.toast("reminders.old")
+            return None
+        await query.answer()
+        state = draft(context)
+        state.clear()
+        state["editing"] = target
+        await ask_time(context, chat_id, language)
+        return TIME
+    changed = await units.change(data.db, user_id, target, str(op), data.now())
+    if changed.outcome is not Outcome.DONE:
+        await press.toast("reminders.old")
+        return None
+    schedule_dispatch(context.application, changed.earliest)
+    await press.toast(CHANGED_TOASTS[str(op)])
+    await send_list(context, chat_id, user_id, language, query.message.message_id)
+    return None
+
+
+CHANGED_TOASTS = {
+    "delete": "reminders.deleted",
+    "pause": "reminders.paused",
+    "resume": "reminders.resumed",
+}

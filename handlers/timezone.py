@@ -1,0 +1,134 @@
+"""/timezone: the user's zone by name, city, offset or location; reminders follow it."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import (
+    ConversationHandler,
+)
+
+from background.reminder_job import schedule_dispatch
+from core.context import Context
+from handlers.common import STALE, Press, language_of, on_press, text
+from handlers.reminder_draft import ZONE, confirm_or_save, draft, local_now
+from places.zones import resolve_zone, suggest_zones, zone_from_location
+from reminders.timeparse import format_time
+from services import reminders as units
+from ui.payloads import Action, build
+
+
+async def ask_zone(
+    context: Context, chat_id: int, language: str, language_code: str | None
+) -> None:
+    """Share location (reply keyboard), pick a suggestion, or type a city, zone or offset."""
+    await context.bot.send_message(
+        chat_id,
+        text(context, language, "timezone.ask"),
+        reply_markup=ReplyKeyboardMarkup(
+            [
+                [
+                    KeyboardButton(
+                        text(context, language, "timezone.share_location"), request_location=True
+                    )
+                ]
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        ),
+    )
+    suggestions = suggest_zones(language_code)
+    await context.bot.send_message(
+        chat_id,
+        "🌍",
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(zone, callback_data=build(Action.ZONE, zone))]
+                for zone in suggestions
+            ]
+        ),
+    )
+
+
+async def timezone(update: Update, context: Context) -> int:
+    """/timezone [name]: set the zone at once, or ask for it."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return ConversationHandler.END
+    language = await language_of(update, context)
+    draft(context).clear()
+    if context.args:
+        zone = resolve_zone(" ".join(context.args))
+        if zone is None:
+            await message.reply_text(text(context, language, "timezone.not_found"))
+            return ConversationHandler.END
+        await apply_zone(context, message.chat_id, user.id, language, zone)
+        return ConversationHandler.END
+    current = await units.user_zone(context.bot_data.db, user.id)
+    if current:
+        await message.reply_text(text(context, language, "timezone.current", zone=current))
+    await ask_zone(context, message.chat_id, language, user.language_code)
+    return ZONE
+
+
+async def apply_zone(context: Context, chat_id: int, user_id: int, language: str, zone: str) -> int:
+    """Store the zone, move reminders to it (same local times), continue a pending reminder."""
+    data = context.bot_data
+    earliest = await units.set_zone(data.db, user_id, zone, language, data.now())
+    schedule_dispatch(context.application, earliest)
+    await context.bot.send_message(
+        chat_id,
+        text(
+            context,
+            language,
+            "timezone.set",
+            zone=html.escape(zone),
+            time=format_time(local_now(data, zone).time(), language),
+        ),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    if "days" in draft(context):
+        return await confirm_or_save(context, chat_id, user_id, language, zone)
+    return ConversationHandler.END
+
+
+@on_press(Action.ZONE, stale=ZONE)
+async def zone_button(press: Press, name: str) -> int:
+    """A suggested time zone."""
+    zone = resolve_zone(name)
+    if zone is None:
+        await press.toast(STALE)
+        return ZONE
+    await press.toast()
+    await press.query.edit_message_reply_markup(reply_markup=None)
+    return await apply_zone(press.context, press.chat_id, press.user_id, press.language, zone)
+
+
+async def zone_location(update: Update, context: Context) -> int:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.location is not None
+    language = await language_of(update, context)
+    zone = zone_from_location(message.location.latitude, message.location.longitude)
+    if zone is None:
+        await message.reply_text(text(context, language, "timezone.not_found"))
+        return ZONE
+    return await apply_zone(context, message.chat_id, user.id, language, zone)
+
+
+async def zone_text(update: Update, context: Context) -> int:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    language = await language_of(update, context)
+    zone = resolve_zone(message.text or "")
+    if zone is None:
+        await message.reply_text(text(context, language, "timezone.not_found"))
+        return ZONE
+    return await apply_zone(context, message.chat_id, user.id, language, zone)

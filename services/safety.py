@@ -1,0 +1,176 @@
+"""Units of work on safety: the user's safety facts, warning-sign answers, holds, flare-ups,
+pain reports and the checks that follow them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.context import BotData
+from db import reminders as reminder_store
+from db import safety as store
+from db.connection import TransactionFactory
+from db.models import User, UserProgress
+from db.routines import record_health, step_down_for_pain
+from db.users import get_or_create_user
+from engine.sessions import End, Live
+from reminders.schedule import morning_after, parse_hhmm
+from safety.rules import Hold, SafetyState, Trend, trend
+from services.endings import Ended, record_end
+
+
+def state_of(user: User | None, progress: UserProgress | None) -> SafetyState:
+    """The safety facts stored for a user (nothing stored: a new user, not yet screened)."""
+    if user is None:
+        return SafetyState()
+    return SafetyState(
+        hold=Hold(user.safety_hold) if user.safety_hold else None,
+        hold_since=user.hold_since,
+        screened=user.screened_at is not None,
+        flare_since=progress.flare_since if progress else None,
+        last_pain_at=progress.last_pain_at if progress else None,
+    )
+
+
+async def load_state(data: BotData, user_id: int) -> tuple[SafetyState, User | None]:
+    """Read the user's safety facts (one short transaction)."""
+    async with data.db() as tx:
+        user = await tx.get(User, user_id)
+        progress = await tx.get(UserProgress, user_id)
+        return state_of(user, progress), user
+
+
+NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest
+# The stored rating kind for each check: the morning after, daily after a report, asked.
+CHECK_KINDS = {"m": "morning", "d": "daily", "x": "asked"}
+
+
+async def schedule_morning_check(
+    tx: AsyncSession, data: BotData, user: User, chat_id: int, now: datetime
+) -> datetime | None:
+    """Set the one-off morning check after a painful day (unless turned off); its due instant.
+
+    Part of the caller's unit of work: the caller commits, then wakes the reminder job.
+    """
+    if not user.next_day_checks:
+        return None
+    zone = user.timezone or data.settings.default_timezone
+    local_time = data.settings.morning_check_time
+    due = morning_after(now, parse_hhmm(local_time), zone, NIGHT)
+    await reminder_store.schedule_next_day_check(
+        tx, user_id=user.id, chat_id=chat_id, local_time=local_time, zone=zone, due=due
+    )
+    return due
+
+
+async def answer_check(
+    db: TransactionFactory,
+    *,
+    user_id: int,
+    language: str,
+    kind: str,
+    reference: int | None,
+    op: str,
+    now: datetime,
+) -> Trend | None:
+    """A check's answer: a rating (stored; worse or high starts a flare-up), or turning the
+    morning checks off ("off"), or pausing all reminders ("pause"); the trend of a rating."""
+    result = None
+    async with db() as tx:
+        user = await get_or_create_user(tx, user_id, language)
+        if op == "off":
+            user.next_day_checks = False
+            await reminder_store.cancel_next_day_checks(tx, user_id)
+        elif op == "pause":
+            await reminder_store.set_paused(tx, user_id, True)
+        else:
+            rating = int(op)
+            await record_health(tx, user_id, CHECK_KINDS[kind], rating)
+            result = trend(reference, rating)
+            if result in (Trend.HIGH, Trend.WORSE):
+                await store.start_flare(tx, user_id, now)
+        await tx.commit()
+    return result
+
+
+async def end_flare(db: TransactionFactory, user_id: int, now: datetime) -> None:
+    """Back to the normal plan: the flare-up ends."""
+    async with db() as tx:
+        await store.end_flare(tx, user_id, now)
+        await tx.commit()
+
+
+async def hold(
+    db: TransactionFactory, user_id: int, language: str, hold: Hold, now: datetime
+) -> str | None:
+    """Put the routine on hold and record the warning-sign answer; the user's zone."""
+    async with db() as tx:
+        user = await get_or_create_user(tx, user_id, language)
+        zone = user.timezone
+        await store.set_hold(tx, user_id, hold.value, now)
+        await record_health(tx, user_id, "red_flag", detail=hold.value)
+        await tx.commit()
+    return zone
+
+
+async def lift_hold(db: TransactionFactory, user_id: int, now: datetime) -> None:
+    """Lift the hold, on the user's statement."""
+    async with db() as tx:
+        await store.lift_hold(tx, user_id, now)
+        await tx.commit()
+
+
+async def pass_screening(
+    db: TransactionFactory, user_id: int, language: str, now: datetime
+) -> None:
+    """No warning signs: the user is screened, and the answer recorded."""
+    async with db() as tx:
+        await get_or_create_user(tx, user_id, language)
+        await store.mark_screened(tx, user_id, now)
+        await record_health(tx, user_id, "red_flag", detail="none")
+        await tx.commit()
+
+
+async def add_to_report(
+    db: TransactionFactory,
+    user_id: int,
+    report_id: int,
+    *,
+    strength: int | None = None,
+    where: str | None = None,
+) -> None:
+    """How strong the pain is, or where: added to the report (it exists only with consent)."""
+    async with db() as tx:
+        await store.add_to_report(tx, user_id, report_id, strength=strength, where=where)
+        await tx.commit()
+
+
+@dataclass(frozen=True)
+class Report:
+    """A pain report as stored: its id (None without consent), the session it ended, the check."""
+
+    report_id: int | None
+    consent: bool
+    ended: Ended | None
+    morning_check: datetime | None
+
+
+async def store_report(
+    data: BotData, *, user_id: int, chat_id: int, language: str, live: Live | None, now: datetime
+) -> Report:
+    """One transaction for a pain report: the session's end, the report (with consent), two
+    levels back, flare-up mode on, and the morning check."""
+    async with data.db() as tx:
+        user = await get_or_create_user(tx, user_id, language)
+        consent = user.consent_at is not None
+        # Without consent the session is stored as stopped: no trace of the pain is kept.
+        status = None if consent else End.STOPPED.value
+        ended = await record_end(tx, data, chat_id, End.PAIN, live, status=status)
+        report_id = await store.record_report(tx, user_id, ended.session_id if ended else None, now)
+        await step_down_for_pain(tx, user_id, data.progression)
+        await store.start_flare(tx, user_id, now)
+        due = await schedule_morning_check(tx, data, user, chat_id, now)
+        await tx.commit()
+    return Report(report_id, consent, ended, due)

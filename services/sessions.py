@@ -1,0 +1,174 @@
+"""Units of work on guided sessions: choosing, starting, resuming, ending and rating one.
+
+Each owns its transaction; none touches Telegram or the engine's timers (the caller does).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from core.context import BotData
+from db import routines as store
+from db import safety as safety_store
+from db.connection import TransactionFactory
+from db.models import RoutineSession, UserProgress, utcnow
+from db.users import get_or_create_user, get_user
+from safety.rules import AfterSession, after_session, suggest_normal_plan
+from services.safety import schedule_morning_check
+
+logger = logging.getLogger(__name__)
+
+
+async def save_status(db: TransactionFactory, session_id: int, status: str) -> None:
+    """Store a live session's status (paused, active)."""
+    async with db() as tx:
+        await store.save_state(tx, session_id, status=status)
+        await tx.commit()
+
+
+async def open_or_last(
+    db: TransactionFactory, user_id: int, chat_id: int, language: str
+) -> tuple[RoutineSession | None, str | None]:
+    """The chat's open (interrupted) session, if any, and the routine the user chose last."""
+    async with db() as tx:
+        await get_or_create_user(tx, user_id, language)
+        open_row = await store.open_session(tx, chat_id)
+        last = (await store.get_progress(tx, user_id)).last_routine
+        await tx.commit()
+    return open_row, last
+
+
+async def take_interrupted(
+    db: TransactionFactory, session_id: int, chat_id: int, *, resume: bool
+) -> RoutineSession | None:
+    """The chat's interrupted session (marked active again if resumed); None if it is not one."""
+    async with db() as tx:
+        row = await store.get_session(tx, session_id)
+        if row is None or row.status != "interrupted" or row.chat_id != chat_id:
+            return None
+        if resume:
+            await store.save_state(tx, row.id, status="active")
+        await tx.commit()
+    return row
+
+
+async def record_checkin(db: TransactionFactory, user_id: int, rating: int) -> None:
+    """A check-in rating with no session (the pain was too strong to start one)."""
+    async with db() as tx:
+        await store.record_health(tx, user_id, "checkin", rating)
+        await tx.commit()
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new session: its row id, level, and the level of the same routine last time."""
+
+    session_id: int
+    level: int
+    last_level: int | None
+
+
+async def create(
+    data: BotData,
+    *,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    routine_id: str,
+    rating: int,
+    gentle: set[str],
+) -> Created | None:
+    """Apply pending outcomes, store the session and its check-in; None if one is open already.
+
+    The gentle plan is always at its lowest doses: progression does not apply to it.
+    """
+    async with data.db() as tx:
+        await get_or_create_user(tx, user_id, language)
+        progress = await store.apply_outcomes(tx, user_id, data.progression, skip=gentle)
+        is_gentle = routine_id in gentle
+        if not is_gentle:
+            progress.last_routine = routine_id
+        level = 0 if is_gentle else progress.level
+        try:
+            row = await store.create_session(
+                tx,
+                user_id=user_id,
+                chat_id=chat_id,
+                routine_id=routine_id,
+                level=level,
+                owner=data.settings.instance_id,
+            )
+        except IntegrityError:
+            await tx.rollback()
+            return None
+        await store.record_health(tx, user_id, "checkin", rating, session_id=row.id)
+        last = await store.last_level(tx, user_id, row.id, exclude=gentle)
+        await tx.commit()
+    return Created(row.id, level, last)
+
+
+@dataclass(frozen=True)
+class Rated:
+    """What the after-session answer shows: the ratings, the verdict, the streak."""
+
+    before: int | None
+    verdict: AfterSession
+    streak: int
+    progress: UserProgress
+    suggest_normal: bool  # enough calm gentle sessions to suggest the normal plan again
+    morning_check: datetime | None  # a morning check was scheduled for this instant
+
+
+async def rate(
+    data: BotData,
+    *,
+    user_id: int,
+    chat_id: int,
+    session_id: int,
+    checkin: int | None,
+    rating: int,
+    gentle: set[str],
+) -> Rated | None:
+    """Store the after-session rating, judge it, move the level; None for an old button.
+
+    A rating of 7 or more, or 2 or more above the check-in, gets no step up and a morning
+    check the next day. The check-in rating travels in the button, so the verdict holds without
+    consent to storing ratings.
+    """
+    async with data.db() as tx:
+        row = await store.get_session(tx, session_id)
+        if row is None or row.user_id != user_id or row.progress_applied:
+            await tx.rollback()
+            return None
+        await store.record_health(tx, user_id, "after", rating, session_id=session_id)
+        before = (
+            checkin
+            if checkin is not None
+            else (await store.ratings_for(tx, session_id)).get("checkin")
+        )
+        verdict = after_session(before, rating)
+        progress = await store.apply_outcomes(
+            tx, user_id, data.progression, skip=gentle, known={session_id: (before, rating)}
+        )
+        suggest = False
+        if row.routine_id in gentle and verdict is AfterSession.FINE:
+            progress.calm_sessions += 1
+            needed = data.settings.calm_sessions_to_return
+            suggest = progress.flare_since is not None and suggest_normal_plan(
+                progress.calm_sessions, needed
+            )
+        user = await get_user(tx, user_id)
+        zone = user.timezone if user and user.timezone else data.settings.default_timezone
+        today = utcnow().astimezone(ZoneInfo(zone)).date()
+        days = await store.completed_days(tx, user_id, zone, exclude=gentle)
+        frozen = await safety_store.frozen_days(tx, user_id, zone, today)
+        due = None
+        if verdict is not AfterSession.FINE and user is not None:
+            due = await schedule_morning_check(tx, data, user, chat_id, data.now())
+        await tx.commit()
+    return Rated(before, verdict, store.streak(days, today, frozen), progress, suggest, due)

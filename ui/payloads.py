@@ -1,0 +1,175 @@
+"""Builds and parses every callback_data payload, so no handler writes one by hand.
+
+A payload is `v1.{action}:{field}:{field}`, always under Telegram's 64 bytes. The version prefix
+lets a restart that changes the format recognise buttons left alive in old messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+VERSION = "v1"
+MAX_BYTES = 64
+# A number field as the bot writes it: ASCII digits, few enough for a 64-bit database integer.
+NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+class Action(StrEnum):
+    """What a button does; the short value goes on the wire."""
+
+    CONSENT = "cs"
+    LANGUAGE = "lg"
+    PRIVACY = "pv"
+    DELETE = "dl"
+    ROUTINE_CHOICE = "rc"  # routine id
+    CHECK_IN = "ci"  # routine id, rating 0-10
+    RED_FLAGS = "rf"  # menu | a | b | none: buttons of earlier versions, still honoured
+    SIGNS = "ws"  # origin (p: pain, s: before a session, m: asked), group (a | b), y | n[, routine]
+    PAIN_FOLLOW_UP = "pf"  # report id (0: not stored), step (s: strength, w: where), value
+    HOLD = "hd"  # lift | yes | no | gentle
+    FLARE = "fl"  # step (h: how is it, c: consulted, g: gentle, n: normal), routine id, answer
+    ASK = "ak"  # kind (m: morning, d: daily check), reference (0-10 | n), rating | off | pause
+    CONTROL = "rt"  # session id, control
+    INTERRUPTED = "ri"  # session id, resume | end
+    AFTER = "ar"  # session id, rating 0-10
+    BROWSE = "ex"  # exercise index, view (card | steps | easier | harder | try)
+    REMIND = "rm"  # step (t | d | c), value
+    ZONE = "tz"  # IANA zone name
+    REMINDER = "rl"  # reminder id (or "all"), op (pause | resume | change | delete)
+    NUDGE = "rn"  # reminder id, op (start | snooze | skip)
+
+
+def build(action: Action, *fields: str | int) -> str:
+    """Encode an action and its fields; raises ValueError if it would not fit Telegram's limit."""
+    parts = [f"{VERSION}.{action.value}", *(str(field) for field in fields)]
+    if any(":" in part for part in parts[1:]):
+        raise ValueError("payload fields must not contain ':'")
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    if decode(data, action) is None:  # the bot writes only what it will read back
+        raise ValueError(f"callback data not of a shape of {action.name}: {data!r}")
+    return data
+
+
+def parse(data: str | None, action: Action) -> list[str] | None:
+    """The fields of a payload of this action, or None if it is another, older or forged one."""
+    prefix = f"{VERSION}.{action.value}"
+    if data is None or not (data == prefix or data.startswith(prefix + ":")):
+        return None
+    return data.split(":")[1:]
+
+
+def number(field: str) -> int | None:
+    """The value of a number field (an id, an index, a page), or None if the bot never wrote it.
+
+    Stricter than str.isdigit(), which accepts '²' (int() then fails) and '٣' (read as 3), and
+    than int(), whose 20-digit numbers overflow the database's integers.
+    """
+    return int(field) if NUMBER.fullmatch(field) else None
+
+
+def pattern(action: Action) -> re.Pattern[str]:
+    """An anchored pattern for CallbackQueryHandler matching this action's payloads."""
+    return re.compile(rf"^{re.escape(VERSION)}\.{action.value}(:|$)")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a payload: the exact text the bot writes, and its typed value."""
+
+    pattern: str
+    value: Callable[[str], Any] = str
+
+
+def one_of(*words: str) -> Field:
+    """A field that is one of these words."""
+    return Field("|".join(re.escape(word) for word in words))
+
+
+# Where it hurts: lower back, upper back or neck, one leg, both legs, elsewhere.
+WHERE = ("lb", "ub", "l1", "l2", "el")
+ID = Field(NUMBER.pattern, int)  # a database id or an index
+RATING = Field("10|[0-9]", int)  # 0-10
+RATING_OR_NONE = Field("10|[0-9]|n", lambda field: None if field == "n" else int(field))
+NAME = Field(r"[a-z][a-z0-9_]{0,31}(?:\.[a-z][a-z0-9_]{0,31})?")  # a routine id, "x.<exercise>"
+CODE = Field(r"[a-z]{2,3}")  # a language code
+ZONE_NAME = Field(r"[A-Za-z][A-Za-z0-9_+\-/]{0,60}")  # an IANA zone name
+
+# Each action's payload shapes, field by field; a press matching none is stale or forged.
+SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
+    Action.CONSENT: ((one_of("yes", "no"),),),
+    Action.LANGUAGE: ((one_of("menu"),), (CODE,)),
+    Action.PRIVACY: ((one_of("give", "withdraw"),),),
+    Action.DELETE: ((one_of("yes", "no"),),),
+    Action.ROUTINE_CHOICE: ((NAME,),),
+    Action.CHECK_IN: ((NAME, RATING),),
+    Action.RED_FLAGS: ((one_of("menu", "a", "b", "none"),), ()),
+    Action.SIGNS: (
+        (one_of("p", "s", "m"), one_of("a", "b"), one_of("y", "n")),
+        (one_of("p", "s", "m"), one_of("a", "b"), one_of("y", "n"), NAME),
+    ),
+    Action.PAIN_FOLLOW_UP: (
+        (ID, one_of("s"), Field("10|[0-9]|x")),
+        (ID, one_of("w"), one_of(*WHERE, "x")),
+    ),
+    Action.HOLD: ((one_of("lift", "yes", "no", "gentle"),),),
+    Action.FLARE: (
+        (one_of("h"), NAME, one_of("b", "s", "w")),
+        (one_of("c"), NAME, one_of("b", "s", "w"), one_of("y", "n")),
+        (one_of("g", "n"), NAME),
+    ),
+    Action.ASK: ((one_of("m", "d", "x"), RATING_OR_NONE, Field("10|[0-9]|off|pause")),),
+    Action.CONTROL: ((ID, one_of("go", "pz", "rs", "sk", "st", "hu")),),
+    Action.INTERRUPTED: ((ID, one_of("resume", "end")),),
+    Action.AFTER: ((ID, RATING), (ID, RATING_OR_NONE, RATING)),
+    Action.BROWSE: ((ID, one_of("card", "steps", "easier", "harder", "try", "open")),),
+    Action.REMIND: (
+        (one_of("t"), Field("[0-9]{4}|other")),
+        (one_of("d"), Field("[0-6]|all|wd|we|pick|done")),
+        (one_of("c"), one_of("save", "cancel")),
+    ),
+    Action.ZONE: ((ZONE_NAME,),),
+    Action.REMINDER: (
+        (ID, one_of("pause", "resume", "change", "delete")),
+        (one_of("page"), ID),
+        (one_of("all"), one_of("pause_all", "resume_all")),
+    ),
+    Action.NUDGE: ((ID, one_of("start", "snooze", "skip")),),
+}
+
+
+def decode(data: str | None, action: Action) -> tuple[Any, ...] | None:
+    """The typed fields of a payload of this action, or None if it is stale or forged.
+
+    Only what the bot itself writes is accepted: each field must match its pattern in full.
+    """
+    fields = parse(data, action)
+    if fields is None:
+        return None
+    for shape in SHAPES[action]:
+        if len(shape) == len(fields) and all(
+            re.fullmatch(field.pattern, value) for field, value in zip(shape, fields, strict=True)
+        ):
+            return tuple(field.value(value) for field, value in zip(shape, fields, strict=True))
+    return None
+
+
+IT_HURTS = "hu"  # the control of It hurts on the live message (ui/guided.controls)
+# It hurts on any session's live message: handled first, by the pain path (handlers/pain.py).
+IT_HURTS_PATTERN = re.compile(
+    rf"^{re.escape(VERSION)}\.{Action.CONTROL.value}:[0-9]{{1,18}}:{IT_HURTS}$"
+)
+
+
+def it_hurts(data: str | None) -> bool:
+    """Whether a button payload is It hurts on a live session message."""
+    return data is not None and IT_HURTS_PATTERN.match(data) is not None
+
+
+# Anything that is not one of our current payloads (old versions, forged data).
+ANY_CURRENT = re.compile(rf"^{re.escape(VERSION)}\.")
