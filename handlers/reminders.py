@@ -33,6 +33,7 @@ from handlers.common import language_of, on_text_message, text
 from handlers.nudges import schedule_dispatch
 from handlers.payloads import Action, build, number, parse, pattern
 from reminders.dispatcher import days_from_mask, first_due, mask_from_days
+from reminders.schedule import EVERY_DAY, WEEKDAYS, WEEKENDS
 from reminders.timeparse import format_days, format_time, parse_days, parse_time
 from reminders.zones import resolve_zone, suggest_zones, zone_from_location, zone_info
 
@@ -40,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 TIME, DAYS, ZONE, CONFIRM = range(4)
 SUGGESTED_TIMES = ("07:00", "07:30", "08:00", "12:30", "18:00", "20:00")
-EVERY_DAY, WEEKDAYS, WEEKENDS = frozenset(range(7)), frozenset(range(5)), frozenset({5, 6})
 DRAFT = "reminder_draft"
 DAY_FIELDS = frozenset(str(day) for day in range(7))  # the day buttons: 0 (Monday) to 6
 PAGE_SIZE = 5  # reminders per page of /reminders: 3 buttons each, well within Telegram's limits
@@ -77,7 +77,7 @@ async def remind(update: Update, context: Context) -> int:
     state = draft(context)
     state.clear()
     if context.args:
-        parsed = parse_time(" ".join(context.args))
+        parsed = parse_time(" ".join(context.args), context.bot_data.content.time_words)
         if parsed is None:
             await message.reply_text(text(context, language, "reminders.bad_time"))
             return ConversationHandler.END
@@ -140,7 +140,7 @@ async def time_text(update: Update, context: Context) -> int:
     message = update.effective_message
     assert message is not None
     language = await language_of(update, context)
-    parsed = parse_time(message.text or "")
+    parsed = parse_time(message.text or "", context.bot_data.content.time_words)
     if parsed is None:
         await message.reply_text(text(context, language, "reminders.bad_time"))
         return TIME
@@ -168,7 +168,10 @@ def days_keyboard(context: Context, language: str, picked: int | None) -> Inline
                 for value, key in options
             ]
         )
-    names = [format_days(frozenset({day}), language) for day in range(7)]
+    names = [
+        format_days(frozenset({day}), language, context.bot_data.content.time_words)
+        for day in range(7)
+    ]
     row = [
         InlineKeyboardButton(
             ("✓" if picked & (1 << day) else "") + names[day],
@@ -245,7 +248,7 @@ async def days_text(update: Update, context: Context) -> int:
     message = update.effective_message
     assert message is not None
     language = await language_of(update, context)
-    days = parse_days(message.text or "")
+    days = parse_days(message.text or "", context.bot_data.content.time_words)
     if not days:
         await message.reply_text(text(context, language, "reminders.bad_days"))
         return DAYS
@@ -293,7 +296,9 @@ async def confirm_or_save(
             language,
             "reminders.confirm",
             time=state["time"],
-            days=format_days(days_from_mask(state["days"]), language),
+            days=format_days(
+                days_from_mask(state["days"]), language, context.bot_data.content.time_words
+            ),
             zone=zone,
         ),
         reply_markup=buttons,
@@ -384,7 +389,9 @@ async def save(context: Context, chat_id: int, user_id: int, language: str, zone
             language,
             "reminders.saved",
             time=state["time"],
-            days=format_days(days_from_mask(state["days"]), language),
+            days=format_days(
+                days_from_mask(state["days"]), language, context.bot_data.content.time_words
+            ),
             next=due.astimezone(zone_info(zone)).strftime("%Y-%m-%d %H:%M"),
         ),
     )
@@ -574,7 +581,9 @@ async def send_list(
                     language,
                     "reminders.list_item",
                     time=row.local_time,
-                    days=format_days(days_from_mask(row.days), language),
+                    days=format_days(
+                        days_from_mask(row.days), language, context.bot_data.content.time_words
+                    ),
                     state=state,
                 )
             )

@@ -146,6 +146,10 @@ def local_date(due: datetime, zone: str) -> date:
 
 
 EVERY_DAY = frozenset(range(7))
+WEEKDAYS = frozenset(range(5))
+WEEKENDS = frozenset({5, 6})
+# The named sets of days, by the names content/words/<code>.yaml gives their words under.
+NAMED_DAYS = {"every_day": EVERY_DAY, "weekdays": WEEKDAYS, "weekends": WEEKENDS}
 
 
 def morning_after(moment: datetime, local_time: time, zone: str, gap: timedelta) -> datetime:

@@ -1,118 +1,90 @@
-"""Reading a time of day and a set of weekdays the way people type them (English and Russian),
-and writing them back for display.
+"""Reading a time of day and a set of weekdays the way people type them, in the words of every
+language of content/words/, and writing them back for display.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
+from dataclasses import dataclass
 from datetime import time
+from typing import TYPE_CHECKING
+
+from reminders.schedule import NAMED_DAYS
+
+if TYPE_CHECKING:
+    from content.words import TimeWords
 
 MAX_TIME_INPUT = 40
 MAX_DAYS_INPUT = 80
 
-_NAMED_TIMES = {
-    "noon": time(12),
-    "midday": time(12),
-    "полдень": time(12),
-    "midnight": time(0),
-    "полночь": time(0),
-}
-_TIME = re.compile(
-    r"^(?:(?:at|в|во|к)\s*)?"
-    r"(?P<hour>\d{1,2})"
-    r"(?:\s*(?:[:.]|h|ч)\s*(?P<minute>\d{2})|(?P<compact_minute>\d{2}))?"  # 7:30 7.30 7h30 730
-    r"\s*(?:h|ч|час|часа|часов|o'?clock)?"  # 7h, 19ч, 7 часов
-    r"\s*(?P<suffix>a\.?\s?m\.?|p\.?\s?m\.?|утра|дня|вечера|ночи)?$"
-)
-# For each period word, the hours it accepts and the 24-hour time they mean: '12am' is midnight,
-# '11 ночи' is 23:00, '19 вечера' is redundant but clear. Anything else ('13pm', '0am') is refused.
-_PERIODS: dict[str, dict[int, int]] = {
-    "am": {12: 0} | {hour: hour for hour in range(1, 12)},
-    "pm": {12: 12} | {hour: hour + 12 for hour in range(1, 12)},
-    "утра": {hour: hour for hour in range(1, 12)},
-    "дня": {12: 12} | {hour: hour + 12 for hour in range(1, 7)} | {h: h for h in range(13, 19)},
-    "вечера": {hour: hour + 12 for hour in range(3, 12)} | {h: h for h in range(15, 24)},
-    "ночи": {12: 0} | {hour: hour for hour in range(1, 6)} | {h: h + 12 for h in range(9, 12)},
-}
 
-EVERY_DAY = frozenset(range(7))
-WEEKDAYS = frozenset(range(5))
-WEEKENDS = frozenset({5, 6})
-_DAY_FORMS = (  # index = weekday; abbreviations, names, plurals, Russian cases
-    "mo mon monday mondays пн пон понедельник понедельникам понедельника",
-    "tu tue tues tuesday tuesdays вт вто вторник вторникам вторника",
-    "we wed weds wednesday wednesdays ср сре среда среду средам среды",
-    "th thu thur thurs thursday thursdays чт чет четв четверг четвергам четверга",
-    "fr fri friday fridays пт пят пятница пятницу пятницам пятницы",
-    "sa sat saturday saturdays сб суб суббота субботу субботам субботы",
-    "su sun sunday sundays вс вос воскр воскресенье воскресеньям воскресенья",
-)
-_DAY_BY_NAME = {form: day for day, forms in enumerate(_DAY_FORMS) for form in forms.split()}
-_FULL_DAY_NAMES = {form: day for form, day in _DAY_BY_NAME.items() if len(form) >= 6}
-_DAY_SETS = {
-    "every day": EVERY_DAY,
-    "everyday": EVERY_DAY,
-    "each day": EVERY_DAY,
-    "all days": EVERY_DAY,
-    "all week": EVERY_DAY,
-    "daily": EVERY_DAY,
-    "ежедневно": EVERY_DAY,
-    "каждый день": EVERY_DAY,
-    "все дни": EVERY_DAY,
-    "всю неделю": EVERY_DAY,
-    "weekdays": WEEKDAYS,
-    "weekday": WEEKDAYS,
-    "every weekday": WEEKDAYS,
-    "workdays": WEEKDAYS,
-    "work days": WEEKDAYS,
-    "working days": WEEKDAYS,
-    "будни": WEEKDAYS,
-    "по будням": WEEKDAYS,
-    "рабочие дни": WEEKDAYS,
-    "по рабочим дням": WEEKDAYS,
-    "weekends": WEEKENDS,
-    "weekend": WEEKENDS,
-    "выходные": WEEKENDS,
-    "по выходным": WEEKENDS,
-}
-_FILLERS = frozenset({"and", "on", "every", "each", "и", "по", "в", "во", "каждый", "каждую"})
-# "mon to fri", "from mon till fri", "с пн по пт" all mean the range "mon-fri".
-_WORDED_RANGE = re.compile(
-    r"(?:\b(?:from|с|со)\s+)?\b(\w+)\s+(?:to|till|until|through|thru|по|до)\s+(\w+)\b"
-)
-_SHORT_NAMES = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
-}
-_NAMED_SETS = {
-    "en": {EVERY_DAY: "every day", WEEKDAYS: "weekdays", WEEKENDS: "weekends"},
-    "ru": {EVERY_DAY: "каждый день", WEEKDAYS: "по будням", WEEKENDS: "по выходным"},
-}
+def _either(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternative of words, longest first; one that never matches if there are none."""
+    ordered = sorted(words, key=lambda word: (-len(word), word))
+    return "|".join(re.escape(word) for word in ordered) or "(?!)"
 
 
-def _normalise(text: str) -> str:
-    """Full-width digits to ASCII, one case, single spaces, 'ё' as 'е'."""
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
-    return " ".join(folded.split())
+def _period_pattern(word: str) -> str:
+    """'a.m.' as a pattern: each dot optional, and a space may follow one ('am', 'a. m.')."""
+    parts = [re.escape(part) for part in word.rstrip(".").split(".")]
+    return r"\.?\s?".join(parts) + (r"\.?" if word.endswith(".") else "")
 
 
-def parse_time(text: str) -> time | None:
+@dataclass(frozen=True)
+class _Grammar:
+    """The patterns built from one table of words."""
+
+    time: re.Pattern[str]
+    worded_range: re.Pattern[str]
+    set_phrases: tuple[tuple[re.Pattern[str], frozenset[int]], ...]  # phrases of several words
+
+
+@functools.lru_cache(maxsize=8)
+def _grammar(words: TimeWords) -> _Grammar:
+    marks = _either(words.hour_marks)
+    periods = sorted(words.period_words, key=lambda word: (-len(word), word))
+    time_pattern = re.compile(
+        rf"^(?:(?:{_either(words.before)})\s*)?"
+        r"(?P<hour>\d{1,2})"
+        # 7:30 7.30 7h30 730
+        rf"(?:\s*(?:[:.]|{marks})\s*(?P<minute>\d{{2}})|(?P<compact_minute>\d{{2}}))?"
+        rf"\s*(?:{_either([*words.hour_marks, *words.hour_words])})?"  # 7h, 19ч, 7 o'clock
+        rf"\s*(?P<suffix>{'|'.join(map(_period_pattern, periods)) or '(?!)'})?$"
+    )
+    # "mon to fri", "from mon till fri", "с пн по пт" all mean the range "mon-fri".
+    worded_range = re.compile(
+        rf"(?:\b(?:{_either(words.range_from)})\s+)?\b(\w+)\s+"
+        rf"(?:{_either(words.range_to)})\s+(\w+)\b"
+    )
+    phrases = sorted((p for p in words.day_sets if " " in p), key=lambda p: (-len(p), p))
+    return _Grammar(
+        time=time_pattern,
+        worded_range=worded_range,
+        set_phrases=tuple(
+            (re.compile(rf"\b{re.escape(phrase)}\b"), NAMED_DAYS[words.day_sets[phrase]])
+            for phrase in phrases
+        ),
+    )
+
+
+def parse_time(text: str, words: TimeWords) -> time | None:
     """A time of day from '7:30', '19:30', '7.30pm', '7 утра', 'в 8', 'noon'...; None otherwise."""
     if not isinstance(text, str) or len(text) > MAX_TIME_INPUT:
         return None
-    value = _normalise(text)
-    if value in _NAMED_TIMES:
-        return _NAMED_TIMES[value]
-    match = _TIME.match(value)
+    value = words.fold(text)
+    if value in words.named_times:
+        return words.named_times[value]
+    match = _grammar(words).time.match(value)
     if match is None:
         return None
     hour = int(match["hour"])
     minute = int(match["minute"] or match["compact_minute"] or 0)
     suffix = match["suffix"]
     if suffix:
-        period = suffix.replace(".", "").replace(" ", "")
-        mapped = _PERIODS[period].get(hour)
+        # The hours a period word accepts, and the 24-hour time they mean: '12am' is midnight,
+        # '11 ночи' is 23:00, '19 вечера' is redundant but clear; '13pm', '0am' are refused.
+        mapped = words.periods[suffix.replace(".", "").replace(" ", "")].get(hour)
         if mapped is None:
             return None
         hour = mapped
@@ -121,14 +93,14 @@ def parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
-def _day(token: str) -> int | None:
-    """A weekday from a name or an unambiguous start of one ('thurs', 'понед')."""
+def _day(token: str, words: TimeWords) -> int | None:
+    """A weekday from a form or an unambiguous start of one ('thurs', 'понед')."""
     token = token.rstrip(".")
-    if token in _DAY_BY_NAME:
-        return _DAY_BY_NAME[token]
+    if token in words.day_forms:
+        return words.day_forms[token]
     if len(token) < 3:
         return None
-    matches = {day for name, day in _FULL_DAY_NAMES.items() if name.startswith(token)}
+    matches = {day for form, day in words.day_forms.items() if form.startswith(token)}
     return matches.pop() if len(matches) == 1 else None
 
 
@@ -137,32 +109,33 @@ def _day_range(first: int, last: int) -> set[int]:
     return {(first + step) % 7 for step in range((last - first) % 7 + 1)}
 
 
-def parse_days(text: str) -> frozenset[int] | None:
+def parse_days(text: str, words: TimeWords) -> frozenset[int] | None:
     """Weekdays (0 = Monday) from 'every day', 'weekdays', 'mon, wed, fri', 'пн ср пт', 'mon-fri',
     'с пн по пт', 'weekends and wed'; None if any part is not understood.
     """
     if not isinstance(text, str) or len(text) > MAX_DAYS_INPUT:
         return None
-    value = _normalise(text).replace("–", "-").replace("—", "-")
-    if value.rstrip(".") in _DAY_SETS:
-        return _DAY_SETS[value.rstrip(".")]
+    grammar = _grammar(words)
+    value = words.fold(text).replace("–", "-").replace("—", "-")
+    if value.rstrip(".") in words.day_sets:
+        return NAMED_DAYS[words.day_sets[value.rstrip(".")]]
     days: set[int] = set()
-    for phrase in _DAY_SETS:  # named sets inside a list: "пн и по выходным"
-        if " " in phrase and re.search(rf"\b{phrase}\b", value):
-            days |= _DAY_SETS[phrase]
-            value = re.sub(rf"\b{phrase}\b", " ", value)
-    value = _WORDED_RANGE.sub(r"\1-\2", value)
+    for phrase, named in grammar.set_phrases:  # named sets inside a list: "пн и по выходным"
+        if phrase.search(value):
+            days |= named
+            value = phrase.sub(" ", value)
+    value = grammar.worded_range.sub(r"\1-\2", value)
     value = re.sub(r"\s*-\s*", "-", value)
     for token in re.split(r"[\s,;/&+]+", value):
-        if not token or token in _FILLERS:
+        if not token or token in words.fillers:
             continue
-        if token in _DAY_SETS:
-            days |= _DAY_SETS[token]
+        if token in words.day_sets:
+            days |= NAMED_DAYS[words.day_sets[token]]
             continue
         first_name, dash, last_name = token.partition("-")
-        first = _day(first_name)
+        first = _day(first_name, words)
         if dash:
-            last = _day(last_name)
+            last = _day(last_name, words)
             if first is None or last is None:
                 return None
             days |= _day_range(first, last)
@@ -173,24 +146,24 @@ def parse_days(text: str) -> frozenset[int] | None:
     return frozenset(days) or None
 
 
-def _language(lang: str) -> str:
+def _language(lang: str, words: TimeWords) -> str:
     base = (lang or "").casefold().replace("_", "-").split("-")[0]
-    return base if base in _SHORT_NAMES else "en"
+    return base if base in words.short_names else words.default_language
 
 
 def format_time(t: time, lang: str) -> str:
-    """'07:30': the 24-hour form reads the same in both languages."""
+    """'07:30': the 24-hour form reads the same in every language."""
     return f"{t.hour:02d}:{t.minute:02d}"
 
 
-def format_days(days: frozenset[int], lang: str) -> str:
+def format_days(days: frozenset[int], lang: str, words: TimeWords) -> str:
     """'every day', 'weekdays', 'Mon, Wed, Fri'; Russian 'каждый день', 'по будням', 'пн, ср, пт'.
 
-    An empty set (no day chosen) gives an empty string.
+    An unknown language is shown in the default one; an empty set (no day chosen) is ''.
     """
-    language = _language(lang)
+    language = _language(lang, words)
     chosen = frozenset(days)
-    named = _NAMED_SETS[language].get(chosen)
-    if named:
-        return named
-    return ", ".join(_SHORT_NAMES[language][day] for day in sorted(chosen))
+    for name, named_days in NAMED_DAYS.items():
+        if chosen == named_days:
+            return words.set_names[language][name]
+    return ", ".join(words.short_names[language][day] for day in sorted(chosen))
