@@ -290,7 +290,11 @@ async def answer_nudge(update: Update, context: Context) -> None:
                 return
             row.next_due = snooze_at
             toast = text(
-                context, language, "reminders.snoozed", minutes=data.settings.snooze_minutes
+                context,
+                language,
+                "reminders.snoozed",
+                minutes=data.settings.snooze_minutes,
+                count=data.settings.snooze_minutes,
             )
         elif op == "skip":
             # Every occurrence still due today (local) moves past today.

@@ -30,12 +30,13 @@ async def show_privacy(update: Update, context: Context) -> None:
     async with context.bot_data.db() as session:
         consent = await has_consent(session, user.id)
     toggle = "withdraw" if consent else "give"
+    months = max(1, round(context.bot_data.settings.retention_days / 30.44))
     await message.reply_text(
         text(
             context,
             language,
             "privacy.text",
-            months=max(1, round(context.bot_data.settings.retention_days / 30.44)),
+            months=text(context, language, "privacy.months", count=months),
             consent=text(
                 context, language, "privacy.consent_on" if consent else "privacy.consent_off"
             ),

@@ -183,7 +183,12 @@ async def answer_signs(update: Update, context: Context) -> None:
                 context,
                 language,
                 "safety.no_signs_after_pain",
-                days=data.settings.gentle_reminder_days,
+                days=text(
+                    context,
+                    language,
+                    "safety.gentle_days",
+                    count=data.settings.gentle_reminder_days,
+                ),
             ),
             InlineKeyboardMarkup(
                 [
