@@ -112,4 +112,5 @@ def text_for_done(data: BotData, live: Live, minutes: int, seconds: int) -> str:
         minutes=minutes,
         seconds=seconds,
         exercises=len(live.plan.amounts),
+        count=len(live.plan.amounts),
     )

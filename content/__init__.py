@@ -15,6 +15,7 @@ from content.lookup import Name, best_match, names_of
 from content.problems import ContentError, Problem
 from content.schema import Exercise, Language, Progression, Routine
 from content.texts import plural_category
+from content.words import TimeWords
 
 LocalizedT = TypeVar("LocalizedT", str, list[str])
 
@@ -30,6 +31,8 @@ class Content:
     routines: dict[str, Routine] = field(repr=False)  # id -> routine, in menu order
     progression: Progression = field(repr=False)
     texts: dict[str, dict[str, str]] = field(repr=False)  # language -> dotted key -> template
+    # The words people type for times and days, of every language (read by places.timeparse)
+    time_words: TimeWords = field(repr=False)
     # language -> dotted key -> plural category -> template (texts that depend on a count)
     plurals: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
 
@@ -73,7 +76,8 @@ def load_content(root: Path | None = None) -> Content:
     """Load and validate content/ (or root); raises ContentError listing every problem."""
     folder = root or ROOT
     loaded = load_checked(folder)
-    assert loaded.languages is not None  # no problems means languages.yaml was valid
+    # No problems means languages.yaml was valid, and so the time words were read.
+    assert loaded.languages is not None and loaded.time_words is not None
     return Content(
         root=folder,
         default_language=loaded.languages.default,
@@ -83,6 +87,7 @@ def load_content(root: Path | None = None) -> Content:
         progression=loaded.progression,
         texts=loaded.texts,
         plurals=loaded.plurals,
+        time_words=loaded.time_words,
     )
 
 
@@ -94,5 +99,6 @@ __all__ = [
     "Problem",
     "Progression",
     "Routine",
+    "TimeWords",
     "load_content",
 ]

@@ -22,6 +22,7 @@ from content.texts import (
     plural_problems,
     template_problem,
 )
+from content.words import TimeWords, load_words
 
 ROOT = Path(__file__).resolve().parent
 
@@ -50,6 +51,7 @@ class Loaded:
     progression: Progression = field(default_factory=Progression)
     exercises: dict[str, Exercise] = field(default_factory=dict)
     routines: dict[str, Routine] = field(default_factory=dict)
+    time_words: TimeWords | None = None
 
 
 def load_locales(
@@ -193,6 +195,7 @@ def load_all(root: Path) -> tuple[list[Problem], Loaded]:
     if languages is not None:
         loaded.languages = languages
         loaded.texts = load_locales(collector, languages, loaded.plurals)
+        loaded.time_words = load_words(collector, languages)
     progression_path = root / "progression.yaml"
     if progression_path.is_file():
         data = collector.read(progression_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import OPEN_STATUSES, PainRating, RoutineSession, User, UserProgress
-from engine.progression import Outcome, Progress, Rule, advance
 
 
 async def open_session(tx: AsyncSession, chat_id: int) -> RoutineSession | None:
@@ -154,52 +153,6 @@ def streak(days: set[date], today: date, frozen: Collection[date] = ()) -> int:
         count += day in days
         day -= timedelta(days=1)
     return count
-
-
-async def apply_outcomes(
-    tx: AsyncSession,
-    user_id: int,
-    rule: Rule,
-    *,
-    skip: Collection[str] = (),
-    known: Mapping[int, tuple[int | None, int | None]] | None = None,
-) -> UserProgress:
-    """Move the user's level by every ended session not yet counted (oldest first).
-
-    Sessions of routines in `skip` (the gentle plan) are counted as applied without moving the
-    level. `known` gives (check-in, after) ratings the caller has in hand, which count even when
-    they are not stored (no consent).
-    """
-    progress_row = await get_progress(tx, user_id)
-    for row in await unapplied_sessions(tx, user_id):
-        if row.routine_id in skip:
-            row.progress_applied = True
-            continue
-        ratings = await ratings_for(tx, row.id)
-        checkin, rating = (known or {}).get(row.id, (None, None))
-        outcome = Outcome(
-            completed=row.status == "completed",
-            pain_reported=row.status == "pain",
-            pain_before=checkin if checkin is not None else ratings.get("checkin"),
-            pain_after=rating if rating is not None else ratings.get("after"),
-        )
-        before = Progress(progress_row.level, progress_row.good_sessions)
-        after = advance(before, outcome, rule)
-        if after.level != before.level:
-            progress_row.previous_level = before.level
-        progress_row.level, progress_row.good_sessions = after.level, after.good_sessions
-        row.progress_applied = True
-    return progress_row
-
-
-async def step_down_for_pain(tx: AsyncSession, user_id: int, rule: Rule) -> UserProgress:
-    """A pain report moves the level back at once, whether or not the report itself is stored."""
-    progress_row = await get_progress(tx, user_id)
-    before = Progress(progress_row.level, progress_row.good_sessions)
-    after = advance(before, Outcome(completed=False, pain_reported=True), rule)
-    progress_row.previous_level = before.level
-    progress_row.level, progress_row.good_sessions = after.level, after.good_sessions
-    return progress_row
 
 
 async def last_level(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
 from core.context import BotData, Context
@@ -81,6 +81,37 @@ def on_press(
 
 
 ButtonCallback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
+
+
+class Said(NamedTuple):
+    """A message from a person: the update, context, message, sender and their language."""
+
+    update: Update
+    context: Context
+    message: Message
+    user: User
+    language: str
+
+
+def on_message(*, stale: Any = None) -> Callable[[Callable[[Said], Awaitable[T]]], ButtonCallback]:
+    """Decorate a command or message handler `(said)`: the message, its sender and their
+    language are read in one place; an update without them is left alone (`stale` is what a
+    conversation step returns then)."""
+
+    def decorate(handler: Callable[[Said], Awaitable[T]]) -> ButtonCallback:
+        async def callback(update: Update, context: Context) -> Any:
+            message, user = update.effective_message, update.effective_user
+            if message is None or user is None:
+                return stale
+            language = await language_of(update, context)
+            return await handler(Said(update, context, message, user, language))
+
+        callback.__doc__, callback.__name__ = handler.__doc__, handler.__name__
+        return callback
+
+    return decorate
+
+
 ACTIONS: dict[ButtonCallback, Action] = {}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
@@ -15,7 +14,7 @@ from core.context import BotData, Context
 from db.models import RoutineSession
 from engine.routines import routine_items
 from engine.sessions import End, Live
-from handlers.common import Press, language_of, on_press, press_handlers, text
+from handlers.common import Press, Said, on_message, on_press, press_handlers, text
 from services import sessions
 from ui.guided import (
     controls,
@@ -97,12 +96,10 @@ def stopped_summary(data: BotData, language: str, row: RoutineSession) -> str:
     )
 
 
-async def stop_command(update: Update, context: Context) -> None:
+@on_message()
+async def stop_command(said: Said) -> None:
     """/stop: end the session."""
-    message = update.effective_message
-    if message is None:
-        return
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     await stop_session(context, message.chat_id, language)
 
 

@@ -5,14 +5,23 @@ from __future__ import annotations
 import html
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
 from content import Content
 from core.context import BotData, Context
 from engine.routines import single
-from handlers.common import STALE, Press, language_of, offered, on_press, press_handlers, text
+from handlers.common import (
+    STALE,
+    Press,
+    Said,
+    offered,
+    on_message,
+    on_press,
+    press_handlers,
+    text,
+)
 from handlers.safety import offer_session
 from ui.payloads import Action, build
 
@@ -122,22 +131,18 @@ async def send_card(context: Context, chat_id: int, language: str, index: int) -
     )
 
 
-async def browse(update: Update, context: Context) -> None:
+@on_message()
+async def browse(said: Said) -> None:
     """/exercises: the first exercise of the library."""
-    message = update.effective_message
-    if message is None:
-        return
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     await send_card(context, message.chat_id, language, 0)
 
 
-async def find(update: Update, context: Context) -> None:
+@on_message()
+async def find(said: Said) -> None:
     """/exercise NAME: find one by name or id, tolerant of case and small typos."""
-    message = update.effective_message
-    if message is None:
-        return
+    context, message, language = said.context, said.message, said.language
     data = context.bot_data
-    language = await language_of(update, context)
     query = " ".join(context.args or []).strip()
     if not query:
         await message.reply_text(text(context, language, "exercises.usage"))

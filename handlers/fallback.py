@@ -9,37 +9,33 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from core.context import Context
-from handlers.common import STALE, language_of, text
+from handlers.common import STALE, Said, language_of, on_message, text
 
 logger = logging.getLogger(__name__)
 
 
-async def unknown_command(update: Update, context: Context) -> None:
+@on_message()
+async def unknown_command(said: Said) -> None:
     """Say the command is unknown and point to /help."""
-    message = update.effective_message
-    if message is None or message.text is None:
+    update, context, message, language = said.update, said.context, said.message, said.language
+    if message.text is None:
         return
-    language = await language_of(update, context)
     command = html.escape(message.text.split()[0][:40])
     logger.info("unknown command from %s", update.effective_user and update.effective_user.id)
     await message.reply_text(text(context, language, "fallback.unknown_command", command=command))
 
 
-async def free_text(update: Update, context: Context) -> None:
+@on_message()
+async def free_text(said: Said) -> None:
     """Free text outside any flow: point to the commands."""
-    message = update.effective_message
-    if message is None:
-        return
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     await message.reply_text(text(context, language, "fallback.free_text"))
 
 
-async def unsupported(update: Update, context: Context) -> None:
+@on_message()
+async def unsupported(said: Said) -> None:
     """Stickers, photos, voice and the rest: explain kindly what works."""
-    message = update.effective_message
-    if message is None:
-        return
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     await message.reply_text(text(context, language, "fallback.unsupported"))
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import CommandHandler
 
-from core.context import Context
-from handlers.common import language_of, text
+from handlers.common import Said, on_message, text
 from handlers.menu import command_lines
 
 
-async def show_help(update: Update, context: Context) -> None:
+@on_message()
+async def show_help(said: Said) -> None:
     """List every command."""
-    message = update.effective_message
-    if message is None:
-        return
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     await message.reply_text(
         text(context, language, "help.text", commands=command_lines(context.bot_data, language))
     )

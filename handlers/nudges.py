@@ -37,9 +37,8 @@ async def answer_nudge(press: Press, reminder_id: int, op: str) -> None:
         await press.toast(TOASTS[changed.outcome])
         return
     schedule_dispatch(press.context.application, changed.earliest)
-    toast = press.text(
-        "reminders.snoozed" if op == "snooze" else "reminders.skipped", minutes=minutes
-    )
+    key = "reminders.snoozed" if op == "snooze" else "reminders.skipped"
+    toast = press.text(key, minutes=minutes, count=minutes)
     await press.query.answer(toast)
     await press.query.edit_message_reply_markup(reply_markup=None)
     await press.context.bot.send_message(press.chat_id, toast)

@@ -6,35 +6,32 @@ import io
 import json
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
 from background.ending import end_session
-from core.context import Context
 from db.models import utcnow
 from engine.sessions import End
-from handlers.common import Press, language_of, on_press, press_handlers, text
+from handlers.common import Press, Said, on_message, on_press, press_handlers, text
 from services import people
 from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
 
 
-async def show_privacy(update: Update, context: Context) -> None:
+@on_message()
+async def show_privacy(said: Said) -> None:
     """Explain what is stored, why and for how long, with a consent toggle."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    language = await language_of(update, context)
+    context, message, user, language = said.context, said.message, said.user, said.language
     consent = await people.has_consent(context.bot_data.db, user.id)
     toggle = "withdraw" if consent else "give"
+    months = max(1, round(context.bot_data.settings.retention_days / 30.44))
     await message.reply_text(
         text(
             context,
             language,
             "privacy.text",
-            months=max(1, round(context.bot_data.settings.retention_days / 30.44)),
+            months=text(context, language, "privacy.months", count=months),
             consent=text(
                 context, language, "privacy.consent_on" if consent else "privacy.consent_off"
             ),
@@ -69,13 +66,10 @@ async def toggle_consent(press: Press, toggle: str) -> None:
     )
 
 
-async def export_data(update: Update, context: Context) -> None:
+@on_message()
+async def export_data(said: Said) -> None:
     """Send everything stored about the user as a JSON document."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    language = await language_of(update, context)
+    context, message, user, language = said.context, said.message, said.user, said.language
     data = await people.export(context.bot_data.db, user.id)
     document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode())
     await message.reply_document(
@@ -86,12 +80,10 @@ async def export_data(update: Update, context: Context) -> None:
     logger.info("user %s exported their data", user.id)
 
 
-async def confirm_delete(update: Update, context: Context) -> None:
+@on_message()
+async def confirm_delete(said: Said) -> None:
     """Ask before deleting everything."""
-    message = update.effective_message
-    if message is None:
-        return
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     await message.reply_text(
         text(context, language, "privacy.delete_confirm"),
         reply_markup=InlineKeyboardMarkup(

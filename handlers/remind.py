@@ -12,33 +12,28 @@ from telegram.ext import (
 )
 
 from core.context import Context
-from handlers.common import STALE, Press, language_of, on_press, text
+from handlers.common import STALE, Press, Said, on_message, on_press, text
 from handlers.reminder_draft import DAYS, TIME, ZONE, confirm_or_save, draft
 from handlers.timezone import ask_zone
+from places.timeparse import EVERY_DAY, WEEKDAYS, WEEKENDS, format_days, parse_days, parse_time
 from reminders.schedule import mask_from_days
-from reminders.timeparse import format_days, parse_days, parse_time
 from services import reminders as units
 from ui.payloads import Action, build
 
 SUGGESTED_TIMES = ("07:00", "07:30", "08:00", "12:30", "18:00", "20:00")
 
 
-EVERY_DAY, WEEKDAYS, WEEKENDS = frozenset(range(7)), frozenset(range(5)), frozenset({5, 6})
-
-
 DAY_FIELDS = frozenset(str(day) for day in range(7))  # the day buttons: 0 (Monday) to 6
 
 
-async def remind(update: Update, context: Context) -> int:
+@on_message(stale=ConversationHandler.END)
+async def remind(said: Said) -> int:
     """/remind [time]: with a time, set a daily reminder at once; without, ask for one."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return ConversationHandler.END
-    language = await language_of(update, context)
+    update, context, message, language = said.update, said.context, said.message, said.language
     state = draft(context)
     state.clear()
     if context.args:
-        parsed = parse_time(" ".join(context.args))
+        parsed = parse_time(" ".join(context.args), context.bot_data.content.time_words)
         if parsed is None:
             await message.reply_text(text(context, language, "reminders.bad_time"))
             return ConversationHandler.END
@@ -91,11 +86,10 @@ async def time_button(press: Press, step: str, choice: str) -> int:
     return DAYS
 
 
-async def time_text(update: Update, context: Context) -> int:
-    message = update.effective_message
-    assert message is not None
-    language = await language_of(update, context)
-    parsed = parse_time(message.text or "")
+@on_message(stale=TIME)
+async def time_text(said: Said) -> int:
+    context, message, language = said.context, said.message, said.language
+    parsed = parse_time(message.text or "", context.bot_data.content.time_words)
     if parsed is None:
         await message.reply_text(text(context, language, "reminders.bad_time"))
         return TIME
@@ -123,7 +117,10 @@ def days_keyboard(context: Context, language: str, picked: int | None) -> Inline
                 for value, key in options
             ]
         )
-    names = [format_days(frozenset({day}), language) for day in range(7)]
+    names = [
+        format_days(frozenset({day}), language, context.bot_data.content.time_words)
+        for day in range(7)
+    ]
     row = [
         InlineKeyboardButton(
             ("✓" if picked & (1 << day) else "") + names[day],
@@ -188,11 +185,10 @@ async def days_button(press: Press, step: str, choice: str) -> int:
     return await after_days(update, context, language)
 
 
-async def days_text(update: Update, context: Context) -> int:
-    message = update.effective_message
-    assert message is not None
-    language = await language_of(update, context)
-    days = parse_days(message.text or "")
+@on_message(stale=DAYS)
+async def days_text(said: Said) -> int:
+    update, context, message, language = said.update, said.context, said.message, said.language
+    days = parse_days(message.text or "", context.bot_data.content.time_words)
     if not days:
         await message.reply_text(text(context, language, "reminders.bad_days"))
         return DAYS

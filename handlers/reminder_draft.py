@@ -10,7 +10,6 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
 )
 from telegram.ext import (
     ConversationHandler,
@@ -18,10 +17,10 @@ from telegram.ext import (
 
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
-from handlers.common import STALE, Press, language_of, on_press, text
+from handlers.common import STALE, Press, Said, on_message, on_press, text
+from places.timeparse import format_days
 from places.zones import zone_info
 from reminders.schedule import days_from_mask
-from reminders.timeparse import format_days
 from services import reminders as units
 from services.reminders import Outcome
 from ui.payloads import Action, build
@@ -72,7 +71,9 @@ async def confirm_or_save(
             language,
             "reminders.confirm",
             time=state["time"],
-            days=format_days(days_from_mask(state["days"]), language),
+            days=format_days(
+                days_from_mask(state["days"]), language, context.bot_data.content.time_words
+            ),
             zone=zone,
         ),
         reply_markup=buttons,
@@ -141,17 +142,19 @@ async def save(context: Context, chat_id: int, user_id: int, language: str, zone
             language,
             "reminders.saved",
             time=state["time"],
-            days=format_days(days_from_mask(state["days"]), language),
+            days=format_days(
+                days_from_mask(state["days"]), language, context.bot_data.content.time_words
+            ),
             next=due.astimezone(zone_info(zone)).strftime("%Y-%m-%d %H:%M"),
         ),
     )
     state.clear()
 
 
-async def cancel(update: Update, context: Context) -> int:
+@on_message(stale=ConversationHandler.END)
+async def cancel(said: Said) -> int:
     """/cancel: leave the flow without saving."""
-    message = update.effective_message
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     draft(context).clear()
     if message is not None:
         await message.reply_text(
@@ -160,10 +163,10 @@ async def cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def not_understood(update: Update, context: Context) -> int | None:
+@on_message()
+async def not_understood(said: Said) -> int | None:
     """A sticker or photo where text was expected: say what works, stay in the same step."""
-    message = update.effective_message
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     if message is not None:
         await message.reply_text(text(context, language, "reminders.bad_time"))
     return None

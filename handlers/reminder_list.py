@@ -5,16 +5,15 @@ from __future__ import annotations
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Update,
 )
 
 from background.reminder_job import schedule_dispatch
 from core.context import Context
-from handlers.common import Press, language_of, on_press, text
+from handlers.common import Press, Said, on_message, on_press, text
 from handlers.remind import ask_time
 from handlers.reminder_draft import TIME, draft
+from places.timeparse import format_days
 from reminders.schedule import days_from_mask
-from reminders.timeparse import format_days
 from services import reminders as units
 from services.reminders import Outcome
 from ui.payloads import Action, build
@@ -22,12 +21,10 @@ from ui.payloads import Action, build
 PAGE_SIZE = 5  # reminders per page of /reminders: 3 buttons each, well within Telegram's limits
 
 
-async def list_reminders(update: Update, context: Context) -> None:
+@on_message()
+async def list_reminders(said: Said) -> None:
     """/reminders: each reminder with pause/resume, change and delete buttons."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    language = await language_of(update, context)
+    context, message, user, language = said.context, said.message, said.user, said.language
     await send_list(context, message.chat_id, user.id, language)
 
 
@@ -60,7 +57,9 @@ async def send_list(
                     language,
                     "reminders.list_item",
                     time=row.local_time,
-                    days=format_days(days_from_mask(row.days), language),
+                    days=format_days(
+                        days_from_mask(row.days), language, context.bot_data.content.time_words
+                    ),
                     state=state,
                 )
             )

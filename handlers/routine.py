@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
 from background.guided import gentle_ids, level_note, make_live, offer_resume
 from core.context import Context
 from engine.routines import is_gentle, routine_exists
-from handlers.common import STALE, Press, language_of, on_press, press_handlers, text
+from handlers.common import (
+    STALE,
+    Press,
+    Said,
+    on_message,
+    on_press,
+    press_handlers,
+    text,
+)
 from handlers.holds import hold_advice
 from handlers.safety import offer_session
 from safety.rules import HIGH_PAIN, Gate, gate
@@ -21,12 +29,10 @@ from ui.payloads import Action, build
 logger = logging.getLogger(__name__)
 
 
-async def choose_routine(update: Update, context: Context) -> None:
+@on_message()
+async def choose_routine(said: Said) -> None:
     """Offer the routines, the last one chosen first and starred."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    language = await language_of(update, context)
+    context, message, user, language = said.context, said.message, said.user, said.language
     data = context.bot_data
     if data.sessions.get(message.chat_id) is not None:
         await message.reply_text(text(context, language, "routine.already_running"))

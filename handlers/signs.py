@@ -53,7 +53,12 @@ async def answer_signs(
                 context,
                 language,
                 "safety.no_signs_after_pain",
-                days=data.settings.gentle_reminder_days,
+                days=text(
+                    context,
+                    language,
+                    "safety.gentle_days",
+                    count=data.settings.gentle_reminder_days,
+                ),
             ),
             InlineKeyboardMarkup(
                 [

@@ -12,7 +12,8 @@ from core.context import Context
 from db.models import utcnow
 from handlers.common import (
     Press,
-    language_of,
+    Said,
+    on_message,
     on_press,
     press_handlers,
     remember_language,
@@ -102,12 +103,10 @@ def language_keyboard(context: Context) -> InlineKeyboardMarkup:
     )
 
 
-async def choose_language(update: Update, context: Context) -> None:
+@on_message()
+async def choose_language(said: Said) -> None:
     """Offer the languages as buttons."""
-    message = update.effective_message
-    if message is None:
-        return
-    language = await language_of(update, context)
+    context, message, language = said.context, said.message, said.language
     await message.reply_text(
         text(context, language, "language.choose"), reply_markup=language_keyboard(context)
     )

@@ -10,7 +10,6 @@ from telegram import (
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
 )
 from telegram.ext import (
     ConversationHandler,
@@ -18,10 +17,10 @@ from telegram.ext import (
 
 from background.reminder_job import schedule_dispatch
 from core.context import Context
-from handlers.common import STALE, Press, language_of, on_press, text
+from handlers.common import STALE, Press, Said, on_message, on_press, text
 from handlers.reminder_draft import ZONE, confirm_or_save, draft, local_now
+from places.timeparse import format_time
 from places.zones import resolve_zone, suggest_zones, zone_from_location
-from reminders.timeparse import format_time
 from services import reminders as units
 from ui.payloads import Action, build
 
@@ -58,12 +57,10 @@ async def ask_zone(
     )
 
 
-async def timezone(update: Update, context: Context) -> int:
+@on_message(stale=ConversationHandler.END)
+async def timezone(said: Said) -> int:
     """/timezone [name]: set the zone at once, or ask for it."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return ConversationHandler.END
-    language = await language_of(update, context)
+    context, message, user, language = said.context, said.message, said.user, said.language
     draft(context).clear()
     if context.args:
         zone = resolve_zone(" ".join(context.args))
@@ -112,10 +109,10 @@ async def zone_button(press: Press, name: str) -> int:
     return await apply_zone(press.context, press.chat_id, press.user_id, press.language, zone)
 
 
-async def zone_location(update: Update, context: Context) -> int:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None and message.location is not None
-    language = await language_of(update, context)
+@on_message(stale=ZONE)
+async def zone_location(said: Said) -> int:
+    context, message, user, language = said.context, said.message, said.user, said.language
+    assert message.location is not None
     zone = zone_from_location(message.location.latitude, message.location.longitude)
     if zone is None:
         await message.reply_text(text(context, language, "timezone.not_found"))
@@ -123,10 +120,9 @@ async def zone_location(update: Update, context: Context) -> int:
     return await apply_zone(context, message.chat_id, user.id, language, zone)
 
 
-async def zone_text(update: Update, context: Context) -> int:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    language = await language_of(update, context)
+@on_message(stale=ZONE)
+async def zone_text(said: Said) -> int:
+    context, message, user, language = said.context, said.message, said.user, said.language
     zone = resolve_zone(message.text or "")
     if zone is None:
         await message.reply_text(text(context, language, "timezone.not_found"))

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from places.timeparse import EVERY_DAY
 from places.zones import zone_info
 
 # From the day before `after` (a gap can push a day's occurrence past midnight) through a week
@@ -144,9 +145,6 @@ def local_date(due: datetime, zone: str) -> date:
     """The local calendar day of an instant in `zone` (for 'skip today')."""
     _require_aware(due, "due")
     return due.astimezone(zone_info(zone)).date()
-
-
-EVERY_DAY = frozenset(range(7))
 
 
 def morning_after(moment: datetime, local_time: time, zone: str, gap: timedelta) -> datetime:

@@ -13,12 +13,13 @@ from db import reminders as reminder_store
 from db import safety as store
 from db.connection import TransactionFactory
 from db.models import User, UserProgress
-from db.routines import record_health, step_down_for_pain
+from db.routines import record_health
 from db.users import get_or_create_user
 from engine.sessions import End, Live
 from reminders.schedule import morning_after, parse_hhmm
 from safety.rules import Hold, SafetyState, Trend, trend
 from services.endings import Ended, record_end
+from services.progress import step_down_for_pain
 
 
 def state_of(user: User | None, progress: UserProgress | None) -> SafetyState:

@@ -19,6 +19,7 @@ from db.connection import TransactionFactory
 from db.models import RoutineSession, UserProgress, utcnow
 from db.users import get_or_create_user, get_user
 from safety.rules import AfterSession, after_session, suggest_normal_plan
+from services.progress import apply_outcomes
 from services.safety import schedule_morning_check
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ async def create(
     """
     async with data.db() as tx:
         await get_or_create_user(tx, user_id, language)
-        progress = await store.apply_outcomes(tx, user_id, data.progression, skip=gentle)
+        progress = await apply_outcomes(tx, user_id, data.progression, skip=gentle)
         is_gentle = routine_id in gentle
         if not is_gentle:
             progress.last_routine = routine_id
@@ -152,7 +153,7 @@ async def rate(
             else (await store.ratings_for(tx, session_id)).get("checkin")
         )
         verdict = after_session(before, rating)
-        progress = await store.apply_outcomes(
+        progress = await apply_outcomes(
             tx, user_id, data.progression, skip=gentle, known={session_id: (before, rating)}
         )
         suggest = False

@@ -42,7 +42,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "engine": {"content"},
     "places": set(),
     "throttle": set(),
-    "db": {"engine"},
+    "db": set(),
     "content": {"safety"},
     "illustrations": set(),
     "emulator": set(),

@@ -23,7 +23,7 @@ def dose_text(
     unit = content.text(language, f"routine.unit_{dose.unit}", count=amount)
     if rounds > 1:
         text = content.text(
-            language, "routine.dose_rounds", rounds=rounds, amount=amount, unit=unit
+            language, "routine.dose_rounds", rounds=rounds, amount=amount, unit=unit, count=rounds
         )
     else:
         text = content.text(language, "routine.dose_once", amount=amount, unit=unit)

@@ -68,6 +68,7 @@ def build_copy(parent: Path) -> Path:
         shutil.copy(ROOT / "progression.yaml", target)
     shutil.copytree(ROOT / "exercises", target / "exercises")
     shutil.copytree(ROOT / "routines", target / "routines")
+    shutil.copytree(ROOT / "words", target / "words")
     (target / "locales").mkdir()
     for code, texts in PLACEHOLDER_LOCALES.items():
         write_yaml(target / "locales" / f"{code}.yaml", texts)

@@ -1,4 +1,7 @@
-"""Times and days as people type them in English and Russian, and how they are shown back."""
+"""Times and days as people type them in English and Russian, and how they are shown back.
+
+The words are the shipped ones (content/words/); the parser itself knows no language.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reminders.timeparse import format_days, format_time, parse_days, parse_time
+from content import load_content
+from places import timeparse
+from places.timeparse import format_time
+
+WORDS = load_content().time_words
+
+
+def parse_time(text: str) -> time | None:
+    return timeparse.parse_time(text, WORDS)
+
+
+def parse_days(text: str) -> frozenset[int] | None:
+    return timeparse.parse_days(text, WORDS)
+
+
+def format_days(days: frozenset[int], lang: str) -> str:
+    return timeparse.format_days(days, lang, WORDS)
+
 
 EVERY_DAY = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
