@@ -24,19 +24,21 @@ OURS = (
     "illustrations",
     "emulator",
     "bench",
+    "progress",
 )
 # What each room may import at run time (besides itself and third-party packages).
 MAY_IMPORT: dict[str, set[str]] = {
     "core": {"content", "db"},
-    "handlers": {"core", "db", "engine", "reminders", "safety", "throttle", "content"},
+    "handlers": {"core", "db", "engine", "reminders", "safety", "throttle", "content", "progress"},
     "safety": set(),
     "engine": set(),
     "throttle": set(),
     "reminders": {"db", "safety"},
-    "db": {"engine"},
+    "db": {"engine", "progress"},
     "content": {"safety"},
     "illustrations": set(),
     "emulator": set(),
+    "progress": set(),
 }
 # Known arrows against the target design, to be removed by the restructuring (issue 11). A new
 # arrow fails the test; removing one of these makes its entry fail too, so the list stays true.
