@@ -14,8 +14,10 @@ from handlers import (
     fallback,
     help,
     nudges,
+    outcomes,
     pain,
     privacy,
+    progress,
     reminders,
     retention,
     routine,
@@ -44,7 +46,7 @@ def register(application: Application) -> None:
     for module in (safety, start, routine, exercises):
         application.add_handlers(module.HANDLERS)
     application.add_handlers(reminders.handlers())  # built anew: the conversation holds state
-    for module in (nudges, checks, help, privacy):
+    for module in (nudges, checks, progress, outcomes, help, privacy):
         application.add_handlers(module.HANDLERS)
     add_commands(
         "start",
@@ -53,6 +55,7 @@ def register(application: Application) -> None:
         "exercise",
         "pain",
         "stop",
+        "progress",
         "remind",
         "reminders",
         "timezone",

@@ -14,11 +14,13 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from core.context import BotData, Context
 from db import reminders as store
+from db.progress import WEEKLY_CHECK
 from db.reminders import NEXT_DAY, Claimed, Owner
 from db.routines import get_progress
 from db.safety import latest_rating
 from handlers.common import language_of, text
 from handlers.payloads import Action, build, number, parse, pattern
+from handlers.progress_view import peg_question
 from handlers.routine_view import rating_keyboard
 from handlers.safety import offer_session
 from reminders.dispatcher import (
@@ -57,7 +59,9 @@ def make_sender(application: Application) -> SendFn:
             if item.language in data.content.languages
             else data.settings.default_language
         )
-        if (
+        if item.kind == WEEKLY_CHECK:  # the optional PEG-3 (handlers/outcomes.py answers it)
+            body, markup = peg_question(data.content, language, ())
+        elif (
             item.kind == NEXT_DAY
             or reminder_mode(
                 owner_state(item.owner),

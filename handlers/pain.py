@@ -27,6 +27,7 @@ from handlers.checks import schedule_morning_check
 from handlers.common import language_of, on_text_message, supported_language, text
 from handlers.ending import close_live, halt, record_end
 from handlers.nudges import schedule_dispatch
+from handlers.outcomes import ask_which_exercise
 from handlers.payloads import VERSION, Action, build, number, parse, pattern
 from handlers.routine_view import rating_keyboard
 from handlers.safety import put_on_hold, signs_markup
@@ -85,6 +86,7 @@ async def report_pain(context: Context, chat_id: int, user_id: int, language: st
     await context.bot.send_message(
         chat_id, note, reply_markup=strength_markup(data, language, report_id or 0)
     )
+    await ask_which_exercise(context, chat_id, user_id, language, live)  # with consent only
 
 
 async def store_report(

@@ -38,6 +38,9 @@ class Action(StrEnum):
     ZONE = "tz"  # IANA zone name
     REMINDER = "rl"  # reminder id (or "all"), op (pause | resume | change | delete)
     NUDGE = "rn"  # reminder id, op (start | snooze | skip)
+    PROGRESS = "pr"  # op (p: show, r: report), days (7 | 30 | 90); or w, on | off (weekly check)
+    PEG = "pg"  # the weekly check's answers so far (0-10 each), or "off"
+    HURT = "eh"  # which exercise hurt: answer id, item index in the session | x (not an exercise)
 
 
 def build(action: Action, *fields: str | int) -> str:

@@ -22,6 +22,7 @@ from handlers.checks import schedule_morning_check
 from handlers.common import language_of, on_text_message, text
 from handlers.ending import close_live, end_session
 from handlers.nudges import schedule_dispatch
+from handlers.outcomes import adapted_routine, plan_changes_note
 from handlers.payloads import Action, build, number, parse, pattern
 from handlers.routine_view import (
     beat_text,
@@ -269,6 +270,8 @@ async def begin(
             progress.last_routine = routine_id
         # The gentle plan is always at its lowest doses; progression does not apply to it.
         level = 0 if gentle else progress.level
+        if not gentle:  # an exercise that hurt lately: easier or left out (content decides)
+            routine_id = await adapted_routine(session, data, user_id, routine_id)
         try:
             row = await store.create_session(
                 session,
@@ -291,6 +294,7 @@ async def begin(
     live = make_live(data, row.id, chat_id, user_id, language, routine_id, level)
     live.checkin = rating
     note = level_note(data, live, None if gentle else last)
+    note += plan_changes_note(data.content, language, routine_id)
     await query.edit_message_text(
         text(context, language, "routine.checked_in", rating=rating) + "\n" + note
     )

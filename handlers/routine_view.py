@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Content
+from content.adapted import adapted_items, base_id
 from content.schema import RoutineItem
 from engine.plan import Beat, Dose, Kind, Pace, Plan
 from engine.progression import Range
@@ -18,17 +19,17 @@ SINGLE = "x."  # routine ids "x.<exercise id>": one exercise from the library, o
 
 
 def routine_exists(content: Content, routine_id: str) -> bool:
-    """A routine of the content, or a single library exercise."""
+    """A routine of the content (maybe adapted: content/adapted.py), or a single exercise."""
     if routine_id.startswith(SINGLE):
         return routine_id.removeprefix(SINGLE) in content.exercises
-    return routine_id in content.routines
+    return adapted_items(content, routine_id) is not None
 
 
 def routine_items(content: Content, routine_id: str) -> list[RoutineItem]:
     """The items of a routine (a single exercise is a routine of one item)."""
     if routine_id.startswith(SINGLE):
         return [RoutineItem(exercise=routine_id.removeprefix(SINGLE))]
-    return list(content.routines[routine_id].items)
+    return adapted_items(content, routine_id) or []
 
 
 def routine_doses(content: Content, routine_id: str) -> tuple[Dose, ...]:
@@ -56,7 +57,7 @@ def routine_pace(content: Content, routine_id: str) -> Pace:
     """The routine's pacing in real seconds."""
     if routine_id.startswith(SINGLE):
         return Pace()
-    pace = content.routines[routine_id].pace
+    pace = content.routines[base_id(routine_id)].pace
     return Pace(
         inhale=pace.inhale_seconds,
         exhale=pace.exhale_seconds,
@@ -239,5 +240,5 @@ def gentle_routine(content: Content) -> str | None:
 
 def is_gentle(content: Content, routine_id: str) -> bool:
     """Whether a routine is the gentle plan."""
-    routine = content.routines.get(routine_id)
+    routine = content.routines.get(base_id(routine_id))
     return routine is not None and routine.gentle
