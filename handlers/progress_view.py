@@ -46,7 +46,7 @@ def number(value: float, language: str) -> str:
 
 def day_text(day: date, language: str, *, year: bool = False) -> str:
     """'5 May' / '5 мая' (with the year: 'May 5, 2026' / '5 мая 2026 г.')."""
-    return format_date(day, "medium" if year else "d MMM", locale=language)
+    return format_date(day, "d MMMM y" if year else "d MMM", locale=language)
 
 
 def weekday(day: int, language: str) -> str:
@@ -342,7 +342,7 @@ def report_doc(
     )
 
     hurts, _ = _recent([h for h in facts.hurts if local_day(h.at, facts.zone) in window])
-    hurt_table = [(t("col_date"), t("col_exercise"), t("col_change"))]
+    hurt_table = [(t("col_date"), t("col_hurt"), t("col_change"))]
     for h in hurts:
         change = (
             t("change_left_out", days=hurt_days)

@@ -47,11 +47,11 @@ def build(doc: ReportDoc) -> bytes:
     pdf.set_font(FAMILY, "B", 17)
     pdf.multi_cell(0, 8, doc.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=10.5)
-    pdf.multi_cell(0, 5.5, doc.period, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.5, doc.period, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(1)
     pdf.set_text_color(*MUTED)
     pdf.set_font(FAMILY, size=8.5)
-    pdf.multi_cell(0, 4.2, doc.about, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.2, doc.about, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(*INK)
     for index, section in enumerate(doc.sections):
         if index == doc.chart_after and doc.chart is not None:
@@ -83,7 +83,7 @@ def _section(pdf: FPDF, section: Section) -> None:
     pdf.ln(1.2)
     pdf.set_font(FAMILY, size=9.5)
     for line in section.lines:
-        pdf.multi_cell(0, 4.8, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.8, line, new_x="LMARGIN", new_y="NEXT", align="L")
     if section.table:
         pdf.ln(0.8)
         pdf.set_font(FAMILY, size=8.5)
