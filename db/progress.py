@@ -7,8 +7,7 @@ PEG scores and which exercise hurt are health data: stored only with consent, li
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,12 +39,14 @@ async def load_facts(
     now: datetime,
     default_zone: str,
     is_gentle: Callable[[str], bool],
+    zone_info: Callable[[str], tzinfo],
 ) -> Facts | None:
     """Everything /progress and the report show about a user; None for someone not stored."""
     user = await session.get(User, user_id)
     if user is None:
         return None
     zone = user.timezone or default_zone
+    tz = zone_info(zone)
     sessions = await session.scalars(
         select(RoutineSession)
         .where(RoutineSession.user_id == user_id, RoutineSession.status.in_(ENDED))
@@ -70,7 +71,7 @@ async def load_facts(
     return Facts(
         zone=zone,
         now=now,
-        since=local_day(user.created_at, zone),
+        since=local_day(user.created_at, tz),
         sessions=tuple(
             SessionFact(
                 s.started_at,
@@ -87,6 +88,7 @@ async def load_facts(
         pegs=tuple(PegFact(p.at, p.pain, p.enjoyment, p.activity) for p in pegs),
         hurts=tuple(HurtFact(h.at, h.exercise_id, h.change, h.session_id) for h in hurts),
         reminder_days=days,
+        tz=tz,
     )
 
 
@@ -185,10 +187,11 @@ async def set_weekly_check(
     zone: str,
     now: datetime,
     first_due: Callable[[str, int, str, datetime], datetime],
+    zone_info: Callable[[str], tzinfo],
 ) -> datetime:
     """Turn the weekly check on: every week on today's weekday at `local_time`; its next due."""
     row = await weekly_check(session, user_id)
-    days = 1 << now.astimezone(ZoneInfo(zone)).weekday()
+    days = 1 << now.astimezone(zone_info(zone)).weekday()
     if row is None:
         row = Reminder(user_id=user_id, chat_id=chat_id, kind=WEEKLY_CHECK)
         session.add(row)

@@ -23,6 +23,7 @@ from handlers.routine_view import is_gentle
 from progress.render import Renderer
 from progress.stats import Facts, last_days
 from reminders.dispatcher import first_due
+from reminders.zones import zone_info
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ async def gather(data: BotData, user_id: int) -> tuple[Facts | None, bool, tuple
             data.now(),
             data.settings.default_timezone,
             lambda routine_id: is_gentle(data.content, routine_id),
+            zone_info,
         )
         consent = await store.has_consent(session, user_id)
         row = await store.weekly_check(session, user_id)
@@ -237,6 +239,7 @@ async def switch_weekly(
                 zone=zone,
                 now=now,
                 first_due=first_due,
+                zone_info=zone_info,
             )
         await session.commit()
     if on and due is None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import format_decimal
@@ -103,7 +102,7 @@ def caption(
         )
     streak = current_streak(facts)
     line = content.text(language, "progress.streak", count=streak)
-    if today in frozen_days(facts.periods, facts.zone, today):
+    if today in frozen_days(facts.periods, facts.tzinfo, today):
         line += " " + content.text(language, "progress.streak_frozen")
     lines.append(line)
     summary = summarize(facts, window)
@@ -199,9 +198,9 @@ def report_doc(
     def t(key: str, /, **params: object) -> str:
         return content.text(language, f"report.{key}", **params)
 
-    tz = ZoneInfo(facts.zone)
+    tz = facts.tzinfo
     window = last_days(facts.today, days, facts.since)
-    inside = [s for s in facts.sessions if local_day(s.started_at, facts.zone) in window]
+    inside = [s for s in facts.sessions if local_day(s.started_at, facts.tzinfo) in window]
 
     def when(moment: datetime, *, time: bool = False) -> str:
         local = moment.astimezone(tz)
@@ -243,7 +242,7 @@ def report_doc(
                 basis=basis,
             )
         )
-    frozen = [d for d in frozen_days(facts.periods, facts.zone, facts.today) if d in window]
+    frozen = [d for d in frozen_days(facts.periods, facts.tzinfo, facts.today) if d in window]
     lines.append(t("streak_line", count=current_streak(facts)))
     lines.append(t("frozen_line", count=len(frozen)))
     lines.append(trend_line(content, language, facts, window))
@@ -283,7 +282,7 @@ def report_doc(
         )
     )
 
-    pegs, _ = _recent([p for p in facts.pegs if local_day(p.at, facts.zone) in window])
+    pegs, _ = _recent([p for p in facts.pegs if local_day(p.at, facts.tzinfo) in window])
     peg_table = [
         (t("col_date"), t("col_pain"), t("col_enjoyment"), t("col_activity"), t("col_score"))
     ]
@@ -302,7 +301,7 @@ def report_doc(
 
     hurt_by_session = {h.session_id: h.exercise_id for h in facts.hurts if h.session_id}
     reports, _ = _recent(
-        [r for r in facts.ratings if r.kind == REPORT and local_day(r.at, facts.zone) in window]
+        [r for r in facts.ratings if r.kind == REPORT and local_day(r.at, facts.tzinfo) in window]
     )
     report_table = [(t("col_time"), t("col_strength"), t("col_where"), t("col_exercise"))]
     for r in reports:
@@ -326,7 +325,7 @@ def report_doc(
     )
 
     flags, _ = _recent(
-        [r for r in facts.ratings if r.kind == RED_FLAG and local_day(r.at, facts.zone) in window]
+        [r for r in facts.ratings if r.kind == RED_FLAG and local_day(r.at, facts.tzinfo) in window]
     )
     sign_table = [(t("col_date"), t("col_answer"), t("col_advice"))]
     for r in flags:
@@ -341,7 +340,7 @@ def report_doc(
         )
     )
 
-    hurts, _ = _recent([h for h in facts.hurts if local_day(h.at, facts.zone) in window])
+    hurts, _ = _recent([h for h in facts.hurts if local_day(h.at, facts.tzinfo) in window])
     hurt_table = [(t("col_date"), t("col_hurt"), t("col_change"))]
     for h in hurts:
         change = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from progress.stats import AFTER, REPORT, Facts, Window, local_day, now_ratings
 
@@ -57,13 +56,13 @@ def chart_data(
     scale: float = 1.0,
 ) -> ChartData:
     """The chart of a window: ratings, pain reports, PEG scores, gentle and hold periods."""
-    tz = ZoneInfo(facts.zone)
+    tz = facts.tzinfo
 
     def local(moment: datetime) -> datetime:
         return moment.astimezone(tz).replace(tzinfo=None)
 
     def inside(moment: datetime) -> bool:
-        return local_day(moment, facts.zone) in window
+        return local_day(moment, facts.tzinfo) in window
 
     first = datetime.combine(window.first, time())
     last = datetime.combine(window.last, time()) + timedelta(days=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -95,10 +95,16 @@ class Facts:
     pegs: tuple[PegFact, ...] = ()
     hurts: tuple[HurtFact, ...] = ()
     reminder_days: frozenset[int] = field(default_factory=frozenset)  # weekdays, 0 = Monday
+    # The zone as a tzinfo when `zone` is not an IANA name (a fixed "UTC-03:00" offset).
+    tz: tzinfo | None = None
+
+    @property
+    def tzinfo(self) -> tzinfo:
+        return self.tz if self.tz is not None else ZoneInfo(self.zone)
 
     @property
     def today(self) -> date:
-        return local_day(self.now, self.zone)
+        return local_day(self.now, self.tzinfo)
 
     def has_data(self) -> bool:
         """Anything to show: a session, a rating or a PEG score."""
@@ -157,9 +163,9 @@ class Summary:
         return round(100 * self.active_days / self.planned_days)
 
 
-def local_day(moment: datetime, zone: str) -> date:
+def local_day(moment: datetime, zone: str | tzinfo) -> date:
     """The user's calendar day at an instant."""
-    return moment.astimezone(ZoneInfo(zone)).date()
+    return moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone).date()
 
 
 def last_days(today: date, days: int, since: date | None = None) -> Window:
@@ -182,13 +188,13 @@ def this_month(today: date, since: date | None = None) -> Window:
 
 def in_total(facts: Facts) -> Window:
     """From the first day anything was stored (or the user arrived) to today."""
-    days = [local_day(s.started_at, facts.zone) for s in facts.sessions]
-    days += [local_day(r.at, facts.zone) for r in facts.ratings]
-    days += [local_day(p.at, facts.zone) for p in facts.pegs]
+    days = [local_day(s.started_at, facts.tzinfo) for s in facts.sessions]
+    days += [local_day(r.at, facts.tzinfo) for r in facts.ratings]
+    days += [local_day(p.at, facts.tzinfo) for p in facts.pegs]
     return Window(min([facts.since, *days]), facts.today)
 
 
-def frozen_days(periods: Iterable[PeriodFact], zone: str, today: date) -> set[date]:
+def frozen_days(periods: Iterable[PeriodFact], zone: str | tzinfo, today: date) -> set[date]:
     """Local days covered by the gentle plan or a hold: they neither count nor break a streak."""
     days: set[date] = set()
     for period in periods:
@@ -217,7 +223,7 @@ def streak(days: Collection[date], today: date, frozen: Collection[date] = ()) -
 def completed_days(facts: Facts, *, gentle: bool = False) -> set[date]:
     """Local days with a completed session (of the normal plan unless `gentle`)."""
     return {
-        local_day(s.started_at, facts.zone)
+        local_day(s.started_at, facts.tzinfo)
         for s in facts.sessions
         if s.status == COMPLETED and (gentle or not s.gentle)
     }
@@ -225,14 +231,14 @@ def completed_days(facts: Facts, *, gentle: bool = False) -> set[date]:
 
 def current_streak(facts: Facts) -> int:
     """Today's streak, as the after-session summary counts it (the gentle plan freezes it)."""
-    frozen = frozen_days(facts.periods, facts.zone, facts.today)
+    frozen = frozen_days(facts.periods, facts.tzinfo, facts.today)
     return streak(completed_days(facts), facts.today, frozen)
 
 
 def summarize(facts: Facts, window: Window) -> Summary:
     """Sessions done and stopped, minutes and adherence in a window of local days."""
-    inside = [s for s in facts.sessions if local_day(s.started_at, facts.zone) in window]
-    frozen = frozen_days(facts.periods, facts.zone, facts.today)
+    inside = [s for s in facts.sessions if local_day(s.started_at, facts.tzinfo) in window]
+    frozen = frozen_days(facts.periods, facts.tzinfo, facts.today)
     planned = [
         day
         for day in window.days()
@@ -256,7 +262,9 @@ def now_ratings(facts: Facts, window: Window) -> list[RatingFact]:
         (
             r
             for r in facts.ratings
-            if r.kind in NOW_KINDS and r.value is not None and local_day(r.at, facts.zone) in window
+            if r.kind in NOW_KINDS
+            and r.value is not None
+            and local_day(r.at, facts.tzinfo) in window
         ),
         key=lambda r: r.at,
     )

@@ -5,6 +5,7 @@ charted, a user with no data gets a kind line, and which exercise hurt changes t
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import UTC, datetime
 
@@ -217,3 +218,46 @@ async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, languag
     sessions = await rows(app, RoutineSession)
     assert sessions[-1].routine_id == "quick~1e"
     await user.send("/stop")
+
+
+async def test_export_includes_and_delete_removes_the_new_health_data(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    app.bot_data.now = clock
+    user = make_user()
+    await consent(user, "en")
+    await user.send("/progress")
+    reply = await user.next_message()
+    await user.press(WEEKLY_ON["en"], message_id=reply["message_id"])
+    await user.wait_text("The weekly check is on")
+    clock.advance(hours=7)
+    await dispatch_now(app)
+    question = await user.wait_text("1 of 3")
+    for answer in ("7", "6", "5"):
+        await user.press(answer, message_id=question.message_id)
+        await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
+    await user.send("/privacy")
+    privacy = plain(await user.next_message())
+    assert "weekly check answers (PEG-3)" in privacy and "which exercise hurt" in privacy
+    await user.send("/export")
+    exported = await user.wait_for(lambda e: e.kind == "send" and "document" in (e.message or {}))
+    data = json.loads(user.download(exported.message))
+    assert [(r["pain"], r["enjoyment"], r["activity"]) for r in data["peg_scores"]] == [(7, 6, 5)]
+    assert [r["kind"] for r in data["reminders"]] == ["weekly_check"]
+    assert "exercise_pain" in data
+    await user.send("/delete")
+    await user.press("Yes, delete everything")
+    await user.wait_text("deleted")
+    assert await rows(app, PegScore) == [] and await rows(app, Reminder) == []
+
+
+async def test_a_fixed_utc_offset_zone_works(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: a zone typed as "UTC-3" is stored as "UTC-03:00", not an IANA name."""
+    user = make_user()
+    await consent(user, "en")
+    await user.send("/timezone UTC-3")
+    await user.wait_text("Time zone set")
+    await user.send("/progress")
+    reply = await user.next_message()
+    assert NO_DATA["en"] in plain(reply)
+    await user.press(WEEKLY_ON["en"], message_id=reply["message_id"])
+    await user.wait_text("The weekly check is on")
