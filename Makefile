@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f1)
 
-.PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders bench-reports lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ bench-timers: $(STAMP)  ## 1,000 guided sessions at once against the emulator
 
 bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate figures
 	$(BIN)/python -m bench.reminders
+
+bench-reports: $(STAMP)  ## Chart and report drawing times; event-loop lag while 50 users ask for reports
+	$(BIN)/python -m bench.reports
 
 lock:  ## Re-resolve requirements-dev.lock from pyproject.toml (needs uv)
 	$(BIN)/pip install --quiet uv

@@ -131,6 +131,8 @@ async def stop_services(application: Application) -> None:
             await sweep(application)  # keep today's activity marks
         except Exception:
             logger.exception("Could not write activity marks at shutdown")
+    if bot_data.renderer is not None:
+        bot_data.renderer.close()  # the chart and report workers (/progress)
     engine, bot_data.engine = bot_data.engine, None
     if engine is not None:
         await engine.dispose()

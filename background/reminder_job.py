@@ -13,6 +13,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from core.context import BotData, Context
+from db.progress import WEEKLY_CHECK
 from db.reminders import NEXT_DAY, Claimed, Owner
 from db.safety import latest_rating
 from reminders.dispatcher import BeforeSend, Dispatcher, Result, SendFn
@@ -21,6 +22,7 @@ from safety.rules import Hold, ReminderMode, SafetyState, reminder_mode
 from throttle import SendWithdrawn, never_left
 from ui.guided import rating_keyboard
 from ui.payloads import Action, build
+from ui.progress import peg_question
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,9 @@ def make_sender(application: Application) -> SendFn:
             if item.language in data.content.languages
             else data.settings.default_language
         )
-        if (
+        if item.kind == WEEKLY_CHECK:  # the optional PEG-3 (handlers/outcomes.py answers it)
+            body, markup = peg_question(data.content, language, ())
+        elif (
             item.kind == NEXT_DAY
             or reminder_mode(
                 owner_state(item.owner),

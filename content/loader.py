@@ -182,6 +182,16 @@ def check_routine_items(
                 f"items.{number}.{unit}",
                 f"{item.exercise} is dosed in {exercise.dose.unit}, not {unit}",
             )
+    known = [exercises[item.exercise] for item in routine.items if item.exercise in exercises]
+    if (
+        known
+        and len(known) == len(routine.items)
+        and all(e.after_pain == "leave_out" for e in known)
+    ):
+        # Left out one by one after pain reports, the routine would end up with nothing in it.
+        collector.add(
+            path, "items", "every exercise has after_pain: leave_out; keep one that gets easier"
+        )
 
 
 def load_all(root: Path) -> tuple[list[Problem], Loaded]:

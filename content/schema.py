@@ -105,6 +105,9 @@ class Exercise(Strict):
     cautions: TextList
     easier: Variant
     harder: Variant | None = None  # where a harder version makes sense
+    # After the user says this exercise hurt (a session stopped for pain), for a while their
+    # routines show its easier variant ("easier") or leave it out ("leave_out").
+    after_pain: Literal["easier", "leave_out"] = "easier"
     picture: PictureName
     animation: AnimationName | None = None
 

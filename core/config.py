@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import zoneinfo
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     hold_lift_wait_minutes: int = Field(default=60, ge=0)
     # Gentle sessions without pain after which the bot suggests going back to the normal plan.
     calm_sessions_to_return: int = Field(default=3, ge=1, le=30)
+
+    # /progress: charts and reports are drawn by at most this many workers at once, in worker
+    # processes ("process": no GIL shared with the event loop) or threads ("thread").
+    report_workers: int = Field(default=2, ge=1, le=16)
+    report_pool: Literal["process", "thread"] = "process"
+    # The weekly check (PEG-3) is asked at the time of the user's first reminder, else at this.
+    weekly_check_time: str = Field(default="19:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # After "this exercise hurt", the exercise is easier (or left out) for this many days.
+    hurt_exercise_days: int = Field(default=28, ge=1, le=365)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

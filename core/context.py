@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from engine.progression import Rule
     from engine.sessions import Sessions
     from handlers.chats import Pointers
+    from progress.render import Renderer
     from reminders.dispatcher import Dispatcher
 
 
@@ -44,6 +45,7 @@ class BotData:
         self.starting: set[int] = set()  # chats whose session is being started (double taps)
         self.group_pointers: Pointers | None = None  # when each group last got the pointer
         self.activity: Activity | None = None  # activity marks not yet written
+        self.renderer: Renderer | None = None  # chart and report workers, started on first use
         # Failures of background jobs by job name (logged as they happen; read by /stats).
         self.job_failures: dict[str, int] = {}
         self.dispatch_failure_streak = 0  # consecutive dispatcher failures: its backoff grows

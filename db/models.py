@@ -182,6 +182,42 @@ class PlanPeriod(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class PegScore(Base):
+    """Health data, stored only with consent: one weekly PEG-3 (Krebs et al. 2009), 0-10 each.
+
+    The score is the mean of the three answers; it is computed, never stored.
+    """
+
+    __tablename__ = "peg_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    pain: Mapped[int] = mapped_column(Integer)  # average pain in the past week
+    enjoyment: Mapped[int] = mapped_column(Integer)  # interference with enjoyment of life
+    activity: Mapped[int] = mapped_column(Integer)  # interference with general activity
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExercisePain(Base):
+    """Health data, stored only with consent: which exercise hurt when a session stopped for
+    pain, and what the content says changes for it (its easier variant, or left out)."""
+
+    __tablename__ = "exercise_pain"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("routine_sessions.id", ondelete="CASCADE")
+    )
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(String(16))  # easier | left_out
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Reminder(Base):
     """A daily reminder: the user's local time, days and zone, and the next due instant in UTC."""
 
@@ -197,7 +233,8 @@ class Reminder(Base):
     days: Mapped[int] = mapped_column(Integer)  # bit 0 = Monday ... bit 6 = Sunday
     zone: Mapped[str] = mapped_column(String(64))
     # "routine": the daily invitation the user set; "next_day": the one-off morning check after a
-    # painful day (sent once, then the row is deleted).
+    # painful day (sent once, then the row is deleted); "weekly_check": the optional PEG-3
+    # question, on one day a week (opted in from /progress).
     kind: Mapped[str] = mapped_column(String(16), default="routine", server_default="routine")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # NULL while disabled; the dispatcher only looks at rows with a due instant.

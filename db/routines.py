@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta, tzinfo
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -129,10 +128,9 @@ async def unapplied_sessions(tx: AsyncSession, user_id: int) -> list[RoutineSess
 
 
 async def completed_days(
-    tx: AsyncSession, user_id: int, zone: str, exclude: Collection[str] = ()
+    tx: AsyncSession, user_id: int, tz: tzinfo, exclude: Collection[str] = ()
 ) -> set[date]:
     """Local dates on which the user completed a session (of a routine not in `exclude`)."""
-    tz = ZoneInfo(zone)
     query = select(RoutineSession.ended_at).where(
         RoutineSession.user_id == user_id, RoutineSession.status == "completed"
     )

@@ -6,8 +6,7 @@ the routine safe); the ratings, reports and warning-sign answers only with conse
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -119,9 +118,8 @@ async def _close_periods(tx: AsyncSession, user_id: int, kind: str, at: datetime
     )
 
 
-async def frozen_days(tx: AsyncSession, user_id: int, zone: str, today: date) -> set[date]:
+async def frozen_days(tx: AsyncSession, user_id: int, tz: tzinfo, today: date) -> set[date]:
     """Local dates covered by the gentle plan or a hold: they neither count nor break a streak."""
-    tz = ZoneInfo(zone)
     periods = await tx.scalars(select(PlanPeriod).where(PlanPeriod.user_id == user_id))
     days: set[date] = set()
     for period in periods:

@@ -1,4 +1,5 @@
-"""A routine of the content as the engine sees it: its items, doses and pace.
+"""A routine of the content as the engine sees it: its items, doses and pace (adapted to the
+person where an exercise hurt lately: content/adapted.py).
 
 Routine ids are those of content/routines/, or SINGLE + an exercise id for one exercise of the
 library practised on its own.
@@ -7,6 +8,7 @@ library practised on its own.
 from __future__ import annotations
 
 from content import Content
+from content.adapted import adapted_items, base_id
 from content.schema import RoutineItem
 from engine.plan import Dose, Pace
 from engine.progression import Range
@@ -24,14 +26,14 @@ def routine_exists(content: Content, routine_id: str) -> bool:
     """A routine of the content, or a single library exercise."""
     if routine_id.startswith(SINGLE):
         return routine_id.removeprefix(SINGLE) in content.exercises
-    return routine_id in content.routines
+    return adapted_items(content, routine_id) is not None
 
 
 def routine_items(content: Content, routine_id: str) -> list[RoutineItem]:
     """The items of a routine (a single exercise is a routine of one item)."""
     if routine_id.startswith(SINGLE):
         return [RoutineItem(exercise=routine_id.removeprefix(SINGLE))]
-    return list(content.routines[routine_id].items)
+    return adapted_items(content, routine_id) or []
 
 
 def routine_doses(content: Content, routine_id: str) -> tuple[Dose, ...]:
@@ -59,7 +61,7 @@ def routine_pace(content: Content, routine_id: str) -> Pace:
     """The routine's pacing in real seconds."""
     if routine_id.startswith(SINGLE):
         return Pace()
-    pace = content.routines[routine_id].pace
+    pace = content.routines[base_id(routine_id)].pace
     return Pace(
         inhale=pace.inhale_seconds,
         exhale=pace.exhale_seconds,
@@ -86,5 +88,5 @@ def gentle_routine(content: Content) -> str | None:
 
 def is_gentle(content: Content, routine_id: str) -> bool:
     """Whether a routine is the gentle plan."""
-    routine = content.routines.get(routine_id)
+    routine = content.routines.get(base_id(routine_id))
     return routine is not None and routine.gentle

@@ -18,8 +18,10 @@ from handlers import (
     help,
     holds,
     nudges,
+    outcomes,
     pain,
     privacy,
+    progress,
     rating,
     reminders,
     routine,
@@ -48,7 +50,7 @@ def register(application: Application) -> None:
     for module in (signs, holds, flare, start, routine, controls, rating, exercises):
         application.add_handlers(module.HANDLERS)
     application.add_handlers(reminders.handlers())  # built anew: the conversation holds state
-    for module in (nudges, checks, help, privacy):
+    for module in (nudges, checks, progress, outcomes, help, privacy):
         application.add_handlers(module.HANDLERS)
     add_commands(
         "start",
@@ -57,6 +59,7 @@ def register(application: Application) -> None:
         "exercise",
         "pain",
         "stop",
+        "progress",
         "remind",
         "reminders",
         "timezone",

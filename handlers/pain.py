@@ -30,6 +30,7 @@ from handlers.common import (
     text,
 )
 from handlers.holds import put_on_hold
+from handlers.outcomes import ask_which_exercise
 from handlers.safety import signs_markup
 from safety.painwords import PainLexicon
 from safety.rules import Hold
@@ -100,6 +101,7 @@ async def report_pain(context: Context, chat_id: int, user_id: int, language: st
     await context.bot.send_message(
         chat_id, note, reply_markup=strength_markup(data, language, report_id or 0)
     )
+    await ask_which_exercise(context, chat_id, user_id, language, live)  # with consent only
 
 
 def strength_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:

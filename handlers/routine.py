@@ -25,6 +25,7 @@ from safety.rules import HIGH_PAIN, Gate, gate
 from services import sessions
 from services.safety import load_state
 from ui.payloads import Action, build
+from ui.progress import plan_changes_note
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +150,11 @@ async def begin(
         await query.edit_message_reply_markup(reply_markup=None)
         await context.bot.send_message(chat_id, text(context, language, "routine.already_running"))
         return
-    level, last = created.level, created.last_level
+    level, last, routine_id = created.level, created.last_level, created.routine_id
     live = make_live(data, created.session_id, chat_id, user_id, language, routine_id, level)
     live.checkin = rating
     note = level_note(data, live, None if gentle else last)
+    note += plan_changes_note(data.content, language, routine_id)
     await query.edit_message_text(
         text(context, language, "routine.checked_in", rating=rating) + "\n" + note
     )

@@ -19,7 +19,7 @@ from engine.sessions import End, Live
 from reminders.schedule import morning_after, parse_hhmm
 from safety.rules import Hold, SafetyState, Trend, trend
 from services.endings import Ended, record_end
-from services.progress import step_down_for_pain
+from services.progression import step_down_for_pain
 
 
 def state_of(user: User | None, progress: UserProgress | None) -> SafetyState:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
@@ -18,8 +17,10 @@ from db import safety as safety_store
 from db.connection import TransactionFactory
 from db.models import RoutineSession, UserProgress, utcnow
 from db.users import get_or_create_user, get_user
+from places.zones import zone_info
 from safety.rules import AfterSession, after_session, suggest_normal_plan
-from services.progress import apply_outcomes
+from services.outcomes import adapted_routine
+from services.progression import apply_outcomes
 from services.safety import schedule_morning_check
 
 logger = logging.getLogger(__name__)
@@ -67,9 +68,11 @@ async def record_checkin(db: TransactionFactory, user_id: int, rating: int) -> N
 
 @dataclass(frozen=True)
 class Created:
-    """A new session: its row id, level, and the level of the same routine last time."""
+    """A new session: its row id, routine (adapted where an exercise hurt lately), level, and
+    the level of the same routine last time."""
 
     session_id: int
+    routine_id: str
     level: int
     last_level: int | None
 
@@ -95,6 +98,8 @@ async def create(
         if not is_gentle:
             progress.last_routine = routine_id
         level = 0 if is_gentle else progress.level
+        if not is_gentle:  # an exercise that hurt lately: easier or left out (content decides)
+            routine_id = await adapted_routine(tx, data, user_id, routine_id)
         try:
             row = await store.create_session(
                 tx,
@@ -110,7 +115,7 @@ async def create(
         await store.record_health(tx, user_id, "checkin", rating, session_id=row.id)
         last = await store.last_level(tx, user_id, row.id, exclude=gentle)
         await tx.commit()
-    return Created(row.id, level, last)
+    return Created(row.id, routine_id, level, last)
 
 
 @dataclass(frozen=True)
@@ -165,9 +170,10 @@ async def rate(
             )
         user = await get_user(tx, user_id)
         zone = user.timezone if user and user.timezone else data.settings.default_timezone
-        today = utcnow().astimezone(ZoneInfo(zone)).date()
-        days = await store.completed_days(tx, user_id, zone, exclude=gentle)
-        frozen = await safety_store.frozen_days(tx, user_id, zone, today)
+        tz = zone_info(zone)  # an IANA name or a fixed offset ("UTC-03:00")
+        today = utcnow().astimezone(tz).date()
+        days = await store.completed_days(tx, user_id, tz, exclude=gentle)
+        frozen = await safety_store.frozen_days(tx, user_id, tz, today)
         due = None
         if verdict is not AfterSession.FINE and user is not None:
             due = await schedule_morning_check(tx, data, user, chat_id, data.now())

@@ -41,6 +41,11 @@ class Action(StrEnum):
     ZONE = "tz"  # IANA zone name
     REMINDER = "rl"  # reminder id (or "all"), op (pause | resume | change | delete)
     NUDGE = "rn"  # reminder id, op (start | snooze | skip)
+    PROGRESS = (
+        "pr"  # op (p: show, r: report), days (7 | 30 | 90); or w, on | off, days (weekly check)
+    )
+    PEG = "pg"  # the weekly check's answers so far (0-10 each), or "off"
+    HURT = "eh"  # which exercise hurt: answer id, item index in the session | x (not an exercise)
 
 
 def build(action: Action, *fields: str | int) -> str:
@@ -96,7 +101,8 @@ WHERE = ("lb", "ub", "l1", "l2", "el")
 ID = Field(NUMBER.pattern, int)  # a database id or an index
 RATING = Field("10|[0-9]", int)  # 0-10
 RATING_OR_NONE = Field("10|[0-9]|n", lambda field: None if field == "n" else int(field))
-NAME = Field(r"[a-z][a-z0-9_]{0,31}(?:\.[a-z][a-z0-9_]{0,31})?")  # a routine id, "x.<exercise>"
+# A routine id: "quick", "x.<exercise>" (one exercise), "quick~1e2o" (adapted: content/adapted.py).
+NAME = Field(r"[a-z][a-z0-9_]{0,31}(?:\.[a-z][a-z0-9_]{0,31}|~(?:[0-9]{1,2}[eo]){1,12})?")
 CODE = Field(r"[a-z]{2,3}")  # a language code
 ZONE_NAME = Field(r"[A-Za-z][A-Za-z0-9_+\-/]{0,60}")  # an IANA zone name
 
@@ -140,6 +146,12 @@ SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
         (one_of("all"), one_of("pause_all", "resume_all")),
     ),
     Action.NUDGE: ((ID, one_of("start", "snooze", "skip")),),
+    Action.PROGRESS: (
+        (one_of("p", "r"), Field("7|30|90", int)),
+        (one_of("w"), one_of("on", "off"), Field("7|30|90", int)),
+    ),
+    Action.PEG: ((one_of("off"),), (RATING,), (RATING, RATING), (RATING, RATING, RATING)),
+    Action.HURT: ((ID, Field("[0-9]{1,2}|x", lambda field: None if field == "x" else int(field))),),
 }
 
 

@@ -262,3 +262,17 @@ async def test_forged_session_buttons_get_a_toast(app, emulator, make_user) -> N
         assert await user.answer_for(await user.press_data(choice["message_id"], data)) == stale
     assert [e for e in user.events if e.kind == "send" and "went wrong" in plain(e.message)] == []
     assert not emulator.stats.errors
+
+
+async def test_the_after_session_summary_in_a_fixed_utc_offset_zone(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    """A zone typed as "UTC-3" is stored as "UTC-03:00", which ZoneInfo cannot read: the streak
+    after a session must still be counted (it used ZoneInfo and failed)."""
+    user = make_user()
+    await consent(user)
+    await user.send("/timezone UTC-3")
+    await user.wait_text("Time zone set")
+    await begin(user)
+    await user.wait_text("How does your back feel now?", timeout=60)
+    await user.press("1")
+    summary = await user.wait_text("Before: 2/10, after: 1/10")
+    assert "Streak: 1" in plain(summary.message)

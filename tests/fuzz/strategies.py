@@ -88,6 +88,7 @@ BOT_COMMANDS = [
     "exercise",
     "pain",
     "stop",
+    "progress",
     "remind",
     "reminders",
     "timezone",
@@ -121,7 +122,7 @@ def commands(draw: st.DrawFn) -> str:
 
 RATINGS = [str(n) for n in range(11)]
 IDS = [str(n) for n in range(6)]  # sessions, reports and reminders of one example are few
-ROUTINES = ["full", "quick", "office", "gentle", "x.breathing", "x.cat_cow"]
+ROUTINES = ["full", "quick", "office", "gentle", "x.breathing", "x.cat_cow", "quick~1e2o"]
 # Each action's fields as the bot writes them (ui/payloads.py `Action`): well-formed
 # payloads reach the checks deep in each handler, where one odd field can still hurt.
 SHAPES: dict[Action, list[list[str]]] = {
@@ -145,6 +146,9 @@ SHAPES: dict[Action, list[list[str]]] = {
     Action.ZONE: [["UTC", "Europe/Berlin", "Asia/Kolkata", "UTC+05:30"]],
     Action.REMINDER: [[*IDS, "all", "page"], ["pause", "resume", "change", "delete", "1"]],
     Action.NUDGE: [IDS, ["start", "snooze", "skip"]],
+    Action.PROGRESS: [["p", "r", "w"], ["7", "30", "90", "on", "off"], ["7", "30", "90"]],
+    Action.PEG: [[*RATINGS, "off"], RATINGS, RATINGS],
+    Action.HURT: [IDS, ["0", "1", "2", "3", "x"]],
 }
 
 odd_fields = st.one_of(

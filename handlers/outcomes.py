@@ -1,0 +1,131 @@
+"""What a person tells about their back beyond the sessions: the weekly check (PEG-3) and which
+exercise hurt when a session stopped for pain (which changes their next plan).
+
+Both are health data: stored only with consent. Without it the weekly check cannot be turned on
+and the which-exercise question is not asked (nothing could be kept).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core.context import Context
+from engine.routines import routine_exists, routine_items
+from engine.sessions import Live
+from handlers.common import STALE, Press, on_press, press_handlers, text
+from services import outcomes
+from ui.payloads import Action, build
+from ui.progress import change_text, decimal, exercise_title, peg_question
+
+logger = logging.getLogger(__name__)
+
+NOT_AN_EXERCISE = "x"
+
+
+# text_only: each answer edits the question.
+@on_press(Action.PEG, text_only=True)
+async def answer_peg(press: Press, *answers: int | str) -> None:
+    """One answer of the weekly check: the next question, or the score; or turn it off."""
+    query, data, language = press.query, press.data, press.language
+    await query.answer()
+    if answers == ("off",):
+        await outcomes.stop_weekly(data.db, press.user_id)
+        await query.edit_message_text(press.text("peg.stopped"))
+        return
+    scores = tuple(int(answer) for answer in answers)
+    if len(scores) < 3:
+        body, markup = peg_question(data.content, language, scores)
+        await query.edit_message_text(body, reply_markup=markup)
+        return
+    pain, enjoyment, activity = scores
+    result = await outcomes.record_peg(
+        data.db, press.user_id, (pain, enjoyment, activity), data.now()
+    )
+    if not result.stored:
+        await query.edit_message_text(press.text("peg.not_stored"))
+        return
+    lines = [press.text("peg.done", score=decimal(round(sum(scores) / 3, 1), language))]
+    if result.before is not None:
+        lines.append(press.text("peg.done_before", score=decimal(result.before, language)))
+    await query.edit_message_text("\n".join(lines))
+    logger.info("user %s answered the weekly check", press.user_id)  # the answers are not logged
+
+
+async def ask_which_exercise(
+    context: Context, chat_id: int, user_id: int, language: str, live: Live | None
+) -> None:
+    """After a pain report in a session: note the exercise on screen (the default) and offer,
+    in one tap, the others done so far, or "it was not an exercise"."""
+    data = context.bot_data
+    if live is None or not routine_exists(data.content, live.routine_id):
+        return
+    items = routine_items(data.content, live.routine_id)
+    current = min(live.current.item, len(items) - 1)
+    exercise_id = items[current].exercise
+    hurt_id = await outcomes.record_hurt(
+        data.db,
+        user_id=user_id,
+        session_id=live.session_id,
+        exercise_id=exercise_id,
+        change=data.content.exercises[exercise_id].after_pain,
+        now=data.now(),
+    )
+    if hurt_id is None:
+        return  # no consent: nothing can be kept, so nothing is asked
+    others: list[list[InlineKeyboardButton]] = []
+    seen = {exercise_id}
+    for index in range(current - 1, -1, -1):
+        other = items[index].exercise
+        if other not in seen:
+            seen.add(other)
+            others.append(
+                [
+                    InlineKeyboardButton(
+                        exercise_title(data.content, other, language),
+                        callback_data=build(Action.HURT, hurt_id, index),
+                    )
+                ]
+            )
+    none = InlineKeyboardButton(
+        text(context, language, "hurt.none_button"),
+        callback_data=build(Action.HURT, hurt_id, NOT_AN_EXERCISE),
+    )
+    await context.bot.send_message(
+        chat_id,
+        text(
+            context,
+            language,
+            "hurt.question",
+            title=exercise_title(data.content, exercise_id, language),
+            change=change_text(data.content, language, exercise_id, "hurt.change"),
+        ),
+        reply_markup=InlineKeyboardMarkup([*others, [none]]),
+    )
+
+
+# text_only: the answer edits the question.
+@on_press(Action.HURT, text_only=True)
+async def answer_hurt(press: Press, hurt_id: int, index: int | None) -> None:
+    """Another exercise hurt (its place in the session), or none did (None): the answer, and so
+    the next plan, changes."""
+    data, language = press.data, press.language
+    changed = await outcomes.change_hurt(data, press.user_id, hurt_id, index)
+    if not changed.found:
+        await press.toast(STALE)
+        return
+    await press.toast()
+    if changed.exercise_id is None:
+        await press.query.edit_message_text(press.text("hurt.removed"))
+        return
+    await press.query.edit_message_text(
+        press.text(
+            "hurt.noted",
+            title=exercise_title(data.content, changed.exercise_id, language),
+            change=change_text(data.content, language, changed.exercise_id, "hurt.noted"),
+        )
+    )
+
+
+HANDLERS = [*press_handlers(answer_peg, answer_hurt)]

@@ -1,0 +1,219 @@
+"""/progress: this week, this month and in total, the pain chart (7, 30 or 90 days, one message
+edited in place), the weekly check switch and the doctor's report (a PDF made on request and
+never kept). Charts and reports are drawn by worker processes, never on the event loop."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
+from telegram.constants import ChatAction
+from telegram.error import BadRequest
+from telegram.ext import CommandHandler
+
+from background.reminder_job import schedule_dispatch
+from core.context import BotData, Context
+from engine.routines import is_gentle
+from handlers.common import STALE, Press, Said, on_message, on_press, press_handlers, text
+from progress.render import Renderer
+from progress.stats import Facts, last_days
+from services import outcomes
+from ui.payloads import Action, build
+from ui.progress import caption, chart_for, day_text, weekday
+from ui.report import report_doc
+
+logger = logging.getLogger(__name__)
+
+PERIODS = (7, 30, 90)
+DEFAULT_DAYS = 30
+CAPTION_LIMIT = 1024
+
+
+def renderer(data: BotData) -> Renderer:
+    """The drawing workers, started on first use (bounded by REPORT_WORKERS)."""
+    if data.renderer is None:
+        data.renderer = Renderer(data.settings.report_workers, data.settings.report_pool)
+    return data.renderer
+
+
+async def gather(data: BotData, user_id: int) -> outcomes.Gathered:
+    """The user's facts, consent and weekly check (one short transaction)."""
+    return await outcomes.gather(
+        data, user_id, lambda routine_id: is_gentle(data.content, routine_id)
+    )
+
+
+def has_chart(facts: Facts, consent: bool) -> bool:
+    """A chart only for a person with ratings stored: never an empty one."""
+    return consent and bool(facts.ratings or facts.pegs)
+
+
+def keyboard(
+    data: BotData, language: str, days: int, weekly: bool, report: bool
+) -> InlineKeyboardMarkup:
+    """7 / 30 / 90 days, the report for the doctor, the weekly check on or off."""
+    content = data.content
+    rows = [
+        [
+            InlineKeyboardButton(
+                content.text(
+                    language,
+                    "progress.days_button_on" if n == days else "progress.days_button",
+                    count=n,
+                ),
+                callback_data=build(Action.PROGRESS, "p", n),
+            )
+            for n in PERIODS
+        ]
+    ]
+    if report:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    content.text(language, "progress.report_button"),
+                    callback_data=build(Action.PROGRESS, "r", days),
+                )
+            ]
+        )
+    key, op = ("weekly_off_button", "off") if weekly else ("weekly_on_button", "on")
+    rows.append(
+        [
+            InlineKeyboardButton(
+                content.text(language, f"progress.{key}"),
+                callback_data=build(Action.PROGRESS, "w", op, days),
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def body(
+    data: BotData,
+    language: str,
+    facts: Facts,
+    days: int,
+    consent: bool,
+    weekly: tuple[int, str] | None,
+) -> str:
+    window = last_days(facts.today, days, facts.since)
+    return caption(data.content, language, facts, window, weekly, consent)[:CAPTION_LIMIT]
+
+
+@on_message()
+async def show_progress(said: Said) -> None:
+    """/progress: the numbers and, for a person with ratings, the 30-day chart."""
+    context, message, user, language = said.context, said.message, said.user, said.language
+    data = context.bot_data
+    facts, consent, weekly = await gather(data, user.id)
+    if facts is None or not facts.has_data():
+        markup = InlineKeyboardMarkup(
+            keyboard(data, language, DEFAULT_DAYS, weekly is not None, False).inline_keyboard[-1:]
+        )
+        await message.reply_text(text(context, language, "progress.no_data"), reply_markup=markup)
+        return
+    chart = has_chart(facts, consent)
+    markup = keyboard(data, language, DEFAULT_DAYS, weekly is not None, chart)
+    shown = body(data, language, facts, DEFAULT_DAYS, consent, weekly)
+    if not chart:
+        await message.reply_text(shown, reply_markup=markup)
+        return
+    await message.reply_chat_action(ChatAction.UPLOAD_PHOTO)
+    png = await renderer(data).chart(chart_for(data.content, language, facts, DEFAULT_DAYS))
+    await message.reply_photo(png, caption=shown, reply_markup=markup)
+
+
+@on_press(Action.PROGRESS)
+async def answer_progress(press: Press, op: str, *rest: int | str) -> None:
+    """7 / 30 / 90 days (the same message, edited), the report, the weekly check on or off."""
+    query, context, data, language = press.query, press.context, press.data, press.language
+    *switch, days = rest
+    assert isinstance(days, int)  # ui/payloads.SHAPES: the last field is 7, 30 or 90
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    user_id, message = press.user_id, query.message
+    if op == "w":
+        await switch_weekly(context, user_id, message, language, switch == ["on"])
+        await query.answer()
+    facts, consent, weekly = await gather(data, user_id)
+    if facts is None or not facts.has_data():
+        if op != "w":
+            await press.toast(STALE)
+        return
+    chart = has_chart(facts, consent)
+    if op == "r":
+        if not chart:
+            await query.answer(text(context, language, "progress.needs_consent"))
+            return
+        await query.answer(text(context, language, "progress.report_wait"))
+        await send_report(context, message, language, facts, days)
+        return
+    if op == "p":
+        await query.answer()
+    markup = keyboard(data, language, days, weekly is not None, chart)
+    shown = body(data, language, facts, days, consent, weekly)
+    try:
+        if message.photo and chart and op == "p":
+            png = await renderer(data).chart(chart_for(data.content, language, facts, days))
+            await message.edit_media(InputMediaPhoto(png, caption=shown), reply_markup=markup)
+        elif message.photo:
+            await message.edit_caption(shown, reply_markup=markup)
+        elif message.text is not None:
+            await message.edit_text(shown, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def send_report(
+    context: Context, message: Message, language: str, facts: Facts, days: int
+) -> None:
+    """The PDF for the doctor: built now from stored (consented) data, sent, never kept."""
+    data = context.bot_data
+    await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    doc = report_doc(data.content, language, facts, days, data.settings.hurt_exercise_days)
+    pdf = await renderer(data).report(doc)
+    window = last_days(facts.today, days, facts.since)
+    await message.reply_document(
+        io.BytesIO(pdf),
+        filename=f"backcare-report-{facts.today:%Y-%m-%d}.pdf",
+        caption=text(
+            context,
+            language,
+            "progress.report_caption",
+            first=day_text(window.first, language),
+            last=day_text(window.last, language),
+        ),
+    )
+    logger.info("user %s got a report", message.chat_id)
+
+
+async def switch_weekly(
+    context: Context, user_id: int, message: Message, language: str, on: bool
+) -> None:
+    """Turn the weekly check on (with consent: it stores answers) or off, and say so."""
+    data = context.bot_data
+    if not on:
+        await outcomes.stop_weekly(data.db, user_id)
+        await message.reply_text(text(context, language, "progress.weekly_off"))
+        return
+    due = await outcomes.start_weekly(data, user_id, message.chat_id)
+    if due is None:
+        await message.reply_text(text(context, language, "progress.needs_consent"))
+        return
+    schedule_dispatch(context.application, due)
+    weekly = (await gather(data, user_id)).weekly
+    assert weekly is not None
+    await message.reply_text(
+        text(
+            context,
+            language,
+            "progress.weekly_on",
+            day=weekday(weekly[0], language),
+            time=weekly[1],
+        )
+    )
+
+
+HANDLERS = [CommandHandler("progress", show_progress), *press_handlers(answer_progress)]

@@ -1,0 +1,1 @@
+"""Progress: numbers (stats), the pain chart and the doctor's report, from plain facts; no I/O."""

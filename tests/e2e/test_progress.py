@@ -1,0 +1,263 @@
+"""/progress end to end, in English and Russian: the chart is a phone-sized PNG, the report a PDF
+with the user's ratings and reports (Cyrillic for a Russian user), the weekly check is stored and
+charted, a user with no data gets a kind line, and which exercise hurt changes the next plan."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from db.models import ExercisePain, PegScore, Reminder, RoutineSession
+from emulator.render import plain
+from handlers.progress import gather
+from tests.e2e.helpers import FakeClock, dispatch_now, reach_check_in, rows
+from ui.progress import chart_for
+
+CONSENT = {"en": "I agree", "ru": "Я согласен"}
+ROUTINE = {"en": "Quick routine", "ru": "Короткий комплекс"}
+HURTS = {"en": "It hurts", "ru": "Больно"}
+AFTER = {"en": "How does your back feel now?", "ru": "Как спина сейчас?"}
+TITLE = {"en": "Your progress", "ru": "Ваш прогресс"}
+NO_DATA = {"en": "Nothing to show yet", "ru": "Пока показывать нечего"}
+SEVEN = {"en": "7 days", "ru": "7 дней"}
+REPORT = {"en": "Report for my doctor", "ru": "Отчёт для врача"}
+HOW_STRONG = {"en": "How strong is the pain right now?", "ru": "Насколько сильная боль сейчас?"}
+LOWER_BACK = {"en": "Lower back", "ru": "Поясница"}
+WEEKLY_ON = {"en": "Weekly check: turn on", "ru": "Еженедельный опрос: включить"}
+
+
+async def consent(user, language: str) -> None:  # type: ignore[no-untyped-def]
+    await user.send("/start")
+    await user.next_message()
+    await user.press(CONSENT[language])
+    await user.next_message()
+
+
+async def session_with_ratings(user, language: str, before: str, after: str) -> None:  # type: ignore[no-untyped-def]
+    """A whole quick routine: check-in `before`, after-session rating `after`."""
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(ROUTINE[language])
+    await reach_check_in(user, language)
+    await user.press(before)
+    await user.wait_text(AFTER[language], timeout=60)
+    await user.press(after)
+    await user.wait_for(lambda e: e.kind == "send" and "/10" in plain(e.message), timeout=5)
+
+
+async def progress_photo(user, language: str):  # type: ignore[no-untyped-def]
+    await user.send("/progress")
+    return await user.wait_for(
+        lambda e: (
+            e.kind == "send"
+            and "photo" in (e.message or {})
+            and TITLE[language] in plain(e.message)
+        ),
+        timeout=20,
+    )
+
+
+@pytest.fixture
+def settings(settings):  # type: ignore[no-untyped-def]
+    """Sessions at a faster pace than elsewhere: these tests are about what follows them."""
+    return settings.model_copy(update={"routine_time_scale": 0.015})
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    image.load()  # decodes it whole
+    return image.size
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_user_with_no_data_gets_a_kind_line_not_a_chart(app, make_user, language) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(language)
+    await user.send("/progress")
+    reply = await user.next_message()
+    assert NO_DATA[language] in plain(reply)
+    assert "photo" not in reply
+    assert user.buttons(reply["message_id"]) == [WEEKLY_ON[language].join(["🗓 ", ""])]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_chart_is_a_phone_png_and_the_periods_edit_one_message(  # type: ignore[no-untyped-def]
+    app, make_user, language
+) -> None:
+    user = make_user(language)
+    await consent(user, language)
+    await session_with_ratings(user, language, "4", "3")
+    shown = await progress_photo(user, language)
+    width, height = png_size(user.download(shown.message))
+    assert width >= 1080 and height >= 800
+    assert TITLE[language] in plain(shown.message)
+    await user.press(SEVEN[language], message_id=shown.message_id)
+    edited = await user.wait_for(
+        lambda e: e.kind == "edit" and e.message_id == shown.message_id, timeout=20
+    )
+    assert png_size(user.download(edited.message))[0] >= 1080
+    assert f"• {SEVEN[language]} •" in user.buttons(shown.message_id)
+    charts = [e for e in user.events if e.kind == "send" and TITLE[language] in plain(e.message)]
+    assert len(charts) == 1  # edited in place, not sent again
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_report_is_a_pdf_with_the_ratings_and_reports(app, make_user, language) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(language)
+    await consent(user, language)
+    await session_with_ratings(user, language, "4", "3")
+    # A second session stopped for pain, reported as 6 in the lower back.
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(ROUTINE[language])
+    await reach_check_in(user, language)
+    await user.press("5")
+    await user.wait_text("1/4", timeout=5)
+    await user.press(HURTS[language])
+    question = await user.wait_text(HOW_STRONG[language], timeout=10)
+    await user.press("6", message_id=question.message_id)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
+    await user.press(LOWER_BACK[language], message_id=question.message_id)
+    shown = await progress_photo(user, language)
+    await user.press(REPORT[language], message_id=shown.message_id)
+    sent = await user.wait_for(
+        lambda e: e.kind == "send" and e.message is not None and "document" in e.message,
+        timeout=30,
+    )
+    document = sent.message["document"]
+    assert re.fullmatch(r"backcare-report-\d{4}-\d{2}-\d{2}\.pdf", document["file_name"])
+    reader = PdfReader(io.BytesIO(user.download(sent.message)))
+    assert 1 <= len(reader.pages) <= 2
+    extracted = "\n".join(page.extract_text() for page in reader.pages)
+    assert "6/10" in extracted and LOWER_BACK[language] in extracted  # the report
+    assert re.search(r"\b4\s+3\b", extracted), extracted  # the session: before 4, after 3
+    assert "Backcare" in extracted
+    cyrillic = len(re.findall(r"[А-Яа-яЁё]", extracted))
+    if language == "ru":
+        assert cyrillic > 200
+    else:
+        assert cyrillic == 0
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_weekly_check_is_stored_and_charted(app, make_user, language) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    app.bot_data.now = clock
+    user = make_user(language)
+    await consent(user, language)
+    await user.send("/timezone UTC")
+    await user.next_message()
+    await user.send("/progress")
+    reply = await user.next_message()
+    await user.press(WEEKLY_ON[language], message_id=reply["message_id"])
+    await user.wait_text("19:00")
+    [check] = [r for r in await rows(app, Reminder) if r.kind == "weekly_check"]
+    assert check.days == 1 << 1  # Tuesday, like the day it was turned on
+    clock.advance(hours=7)  # 19:00
+    await dispatch_now(app)
+    question = await user.wait_text("1 of 3" if language == "en" else "1 из 3")
+    for answer in ("6", "5", "4"):
+        await user.press(answer, message_id=question.message_id)
+        await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
+    assert "<b>5</b>" in str(user.messages[question.message_id].get("text")) or "5" in plain(
+        user.messages[question.message_id]
+    )
+    [score] = await rows(app, PegScore)
+    assert (score.pain, score.enjoyment, score.activity) == (6, 5, 4)
+    facts, _, _ = await gather(app.bot_data, user.user_id)
+    assert facts is not None
+    chart = chart_for(app.bot_data.content, language, facts, 7)
+    assert [value for _, value in chart.pegs] == [5.0]
+    shown = await progress_photo(user, language)  # PEG alone is enough for a chart
+    assert png_size(user.download(shown.message))[0] >= 1080
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, language) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(language)
+    await consent(user, language)
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(ROUTINE[language])
+    await reach_check_in(user, language)
+    await user.press("2")
+    await user.wait_text("3/4", timeout=20)  # baby cobra, after breathing and cat and cow
+    await user.press(HURTS[language])
+    asked = await user.wait_text(
+        "Which exercise hurt?" if language == "en" else "Какое упражнение вызвало боль?",
+        timeout=10,
+    )
+    [noted] = await rows(app, ExercisePain)
+    assert noted.exercise_id == "baby_cobra" and noted.change == "leave_out"  # the default
+    cat_cow = "Cat and cow" if language == "en" else "«Кошка и корова»"
+    await user.press(cat_cow, message_id=asked.message_id)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == asked.message_id)
+    [changed] = await rows(app, ExercisePain)
+    assert (changed.exercise_id, changed.change) == ("cat_cow", "easier")
+    # The next session: back to the normal plan after the flare-up questions.
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(ROUTINE[language])
+    await user.press("The same" if language == "en" else "Так же", timeout=5)
+    await user.press("Not yet" if language == "en" else "Пока нет", timeout=5)
+    await user.press(
+        "Back to my normal plan" if language == "en" else "Вернуться к обычному плану", timeout=5
+    )
+    await reach_check_in(user, language)
+    await user.press("2")
+    note = await user.wait_text("hurt recently" if language == "en" else "недавно было больно")
+    easier = "Cat and cow on a chair" if language == "en" else "«Кошка и корова» на стуле"
+    assert easier in plain(note.message)
+    await user.wait_text(f"2/4 · {easier}", timeout=20)
+    sessions = await rows(app, RoutineSession)
+    assert sessions[-1].routine_id == "quick~1e"
+    await user.send("/stop")
+
+
+async def test_export_includes_and_delete_removes_the_new_health_data(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    app.bot_data.now = clock
+    user = make_user()
+    await consent(user, "en")
+    await user.send("/progress")
+    reply = await user.next_message()
+    await user.press(WEEKLY_ON["en"], message_id=reply["message_id"])
+    await user.wait_text("The weekly check is on")
+    clock.advance(hours=7)
+    await dispatch_now(app)
+    question = await user.wait_text("1 of 3")
+    for answer in ("7", "6", "5"):
+        await user.press(answer, message_id=question.message_id)
+        await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
+    await user.send("/privacy")
+    privacy = plain(await user.next_message())
+    assert "weekly check answers (PEG-3)" in privacy and "which exercise hurt" in privacy
+    await user.send("/export")
+    exported = await user.wait_for(lambda e: e.kind == "send" and "document" in (e.message or {}))
+    data = json.loads(user.download(exported.message))
+    assert [(r["pain"], r["enjoyment"], r["activity"]) for r in data["peg_scores"]] == [(7, 6, 5)]
+    assert [r["kind"] for r in data["reminders"]] == ["weekly_check"]
+    assert "exercise_pain" in data
+    await user.send("/delete")
+    await user.press("Yes, delete everything")
+    await user.wait_text("deleted")
+    assert await rows(app, PegScore) == [] and await rows(app, Reminder) == []
+
+
+async def test_a_fixed_utc_offset_zone_works(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Found by tests/fuzz: a zone typed as "UTC-3" is stored as "UTC-03:00", not an IANA name."""
+    user = make_user()
+    await consent(user, "en")
+    await user.send("/timezone UTC-3")
+    await user.wait_text("Time zone set")
+    await user.send("/progress")
+    reply = await user.next_message()
+    assert NO_DATA["en"] in plain(reply)
+    await user.press(WEEKLY_ON["en"], message_id=reply["message_id"])
+    await user.wait_text("The weekly check is on")
