@@ -24,11 +24,12 @@ OURS = (
     "illustrations",
     "emulator",
     "bench",
+    "ops",
 )
 # What each room may import at run time (besides itself and third-party packages).
 MAY_IMPORT: dict[str, set[str]] = {
     "core": {"content", "db"},
-    "handlers": {"core", "db", "engine", "reminders", "safety", "throttle", "content"},
+    "handlers": {"core", "db", "engine", "reminders", "safety", "throttle", "content", "ops"},
     "safety": set(),
     "engine": set(),
     "throttle": set(),
@@ -37,6 +38,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "content": {"safety"},
     "illustrations": set(),
     "emulator": set(),
+    "ops": {"core", "db"},
 }
 # Known arrows against the target design, to be removed by the restructuring (issue 11). A new
 # arrow fails the test; removing one of these makes its entry fail too, so the list stays true.
@@ -93,7 +95,7 @@ def test_only_the_entry_point_tests_and_benchmarks_import_the_emulator() -> None
 
 
 def test_nothing_below_handlers_imports_them() -> None:
-    below = {"core", "safety", "engine", "reminders", "throttle", "db", "content"}
+    below = {"core", "safety", "engine", "reminders", "throttle", "db", "content", "ops"}
     assert not {
         (source, module)
         for source, module in arrows()
