@@ -130,6 +130,8 @@ class EncryptedText(TypeDecorator[str]):
 class EncryptedInt(EncryptedText):
     """A whole number stored encrypted (as the token of its decimal digits)."""
 
+    cache_ok = True
+
     def to_text(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"an encrypted int column takes int, not {type(value).__name__}")
