@@ -9,7 +9,8 @@ RUN python -m venv /venv \
 
 FROM python:3.11-slim
 # /data: 0700 and owned by the bot's user (the database file itself is made 0600 by the bot).
-RUN useradd --create-home --uid 10001 backcare \
+RUN groupadd --gid 10001 backcare \
+    && useradd --create-home --uid 10001 --gid 10001 backcare \
     && mkdir /data \
     && chown backcare:backcare /data \
     && chmod 0700 /data
@@ -23,7 +24,7 @@ ENV PATH=/venv/bin:$PATH \
     MPLCONFIGDIR=/tmp/matplotlib \
     DATABASE_URL=sqlite+aiosqlite:////data/backcare.db \
     HEALTH_PORT=8080
-USER backcare
+USER 10001:10001
 VOLUME ["/data"]
 # Fails the build on broken content before the bot could start with it.
 RUN python bot.py check-content

@@ -200,6 +200,8 @@ async def run_local(settings: Settings, content: Content) -> None:
 
 def main(argv: list[str]) -> int:
     """Parse the command line and run; a failure ends with one clear line, never with a secret."""
+    if argv[:1] == ["new-key"]:  # needs no settings: it makes the DATA_KEY they may lack
+        return new_key_command()
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -236,8 +238,6 @@ def run(argv: list[str], settings: Settings) -> int:
         return check_content()
     if command == ["health"]:
         return health_command(settings)
-    if command == ["new-key"]:
-        return new_key_command()
     if command == ["rotate-key"]:
         return rotate_key_command(settings)
     try:

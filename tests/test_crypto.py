@@ -172,3 +172,14 @@ def test_the_local_key_file_is_made_once_and_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert read_or_create_key_file(key_file) == key
     assert DataKeys.parse(key).decrypt(DataKeys.parse(key).encrypt("x")) == "x"
+
+
+def test_new_key_works_before_there_is_a_key(monkeypatch, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import bot
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz0123")
+    monkeypatch.delenv("DATA_KEY", raising=False)
+    assert bot.main(["new-key"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert DataKeys.parse(key).decrypt(DataKeys.parse(key).encrypt("x")) == "x"
