@@ -52,7 +52,10 @@ async def handle_error(update: object, context: Context) -> None:
 
 
 async def count_and_alert(context: Context) -> None:
-    """Count the error; on a burst of errors, tell the operators (ADMIN_IDS), rate-limited."""
+    """Count the error; on a burst of errors, tell the operators (ADMIN_IDS), rate-limited.
+
+    The alerts go out in a task of their own: the user's apology never waits for them.
+    """
     data = context.bot_data
     settings = data.settings
     now = utcnow()
@@ -69,7 +72,12 @@ async def count_and_alert(context: Context) -> None:
         count=data.errors.since(now - timedelta(minutes=10)),
         minutes=settings.error_alert_minutes,
     )
-    for admin in settings.admin_ids:
+    context.application.create_task(alert_admins(context, alert), name="errors:alert")
+
+
+async def alert_admins(context: Context, alert: str) -> None:
+    """Send the alert to each operator; one who cannot be reached does not stop the others."""
+    for admin in context.bot_data.settings.admin_ids:
         try:
             await context.bot.send_message(admin, alert)
         except (TelegramError, OSError):

@@ -54,6 +54,7 @@ async def test_repeated_errors_alert_the_operators_once(app: Application, emulat
     admin = emulator.add_user(user_id=ADMIN, first_name="Olga", language_code="en")
 
     class Context:
+        application = app
         bot_data = app.bot_data
         bot = app.bot
 
