@@ -1,19 +1,39 @@
-# Backcare: slim Python, the locked dependencies, a non-root user, SQLite on the /data volume.
+# Backcare: multi-stage build: dependencies are installed in a build stage, the runtime stage gets
+# only the virtual environment and the code, runs as a non-root user, keeps SQLite (and nothing
+# else) on the /data volume, and answers a HEALTHCHECK.
 FROM python:3.11-slim AS build
 WORKDIR /app
 COPY requirements.lock .
-RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir -r requirements.lock
+RUN python -m venv /venv \
+    && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r requirements.lock
 
 FROM python:3.11-slim
-RUN useradd --create-home --uid 10001 backcare && mkdir /data && chown backcare /data
+# /data: 0700 and owned by the bot's user (the database file itself is made 0600 by the bot).
+RUN groupadd --gid 10001 backcare \
+    && useradd --create-home --uid 10001 --gid 10001 backcare \
+    && mkdir /data \
+    && chown backcare:backcare /data \
+    && chmod 0700 /data
 COPY --from=build /venv /venv
 WORKDIR /app
-COPY --chown=backcare . .
+# Code and content belong to root: the bot's user can read them, not change them.
+COPY . .
 ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    DATABASE_URL=sqlite+aiosqlite:////data/backcare.db
-USER backcare
+    PYTHONDONTWRITEBYTECODE=1 \
+    MPLCONFIGDIR=/tmp/matplotlib \
+    DATABASE_URL=sqlite+aiosqlite:////data/backcare.db \
+    HEALTH_PORT=8080
+USER 10001:10001
 VOLUME ["/data"]
-# Fails fast on broken content before the bot starts.
+# Fails the build on broken content before the bot could start with it.
 RUN python bot.py check-content
+# Webhook mode listens on WEBHOOK_PORT (8443 unless set); polling mode needs no open port.
+EXPOSE 8443
+# `bot.py health` asks /healthz on 127.0.0.1: HEALTH_PORT in polling mode, the webhook port in
+# webhook mode. 200 means the event loop runs and the database answers.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "bot.py", "health"]
+# SIGTERM (docker stop) stops the bot within SHUTDOWN_TIMEOUT_SECONDS (8): below docker's 10 s.
+STOPSIGNAL SIGTERM
 CMD ["python", "bot.py"]

@@ -2,6 +2,9 @@
 
 python bot.py                 run the bot (no TELEGRAM_BOT_TOKEN: local emulator + terminal chat)
 python bot.py check-content   validate content/ without starting
+python bot.py health          ask the running bot's /healthz (exit 0 if healthy): HEALTHCHECK
+python bot.py new-key         print a fresh data key for DATA_KEY
+python bot.py rotate-key      re-encrypt health data under the first key of DATA_KEY
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import sys
 from pathlib import Path
 
+from pydantic import SecretStr
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, Defaults
@@ -33,10 +37,15 @@ from core.logs import secrets_of, setup_logging
 from core.updates import PerChatUpdateProcessor
 from db.checkpoints import CheckpointWriter
 from db.connection import make_engine, make_transaction_factory
+from db.crypto import DataKeyError, read_or_create_key_file
+from db.keys import check_keys
 from db.migrate import upgrade_to_head
 from engine.progression import Rule
 from engine.sessions import Sessions
 from handlers.menu import set_command_menus
+from ops.commands import health_command, new_key_command, rotate_key_command
+from ops.metrics import Metrics
+from ops.serve import serve
 from throttle import TelegramRateLimiter
 
 logger = logging.getLogger("backcare")
@@ -54,6 +63,7 @@ def build_application(
     base_file_url: str | None = None,
 ) -> Application:
     """Wire settings, content, storage and handlers into an Application (nothing runs yet)."""
+    metrics = Metrics()
     builder = (
         Application.builder()
         .token(token)
@@ -75,7 +85,10 @@ def build_application(
         )
         .concurrent_updates(
             PerChatUpdateProcessor(
-                settings, content, never_drop=handlers.chats.pain_reports(content)
+                settings,
+                content,
+                never_drop=handlers.chats.pain_reports(content),
+                observe=metrics.observe_update,
             )
         )
         .post_init(start_services)
@@ -91,17 +104,27 @@ def build_application(
     bot_data.content = content
     bot_data.progression = Rule(**content.progression.model_dump())
     bot_data.sessions = Sessions(RoutineHooks(application))
+    bot_data.metrics = metrics
+    metrics.watch(application)
     handlers.register(application)
     return application
 
 
 async def start_services(application: Application) -> None:
-    """Open the database (migrating it), set the command menus; runs before the first update."""
+    """Open the database (migrating it, checking the data key), set the command menus; runs
+    before the first update."""
     bot_data: BotData = application.bot_data
-    engine = make_engine(bot_data.settings.database_url, bot_data.settings.sqlite_path())
+    settings = bot_data.settings
+    keys = settings.data_keys()
+    engine = make_engine(settings.database_url, settings.sqlite_path(), keys=keys)
     bot_data.engine = engine  # before migrating: stop_services closes it even then
     await upgrade_to_head(engine)
     bot_data.db = make_transaction_factory(engine)
+    async with bot_data.db() as tx:  # a missing or wrong DATA_KEY stops the bot here
+        key_state = await check_keys(tx, keys)
+        await tx.commit()
+    if key_state.rotation_due:
+        logger.warning("Health data is not yet under the first key of DATA_KEY: run rotate-key")
     bot_data.checkpoints = CheckpointWriter(bot_data.db)
     bot_data.checkpoints.start()
     bot_data.media = MediaLibrary(bot_data.db, bot_data.content.media_path)
@@ -126,6 +149,12 @@ async def stop_services(application: Application) -> None:
     checkpoints = getattr(bot_data, "checkpoints", None)
     if checkpoints is not None:
         await checkpoints.stop()
+    dispatcher = getattr(bot_data, "dispatcher", None)
+    if dispatcher is not None:  # this process's claims that never left: sent at the next start
+        try:
+            await dispatcher.recover([dispatcher.owner], at_start=False)
+        except Exception:
+            logger.exception("Could not settle reminder claims at shutdown")
     if getattr(bot_data, "db", None) is not None:
         try:
             await sweep(application)  # keep today's activity marks
@@ -174,6 +203,8 @@ async def run_local(settings: Settings, content: Content) -> None:
 
 def main(argv: list[str]) -> int:
     """Parse the command line and run; a failure ends with one clear line, never with a secret."""
+    if argv[:1] == ["new-key"]:  # needs no settings: it makes the DATA_KEY they may lack
+        return new_key_command()
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -182,6 +213,8 @@ def main(argv: list[str]) -> int:
     redact = setup_logging(settings.log_level, secrets_of(settings))
     try:
         return run(argv, settings)
+    except DataKeyError as error:  # names DATA_KEY and what to do; nothing else to add
+        print(f"Backcare stopped: {redact(str(error))}", file=sys.stderr)
     except InvalidToken:  # Telegram answers 401 or 404: the traceback would add nothing
         print(
             "Telegram rejected the bot token (or TELEGRAM_BASE_URL is wrong): check "
@@ -201,15 +234,26 @@ def main(argv: list[str]) -> int:
 
 
 def run(argv: list[str], settings: Settings) -> int:
-    """Check the content, or chat on the local emulator, or serve Telegram until stopped."""
-    if argv[:1] == ["check-content"]:
+    """Check the content, or run an operator's command, or chat on the local emulator, or
+    serve Telegram until stopped."""
+    command = argv[:1]
+    if command == ["check-content"]:
         return check_content()
+    if command == ["health"]:
+        return health_command(settings)
+    if command == ["rotate-key"]:
+        return rotate_key_command(settings)
     try:
         content = load_content()
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    if settings.token is None and not settings.telegram_base_url:
+    if settings.local:
+        if settings.data_key is None:  # a local key, kept beside the emulator's database
+            database = settings.sqlite_path()
+            folder = database.parent if database else Path("data")
+            key = read_or_create_key_file(folder / "data.key")
+            settings = settings.model_copy(update={"data_key": SecretStr(key)})
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_local(settings, content))
         return 0
@@ -220,18 +264,7 @@ def run(argv: list[str], settings: Settings) -> int:
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_base_file_url,
     )
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            allowed_updates=handlers.ALLOWED_UPDATES,
-            secret_token=settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else None,
-        )
-    else:
-        application.run_polling(allowed_updates=handlers.ALLOWED_UPDATES)
+    asyncio.run(serve(application, settings, handlers.ALLOWED_UPDATES))
     return 0
 
 

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
 
 
+BENCH_DATA_KEY = "bLzBeUKw6kVFu4IobApJLvIXrTDt8dmcxBBNw8zBsV4="
+
+
 def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subprocess.Popen[bytes]:
     """`python bot.py` against the emulator, as an operator would run it.
 
@@ -29,6 +32,8 @@ def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subpr
         "TELEGRAM_BASE_FILE_URL": file_url,
         "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "LOG_LEVEL": "WARNING",
+        # Health data is encrypted at rest; a fixed key for benchmark databases, not a secret.
+        "DATA_KEY": os.environ.get("DATA_KEY") or BENCH_DATA_KEY,
         **env,
     }
     return subprocess.Popen(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from db.crypto import DataKeyError, DataKeys
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/backcare.db"
 
@@ -25,6 +29,13 @@ HINTS: dict[str, str] = {
     "DEFAULT_TIMEZONE": "an IANA time zone name such as Europe/Berlin or UTC",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "RETENTION_DAYS": "a whole number of days, at least 30 (default 365)",
+    "WEBHOOK_URL": "the public https URL Telegram posts to, e.g. https://bot.example.org/telegram",
+    "WEBHOOK_SECRET": "1-256 characters A-Z, a-z, 0-9, _ and -; make one with "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`",
+    "DATA_KEY": "one or more Fernet keys, comma-separated, newest first; make one with "
+    "`python bot.py new-key` and keep it apart from the database and its backups",
+    "HEALTH_PORT": "a free TCP port such as 8080 (polling mode; `python bot.py health` asks it)",
+    "METRICS_PORT": "a free TCP port such as 9100 (polling mode), or unset for none",
 }
 
 
@@ -50,7 +61,25 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    # Required with WEBHOOK_URL: Telegram sends it with every update, anything without it gets 403.
     webhook_secret: SecretStr | None = None
+    # The webhook's path is the path of WEBHOOK_URL (e.g. /telegram); /healthz and /metrics are
+    # served on the same port. SIGTERM stops taking updates and finishes within this bound.
+    shutdown_timeout_seconds: float = Field(default=8.0, gt=0, le=300)
+    # Polling mode: /healthz on this local port (unset: none), asked by `python bot.py health`.
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    # Polling mode: /metrics (Prometheus) on this port and address (unset: none).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "127.0.0.1"
+
+    # Health data is encrypted at rest with these keys (Fernet; comma-separated, the first
+    # encrypts, all decrypt: rotation). Required with a token; `make run` without one keeps a
+    # local key in data/data.key.
+    data_key: SecretStr | None = None
+    # Operators (ADMIN_IDS) are alerted when this many errors happen within ten minutes, at most
+    # once per ERROR_ALERT_MINUTES.
+    error_alert_threshold: int = Field(default=5, ge=1)
+    error_alert_minutes: int = Field(default=60, ge=1)
 
     # Sending ceilings (Telegram: ~30 messages/s in bulk, ~1 message/s per chat).
     bulk_rate_per_second: float = Field(default=30.0, gt=0)
@@ -116,6 +145,39 @@ class Settings(BaseSettings):
                 raise ValueError("does not look like a bot token")
         return value
 
+    @field_validator("data_key", "webhook_secret", "webhook_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("is not 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _check_data_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                DataKeys.parse(value.get_secret_value())
+            except DataKeyError:
+                raise ValueError("is not a list of Fernet keys") from None
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("https", "http") or not parts.hostname:
+                raise ValueError("is not an http(s) URL")
+        return value
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
@@ -150,6 +212,35 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def local(self) -> bool:
+        """No token and no Bot API server: the local emulator and the terminal chat."""
+        return self.token is None and not self.telegram_base_url
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram posts updates to: WEBHOOK_URL's path, or /."""
+        return urlsplit(self.webhook_url or "").path.rstrip("/") or "/"
+
+    def data_keys(self) -> DataKeys | None:
+        """The data keys of DATA_KEY, or None when it is unset."""
+        return DataKeys.parse(self.data_key.get_secret_value()) if self.data_key else None
+
+    def missing(self) -> list[tuple[str, str]]:
+        """Variables required by others that are set: (name, reason)."""
+        found = []
+        if self.webhook_url and self.webhook_secret is None:
+            found.append(
+                (
+                    "WEBHOOK_SECRET",
+                    "is required with WEBHOOK_URL (an open webhook would take "
+                    "forged updates from anyone)",
+                )
+            )
+        if not self.local and self.data_key is None:
+            found.append(("DATA_KEY", "is required with a token (health data is encrypted)"))
+        return found
+
+    @property
     def token(self) -> str | None:
         """The bot token in clear, or None when the bot should use the local emulator."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
@@ -165,12 +256,21 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read and validate settings, raising ConfigError that names each bad variable."""
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as error:
-        lines = ["Configuration error:"]
-        for problem in error.errors():
-            name = str(problem["loc"][0]).upper() if problem["loc"] else "?"
-            reason = problem["msg"].removeprefix("Value error, ")
-            hint = HINTS.get(name, "see the configuration table in README.md")
-            lines.append(f"  {name}: {reason}. Fix: {hint}.")
-        raise ConfigError("\n".join(lines)) from None
+        problems = [
+            (
+                str(problem["loc"][0]).upper() if problem["loc"] else "?",
+                problem["msg"].removeprefix("Value error, "),
+            )
+            for problem in error.errors()
+        ]
+    else:
+        problems = settings.missing()
+        if not problems:
+            return settings
+    lines = ["Configuration error:"]
+    for name, reason in problems:
+        hint = HINTS.get(name, "see the configuration table in README.md")
+        lines.append(f"  {name}: {reason}. Fix: {hint}.")
+    raise ConfigError("\n".join(lines))

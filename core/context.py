@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from core.errorlog import ErrorLog
 from db.models import utcnow
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from engine.progression import Rule
     from engine.sessions import Sessions
     from handlers.chats import Pointers
+    from ops.metrics import Metrics
     from progress.render import Renderer
     from reminders.dispatcher import Dispatcher
 
@@ -38,6 +40,7 @@ class BotData:
     media: MediaLibrary
     progression: Rule
     dispatcher: Dispatcher  # the reminder dispatcher, created at start
+    metrics: Metrics  # Prometheus counters (ops/metrics.py), served at /metrics
 
     def __init__(self) -> None:
         self.engine: AsyncEngine | None = None  # closed at shutdown
@@ -49,12 +52,16 @@ class BotData:
         # Failures of background jobs by job name (logged as they happen; read by /stats).
         self.job_failures: dict[str, int] = {}
         self.dispatch_failure_streak = 0  # consecutive dispatcher failures: its backoff grows
+        # Errors of handlers and jobs in the last day (for /stats, /metrics and admin alerts).
+        self.errors = ErrorLog()
+        self.started_at = utcnow()
         # The wall clock used for reminders; tests replace it instead of sleeping.
         self.now: Callable[[], datetime] = utcnow
 
     def job_failed(self, job: str) -> int:
         """Count a failure of a background job; how many it has had so far."""
         self.job_failures[job] = self.job_failures.get(job, 0) + 1
+        self.errors.record(utcnow())
         return self.job_failures[job]
 
 

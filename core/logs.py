@@ -1,6 +1,6 @@
-"""Logging set-up that keeps secrets (the bot token, the webhook secret, the database password)
-and what users wrote out of everything the process writes: log lines at every level, uncaught
-exceptions and warnings."""
+"""Logging set-up that keeps secrets (the bot token, the webhook secret, the data keys, the
+database password) and what users wrote out of everything the process writes: log lines at every
+level, uncaught exceptions and warnings."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def secrets_of(settings: Settings) -> list[str]:
     found = [settings.token or ""]
     if settings.webhook_secret is not None:
         found.append(settings.webhook_secret.get_secret_value())
+    if settings.data_key is not None:  # the whole list, and each key of it
+        keys = settings.data_key.get_secret_value()
+        found += [keys, *(key.strip() for key in keys.split(","))]
     try:
         password = urlsplit(settings.database_url).password
     except ValueError:

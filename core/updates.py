@@ -109,6 +109,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         never_drop: Callable[[Update], bool],
         max_concurrent_updates: int = 64,
         clock: Callable[[], float] = time.monotonic,
+        observe: Callable[[object, float], None] | None = None,
     ) -> None:
         super().__init__(ADMITTED)
         self._slots = asyncio.Semaphore(max_concurrent_updates)
@@ -119,6 +120,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._max_pending = settings.max_pending_per_chat
         self._never_drop = never_drop
         self._clock = clock
+        # Told each update and the seconds from its arrival to its handlers' end (for metrics).
+        self._observe = observe
         self._chats: dict[int, ChatTurns] = {}
         self._senders: dict[int, Sender] = {}
         self._swept = clock()
@@ -137,6 +140,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         return update.effective_user.id if update.effective_user is not None else None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self._observe is None:
+            await self._process(update, coroutine)
+            return
+        arrived = time.monotonic()
+        try:
+            await self._process(update, coroutine)
+        finally:
+            self._observe(update, time.monotonic() - arrived)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self._key(update)
         if key is None or not isinstance(update, Update):
             async with self._slots:  # nobody to keep in order or to limit (a poll's state)

@@ -1,8 +1,9 @@
 """The async engine and the transaction factory (SQLAlchemy sessions, one unit of work each);
-SQLite gets WAL mode and a busy timeout."""
+SQLite gets WAL mode, a busy timeout, secure deletion and private file permissions."""
 
 from __future__ import annotations
 
+import os
 from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from db.crypto import KEYS_ATTRIBUTE, DataKeys
 
 TransactionFactory = async_sessionmaker[AsyncSession]
 
@@ -27,16 +30,44 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Erased rows (health data after /delete) are overwritten with zeros, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
-def make_engine(url: str, sqlite_path: Path | None = None) -> AsyncEngine:
-    """Create the engine; for a file-backed SQLite URL, create its folder first.
+def private_sqlite_file(path: Path) -> None:
+    """The database's folder readable by its owner only (0700) and the file itself 0600.
 
-    SQL errors never show their bound values (`hide_parameters`): they hold health data.
+    SQLite gives its -wal and -shm files the database file's permissions. A folder that already
+    exists is tightened only if it is ours and meant for the database: not a shared one (sticky,
+    like /tmp), not the working directory, not the home directory.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+    else:
+        info = folder.stat()
+        shared = info.st_mode & 0o1000 or folder.resolve() in (
+            Path.cwd().resolve(),
+            Path.home().resolve(),
+        )
+        if info.st_uid == os.getuid() and not shared:
+            folder.chmod(0o700)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    path.chmod(0o600)
+
+
+def make_engine(
+    url: str, sqlite_path: Path | None = None, *, keys: DataKeys | None = None
+) -> AsyncEngine:
+    """Create the engine; for a file-backed SQLite URL, create its folder first (both private).
+
+    `keys` encrypt and decrypt the health data columns (db/crypto.py). SQL errors never show
+    their bound values (`hide_parameters`): they hold health data.
     """
     if sqlite_path is not None:
-        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(sqlite_path)
     if url.startswith("sqlite"):
         # SQLite has one writer at a time. One connection, handed out in turn by the pool's
         # fair (FIFO) queue, replaces lock contention between connections, where SQLite's busy
@@ -48,6 +79,7 @@ def make_engine(url: str, sqlite_path: Path | None = None) -> AsyncEngine:
         )
     else:
         engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    setattr(engine.dialect, KEYS_ATTRIBUTE, keys)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

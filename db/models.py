@@ -20,6 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from db.crypto import EncryptedInt, EncryptedText
+
 
 def utcnow() -> datetime:
     """The current instant, timezone-aware in UTC."""
@@ -141,8 +143,10 @@ class PainRating(Base):
         Integer, ForeignKey("routine_sessions.id", ondelete="CASCADE")
     )
     kind: Mapped[str] = mapped_column(String(16))  # checkin, after, report, red_flag
-    value: Mapped[int | None] = mapped_column(Integer)
-    detail: Mapped[str | None] = mapped_column(String(32))
+    # Encrypted at rest (db/crypto.py): the rating or how strong, and where it hurts or which
+    # warning signs. Compared in Python only, never in SQL.
+    value: Mapped[int | None] = mapped_column(EncryptedInt())
+    detail: Mapped[str | None] = mapped_column(EncryptedText())
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -194,9 +198,10 @@ class PegScore(Base):
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    pain: Mapped[int] = mapped_column(Integer)  # average pain in the past week
-    enjoyment: Mapped[int] = mapped_column(Integer)  # interference with enjoyment of life
-    activity: Mapped[int] = mapped_column(Integer)  # interference with general activity
+    # Encrypted at rest (db/crypto.py), each 0-10.
+    pain: Mapped[int] = mapped_column(EncryptedInt())  # average pain in the past week
+    enjoyment: Mapped[int] = mapped_column(EncryptedInt())  # interference with enjoyment of life
+    activity: Mapped[int] = mapped_column(EncryptedInt())  # interference with general activity
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -213,8 +218,9 @@ class ExercisePain(Base):
     session_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("routine_sessions.id", ondelete="CASCADE")
     )
-    exercise_id: Mapped[str] = mapped_column(String(64))
-    change: Mapped[str] = mapped_column(String(16))  # easier | left_out
+    # Encrypted at rest (db/crypto.py): which exercise hurt is health data.
+    exercise_id: Mapped[str] = mapped_column(EncryptedText())
+    change: Mapped[str] = mapped_column(EncryptedText())  # easier | left_out
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -279,3 +285,14 @@ class Instance(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DataKeyCheck(Base):
+    """A known phrase encrypted with the data key: a wrong or missing DATA_KEY is refused at
+    start, before any health data is misread (one row)."""
+
+    __tablename__ = "data_key_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

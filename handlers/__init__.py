@@ -27,6 +27,7 @@ from handlers import (
     routine,
     signs,
     start,
+    stats,
 )
 from handlers.menu import add_commands
 
@@ -69,6 +70,8 @@ def register(application: Application) -> None:
         "delete",
         "help",
     )
+    # Operators only (ADMIN_IDS); not in the menu: anyone else gets the unknown-command answer.
+    application.add_handlers(stats.HANDLERS)
     # Catch-alls: unknown commands, free text, stickers, stale buttons. Must stay last.
     application.add_handlers(fallback.HANDLERS)
     application.add_error_handler(errors.handle_error)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.context import Context
+from db.models import utcnow
 from handlers.common import language_of, text
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ async def handle_error(update: object, context: Context) -> None:
     logger.error(
         "error while handling update %s from user %s", update_id, user_id, exc_info=context.error
     )
+    await count_and_alert(context)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, Forbidden):
@@ -46,3 +49,36 @@ async def handle_error(update: object, context: Context) -> None:
         )
     except (TelegramError, OSError):
         logger.exception("could not send the apology for update %s", update_id)
+
+
+async def count_and_alert(context: Context) -> None:
+    """Count the error; on a burst of errors, tell the operators (ADMIN_IDS), rate-limited.
+
+    The alerts go out in a task of their own: the user's apology never waits for them.
+    """
+    data = context.bot_data
+    settings = data.settings
+    now = utcnow()
+    data.errors.record(now)
+    quiet = timedelta(minutes=settings.error_alert_minutes)
+    if not settings.admin_ids or not data.errors.alert_due(
+        now, settings.error_alert_threshold, quiet
+    ):
+        return
+    alert = text(
+        context,
+        settings.default_language,
+        "ops.error_alert",
+        count=data.errors.since(now - timedelta(minutes=10)),
+        minutes=settings.error_alert_minutes,
+    )
+    context.application.create_task(alert_admins(context, alert), name="errors:alert")
+
+
+async def alert_admins(context: Context, alert: str) -> None:
+    """Send the alert to each operator; one who cannot be reached does not stop the others."""
+    for admin in context.bot_data.settings.admin_ids:
+        try:
+            await context.bot.send_message(admin, alert)
+        except (TelegramError, OSError):
+            logger.warning("could not alert operator %s about the errors", admin)

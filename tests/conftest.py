@@ -27,11 +27,15 @@ hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
 hypothesis_settings.load_profile("ci")
 
 TEST_TOKEN = "123456789:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz0123"
-# Secrets the test settings carry (the webhook secret through the environment, below; the
-# PostgreSQL password in the bot processes of tests/e2e/test_startup_failures.py): none may ever
-# be written.
+# Secrets the test settings carry (the webhook secret and the data key through the environment,
+# below; the PostgreSQL password in the bot processes of tests/e2e/test_startup_failures.py):
+# none may ever be written.
 TEST_WEBHOOK_SECRET = "test-webhook-secret-5b1f0c9e"
 TEST_DB_PASSWORD = "test-db-password-7d3a2e61"
+# The data key that encrypts health data in every test (DATA_KEY, set below); a second one for
+# rotation tests. Neither may ever be written.
+TEST_DATA_KEY = "FVUFw0RJ0KMePo9P0Prkjo0L02Thmvv5rJNkPZsXEuQ="
+TEST_DATA_KEY_2 = "LKBO_2uf4eiETYkcRdwvRcgXDcoEYifCSVZNjZ8Bw8U="
 _user_ids = itertools.count(500001)
 
 
@@ -49,7 +53,7 @@ class WrittenOutput(logging.Handler):
         self.setFormatter(
             RedactingFormatter(
                 "%(levelname)s %(name)s: %(message)s",
-                [TEST_TOKEN, TEST_WEBHOOK_SECRET, TEST_DB_PASSWORD],
+                [TEST_TOKEN, TEST_WEBHOOK_SECRET, TEST_DB_PASSWORD, TEST_DATA_KEY, TEST_DATA_KEY_2],
             )
         )
         self.model: logging.Handler | None = None
@@ -71,6 +75,8 @@ class WrittenOutput(logging.Handler):
             TEST_TOKEN.split(":")[1]: "the secret part of the bot token",
             TEST_WEBHOOK_SECRET: "the webhook secret",
             TEST_DB_PASSWORD: "the database password",
+            TEST_DATA_KEY: "the data key",
+            TEST_DATA_KEY_2: "the second data key",
         }
         for typed in map(str.strip, self.typed):
             if typed.startswith("/"):
@@ -123,6 +129,7 @@ def nothing_secret_is_written() -> Iterator[WrittenOutput]:
     root.addHandler(OUTPUT)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WEBHOOK_SECRET", TEST_WEBHOOK_SECRET)
+        patch.setenv("DATA_KEY", TEST_DATA_KEY)
         patch.setattr(BotApiEmulator, "push_update", _recording(BotApiEmulator.push_update))
         yield OUTPUT
     root.removeHandler(OUTPUT)

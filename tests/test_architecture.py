@@ -29,12 +29,13 @@ OURS = (
     "emulator",
     "bench",
     "progress",
+    "ops",
 )
 # Logic without Telegram I/O of its own.
 RULES = {"safety", "engine", "reminders", "places", "throttle", "progress"}
 # What each room may import at run time (besides itself and third-party packages), top to bottom.
 MAY_IMPORT: dict[str, set[str]] = {
-    "handlers": {"background", "services", "ui", "core", "db", "content"} | RULES,
+    "handlers": {"background", "ops", "services", "ui", "core", "db", "content"} | RULES,
     "background": {"services", "ui", "core", "db", "content"} | RULES,
     "services": {"core", "db", "content"} | RULES,
     "ui": {"engine", "progress", "content"},
@@ -49,6 +50,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "content": {"safety"},
     "illustrations": set(),
     "emulator": set(),
+    "ops": {"core", "db"},  # what operators need: serving, health, metrics, key commands
 }
 # Layers: a room may import only rooms listed after it here (or beside it in RULES).
 BELOW_HANDLERS = set(MAY_IMPORT) - {"handlers", "illustrations", "emulator"}

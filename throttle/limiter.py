@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Collection, Coroutine
 from datetime import timedelta
 from typing import Any, Final
 
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from throttle.delivery import BULK_DEADLINE, WARNING_DEADLINE, Contract, Kind, kind_of
@@ -153,7 +153,40 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> Result:
         """Send the request when its chat and ceilings allow; retry it as its kind's contract
-        says, holding its chat's turn (so nothing to the chat overtakes it)."""
+        says, holding its chat's turn (so nothing to the chat overtakes it). Its outcome is
+        counted by kind (`stats.outcomes`)."""
+        kind = str(kind_of(rate_limit_args))
+        outcome = "failed"
+        try:
+            result = await self._process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+            outcome = "sent"
+            return result
+        except SendWithdrawn:
+            outcome = "withdrawn"
+            raise
+        except RetryAfter:
+            outcome = "rate_limited"
+            raise
+        except Forbidden:
+            outcome = "forbidden"
+            raise
+        except BadRequest:
+            outcome = "rejected"
+            raise
+        finally:
+            self.stats.record_outcome(kind, outcome)
+
+    async def _process_request(
+        self,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> Result:
         chat_id = data.get("chat_id")
         contract = self._contracts[kind_of(rate_limit_args)]
         if chat_id is None or not self._is_paced(endpoint):

@@ -42,6 +42,13 @@ class LimiterStats:
     retries: int = 0
     dropped: dict[str, int] = field(default_factory=_none_dropped)
     withdrawn: int = 0
+    # Requests by (kind, outcome): sent, rejected (400), forbidden (403), rate_limited (a 429
+    # at the deadline), failed (5xx, time-outs, network), withdrawn.
+    outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def record_outcome(self, kind: str, outcome: str) -> None:
+        key = (kind, outcome)
+        self.outcomes[key] = self.outcomes.get(key, 0) + 1
 
     def record_wait(self, kind: WaitKind, seconds: float) -> None:
         if seconds > 0:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from telegram.ext import Application
 
 import bot as entry_point
 import handlers
@@ -126,10 +125,10 @@ def test_the_bot_asks_telegram_only_for_what_it_handles(monkeypatch, tmp_path, w
     assert set(handlers.ALLOWED_UPDATES) == {"message", "callback_query"}
     asked: dict[str, object] = {}
 
-    def run(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        asked.update(kwargs)
+    async def serve(application, settings, allowed_updates) -> None:  # type: ignore[no-untyped-def]
+        asked.update(allowed_updates=allowed_updates, webhook=bool(settings.webhook_url))
 
-    monkeypatch.setattr(Application, "run_webhook" if webhook else "run_polling", run)
+    monkeypatch.setattr(entry_point, "serve", serve)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz0123")
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'backcare.db'}")
     if webhook:
@@ -139,6 +138,7 @@ def test_the_bot_asks_telegram_only_for_what_it_handles(monkeypatch, tmp_path, w
     monkeypatch.chdir(tmp_path)  # no .env of the developer's
     assert entry_point.main([]) == 0
     assert list(asked["allowed_updates"]) == list(handlers.ALLOWED_UPDATES)  # type: ignore[call-overload]
+    assert asked["webhook"] is webhook
 
 
 async def test_a_button_on_a_message_that_is_gone_gets_a_toast(app, emulator, make_user) -> None:  # type: ignore[no-untyped-def]

@@ -159,7 +159,7 @@ async def test_the_webhook_secret_and_updates_are_never_logged_at_debug(
             for _ in range(100):  # the webhook server starts listening after setWebhook
                 try:
                     wrong = await client.post(
-                        "/",
+                        "/hook",
                         content=json.dumps(update),
                         headers={
                             "Content-Type": "application/json",
@@ -173,7 +173,7 @@ async def test_the_webhook_secret_and_updates_are_never_logged_at_debug(
                 pytest.fail("the webhook server never listened")
             assert wrong.status_code == 403
             right = await client.post(
-                "/",
+                "/hook",
                 content=json.dumps(update),
                 headers={
                     "Content-Type": "application/json",
