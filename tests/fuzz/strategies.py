@@ -80,7 +80,8 @@ numbers = st.one_of(
     st.sampled_from(["9" * 19, "9223372036854775808", "-0", "+5", "0x1f", "1e9", "1_000", "00"]),
 )
 garbage = st.one_of(texts, numbers, st.sampled_from(ODD_DIGITS), st.sampled_from(BOT_WORDS))
-# The bot's commands (handlers/__init__.py), /cancel of the reminder flow, and unknown ones.
+# The bot's commands (handlers/__init__.py), /stats (operators only), /cancel of the reminder
+# flow, and unknown ones.
 BOT_COMMANDS = [
     "start",
     "routine",
@@ -97,6 +98,7 @@ BOT_COMMANDS = [
     "export",
     "delete",
     "help",
+    "stats",
     "cancel",
 ]
 command_names = st.one_of(
