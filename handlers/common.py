@@ -1,4 +1,5 @@
-"""Small helpers shared by handlers: the user's language, texts, and safe replies."""
+"""What every handler shares: `on_press` (a button's typed payload, the stale toast in one place),
+`on_message` (a command's message, sender and language), the user's language and texts."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""Builds and parses every callback_data payload, so no handler writes one by hand.
+"""Builds and reads every callback_data payload, so no handler writes or parses one by hand.
 
 A payload is `v1.{action}:{field}:{field}`, always under Telegram's 64 bytes. The version prefix
-lets a restart that changes the format recognise buttons left alive in old messages.
+lets a restart that changes the format recognise buttons left alive in old messages. `SHAPES`
+gives each action's fields as the bot writes them; `decode` accepts nothing else (a forged or
+stale press), and handlers.common.on_press hands the typed fields to the handler.
 """
 
 from __future__ import annotations
