@@ -130,13 +130,16 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._sleep = sleep
         self._jitter = jitter
         self.stats = LimiterStats()
+        self._summary_logged = False
 
     async def initialize(self) -> None:
         """Nothing to open."""
 
     async def shutdown(self) -> None:
-        """Log what the limiter did; there is nothing to close."""
-        logger.info("Rate limiter: %s", self.stats.summary())
+        """Log what the limiter did, once (PTB may shut a bot down twice); nothing to close."""
+        if not self._summary_logged:
+            self._summary_logged = True
+            logger.info("Rate limiter: %s", self.stats.summary())
 
     @property
     def tracked_chats(self) -> int:

@@ -11,7 +11,7 @@ from telegram.error import BadRequest, RetryAfter
 
 from tests.throttle.harness import FakeTelegram, make_limiter, most_in_any_window, send
 from tests.throttle.virtual_time import run_in_virtual_time
-from throttle import SendWithdrawn
+from throttle import SendWithdrawn, TelegramRateLimiter
 
 
 def test_one_chat_gets_its_burst_then_one_message_per_second() -> None:
@@ -382,3 +382,14 @@ def test_before_send_runs_once_when_the_request_may_go_and_can_withdraw_it() -> 
         assert limiter.stats.withdrawn == 1
 
     run_in_virtual_time(scenario)
+
+
+async def test_the_summary_is_logged_once_however_often_it_is_shut_down(caplog) -> None:  # type: ignore[no-untyped-def]
+    """PTB shuts the bot (and so its rate limiter) down once per owner: one summary, not two."""
+    limiter = TelegramRateLimiter()
+    with caplog.at_level(logging.INFO, logger="throttle.limiter"):
+        await limiter.shutdown()
+        await limiter.shutdown()
+    assert [r.getMessage() for r in caplog.records].count(
+        f"Rate limiter: {limiter.stats.summary()}"
+    ) == 1
