@@ -102,6 +102,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         bulk_deadline: float = BULK_DEADLINE,
         unpaced_endpoints: Collection[str] = UNPACED_ENDPOINTS,
         forget_idle_every: float = 60.0,
+        max_in_flight: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
@@ -130,6 +131,14 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._sleep = sleep
         self._jitter = jitter
         self.stats = LimiterStats()
+        # Called with each paced request's round trip to Telegram, in seconds (core/probe.py).
+        self.on_round_trip: Callable[[float], None] | None = None
+        self.in_flight = 0  # requests awaiting Telegram's answer
+        # At most this many requests on their way to Telegram; the rest wait here, in order.
+        # Set it to the HTTP connection pool's size: httpcore's pool (1.0.x) rescans every
+        # connection for every queued request on every change, so a queue there grows
+        # quadratically expensive, and a burst over the pool size became a run-away (issue 12).
+        self._in_flight_slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -211,7 +220,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             failures = 0
             while True:
                 try:
-                    return await callback(*args, **kwargs)
+                    return await self._call(callback, args, kwargs)
                 except RetryAfter as error:
                     seconds = retry_after_seconds(error)
                     # Held even when giving up: the chat's next request would only meet a 429.
@@ -235,6 +244,22 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 await self._wait_and_book(chat, bulk, self._clock())
         finally:
             self._lanes.give_back(chat)
+
+    async def _call(self, callback: Callback, args: Any, kwargs: dict[str, Any]) -> Result:
+        """One attempt: wait for an in-flight slot, send, count the round trip."""
+        slots = self._in_flight_slots
+        if slots is not None:
+            await slots.acquire()
+        sent = self._clock()
+        self.in_flight += 1
+        try:
+            return await callback(*args, **kwargs)
+        finally:
+            self.in_flight -= 1
+            if slots is not None:
+                slots.release()
+            if self.on_round_trip is not None:
+                self.on_round_trip(self._clock() - sent)
 
     def _go_now(self, chat: ChatKey, bulk: bool, now: float) -> bool:
         """The fast path: if nothing makes this request wait, take the chat's turn and book it."""
@@ -375,7 +400,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         started = self._clock()
         while True:
             try:
-                return await callback(*args, **kwargs)
+                return await self._call(callback, args, kwargs)
             except RetryAfter as error:
                 seconds = retry_after_seconds(error)
                 self.stats.rate_limited += 1

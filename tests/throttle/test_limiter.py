@@ -382,3 +382,21 @@ def test_before_send_runs_once_when_the_request_may_go_and_can_withdraw_it() -> 
         assert limiter.stats.withdrawn == 1
 
     run_in_virtual_time(scenario)
+
+
+def test_no_more_requests_in_flight_than_the_connection_pool_holds() -> None:
+    """Requests beyond `max_in_flight` wait here, in order, not in httpcore's pool, whose
+    assignment pass is quadratic in queued requests (the run-away of issue 12)."""
+
+    async def scenario() -> None:
+        telegram = FakeTelegram(upload_seconds={n: 1.0 for n in range(5)})
+        limiter = make_limiter(max_in_flight=2)
+        await asyncio.gather(
+            *(send(limiter, telegram, 100 + n, tag=n, at=0.01 * n) for n in range(4)),
+            send(limiter, telegram, 200, endpoint="answerCallbackQuery", tag=4, at=0.05),
+        )
+        assert [round(call.at) for call in telegram.sent] == [0, 0, 1, 1, 2]
+        assert telegram.order() == [0, 1, 2, 3, 4]
+        assert limiter.in_flight == 0
+
+    run_in_virtual_time(scenario)
