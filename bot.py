@@ -47,7 +47,7 @@ from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import serve
-from throttle import TelegramRateLimiter
+from throttle import TelegramRateLimiter, replying_to
 
 logger = logging.getLogger("backcare")
 
@@ -92,6 +92,7 @@ def build_application(
                 content,
                 never_drop=handlers.chats.pain_reports(content),
                 observe=metrics.observe_update,
+                replying_to=replying_to,
             )
         )
         .post_init(start_services)
