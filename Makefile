@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f1)
 
-.PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders bench-reports lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders bench-reports bench-load bench-ratings lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ migrate: $(STAMP)  ## Apply database migrations by hand (the bot also does it at
 
 bench-timers: $(STAMP)  ## 1,000 guided sessions at once against the emulator
 	$(BIN)/python -m bench.timers
+
+bench-load: $(STAMP)  ## 500 users at 50 -> 400 updates/s, Backcare beside a bare PTB echo bot
+	$(BIN)/python -m bench.load
+
+bench-ratings: $(STAMP)  ## The write ceiling: 1,000 people rate their session within 1 s
+	$(BIN)/python -m bench.ratings
 
 bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate figures
 	$(BIN)/python -m bench.reminders

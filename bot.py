@@ -34,6 +34,7 @@ from content.check import main as check_content
 from core.config import ConfigError, Settings, load_settings
 from core.context import CONTEXT_TYPES, BotData
 from core.logs import secrets_of, setup_logging
+from core.probe import maybe_start
 from core.updates import PerChatUpdateProcessor
 from db.checkpoints import CheckpointWriter
 from db.connection import make_engine, make_transaction_factory
@@ -46,7 +47,7 @@ from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import serve
-from throttle import TelegramRateLimiter
+from throttle import TelegramRateLimiter, replying_to
 
 logger = logging.getLogger("backcare")
 
@@ -72,6 +73,7 @@ def build_application(
         # How long a send waits for Telegram's answer before it counts as timed out (and is
         # retried under its kind's contract). getUpdates keeps its own: its long poll adds to it.
         .read_timeout(settings.telegram_read_timeout)
+        .connection_pool_size(settings.telegram_connections)
         .rate_limiter(
             TelegramRateLimiter(
                 chat_rate=settings.chat_rate_per_second,
@@ -81,6 +83,7 @@ def build_application(
                 # second's worth at once: fewer requests in flight if the process dies.
                 bulk_burst=max(1, math.ceil(settings.bulk_rate_per_second / 10)),
                 interactive_deadline=settings.interactive_deadline_seconds,
+                max_in_flight=settings.telegram_connections,
             )
         )
         .concurrent_updates(
@@ -89,6 +92,7 @@ def build_application(
                 content,
                 never_drop=handlers.chats.pain_reports(content),
                 observe=metrics.observe_update,
+                replying_to=replying_to,
             )
         )
         .post_init(start_services)
@@ -125,6 +129,7 @@ async def start_services(application: Application) -> None:
         await tx.commit()
     if key_state.rotation_due:
         logger.warning("Health data is not yet under the first key of DATA_KEY: run rotate-key")
+    bot_data.probe = maybe_start(settings.probe_file, engine, application.bot.rate_limiter)
     bot_data.checkpoints = CheckpointWriter(bot_data.db)
     bot_data.checkpoints.start()
     bot_data.media = MediaLibrary(bot_data.db, bot_data.content.media_path)
@@ -162,6 +167,8 @@ async def stop_services(application: Application) -> None:
             logger.exception("Could not write activity marks at shutdown")
     if bot_data.renderer is not None:
         bot_data.renderer.close()  # the chart and report workers (/progress)
+    if bot_data.probe is not None:
+        await bot_data.probe.stop()
     engine, bot_data.engine = bot_data.engine, None
     if engine is not None:
         await engine.dispose()

@@ -9,7 +9,6 @@ from telegram.ext import Application
 
 from background.ending import close_live
 from core.context import BotData
-from db import routines as store
 from db.models import utcnow
 from engine.plan import Beat, Dose, Kind
 from engine.routines import routine_doses
@@ -84,18 +83,17 @@ class RoutineHooks:
         )
 
     async def on_complete(self, live: Live) -> None:
-        self.data.checkpoints.discard(live.session_id)
-        async with self.data.db() as tx:
-            await store.save_state(
-                tx,
-                live.session_id,
-                status="completed",
-                ended_at=utcnow(),
-                exercises_done=len(live.plan.amounts),
-                active_seconds=live.active_seconds / self.data.settings.routine_time_scale,
-                live_message_id=None,
-            )
-            await tx.commit()
+        # Written with the next group commit (db/checkpoints.py), never awaited here: the
+        # rating question is timed. The rating and a new session take it first if it is pending.
+        self.data.checkpoints.finish(
+            live.session_id,
+            live.chat_id,
+            status="completed",
+            ended_at=utcnow(),
+            exercises_done=len(live.plan.amounts),
+            active_seconds=live.active_seconds / self.data.settings.routine_time_scale,
+            live_message_id=None,
+        )
         logger.info("session %s completed", live.session_id)
         checkin = "n" if live.checkin is None else live.checkin
         await self._app.bot.send_message(

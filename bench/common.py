@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -99,3 +102,106 @@ def mean(values: list[float]) -> float:
 
 def mib(value: float) -> str:
     return f"{value / 1024 / 1024:.1f} MiB"
+
+
+@dataclass
+class SelfProbe:
+    """This (benchmark) process's CPU and event-loop lag, second by second: the emulator and
+    the simulated users live here, so a late message may be late on this side."""
+
+    lines: list[dict[str, float]] = field(default_factory=list)
+    served: list[float] = field(default_factory=list)  # the emulator's handling times
+
+    def on_served(self, seconds: float) -> None:
+        self.served.append(seconds)
+
+    async def run(self, stop: asyncio.Event, tick: float = 0.05) -> None:
+        loop = asyncio.get_running_loop()
+        process = psutil.Process()
+        cpu = sum(process.cpu_times()[:2])
+        next_line, worst = loop.time() + 1.0, 0.0
+        while not stop.is_set():
+            before = loop.time()
+            await asyncio.sleep(tick)
+            worst = max(worst, loop.time() - before - tick)
+            if loop.time() >= next_line:
+                now_cpu = sum(process.cpu_times()[:2])
+                served, self.served = self.served, []
+                self.lines.append(
+                    {
+                        "t": time.time(),
+                        "cpu": now_cpu - cpu,
+                        "lag": worst,
+                        "served_n": len(served),
+                        "served_sum": sum(served),
+                        "served_max": max(served, default=0.0),
+                    }
+                )
+                cpu, next_line, worst = now_cpu, next_line + 1.0, 0.0
+
+
+def read_probe(path: Path) -> list[dict[str, Any]]:
+    """The bot's per-second probe lines (core/probe.py)."""
+    try:
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    except OSError:
+        return []
+
+
+def probe_table(
+    bot_lines: list[dict[str, Any]],
+    bench_lines: list[dict[str, float]],
+    started_wall: float,
+    lateness: dict[int, list[float]],
+    bucket: int = 30,
+) -> list[str]:
+    """One row per `bucket` seconds of the run: lateness p99 beside the bot's and the
+    benchmark's CPU and loop lag, database waits and holds, GC, pace waits and round trips."""
+
+    def slot(t: float) -> int:
+        return int((t - started_wall) // bucket) * bucket
+
+    rows: dict[int, dict[str, float]] = {}
+    for line in bot_lines:
+        row = rows.setdefault(slot(line["t"]), {})
+        row["cpu"] = row.get("cpu", 0.0) + line["cpu"]
+        row["n"] = row.get("n", 0) + 1
+        row["chat_wait_s"] = row.get("chat_wait_s", 0.0) + line.get("chat_wait_s", 0.0)
+        for name in ("lag", "db_wait", "db_hold", "gc1", "gc2", "send", "in_flight"):
+            count, total, worst = line.get(name, (0, 0.0, 0.0))
+            row[f"{name}_n"] = row.get(f"{name}_n", 0) + count
+            row[f"{name}_sum"] = row.get(f"{name}_sum", 0.0) + total
+            row[f"{name}_max"] = max(row.get(f"{name}_max", 0.0), worst)
+    for line in bench_lines:
+        row = rows.setdefault(slot(line["t"]), {})
+        row["bench_cpu"] = row.get("bench_cpu", 0.0) + line["cpu"]
+        row["bench_n"] = row.get("bench_n", 0) + 1
+        row["bench_lag"] = max(row.get("bench_lag", 0.0), line["lag"])
+        row["served_n"] = row.get("served_n", 0) + line.get("served_n", 0)
+        row["served_sum"] = row.get("served_sum", 0.0) + line.get("served_sum", 0.0)
+        row["served_max"] = max(row.get("served_max", 0.0), line.get("served_max", 0.0))
+    out = [
+        "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  gc2 max  "
+        "pace wait  send rtt avg/max  in flight max  bench cpu  bench lag max  "
+        "emulator avg/max"
+    ]
+    for start in sorted(rows):
+        row = rows[start]
+        n, bn = max(1.0, row.get("n", 0)), max(1.0, row.get("bench_n", 0))
+        sends = max(1.0, row.get("send_n", 0))
+        out.append(
+            f"  {start:>5}s  {percentile(lateness.get(start, []), 0.99):>7.0f}ms"
+            f"  {100 * row.get('cpu', 0) / n:>6.0f}%"
+            f"  {1000 * row.get('lag_max', 0):>9.0f}ms"
+            f"  {1000 * row.get('db_wait_max', 0):>7.0f}/{row.get('db_wait_sum', 0):>5.1f}s"
+            f"  {1000 * row.get('db_hold_max', 0):>9.0f}ms"
+            f"  {1000 * row.get('gc2_max', 0):>5.0f}ms"
+            f"  {row.get('chat_wait_s', 0):>7.0f}s"
+            f"  {1000 * row.get('send_sum', 0) / sends:>6.1f}/{1000 * row.get('send_max', 0):>5.0f}ms"
+            f"  {row.get('in_flight_max', 0):>6.0f}"
+            f"  {100 * row.get('bench_cpu', 0) / bn:>7.0f}%"
+            f"  {1000 * row.get('bench_lag', 0):>10.0f}ms"
+            f"  {1000 * row.get('served_sum', 0) / max(1.0, row.get('served_n', 0)):>5.1f}"
+            f"/{1000 * row.get('served_max', 0):>4.0f}ms"
+        )
+    return out

@@ -19,7 +19,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Sampler, cpu_seconds, log_path, log_tail, mib, percentile, start_bot
+from bench.common import (
+    Sampler,
+    SelfProbe,
+    cpu_seconds,
+    log_path,
+    log_tail,
+    mib,
+    percentile,
+    probe_table,
+    read_probe,
+    start_bot,
+)
 from content import load_content
 from emulator import BotApiEmulator, Limits
 from engine.plan import build_plan
@@ -79,6 +90,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         ROUTINE_TIME_SCALE=str(scale),
         # Kept 10% under the emulator's (Telegram's) per-chat figure: network jitter needs slack.
         CHAT_RATE_PER_SECOND=str(0.9 / scale),
+        PROBE_FILE=str(workdir / "probe.jsonl"),
     )
     try:
         probe = emulator.add_user(user_id=1, first_name="Probe")
@@ -87,9 +99,13 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         stop = asyncio.Event()
         sampler = Sampler(bot.pid)
         sampling = asyncio.create_task(sampler.run(stop))
+        self_probe = SelfProbe()
+        emulator.on_served = self_probe.on_served
+        self_probing = asyncio.create_task(self_probe.run(stop))
         await asyncio.sleep(1.0)
         baseline = sampler.samples[-1][1]  # idle, after start-up
         cpu_before, started = cpu_seconds(bot.pid), time.monotonic()
+        started_wall = time.time()
         events_before = len(emulator.events)
         rng = random.Random(7)
         timeout = elapsed + spread + 120
@@ -104,6 +120,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         cpu = cpu_seconds(bot.pid) - cpu_before
         stop.set()
         await sampling
+        await self_probing
     finally:
         bot.terminate()
         try:
@@ -176,6 +193,11 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         "  p99 by 30 s of the run      "
         + " ".join(f"{start}s:{percentile(v, 0.99):.0f}" for start, v in sorted(buckets.items()))
     )
+    print("  where the time went, by 30 s (bot: core/probe.py; bench: emulator + users):")
+    for line in probe_table(
+        read_probe(workdir / "probe.jsonl"), self_probe.lines, started_wall, buckets
+    ):
+        print(line)
     print(
         f"  messages per second         {len(sent) / span:.1f} (sends + edits, "
         f"{len(sent)} in {span:.0f} s)"

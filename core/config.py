@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # Polling mode: /metrics (Prometheus) on this port and address (unset: none).
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_listen: str = "127.0.0.1"
+    # Benchmarks: one JSON line a second of loop lag, database waits, pace waits (core/probe.py).
+    probe_file: str | None = None
 
     # Health data is encrypted at rest with these keys (Fernet; comma-separated, the first
     # encrypts, all decrypt: rotation). Required with a token; `make run` without one keeps a
@@ -90,6 +92,9 @@ class Settings(BaseSettings):
     # through 429s, server errors and time-outs; how long to wait for Telegram's answer.
     interactive_deadline_seconds: float = Field(default=120.0, gt=0, le=600)
     telegram_read_timeout: float = Field(default=10.0, gt=0, le=120)
+    # HTTP connections to Telegram, and at most this many requests in flight (the rest wait in
+    # the rate limiter, in order: a queue inside httpcore's pool costs quadratic CPU).
+    telegram_connections: int = Field(default=64, ge=1, le=1024)
     # Fairness: each user may send a burst of this many updates, then this many per second;
     # the excess is dropped with at most one notice a minute. Pending updates per chat are capped.
     user_burst: int = Field(default=20, ge=1)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from background.sweeps import Activity
     from content import Content
     from core.config import Settings
+    from core.probe import Probe
     from db.checkpoints import CheckpointWriter
     from db.connection import TransactionFactory
     from engine.progression import Rule
@@ -49,6 +50,7 @@ class BotData:
         self.group_pointers: Pointers | None = None  # when each group last got the pointer
         self.activity: Activity | None = None  # activity marks not yet written
         self.renderer: Renderer | None = None  # chart and report workers, started on first use
+        self.probe: Probe | None = None  # per-second timings for benchmarks (PROBE_FILE)
         # Failures of background jobs by job name (logged as they happen; read by /stats).
         self.job_failures: dict[str, int] = {}
         self.dispatch_failure_streak = 0  # consecutive dispatcher failures: its backoff grows

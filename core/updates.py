@@ -110,6 +110,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         max_concurrent_updates: int = 64,
         clock: Callable[[], float] = time.monotonic,
         observe: Callable[[object, float], None] | None = None,
+        replying_to: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(ADMITTED)
         self._slots = asyncio.Semaphore(max_concurrent_updates)
@@ -122,6 +123,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._clock = clock
         # Told each update and the seconds from its arrival to its handlers' end (for metrics).
         self._observe = observe
+        # Told the chat an update's handlers are about to answer, in their task (the rate
+        # limiter lets the first reply go at once: throttle/replies.py).
+        self._replying_to = replying_to
         self._chats: dict[int, ChatTurns] = {}
         self._senders: dict[int, Sender] = {}
         self._swept = clock()
@@ -174,6 +178,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await turns.acquire(urgent=urgent)
             try:
                 async with self._slots:
+                    if self._replying_to is not None:
+                        self._replying_to(key)
                     await coroutine
             finally:
                 turns.release()

@@ -4,6 +4,11 @@ A thousand live sessions reach a checkpoint every few seconds; one commit each w
 SQLite writer busy and put database waits inside the timers. The latest checkpoint of each session
 is kept in memory and flushed together every two seconds (a crash loses at most that much, and a
 resumed session restarts from its previous checkpoint, which is safe).
+
+The end of a completed session is written the same way (`finish`): the timer sends the rating
+question without waiting for the database. A unit of work that needs the session's final state
+at once (the rating, a new session in the same chat) takes it with `take_final` and writes it in
+its own transaction.
 """
 
 from __future__ import annotations
@@ -28,12 +33,33 @@ class CheckpointWriter:
         self._sessions = sessions
         self._interval = interval
         self._pending: dict[int, dict[str, Any]] = {}
+        self._final: dict[int, tuple[int, dict[str, Any]]] = {}  # session -> (chat, values)
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
     def record(self, session_id: int, **values: Any) -> None:
         """Remember a checkpoint; it is written at the next flush."""
         self._pending[session_id] = values
+
+    def finish(self, session_id: int, chat_id: int, **values: Any) -> None:
+        """Remember a session's final state (it replaces any pending checkpoint)."""
+        self._pending.pop(session_id, None)
+        self._final[session_id] = (chat_id, values)
+
+    def take_final(
+        self, session_id: int | None = None, chat_id: int | None = None
+    ) -> dict[int, tuple[int, dict[str, Any]]]:
+        """The pending final states of this session or of this chat's sessions, by session
+        id; they are no longer pending (the caller writes them, or gives them back with
+        `finish` if its transaction fails)."""
+        taken = {
+            sid: (chat, values)
+            for sid, (chat, values) in self._final.items()
+            if sid == session_id or chat == chat_id
+        }
+        for sid in taken:
+            del self._final[sid]
+        return taken
 
     def discard(self, session_id: int) -> None:
         """Drop a pending checkpoint (the session is ending and writes its final state)."""
@@ -58,9 +84,11 @@ class CheckpointWriter:
 
     async def flush(self) -> None:
         """Write everything pending now: one executemany per shape of checkpoint."""
-        if not self._pending:
+        if not self._pending and not self._final:
             return
         batch, self._pending = self._pending, {}
+        finals, self._final = self._final, {}
+        batch.update((sid, values) for sid, (_chat, values) in finals.items())
         shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for session_id, values in batch.items():
             row = {"session_id": session_id, **{f"new_{key}": v for key, v in values.items()}}
@@ -83,7 +111,10 @@ class CheckpointWriter:
                 await tx.commit()
         except Exception:
             for session_id, values in batch.items():  # newer checkpoints win
-                self._pending.setdefault(session_id, values)
+                if session_id in finals:
+                    self._final.setdefault(session_id, finals[session_id])
+                else:
+                    self._pending.setdefault(session_id, values)
             raise
 
     async def _run(self) -> None:

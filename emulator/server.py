@@ -119,6 +119,8 @@ class BotApiEmulator:
         self._listeners: list[Callable[[Event], None]] = []
         self._shared: dict[str, Any] = {}
         self._runner: web.AppRunner | None = None
+        # Called with each Bot API request's handling time here, in seconds (benchmarks).
+        self.on_served: Callable[[float], None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -282,6 +284,15 @@ class BotApiEmulator:
     # --- HTTP --------------------------------------------------------------------------------
 
     async def _serve_method(self, request: web.Request) -> web.Response:
+        if self.on_served is None or request.match_info["method"].lower() == "getupdates":
+            return await self._serve_method_untimed(request)  # a long poll waits by design
+        started = time.monotonic()
+        try:
+            return await self._serve_method_untimed(request)
+        finally:
+            self.on_served(time.monotonic() - started)
+
+    async def _serve_method_untimed(self, request: web.Request) -> web.Response:
         token, method = request.match_info["token"], request.match_info["method"]
         if not TOKEN.match(token):
             return error_response(ApiError(401, "Unauthorized"))

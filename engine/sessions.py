@@ -8,6 +8,7 @@ times, so a slow network never makes the plan drift.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -187,8 +188,10 @@ class Sessions:
         self._live.clear()
 
     def _spawn(self, live: Live) -> None:
+        # A context of its own, not the handler's that started it: the beats are timed by the
+        # plan, not replies to the update (throttle/replies.py) nor inside its transaction.
         live.task = asyncio.get_running_loop().create_task(
-            self._run(live), name=f"routine:{live.chat_id}"
+            self._run(live), name=f"routine:{live.chat_id}", context=contextvars.Context()
         )
 
     async def _halt(self, live: Live) -> None:

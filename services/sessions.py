@@ -6,10 +6,13 @@ Each owns its transaction; none touches Telegram or the engine's timers (the cal
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import BotData
 from db import routines as store
@@ -77,6 +80,26 @@ class Created:
     last_level: int | None
 
 
+@asynccontextmanager
+async def settled(
+    data: BotData, *, session_id: int | None = None, chat_id: int | None = None
+) -> AsyncIterator[AsyncSession]:
+    """A transaction that first commits the pending final state of this session (or of this
+    chat's sessions): the timer left it to the next group commit (db/checkpoints.py)."""
+    finals = data.checkpoints.take_final(session_id, chat_id)
+    async with data.db() as tx:
+        if finals:
+            try:
+                for sid, (_chat, values) in finals.items():
+                    await store.save_state(tx, sid, **values)
+                await tx.commit()
+            except BaseException:
+                for sid, (chat, values) in finals.items():  # the group commit tries again
+                    data.checkpoints.finish(sid, chat, **values)
+                raise
+        yield tx
+
+
 async def create(
     data: BotData,
     *,
@@ -91,7 +114,7 @@ async def create(
 
     The gentle plan is always at its lowest doses: progression does not apply to it.
     """
-    async with data.db() as tx:
+    async with settled(data, chat_id=chat_id) as tx:
         await get_or_create_user(tx, user_id, language)
         progress = await apply_outcomes(tx, user_id, data.progression, skip=gentle)
         is_gentle = routine_id in gentle
@@ -146,7 +169,7 @@ async def rate(
     check the next day. The check-in rating travels in the button, so the verdict holds without
     consent to storing ratings.
     """
-    async with data.db() as tx:
+    async with settled(data, session_id=session_id) as tx:
         row = await store.get_session(tx, session_id)
         if row is None or row.user_id != user_id or row.progress_applied:
             await tx.rollback()

@@ -3,6 +3,7 @@ and each request delivered under the contract of its kind (interactive, warning,
 
 from throttle.delivery import Kind, never_left
 from throttle.limiter import SendWithdrawn, TelegramRateLimiter
+from throttle.replies import replying_to
 from throttle.stats import LimiterStats, WaitTally
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "TelegramRateLimiter",
     "WaitTally",
     "never_left",
+    "replying_to",
 ]

@@ -19,6 +19,7 @@ from telegram.ext import BaseRateLimiter
 
 from throttle.delivery import BULK_DEADLINE, WARNING_DEADLINE, Contract, Kind, kind_of
 from throttle.pacing import ChatKey, ChatPace, WindowCeiling
+from throttle.replies import Role, classify
 from throttle.stats import LimiterStats, WaitKind
 from throttle.turns import Turns
 
@@ -102,6 +103,8 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         bulk_deadline: float = BULK_DEADLINE,
         unpaced_endpoints: Collection[str] = UNPACED_ENDPOINTS,
         forget_idle_every: float = 60.0,
+        max_in_flight: int | None = None,
+        reply_reserve: int = 1,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
@@ -114,7 +117,9 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             ),
             Kind.BULK: Contract(Kind.BULK, bulk_deadline, retry_failures=False),
         }
-        self._chat_pace = ChatPace(chat_rate, chat_burst)
+        # Follow-ups leave `reply_reserve` sends of the burst for the next reply
+        # (throttle/replies.py): a person's action is answered at once, within the same pace.
+        self._chat_pace = ChatPace(chat_rate, chat_burst, reply_reserve)
         self._bulk = WindowCeiling(bulk_rate, bulk_burst)
         self._overall: WindowCeiling | None = None
         if overall_rate is not None:
@@ -131,6 +136,14 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._jitter = jitter
         self.stats = LimiterStats()
         self._summary_logged = False
+        # Called with each paced request's round trip to Telegram, in seconds (core/probe.py).
+        self.on_round_trip: Callable[[float], None] | None = None
+        self.in_flight = 0  # requests awaiting Telegram's answer
+        # At most this many requests on their way to Telegram; the rest wait here, in order.
+        # Set it to the HTTP connection pool's size: httpcore's pool (1.0.x) rescans every
+        # connection for every queued request on every change, so a queue there grows
+        # quadratically expensive, and a burst over the pool size became a run-away (issue 12).
+        self._in_flight_slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -200,8 +213,18 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         now = self._clock()
         if now >= self._next_forget:
             self._forget_idle(now)
-        if not self._go_now(chat, bulk, now):
-            await self._queue(chat, bulk)
+        role = Role.OTHER if bulk else classify(chat)
+        reserve = role is Role.FOLLOW_UP
+        if role is Role.REPLY and self._reply_now(chat, now):
+            # The first reply to a person's action goes ahead of the chat's queue (a timed beat
+            # waiting out the pace), taking the turn only if nobody holds it.
+            holds_lane = self._lanes.take_if_free(chat)
+            self._book(chat, bulk, now)
+            self.stats.replies_at_once += 1
+        else:
+            holds_lane = True
+            if not self._go_now(chat, bulk, now, reserve):
+                await self._queue(chat, bulk, reserve)
         try:
             before_send = rate_limit_args.get("before_send") if rate_limit_args else None
             if before_send is not None and not await before_send():
@@ -214,7 +237,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             failures = 0
             while True:
                 try:
-                    return await callback(*args, **kwargs)
+                    return await self._call(callback, args, kwargs)
                 except RetryAfter as error:
                     seconds = retry_after_seconds(error)
                     # Held even when giving up: the chat's next request would only meet a 429.
@@ -235,13 +258,42 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
                         raise
                 if pause > CLOSE_ENOUGH:
                     await self._sleep(pause)
-                await self._wait_and_book(chat, bulk, self._clock())
+                await self._wait_and_book(chat, bulk, self._clock(), reserve)
         finally:
-            self._lanes.give_back(chat)
+            if holds_lane:
+                self._lanes.give_back(chat)
 
-    def _go_now(self, chat: ChatKey, bulk: bool, now: float) -> bool:
+    async def _call(self, callback: Callback, args: Any, kwargs: dict[str, Any]) -> Result:
+        """One attempt: wait for an in-flight slot, send, count the round trip."""
+        slots = self._in_flight_slots
+        if slots is not None:
+            await slots.acquire()
+        sent = self._clock()
+        self.in_flight += 1
+        try:
+            return await callback(*args, **kwargs)
+        finally:
+            self.in_flight -= 1
+            if slots is not None:
+                slots.release()
+            if self.on_round_trip is not None:
+                self.on_round_trip(self._clock() - sent)
+
+    def _reply_now(self, chat: ChatKey, now: float) -> bool:
+        """Whether a reply may go now: the chat's whole burst, and the overall ceiling."""
+        if self._chat_pace.delay(chat, now) > CLOSE_ENOUGH:
+            return False
+        overall = self._overall
+        return overall is None or (
+            not self._ceiling_turns.busy("overall") and overall.delay(now) <= CLOSE_ENOUGH
+        )
+
+    def _go_now(self, chat: ChatKey, bulk: bool, now: float, reserve: bool = False) -> bool:
         """The fast path: if nothing makes this request wait, take the chat's turn and book it."""
-        if self._lanes.busy(chat) or self._chat_pace.delay(chat, now) > CLOSE_ENOUGH:
+        if (
+            self._lanes.busy(chat)
+            or self._chat_pace.delay(chat, now, reserve=reserve) > CLOSE_ENOUGH
+        ):
             return False
         turns = self._ceiling_turns
         if bulk and (turns.busy("bulk") or self._bulk.delay(now) > CLOSE_ENOUGH):
@@ -253,23 +305,25 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._book(chat, bulk, now)
         return True
 
-    async def _queue(self, chat: ChatKey, bulk: bool) -> None:
+    async def _queue(self, chat: ChatKey, bulk: bool, reserve: bool = False) -> None:
         """The slow path: wait for the chat's turn, then for every ceiling that applies."""
         started = self._clock()
         await self._lanes.take(chat)
         try:
-            await self._wait_and_book(chat, bulk, started)
+            await self._wait_and_book(chat, bulk, started, reserve)
         except BaseException:
             self._lanes.give_back(chat)
             raise
 
-    async def _wait_and_book(self, chat: ChatKey, bulk: bool, started: float) -> None:
+    async def _wait_and_book(
+        self, chat: ChatKey, bulk: bool, started: float, reserve: bool = False
+    ) -> None:
         """Holding the chat's turn: wait out its pace, then queue for bulk and overall; book.
 
         The chat's pace comes first so that a bulk send held by its own chat never blocks the
         bulk queue for the other chats.
         """
-        await self._wait_out(chat, bulk=False, overall=False)
+        await self._wait_out(chat, bulk=False, overall=False, reserve=reserve)
         self.stats.record_wait("chat", self._clock() - started)
         held: list[WaitKind] = []
         try:
@@ -291,13 +345,17 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         await self._wait_out(chat, bulk=bulk, overall=kind == "overall")
         self.stats.record_wait(kind, self._clock() - started)
 
-    async def _wait_out(self, chat: ChatKey, *, bulk: bool, overall: bool) -> None:
+    async def _wait_out(
+        self, chat: ChatKey, *, bulk: bool, overall: bool, reserve: bool = False
+    ) -> None:
         # Looping, not one sleep: a 429 to another bulk send can start a hold while we sleep.
-        while (delay := self._delay(chat, self._clock(), bulk, overall)) > CLOSE_ENOUGH:
+        while (delay := self._delay(chat, self._clock(), bulk, overall, reserve)) > CLOSE_ENOUGH:
             await self._sleep(delay)
 
-    def _delay(self, chat: ChatKey, now: float, bulk: bool, overall: bool) -> float:
-        delay = self._chat_pace.delay(chat, now)
+    def _delay(
+        self, chat: ChatKey, now: float, bulk: bool, overall: bool, reserve: bool = False
+    ) -> float:
+        delay = self._chat_pace.delay(chat, now, reserve=reserve)
         if bulk:
             delay = max(delay, self._bulk.delay(now))
         if overall and self._overall is not None:
@@ -378,7 +436,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         started = self._clock()
         while True:
             try:
-                return await callback(*args, **kwargs)
+                return await self._call(callback, args, kwargs)
             except RetryAfter as error:
                 seconds = retry_after_seconds(error)
                 self.stats.rate_limited += 1

@@ -20,21 +20,24 @@ class ChatPace:
     `forget_idle` drop it without changing any later decision.
     """
 
-    __slots__ = ("arrivals", "interval", "tolerance")
+    __slots__ = ("arrivals", "interval", "reserved_tolerance", "tolerance")
 
-    def __init__(self, rate: float, burst: int) -> None:
+    def __init__(self, rate: float, burst: int, reserve: int = 0) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError(f"chat pace needs rate > 0 and burst >= 1, got {rate}, {burst}")
         self.interval = 1.0 / rate
         self.tolerance = self.interval * (burst - 1)
+        # A request asked to leave `reserve` sends of the burst free (a follow-up, which keeps
+        # room for the next reply) sees a smaller tolerance.
+        self.reserved_tolerance = self.interval * max(0, burst - 1 - reserve)
         self.arrivals: dict[ChatKey, float] = {}
 
-    def delay(self, chat: ChatKey, now: float) -> float:
+    def delay(self, chat: ChatKey, now: float, *, reserve: bool = False) -> float:
         """Seconds until `chat` may send; zero or less means it may send now."""
         arrival = self.arrivals.get(chat)
         if arrival is None:
             return 0.0
-        return arrival - self.tolerance - now
+        return arrival - (self.reserved_tolerance if reserve else self.tolerance) - now
 
     def book(self, chat: ChatKey, now: float) -> None:
         arrival = self.arrivals.get(chat, now)

@@ -225,6 +225,7 @@ async def test_restart_mid_session_offers_resume_and_continues(
         await user.wait_text("repetition 1 of", timeout=5)
         await user.wait_text("Done!", timeout=60)
         await user.wait_text("How does your back feel now?")
+        await app.bot_data.checkpoints.flush()  # the end is written with the group commit
         [row] = await rows(app, RoutineSession)
         assert row.status == "completed"
 
@@ -276,3 +277,34 @@ async def test_the_after_session_summary_in_a_fixed_utc_offset_zone(app, make_us
     await user.press("1")
     summary = await user.wait_text("Before: 2/10, after: 1/10")
     assert "Streak: 1" in plain(summary.message)
+
+
+async def test_the_end_of_a_session_never_waits_for_the_database(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: the session's end is written with the group commit, not on the timer's path.
+    With the database held by someone else for the whole session, the last beat and the rating
+    question still come on time; the rating then finds the session completed."""
+    user = make_user()
+    await consent(user)
+    await begin(user)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_database() -> None:
+        async with app.bot_data.db() as tx:  # SQLite's one pooled connection
+            await tx.execute(select(RoutineSession.id))
+            held.set()
+            await release.wait()
+            await tx.rollback()
+
+    holder = asyncio.create_task(hold_the_database())
+    await held.wait()
+    try:
+        await user.wait_text("Done!", timeout=60)
+        await user.wait_text("How does your back feel now?", timeout=5)
+    finally:
+        release.set()
+        await holder
+    await user.press("1")
+    summary = await user.wait_text("Before: 2/10, after: 1/10")
+    assert "Streak: 1" in plain(summary.message)
+    [session_row] = await rows(app, RoutineSession)
+    assert session_row.status == "completed" and session_row.progress_applied

@@ -393,3 +393,51 @@ async def test_the_summary_is_logged_once_however_often_it_is_shut_down(caplog) 
     assert [r.getMessage() for r in caplog.records].count(
         f"Rate limiter: {limiter.stats.summary()}"
     ) == 1
+
+
+def test_no_more_requests_in_flight_than_the_connection_pool_holds() -> None:
+    """Requests beyond `max_in_flight` wait here, in order, not in httpcore's pool, whose
+    assignment pass is quadratic in queued requests (the run-away of issue 12)."""
+
+    async def scenario() -> None:
+        telegram = FakeTelegram(upload_seconds={n: 1.0 for n in range(5)})
+        limiter = make_limiter(max_in_flight=2)
+        await asyncio.gather(
+            *(send(limiter, telegram, 100 + n, tag=n, at=0.01 * n) for n in range(4)),
+            send(limiter, telegram, 200, endpoint="answerCallbackQuery", tag=4, at=0.05),
+        )
+        assert [round(call.at) for call in telegram.sent] == [0, 0, 1, 1, 2]
+        assert telegram.order() == [0, 1, 2, 3, 4]
+        assert limiter.in_flight == 0
+
+    run_in_virtual_time(scenario)
+
+
+def test_the_first_reply_to_an_action_is_never_held_by_the_follow_ups_of_the_last() -> None:
+    """Issue 12: a handler's follow-ups leave one send of the burst for the next reply, and a
+    reply goes ahead of the chat's queue; every send still keeps Telegram's pace (1/s, 3)."""
+    from emulator.limits import TokenBucket
+    from throttle import replying_to
+
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_rate=1.0, chat_burst=3)
+
+        async def action(at: float, name: str, follow_ups: int) -> None:
+            await asyncio.sleep(at)
+            replying_to(7)
+            await send(limiter, telegram, 7, tag=f"{name} reply")
+            for n in range(follow_ups):
+                await send(limiter, telegram, 7, tag=f"{name} follow-up {n}")
+
+        await asyncio.gather(action(0.0, "start", 3), action(0.5, "routine", 0))
+        assert telegram.times("routine reply") == pytest.approx([0.5])
+        bucket, crossings = TokenBucket(1.0, 3), 0
+        for call in telegram.sent:
+            if bucket.wait(7, call.at) > 1e-9:
+                crossings += 1
+            else:
+                bucket.take(7, call.at)
+        assert crossings == 0, [(c.tag, c.at) for c in telegram.sent]
+
+    run_in_virtual_time(scenario)

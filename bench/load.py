@@ -1,0 +1,175 @@
+"""Interactive load through the emulator: Backcare beside a bare PTB echo bot.
+
+    make bench-load                  # 500 users, 50 -> 400 updates/s, both bots (~2 min)
+    python -m bench.load --step-seconds 5
+
+500 simulated users send commands (/help, answered with one message) at a rising rate, in steps
+of --step-seconds each; for each step: updates/s answered, update -> first reply p50/p95/p99,
+the bot's CPU and RSS. Then the same load against a bare python-telegram-bot echo bot on the
+same emulator (bench/echo_bot.py), the floor the framework sets. The emulator and the users run
+here; the benchmark prints its own CPU and loop lag so a slow step can be told apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+
+import psutil
+
+from bench.common import TOKEN, SelfProbe, cpu_seconds, mib, percentile, start_bot
+from emulator import BotApiEmulator, Limits
+from emulator.state import Event
+
+RATES = (50, 100, 200, 300, 400)
+USERS = 500
+
+
+def start_echo(base_url: str, file_url: str, log: Path) -> subprocess.Popen[bytes]:
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": base_url,
+        "TELEGRAM_BASE_FILE_URL": file_url,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.echo_bot"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab"),
+    )
+
+
+async def run_load(
+    emulator: BotApiEmulator, pid: int, text: str, first_id: int, step_seconds: float
+) -> list[str]:
+    """Drive the rising load against the bot process `pid`; one printed row per step."""
+    users = [
+        emulator.add_user(user_id=first_id + n, first_name=f"L{n}", language_code="en")
+        for n in range(USERS)
+    ]
+    pending: dict[int, deque[float]] = {user.user_id: deque() for user in users}
+    latencies: list[tuple[float, float]] = []  # (sent at, seconds to the first reply)
+
+    def on_event(event: Event) -> None:
+        waiting = pending.get(event.chat_id)
+        if waiting and event.kind in ("send", "edit"):
+            sent = waiting.popleft()
+            latencies.append((sent, event.monotonic - sent))
+
+    stop_listening = emulator.listen(on_event)
+    # Warm up: every user once, slowly, so start-up costs (new users) are not in the steps.
+    for user in users:
+        pending[user.user_id].append(time.monotonic())
+        await user.send(text)
+        await asyncio.sleep(0.004)
+    await asyncio.sleep(3.0)
+    latencies.clear()
+    process = psutil.Process(pid)
+    rows = []
+    turn = 0
+    for rate in RATES:
+        cpu_before, started = cpu_seconds(pid), time.monotonic()
+        sent_count, rss = 0, 0
+        tick = 0.01
+        while (elapsed := time.monotonic() - started) < step_seconds:
+            due = int(elapsed * rate) + 1
+            while sent_count < due:
+                user = users[turn % USERS]
+                turn += 1
+                pending[user.user_id].append(time.monotonic())
+                await user.send(text)
+                sent_count += 1
+            rss = max(rss, process.memory_info().rss)
+            await asyncio.sleep(tick)
+        ended = time.monotonic()
+        for _ in range(200):  # up to 10 s for the step's last replies
+            if not any(sent <= ended for waiting in pending.values() for sent in waiting):
+                break
+            await asyncio.sleep(0.05)
+        cpu = cpu_seconds(pid) - cpu_before
+        span = time.monotonic() - started
+        step = [seconds * 1000 for sent, seconds in latencies if started <= sent <= ended]
+        answered_by_end = sum(
+            1 for sent, seconds in latencies if started <= sent and sent + seconds <= ended
+        )
+        rows.append(
+            f"  {rate:>4}/s  sent {sent_count:>5}  answered {len(step):>5}  "
+            f"{answered_by_end / step_seconds:>6.1f}/s  p50 {percentile(step, 0.5):>7.1f}  "
+            f"p95 {percentile(step, 0.95):>7.1f}  p99 {percentile(step, 0.99):>7.1f} ms  "
+            f"CPU {100 * cpu / span:>4.0f}%  RSS {mib(rss)}"
+        )
+    stop_listening()
+    return rows
+
+
+async def main(step_seconds: float) -> None:
+    emulator = BotApiEmulator(limits=Limits(mode="count"))
+    await emulator.start()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    stop = asyncio.Event()
+    self_probe = SelfProbe()
+    probing = asyncio.create_task(self_probe.run(stop))
+    results: dict[str, list[str]] = {}
+    try:
+        for name in ("Backcare", "PTB echo bot"):
+            if name == "Backcare":
+                bot = start_bot(
+                    emulator.base_url,
+                    emulator.base_file_url,
+                    workdir / "bench.db",
+                    PROBE_FILE=str(workdir / "probe.jsonl"),
+                )
+                text, first_id = "/help", 100_000
+            else:
+                bot = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log")
+                text, first_id = "hello", 200_000
+            try:
+                probe = emulator.add_user(user_id=first_id - 1, first_name="Probe")
+                await probe.send(text)
+                await probe.next_message(timeout=60)
+                results[name] = await run_load(emulator, bot.pid, text, first_id, step_seconds)
+            finally:
+                bot.terminate()
+                try:  # in a thread: a blocking wait here would show as the loop's lag
+                    await asyncio.to_thread(bot.wait, 30)
+                except subprocess.TimeoutExpired:
+                    bot.kill()
+                    bot.wait()
+    finally:
+        stop.set()
+        await probing
+        await emulator.stop()
+    print(
+        f"Interactive load: {USERS} users, {' -> '.join(map(str, RATES))} updates/s, "
+        f"{step_seconds:.0f} s a step; update -> first reply"
+    )
+    for name, rows in results.items():
+        print(f"{name}:")
+        for row in rows:
+            print(row)
+    lags = [line["lag"] * 1000 for line in self_probe.lines]
+    cpu = [100 * line["cpu"] for line in self_probe.lines]
+    print(
+        f"benchmark process (emulator + users): CPU p50 {percentile(cpu, 0.5):.0f}% "
+        f"max {max(cpu, default=0):.0f}%, loop lag p99 {percentile(lags, 0.99):.0f} ms "
+        f"max {max(lags, default=0):.0f} ms"
+    )
+    print(f"per-chat limit crossings {emulator.stats.per_chat_violations}; logs in {workdir}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--step-seconds", type=float, default=10.0)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.step_seconds))
