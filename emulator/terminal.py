@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -23,11 +24,14 @@ if TYPE_CHECKING:
 
 HELP = """Type a message or a /command and press Enter. Also:
   3              press button [3] of the newest message with buttons
+  #12 3          press button [3] of message #12 (an older one, or one whose buttons are gone)
   !loc LAT LON   share a location (!loc alone: Berlin)
   !sticker       send a sticker
   !photo         send a small picture
   !help          this list
   !quit          leave (or Ctrl-C, Ctrl-D)"""
+
+OLDER_PRESS = re.compile(r"#(\d{1,9})\s+(\d{1,3})")
 
 TAGS = {
     "bold": ("<b>", "</b>"),
@@ -200,8 +204,32 @@ async def handle_line(user: SimulatedUser, line: str, show: Callable[[str], None
         await user.send_photo()
     elif line.isdigit():
         await press_number(user, int(line), show)
+    elif (older := OLDER_PRESS.fullmatch(line)) is not None:
+        await press_on_message(user, int(older[1]), int(older[2]), show)
     else:
         await user.send(line)
+
+
+async def press_on_message(
+    user: SimulatedUser, message_id: int, number: int, show: Callable[[str], None]
+) -> None:
+    """Press button [number] of message #message_id as it was first shown (an old button too)."""
+    shown = next((m for m in user.bot_messages() if m["message_id"] == message_id), None)
+    first = next(
+        (
+            e.message
+            for e in user.events
+            if e.kind == "send" and e.message_id == message_id and e.message
+        ),
+        None,
+    )
+    buttons = inline_buttons(shown) if shown else []
+    if not buttons and first is not None:
+        buttons = inline_buttons(first)  # the buttons it was sent with, since taken off
+    if 1 <= number <= len(buttons) and "callback_data" in buttons[number - 1]:
+        await user.press_data(message_id, buttons[number - 1]["callback_data"])
+    else:
+        show(f"<i>There is no button [{number}] on message #{message_id}.</i>")
 
 
 async def press_number(user: SimulatedUser, number: int, show: Callable[[str], None]) -> None:

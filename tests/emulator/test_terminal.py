@@ -65,6 +65,37 @@ async def test_message_arriving_while_the_prompt_waits_is_printed(
     assert not chat.exception()
 
 
+async def test_a_button_of_an_older_message_can_be_pressed(api: Api, emu: BotApiEmulator) -> None:
+    """'#N 2' presses a button of message #N: one of two open questions, or an old button whose
+    keyboard the bot has since taken off (to try how the bot answers it)."""
+    user = emu.add_user(1001, "Ann")
+    screen = io.StringIO()
+    with create_pipe_input() as pipe:
+        chat = asyncio.create_task(
+            run_terminal_chat(emu, user, pipe_input=pipe, output=PlainTextOutput(screen))
+        )
+        for text, data in (("First?", "a"), ("Second?", "b")):
+            keyboard = {
+                "inline_keyboard": [
+                    [{"text": "x", "callback_data": "x"}, {"text": "Go", "callback_data": data}]
+                ]
+            }
+            await api("sendMessage", chat_id=1001, text=text, reply_markup=keyboard)
+        await eventually(lambda: "Second?" in screen.getvalue())
+        pipe.send_text("#1 2\r")  # the older of the two questions
+        await eventually(lambda: len(emu.updates) == 1)
+        assert emu.updates[0]["callback_query"]["data"] == "a"
+        await api("editMessageReplyMarkup", chat_id=1001, message_id=1)
+        pipe.send_text("#1 2\r")  # its buttons are gone: pressed as it was shown
+        await eventually(lambda: len(emu.updates) == 2)
+        assert emu.updates[1]["callback_query"]["data"] == "a"
+        pipe.send_text("#2 7\r")
+        await eventually(lambda: "There is no button [7] on message #2" in screen.getvalue())
+        pipe.send_text("!quit\r")
+        await asyncio.wait_for(chat, 3)
+    assert not chat.exception()
+
+
 async def test_messages_sent_before_the_chat_opened_are_shown_first(
     api: Api, emu: BotApiEmulator
 ) -> None:
