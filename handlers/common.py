@@ -48,7 +48,12 @@ PressHandler = Callable[..., Awaitable[T]]
 
 
 def on_press(
-    action: Action, *, text_only: bool = False, needs_message: bool = True, stale: Any = None
+    action: Action,
+    *,
+    text_only: bool = False,
+    on_screen: bool = False,
+    needs_message: bool = True,
+    stale: Any = None,
 ) -> Callable[[PressHandler[T]], ButtonCallback]:
     """Decorate a button handler `(press, *fields)` of one action.
 
@@ -57,6 +62,8 @@ def on_press(
     is what a conversation step returns then). `text_only`: the press must come from a text
     message, because the handler edits that text. `needs_message`: a press whose message
     Telegram no longer gives (too old) is ignored, unless the handler can act without it.
+    `on_screen`: the press must be a button the message shows now (a step-by-step flow edits
+    one message: a replayed or forged press of an earlier step is stale).
     """
 
     def decorate(handler: PressHandler[T]) -> ButtonCallback:
@@ -66,7 +73,11 @@ def on_press(
                 return stale
             language = await language_of(update, context)
             fields = decode(query.data, action)
-            if fields is None or (text_only and not on_text_message(query)):
+            if (
+                fields is None
+                or (text_only and not on_text_message(query))
+                or (on_screen and not offered(query))
+            ):
                 await query.answer(text(context, language, STALE))
                 return stale
             user_id = query.from_user.id

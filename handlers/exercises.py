@@ -16,7 +16,6 @@ from handlers.common import (
     STALE,
     Press,
     Said,
-    offered,
     on_message,
     on_press,
     press_handlers,
@@ -173,7 +172,7 @@ def exercise_list(data: BotData, language: str) -> InlineKeyboardMarkup:
     )
 
 
-@on_press(Action.BROWSE)
+@on_press(Action.BROWSE, on_screen=True)
 async def navigate(press: Press, index: int, view: str) -> None:
     """Edit the library message in place: another exercise or another view of it.
 
@@ -183,7 +182,7 @@ async def navigate(press: Press, index: int, view: str) -> None:
     query, context, data, language = press.query, press.context, press.data, press.language
     chat_id = press.chat_id
     assert query.message is not None  # on_press passes only presses on a message
-    if index >= len(data.content.exercises) or not offered(query):
+    if index >= len(data.content.exercises):
         await press.toast(STALE)
         return
     if view == "open":

@@ -132,7 +132,7 @@ def where_markup(data: BotData, language: str, report_id: int) -> InlineKeyboard
     )
 
 
-@on_press(Action.PAIN_FOLLOW_UP, text_only=True)
+@on_press(Action.PAIN_FOLLOW_UP, text_only=True, on_screen=True)
 async def answer_follow_up(press: Press, report_id: int, step: str, value: str) -> None:
     """How strong, then where (both legs: urgent advice), then the warning-sign check."""
     query, context, data, language = press.query, press.context, press.data, press.language

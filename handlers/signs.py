@@ -17,7 +17,7 @@ from ui.payloads import Action
 ORIGINS = ("p", "s", "m")  # after a pain report, before a session, asked from the check-in
 
 
-@on_press(Action.SIGNS, text_only=True)
+@on_press(Action.SIGNS, text_only=True, on_screen=True)
 async def answer_signs(
     press: Press, origin: str, group: str, answer: str, routine_id: str | None = None
 ) -> None:

@@ -382,3 +382,29 @@ async def test_back_to_normal_after_delete_is_no_error(app, emulator, make_user)
     assert not [e for e in user.events if e.kind == "send" and "went wrong" in plain(e.message)]
     assert await rows(app, UserProgress) == []
     assert not emulator.stats.errors
+
+
+async def test_a_step_of_the_follow_up_no_longer_shown_cannot_be_answered_again(  # type: ignore[no-untyped-def]
+    app, make_user
+) -> None:
+    """Tried by hand in the terminal chat: the strength button of a finished follow-up, pressed
+    again (a forged or replayed press: Telegram shows only the current step), took the question
+    back to "Where do you feel it?" and overwrote the stored strength."""
+    user = make_user()
+    await consent(user, "en")
+    await user.send("/pain")
+    question = await user.wait_text("How strong is the pain right now?")
+    _, strength_6 = user.find_button("6", question.message_id)
+    await user.press("6", message_id=question.message_id)
+    await user.wait_text("Where do you feel it?")
+    _, lower_back = user.find_button("Lower back", question.message_id)
+    await user.press("Lower back", message_id=question.message_id)
+    await user.wait_for(lambda e: e.kind == "edit" and "any of these" in plain(e.message))
+    edits = len([e for e in user.events if e.kind == "edit"])
+    for data in (strength_6.replace(":6", ":9"), lower_back):
+        tap = await user.press_data(question.message_id, data)
+        assert await user.answer_for(tap) == "This button is no longer active."
+    await asyncio.sleep(0.3)
+    assert len([e for e in user.events if e.kind == "edit"]) == edits
+    [report] = [r for r in await rows(app, PainRating) if r.kind == "report"]
+    assert (report.value, report.detail) == (6, "lb")
