@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from db import reminders as store
 from db.connection import TransactionFactory
 from db.models import Reminder
@@ -56,6 +58,12 @@ class Listing:
     rows: list[Reminder]
     zone: str | None
     paused: bool
+
+
+async def own_reminder(tx: AsyncSession, user_id: int, reminder_id: int) -> Reminder | None:
+    """The reminder if it exists and is the user's (a button of someone else's is old or forged)."""
+    row = await store.get_reminder(tx, reminder_id)
+    return row if row is not None and row.user_id == user_id else None
 
 
 async def user_zone(db: TransactionFactory, user_id: int) -> str | None:
@@ -151,8 +159,8 @@ async def change(
 ) -> Changed:
     """Pause, resume or delete one of the user's reminders."""
     async with db() as tx:
-        row = await store.get_reminder(tx, reminder_id)
-        if row is None or row.user_id != user_id:
+        row = await own_reminder(tx, user_id, reminder_id)
+        if row is None:
             await tx.rollback()
             return Changed(Outcome.NOT_FOUND)
         if op == "delete":
@@ -171,8 +179,7 @@ async def change(
 async def owned(db: TransactionFactory, user_id: int, reminder_id: int) -> bool:
     """Whether the reminder exists and is the user's."""
     async with db() as tx:
-        row = await store.get_reminder(tx, reminder_id)
-    return row is not None and row.user_id == user_id
+        return await own_reminder(tx, user_id, reminder_id) is not None
 
 
 async def routine_to_start(
@@ -181,8 +188,7 @@ async def routine_to_start(
     """The routine a reminder's Start offers: the last one chosen, else the first of
     `routines`; None if the reminder is gone or not the user's."""
     async with db() as tx:
-        row = await store.get_reminder(tx, reminder_id)
-        if row is None or row.user_id != user_id:
+        if await own_reminder(tx, user_id, reminder_id) is None:
             return None
         last = (await get_progress(tx, user_id)).last_routine
         await tx.commit()  # get_progress may have created the row
@@ -194,8 +200,8 @@ async def snooze(
 ) -> Changed:
     """Move the reminder `minutes` on, unless it is already due within them."""
     async with db() as tx:
-        row = await store.get_reminder(tx, reminder_id)
-        if row is None or row.user_id != user_id:
+        row = await own_reminder(tx, user_id, reminder_id)
+        if row is None:
             await tx.rollback()
             return Changed(Outcome.NOT_FOUND)
         snooze_at = now + timedelta(minutes=minutes)
@@ -212,8 +218,8 @@ async def skip_today(
 ) -> Changed:
     """Every occurrence of the user's reminders still due today (local) moves past today."""
     async with db() as tx:
-        row = await store.get_reminder(tx, reminder_id)
-        if row is None or row.user_id != user_id:
+        row = await own_reminder(tx, user_id, reminder_id)
+        if row is None:
             await tx.rollback()
             return Changed(Outcome.NOT_FOUND)
         today = local_date(now, row.zone)
