@@ -140,6 +140,26 @@ class SelfProbe:
                 cpu, next_line, worst = now_cpu, next_line + 1.0, 0.0
 
 
+TCP_COUNTERS = ("ListenOverflows", "ListenDrops", "TCPSynRetrans", "TCPTimeouts")
+
+
+def tcp_counters() -> dict[str, int]:
+    """This machine's TCP counters that show lost connection set-ups (/proc/net/netstat)."""
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return {}
+    counters: dict[str, int] = {}
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            counters.update(zip(names.split()[1:], map(int, values.split()[1:]), strict=False))
+    return {name: counters.get(name, 0) for name in TCP_COUNTERS}
+
+
+def tcp_delta(before: dict[str, int], after: dict[str, int]) -> str:
+    return ", ".join(f"{name} {after.get(name, 0) - before.get(name, 0)}" for name in TCP_COUNTERS)
+
+
 def read_probe(path: Path) -> list[dict[str, Any]]:
     """The bot's per-second probe lines (core/probe.py)."""
     try:
@@ -167,7 +187,7 @@ def probe_table(
         row["cpu"] = row.get("cpu", 0.0) + line["cpu"]
         row["n"] = row.get("n", 0) + 1
         row["chat_wait_s"] = row.get("chat_wait_s", 0.0) + line.get("chat_wait_s", 0.0)
-        for name in ("lag", "db_wait", "db_hold", "gc1", "gc2", "send", "in_flight"):
+        for name in ("lag", "db_wait", "db_hold", "gc1", "gc2", "send", "in_flight", "connect"):
             count, total, worst = line.get(name, (0, 0.0, 0.0))
             row[f"{name}_n"] = row.get(f"{name}_n", 0) + count
             row[f"{name}_sum"] = row.get(f"{name}_sum", 0.0) + total
@@ -183,7 +203,7 @@ def probe_table(
     out = [
         "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  gc2 max  "
         "pace wait  send rtt avg/max  in flight max  bench cpu  bench lag max  "
-        "emulator avg/max"
+        "emulator avg/max  connects n/max"
     ]
     for start in sorted(rows):
         row = rows[start]
@@ -203,5 +223,6 @@ def probe_table(
             f"  {1000 * row.get('bench_lag', 0):>10.0f}ms"
             f"  {1000 * row.get('served_sum', 0) / max(1.0, row.get('served_n', 0)):>5.1f}"
             f"/{1000 * row.get('served_max', 0):>4.0f}ms"
+            f"  {row.get('connect_n', 0):>5.0f}/{1000 * row.get('connect_max', 0):>4.0f}ms"
         )
     return out

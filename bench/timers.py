@@ -30,6 +30,8 @@ from bench.common import (
     probe_table,
     read_probe,
     start_bot,
+    tcp_counters,
+    tcp_delta,
 )
 from content import load_content
 from emulator import BotApiEmulator, Limits
@@ -106,6 +108,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         baseline = sampler.samples[-1][1]  # idle, after start-up
         cpu_before, started = cpu_seconds(bot.pid), time.monotonic()
         started_wall = time.time()
+        tcp_before = tcp_counters()
         events_before = len(emulator.events)
         rng = random.Random(7)
         timeout = elapsed + spread + 120
@@ -117,6 +120,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
             return_exceptions=True,
         )
         duration = time.monotonic() - started
+        tcp_after = tcp_counters()
         cpu = cpu_seconds(bot.pid) - cpu_before
         stop.set()
         await sampling
@@ -202,6 +206,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         f"  messages per second         {len(sent) / span:.1f} (sends + edits, "
         f"{len(sent)} in {span:.0f} s)"
     )
+    print(f"  TCP (machine-wide)          {tcp_delta(tcp_before, tcp_after)}")
     print(f"  429 answered                {emulator.stats.rejected_429}")
     print(f"  per-chat limit crossings    {emulator.stats.per_chat_violations}  (goal: 0)")
     print(

@@ -74,6 +74,26 @@ class Probe:
         event.listen(pool, "checkout", on_checkout)
         event.listen(pool, "checkin", on_checkin)
 
+    def watch_connections(self) -> None:
+        """Time each new TCP connection httpcore opens (a pool that closed idle connections
+        opens them again under load; a lost SYN costs a second or more)."""
+        from httpcore._async.connection import AsyncHTTPConnection
+
+        window = self.window
+        original = AsyncHTTPConnection._connect
+        if getattr(original, "probed", False):
+            return
+
+        async def timed_connect(connection: Any, request: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return await original(connection, request)
+            finally:
+                window.add("connect", time.monotonic() - started)
+
+        timed_connect.probed = True  # type: ignore[attr-defined]
+        AsyncHTTPConnection._connect = timed_connect  # type: ignore[method-assign]
+
     def watch_limiter(self, stats: Any) -> None:
         """The limiter's cumulative waits (throttle.stats.LimiterStats)."""
         self._limiter_waits = stats
@@ -132,6 +152,7 @@ def maybe_start(path: str | None, engine: AsyncEngine, limiter: Any) -> Probe | 
         return None
     probe = Probe(Path(path))
     probe.watch_engine(engine)
+    probe.watch_connections()
     if limiter is not None and hasattr(limiter, "stats"):
         probe.watch_limiter(limiter.stats)
         probe._limiter = limiter
