@@ -48,6 +48,7 @@ from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import serve
 from throttle import TelegramRateLimiter, replying_to
+from throttle.transport import AiohttpRequest
 
 logger = logging.getLogger("backcare")
 
@@ -70,10 +71,6 @@ def build_application(
         .token(token)
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        # How long a send waits for Telegram's answer before it counts as timed out (and is
-        # retried under its kind's contract). getUpdates keeps its own: its long poll adds to it.
-        .read_timeout(settings.telegram_read_timeout)
-        .connection_pool_size(settings.telegram_connections)
         .rate_limiter(
             TelegramRateLimiter(
                 chat_rate=settings.chat_rate_per_second,
@@ -98,6 +95,17 @@ def build_application(
         .post_init(start_services)
         .post_shutdown(stop_services)
     )
+    # How long a send waits for Telegram's answer before it counts as timed out (and is
+    # retried under its kind's contract). getUpdates keeps its own: its long poll adds to it.
+    if settings.telegram_http == "aiohttp":
+        read = settings.telegram_read_timeout
+        builder = builder.request(
+            AiohttpRequest(settings.telegram_connections, read_timeout=read)
+        ).get_updates_request(AiohttpRequest(1))
+    else:
+        builder = builder.read_timeout(settings.telegram_read_timeout).connection_pool_size(
+            settings.telegram_connections
+        )
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:

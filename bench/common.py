@@ -48,6 +48,23 @@ def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subpr
     )
 
 
+def start_echo(base_url: str, file_url: str, log: Path) -> subprocess.Popen[bytes]:
+    """The bare PTB bot (bench/echo_bot.py): the floor the framework sets."""
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": base_url,
+        "TELEGRAM_BASE_FILE_URL": file_url,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.echo_bot"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab"),
+    )
+
+
 def log_path(database: Path) -> Path:
     """Where start_bot writes the bot's log."""
     return database.parent / "bot.log"
@@ -203,7 +220,7 @@ def probe_table(
     out = [
         "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  gc2 max  "
         "pace wait  send rtt avg/max  in flight max  bench cpu  bench lag max  "
-        "emulator avg/max  connects n/max"
+        "emulator avg/max  httpx connects n/max"
     ]
     for start in sorted(rows):
         row = rows[start]

@@ -1,21 +1,35 @@
 """A bare python-telegram-bot echo bot: the floor the framework sets, for bench.load.
 
-It echoes each text with one reply, with PTB's defaults except concurrent updates (as
-Backcare, it handles chats in parallel). Run by bench.load as its own process.
+It echoes each text with one reply, and answers a button press with the same three calls as
+Backcare's after-session rating (answer it, take the message's buttons off, send a summary),
+with PTB's defaults except concurrent updates (as Backcare, it handles chats in parallel). Run
+by bench.load and bench.ratings as its own process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 
 async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
     """Echo the text back."""
     assert update.message is not None and update.message.text is not None
     await update.message.reply_text(update.message.text)
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What the rating handler does on Telegram, without the database."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    await query.answer()
+    with contextlib.suppress(BadRequest):  # the echoed message may have no buttons
+        await query.edit_message_reply_markup(reply_markup=None)
+    await context.bot.send_message(query.message.chat.id, "Before: 2. After: 1.")
 
 
 def main() -> None:
@@ -28,7 +42,8 @@ def main() -> None:
         .build()
     )
     application.add_handler(MessageHandler(filters.TEXT, echo))
-    application.run_polling(allowed_updates=["message"])
+    application.add_handler(CallbackQueryHandler(pressed))
+    application.run_polling(allowed_updates=["message", "callback_query"])
 
 
 if __name__ == "__main__":

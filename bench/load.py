@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
-import sys
 import tempfile
 import time
 from collections import deque
@@ -24,28 +22,12 @@ from pathlib import Path
 
 import psutil
 
-from bench.common import TOKEN, SelfProbe, cpu_seconds, mib, percentile, start_bot
+from bench.common import SelfProbe, cpu_seconds, mib, percentile, start_bot, start_echo
 from emulator import BotApiEmulator, Limits
 from emulator.state import Event
 
 RATES = (50, 100, 200, 300, 400)
 USERS = 500
-
-
-def start_echo(base_url: str, file_url: str, log: Path) -> subprocess.Popen[bytes]:
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": base_url,
-        "TELEGRAM_BASE_FILE_URL": file_url,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bench.echo_bot"],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("ab"),
-    )
 
 
 async def run_load(

@@ -18,9 +18,17 @@ import random
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import cpu_seconds, percentile, probe_table, read_probe, start_bot
+from bench.common import (
+    cpu_seconds,
+    percentile,
+    probe_table,
+    read_probe,
+    start_bot,
+    start_echo,
+)
 from db.connection import make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import RoutineSession, User, utcnow
@@ -29,6 +37,7 @@ from emulator.state import Event
 from ui.payloads import Action, build
 
 FIRST_ID = 3_000_000
+FLOOR_FIRST_ID = 4_000_000
 
 
 async def seed(path: Path, users: int) -> dict[int, int]:
@@ -57,83 +66,131 @@ async def seed(path: Path, users: int) -> dict[int, int]:
     return {user_id: row.id for user_id, row in sessions.items()}
 
 
+@dataclass
+class Pressed:
+    """When each person pressed, got the button's answer and got the summary (monotonic s)."""
+
+    pressed: dict[int, float] = field(default_factory=dict)
+    answered: dict[int, float] = field(default_factory=dict)
+    summarised: dict[int, float] = field(default_factory=dict)
+    cpu: float = 0.0
+    duration: float = 0.0
+    started_wall: float = 0.0
+
+    def rows(self, users: int) -> list[str]:
+        out = []
+        for name, done in (
+            ("press -> answer", self.answered),
+            ("press -> summary", self.summarised),
+        ):
+            values = [1000 * (done[u] - at) for u, at in self.pressed.items() if u in done]
+            out.append(
+                f"  {name:<18} {len(values)}/{users}  p50 {percentile(values, 0.5):.0f}  "
+                f"p95 {percentile(values, 0.95):.0f}  p99 {percentile(values, 0.99):.0f}  "
+                f"max {max(values, default=float('nan')):.0f} ms"
+            )
+        rate = len(self.summarised) / self.duration if self.duration else float("nan")
+        out.append(f"  {rate:.0f} summaries/s; bot CPU {self.cpu:.1f} s over {self.duration:.1f} s")
+        return out
+
+
+async def press_all(
+    emulator: BotApiEmulator,
+    pid: int,
+    data_of: dict[int, str],
+    window: float,
+    first_id: int,
+) -> Pressed:
+    """Each person gets a message from the bot (/routine), then all press a button on it,
+    spread over `window` seconds; returns when every summary arrived (or after 60 s)."""
+    result = Pressed()
+
+    def on_event(event: Event) -> None:
+        if event.kind == "answer":
+            result.answered.setdefault(event.chat_id, event.monotonic)
+        elif event.kind in ("send", "edit") and "Before:" in str((event.message or {}).get("text")):
+            result.summarised.setdefault(event.chat_id, event.monotonic)
+
+    people = [
+        emulator.add_user(user_id=first_id + n, first_name=f"R{n}") for n in range(len(data_of))
+    ]
+    data = dict(zip((person.user_id for person in people), data_of.values(), strict=True))
+    messages: dict[int, int] = {}
+    for chunk in range(0, len(people), 50):
+        batch = people[chunk : chunk + 50]
+        for person in batch:
+            await person.send("/routine")  # a message with buttons to press on
+        for person in batch:
+            messages[person.user_id] = (await person.next_message(timeout=60))["message_id"]
+    await asyncio.sleep(3.0)  # every chat's pace back to a full burst
+    stop_listening = emulator.listen(on_event)
+    rng = random.Random(12)
+    offsets = sorted(rng.uniform(0, window) for _ in people)
+    cpu_before, started = cpu_seconds(pid), time.monotonic()
+    result.started_wall = time.time()
+    for person, offset in zip(people, offsets, strict=True):
+        await asyncio.sleep(max(0.0, started + offset - time.monotonic()))
+        result.pressed[person.user_id] = time.monotonic()
+        await person.press_data(messages[person.user_id], data[person.user_id])
+    for _ in range(600):
+        if len(result.summarised) >= len(people):
+            break
+        await asyncio.sleep(0.1)
+    result.duration = time.monotonic() - started
+    result.cpu = cpu_seconds(pid) - cpu_before
+    stop_listening()
+    return result
+
+
+async def stop(bot: subprocess.Popen[bytes]) -> None:
+    bot.terminate()
+    try:  # in a thread: a blocking wait here would show as the loop's lag
+        await asyncio.to_thread(bot.wait, 30)
+    except subprocess.TimeoutExpired:
+        bot.kill()
+        bot.wait()
+
+
 async def main(users: int, window: float) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-ratings-"))
     database = workdir / "bench.db"
     session_of = await seed(database, users)
     emulator = BotApiEmulator(limits=Limits(mode="count"))
     await emulator.start()
-    bot = start_bot(
-        emulator.base_url,
-        emulator.base_file_url,
-        database,
-        PROBE_FILE=str(workdir / "probe.jsonl"),
-    )
-    answered: dict[int, float] = {}
-    summarised: dict[int, float] = {}
-
-    def on_event(event: Event) -> None:
-        if event.kind == "answer":
-            answered.setdefault(event.chat_id, event.monotonic)
-
-        elif event.kind in ("send", "edit") and "Before:" in str((event.message or {}).get("text")):
-            summarised.setdefault(event.chat_id, event.monotonic)
-
     try:
-        people = [
-            emulator.add_user(user_id=user_id, first_name=f"R{user_id}") for user_id in session_of
-        ]
-        messages: dict[int, int] = {}
-        for chunk in range(0, users, 50):
-            batch = people[chunk : chunk + 50]
-            for person in batch:
-                await person.send("/routine")  # a message with buttons to press on
-            for person in batch:
-                messages[person.user_id] = (await person.next_message(timeout=60))["message_id"]
-        await asyncio.sleep(3.0)  # every chat's pace back to a full burst
-        stop_listening = emulator.listen(on_event)
-        rng = random.Random(12)
-        offsets = sorted(rng.uniform(0, window) for _ in people)
-        pressed: dict[int, float] = {}
-        cpu_before, started, started_wall = cpu_seconds(bot.pid), time.monotonic(), time.time()
-        for person, offset in zip(people, offsets, strict=True):
-            await asyncio.sleep(max(0.0, started + offset - time.monotonic()))
-            data = build(Action.AFTER, session_of[person.user_id], 2, 1)
-            pressed[person.user_id] = time.monotonic()
-            await person.press_data(messages[person.user_id], data)
-        for _ in range(600):
-            if len(summarised) >= users:
-                break
-            await asyncio.sleep(0.1)
-        duration = time.monotonic() - started
-        cpu = cpu_seconds(bot.pid) - cpu_before
-        stop_listening()
-    finally:
-        bot.terminate()
-        try:
-            await asyncio.to_thread(bot.wait, 30)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-            bot.wait()
-        await emulator.stop()
-    answer_ms = [1000 * (answered[u] - pressed[u]) for u in pressed if u in answered]
-    summary_ms = [1000 * (summarised[u] - pressed[u]) for u in pressed if u in summarised]
-    print(f"Write ceiling: {users} people rate their session within {window:.1f} s (SQLite)")
-    for name, values in (("press -> answer", answer_ms), ("press -> summary", summary_ms)):
-        print(
-            f"  {name:<18} {len(values)}/{users}  p50 {percentile(values, 0.5):.0f}  "
-            f"p95 {percentile(values, 0.95):.0f}  p99 {percentile(values, 0.99):.0f}  "
-            f"max {max(values, default=float('nan')):.0f} ms   (goal: p99 < 500 ms)"
+        bot = start_bot(
+            emulator.base_url,
+            emulator.base_file_url,
+            database,
+            PROBE_FILE=str(workdir / "probe.jsonl"),
         )
-    print(
-        f"  bot CPU {cpu:.1f} s over {duration:.1f} s; per-chat crossings "
-        f"{emulator.stats.per_chat_violations}"
-    )
-    print("  the bot, second by second from the first press (core/probe.py):")
-    table = probe_table(read_probe(workdir / "probe.jsonl"), [], started_wall, {}, bucket=1)
+        try:
+            data_of = {u: build(Action.AFTER, sid, 2, 1) for u, sid in session_of.items()}
+            backcare = await press_all(emulator, bot.pid, data_of, window, FIRST_ID)
+        finally:
+            await stop(bot)
+        crossings = emulator.stats.per_chat_violations
+        # The floor: a bare PTB bot making the same three calls per press, no database.
+        echo = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log")
+        try:
+            floor = await press_all(emulator, echo.pid, data_of, window, FLOOR_FIRST_ID)
+        finally:
+            await stop(echo)
+    finally:
+        await emulator.stop()
+    print(f"Write ceiling: {users} people rate their session within {window:.1f} s")
+    print("Backcare (SQLite; each rating stored, progression and streak read)  goal: p99 < 500 ms")
+    for row in backcare.rows(users):
+        print(row)
+    print(f"  per-chat crossings {crossings}")
+    print("bare PTB bot, the same three calls per press, no database (the framework's floor)")
+    for row in floor.rows(users):
+        print(row)
+    print("  Backcare, second by second from the first press (core/probe.py):")
+    table = probe_table(read_probe(workdir / "probe.jsonl"), [], backcare.started_wall, {}, 1)
     print(table[0].replace("late p99", "        "))
     for line in table[1:]:
-        if int(line.split("s", 1)[0]) in range(0, int(duration) + 2):
+        if int(line.split("s", 1)[0]) in range(0, int(backcare.duration) + 2):
             print(line.replace("     nanms", "          "))
 
 

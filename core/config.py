@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     # HTTP connections to Telegram, and at most this many requests in flight (the rest wait in
     # the rate limiter, in order: a queue inside httpcore's pool costs quadratic CPU).
     telegram_connections: int = Field(default=64, ge=1, le=1024)
+    # The HTTP client for Telegram: aiohttp (throttle/transport.py: a sixth of httpx's CPU per
+    # request, measured in issue 12) or httpx (python-telegram-bot's default).
+    telegram_http: Literal["aiohttp", "httpx"] = "aiohttp"
     # Fairness: each user may send a burst of this many updates, then this many per second;
     # the excess is dropped with at most one notice a minute. Pending updates per chat are capped.
     user_burst: int = Field(default=20, ge=1)

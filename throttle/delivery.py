@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+import aiohttp
 import httpx
 
 
@@ -45,10 +46,16 @@ class Contract:
 WARNING_DEADLINE: Final = 120.0
 BULK_DEADLINE: Final = 600.0
 
-# httpx errors raised before any byte of the request left: no connection could be made, or no
-# pooled connection was free. PTB raises NetworkError (ConnectError) or TimedOut (the other two)
-# from them, keeping the httpx error as __cause__.
-NEVER_LEFT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Transport errors raised before any byte of the request left: no connection could be made, or
+# no pooled connection was free. The transport raises NetworkError or TimedOut from them, keeping
+# its error as __cause__ (aiohttp: throttle/transport.py; httpx: PTB's own HTTPXRequest).
+NEVER_LEFT: Final = (
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
 
 
 def never_left(error: BaseException) -> bool:
