@@ -215,12 +215,10 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             self._forget_idle(now)
         role = Role.OTHER if bulk else classify(chat)
         reserve = role is Role.FOLLOW_UP
-        if role is Role.REPLY and self._reply_now(chat, now):
+        if role is Role.REPLY and await self._take_next_slot(chat, now):
             # The first reply to a person's action goes ahead of the chat's queue (a timed beat
             # waiting out the pace), taking the turn only if nobody holds it.
             holds_lane = self._lanes.take_if_free(chat)
-            self._book(chat, bulk, now)
-            self.stats.replies_at_once += 1
         else:
             holds_lane = True
             if not self._go_now(chat, bulk, now, reserve):
@@ -279,14 +277,30 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if self.on_round_trip is not None:
                 self.on_round_trip(self._clock() - sent)
 
-    def _reply_now(self, chat: ChatKey, now: float) -> bool:
-        """Whether a reply may go now: the chat's whole burst, and the overall ceiling."""
-        if self._chat_pace.delay(chat, now) > CLOSE_ENOUGH:
-            return False
+    async def _take_next_slot(self, chat: ChatKey, now: float) -> bool:
+        """Book the chat's next slot for a reply (its whole burst allowed) and wait for it.
+
+        Booked now, before anything already waiting for the chat: a timed beat waiting out the
+        pace wakes to find the slot taken and waits one interval more, so the reply is not
+        queued an interval behind it. (GCRA books a slot the same whenever it is booked before
+        it comes.) False, and nothing booked, when the overall ceiling is in the way: its
+        window counts sends when they leave, so the reply then queues like any request.
+        """
+        wait = self._chat_pace.delay(chat, now)
         overall = self._overall
-        return overall is None or (
-            not self._ceiling_turns.busy("overall") and overall.delay(now) <= CLOSE_ENOUGH
-        )
+        if overall is not None and (
+            wait > CLOSE_ENOUGH
+            or self._ceiling_turns.busy("overall")
+            or overall.delay(now) > CLOSE_ENOUGH
+        ):
+            return False
+        self._book(chat, False, now)
+        if wait > CLOSE_ENOUGH:
+            await self._sleep(wait)
+            self.stats.record_wait("chat", wait)
+        else:
+            self.stats.replies_at_once += 1
+        return True
 
     def _go_now(self, chat: ChatKey, bulk: bool, now: float, reserve: bool = False) -> bool:
         """The fast path: if nothing makes this request wait, take the chat's turn and book it."""

@@ -3,9 +3,10 @@
 The update processor marks the task that runs an update's handlers (`replying_to`); the rate
 limiter asks `classify` for each request to a chat. The first request to that chat in the
 update's context is its *reply*: it may use the chat's whole burst and goes ahead of the chat's
-queue. Later ones in the same context are *follow-ups*: they leave `reserve` sends of the burst
-for the next reply. Requests outside any update (a live session's beats, reminders) keep the
-whole burst, as before: their timing is the plan's.
+queue (with the burst used, it takes the chat's next slot; a timed beat waiting for that slot
+goes one interval later). Later ones in the same context are *follow-ups*: they leave
+`reserve` sends of the burst for the next reply. Requests outside any update (a live session's
+beats, reminders) keep the whole burst, as before: their timing is the plan's.
 """
 
 from __future__ import annotations

@@ -42,7 +42,9 @@ class LimiterStats:
     retries: int = 0
     dropped: dict[str, int] = field(default_factory=_none_dropped)
     withdrawn: int = 0
-    replies_at_once: int = 0  # first replies to an action sent ahead of the chat's queue
+    # First replies to an action sent at once; those that waited for the chat's next slot
+    # (still ahead of the chat's queue) are counted in waits["chat"].
+    replies_at_once: int = 0
     # Requests by (kind, outcome): sent, rejected (400), forbidden (403), rate_limited (a 429
     # at the deadline), failed (5xx, time-outs, network), withdrawn.
     outcomes: dict[tuple[str, str], int] = field(default_factory=dict)

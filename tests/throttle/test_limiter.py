@@ -441,3 +441,37 @@ def test_the_first_reply_to_an_action_is_never_held_by_the_follow_ups_of_the_las
         assert crossings == 0, [(c.tag, c.at) for c in telegram.sent]
 
     run_in_virtual_time(scenario)
+
+
+def test_a_reply_takes_the_slot_a_timed_beat_is_waiting_for() -> None:
+    """Issue 12: a live session's beats have used the chat's burst and the next one is waiting
+    out the pace; a reply that arrives meanwhile takes that slot and the beat the one after,
+    instead of queueing one interval behind it. Every send keeps Telegram's pace (1/s, 3)."""
+    from emulator.limits import TokenBucket
+    from throttle import replying_to
+
+    async def scenario() -> None:
+        telegram = FakeTelegram()
+        limiter = make_limiter(chat_rate=1.0, chat_burst=3)
+
+        async def beats() -> None:  # one after another, as the session's timer sends them
+            for n in range(5):
+                await send(limiter, telegram, 7, tag=f"beat {n}")
+
+        async def action() -> None:
+            await asyncio.sleep(0.5)
+            replying_to(7)
+            await send(limiter, telegram, 7, tag="reply")
+
+        await asyncio.gather(beats(), action())
+        assert telegram.order() == ["beat 0", "beat 1", "beat 2", "reply", "beat 3", "beat 4"]
+        assert [call.at for call in telegram.sent] == pytest.approx([0, 0, 0, 1, 2, 3])
+        bucket, crossings = TokenBucket(1.0, 3), 0
+        for call in telegram.sent:
+            if bucket.wait(7, call.at) > 1e-9:
+                crossings += 1
+            else:
+                bucket.take(7, call.at)
+        assert crossings == 0, [(c.tag, c.at) for c in telegram.sent]
+
+    run_in_virtual_time(scenario)
