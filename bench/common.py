@@ -22,18 +22,20 @@ TOKEN = "123456789:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
 BENCH_DATA_KEY = "bLzBeUKw6kVFu4IobApJLvIXrTDt8dmcxBBNw8zBsV4="
 
 
-def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subprocess.Popen[bytes]:
-    """`python bot.py` against the emulator, as an operator would run it.
+def start_bot(
+    base_url: str, file_url: str, database_url: str, workdir: Path, **env: str
+) -> subprocess.Popen[bytes]:
+    """`python bot.py` against the emulator, as an operator would run it, on `database_url`.
 
-    Its log goes to `bot.log` beside the database (a pipe nobody reads would fill up and stall
-    the bot mid-run).
+    Its log goes to `bot.log` in `workdir` (a pipe nobody reads would fill up and stall the bot
+    mid-run).
     """
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": base_url,
         "TELEGRAM_BASE_FILE_URL": file_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
         # Health data is encrypted at rest; a fixed key for benchmark databases, not a secret.
         "DATA_KEY": os.environ.get("DATA_KEY") or BENCH_DATA_KEY,
@@ -44,19 +46,19 @@ def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subpr
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=log_path(database).open("ab"),
+        stderr=log_path(workdir).open("ab"),
     )
 
 
-def log_path(database: Path) -> Path:
+def log_path(workdir: Path) -> Path:
     """Where start_bot writes the bot's log."""
-    return database.parent / "bot.log"
+    return workdir / "bot.log"
 
 
-def log_tail(database: Path, size: int = 2000) -> str:
+def log_tail(workdir: Path, size: int = 2000) -> str:
     """The end of the bot's log, for an error message."""
     try:
-        return log_path(database).read_bytes()[-size:].decode(errors="replace")
+        return log_path(workdir).read_bytes()[-size:].decode(errors="replace")
     except OSError:
         return ""
 

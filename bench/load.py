@@ -125,7 +125,8 @@ async def main(step_seconds: float) -> None:
                 bot = start_bot(
                     emulator.base_url,
                     emulator.base_file_url,
-                    workdir / "bench.db",
+                    f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+                    workdir,
                     PROBE_FILE=str(workdir / "probe.jsonl"),
                 )
                 text, first_id = "/help", 100_000

@@ -1,7 +1,7 @@
 """The database write ceiling: 1,000 people rate their session within one second.
 
-    python -m bench.ratings                 # SQLite
-    python -m bench.ratings --users 500
+    python -m bench.ratings                 # SQLite, then PostgreSQL if installed
+    python -m bench.ratings --users 500 --databases postgres
 
 The database is seeded with people who consented to storing ratings and a completed session
 each; every person has a message with buttons from the bot (/routine) and presses the after-session rating on
@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from bench.common import cpu_seconds, percentile, probe_table, read_probe, start_bot
-from db.connection import make_engine, make_transaction_factory
+from bench.databases import Database, add_option, comparison, engine, opened, runnable
+from db.connection import make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import RoutineSession, User, utcnow
 from emulator import BotApiEmulator, Limits
@@ -31,11 +32,11 @@ from ui.payloads import Action, build
 FIRST_ID = 3_000_000
 
 
-async def seed(path: Path, users: int) -> dict[int, int]:
+async def seed(url: str, users: int) -> dict[int, int]:
     """People with consent and one completed session each; their session ids by user id."""
-    engine = make_engine(f"sqlite+aiosqlite:///{path}", path)
-    await upgrade_to_head(engine)
-    factory = make_transaction_factory(engine)
+    database = engine(url)
+    await upgrade_to_head(database)
+    factory = make_transaction_factory(database)
     now = utcnow()
     sessions: dict[int, RoutineSession] = {}
     async with factory.begin() as tx:
@@ -53,20 +54,21 @@ async def seed(path: Path, users: int) -> dict[int, int]:
             )
         await tx.flush()
         tx.add_all(sessions.values())
-    await engine.dispose()
+    await database.dispose()
     return {user_id: row.id for user_id, row in sessions.items()}
 
 
-async def main(users: int, window: float) -> None:
+async def main(users: int, window: float, database: Database) -> dict[str, float]:
     workdir = Path(tempfile.mkdtemp(prefix="bench-ratings-"))
-    database = workdir / "bench.db"
-    session_of = await seed(database, users)
+    url = await database.fresh(workdir)
+    session_of = await seed(url, users)
     emulator = BotApiEmulator(limits=Limits(mode="count"))
     await emulator.start()
     bot = start_bot(
         emulator.base_url,
         emulator.base_file_url,
-        database,
+        url,
+        workdir,
         PROBE_FILE=str(workdir / "probe.jsonl"),
     )
     answered: dict[int, float] = {}
@@ -118,7 +120,9 @@ async def main(users: int, window: float) -> None:
         await emulator.stop()
     answer_ms = [1000 * (answered[u] - pressed[u]) for u in pressed if u in answered]
     summary_ms = [1000 * (summarised[u] - pressed[u]) for u in pressed if u in summarised]
-    print(f"Write ceiling: {users} people rate their session within {window:.1f} s (SQLite)")
+    print(
+        f"Write ceiling: {users} people rate their session within {window:.1f} s ({database.name})"
+    )
     for name, values in (("press -> answer", answer_ms), ("press -> summary", summary_ms)):
         print(
             f"  {name:<18} {len(values)}/{users}  p50 {percentile(values, 0.5):.0f}  "
@@ -135,6 +139,39 @@ async def main(users: int, window: float) -> None:
     for line in table[1:]:
         if int(line.split("s", 1)[0]) in range(0, int(duration) + 2):
             print(line.replace("     nanms", "          "))
+    return figures(answer_ms, summary_ms, duration, cpu)
+
+
+def figures(
+    answer_ms: list[float], summary_ms: list[float], duration: float, cpu: float
+) -> dict[str, float]:
+    """The main figures of one run, for the comparison."""
+    found: dict[str, float] = {"ratings_per_s": len(summary_ms) / duration, "bot_cpu": cpu}
+    for name, values in (("answer", answer_ms), ("summary", summary_ms)):
+        found[f"{name}_p50"] = percentile(values, 0.5)
+        found[f"{name}_p99"] = percentile(values, 0.99)
+    return found
+
+
+COMPARED = (
+    ("answer_p50", "press -> answer p50 (ms)", "{:.0f}"),
+    ("answer_p99", "press -> answer p99 (ms)", "{:.0f}"),
+    ("summary_p50", "press -> summary p50 (ms)", "{:.0f}"),
+    ("summary_p99", "press -> summary p99 (ms)", "{:.0f}"),
+    ("ratings_per_s", "ratings/s (summaries / run)", "{:.1f}"),
+    ("bot_cpu", "bot CPU (s)", "{:.1f}"),
+)
+
+
+def run(users: int, window: float, kinds: list[str]) -> None:
+    """The benchmark on each database in turn, then their main figures side by side."""
+    results: dict[str, dict[str, float]] = {}
+    for kind in runnable(kinds):
+        with opened(kind) as database:
+            print(f"\n== {database.described}")
+            results[kind] = asyncio.run(main(users, window, database))
+    for line in comparison(results, COMPARED):
+        print(line)
 
 
 if __name__ == "__main__":
@@ -143,5 +180,6 @@ if __name__ == "__main__":
     )
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--window", type=float, default=1.0)
+    add_option(parser, default=("sqlite", "postgres"))
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.users, arguments.window))
+    run(arguments.users, arguments.window, arguments.databases)

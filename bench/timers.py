@@ -88,7 +88,8 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
     bot = start_bot(
         emulator.base_url,
         emulator.base_file_url,
-        workdir / "bench.db",
+        f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+        workdir,
         ROUTINE_TIME_SCALE=str(scale),
         # Kept 10% under the emulator's (Telegram's) per-chat figure: network jitter needs slack.
         CHAT_RATE_PER_SECOND=str(0.9 / scale),
@@ -131,11 +132,11 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
             bot.wait(timeout=30)
         except subprocess.TimeoutExpired:
             print("the bot did not stop within 30 s of SIGTERM; killed. Its log:")
-            print(log_tail(workdir / "bench.db"))
+            print(log_tail(workdir))
             bot.kill()
             bot.wait()
         await emulator.stop()
-    log = log_path(workdir / "bench.db").read_text(errors="replace")
+    log = log_path(workdir).read_text(errors="replace")
     warnings, errors = log.count(" WARNING "), log.count(" ERROR ")
     completed = sum(result is True for result in results)
     failures = [result for result in results if result is not True]
@@ -222,7 +223,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
     print(f"  memory per active session   {per_session / 1024:.1f} KB  (goal: < 50 KB)")
     print(
         f"  bot log                     {errors} errors, {warnings} warnings, in "
-        f"{log_path(workdir / 'bench.db')}"
+        f"{log_path(workdir)}"
     )
 
 
