@@ -43,14 +43,15 @@ def add_option(parser: argparse.ArgumentParser, default: Sequence[str]) -> None:
 
 
 def runnable(kinds: Sequence[str]) -> list[str]:
-    """The chosen databases that can run on this machine; says why PostgreSQL is left out."""
+    """The chosen databases that can run on this machine; says why PostgreSQL is left out, and
+    stops when nothing is left to run."""
     chosen = list(dict.fromkeys(kinds))
     if "postgres" in chosen and postgres_bin() is None:
-        print(
-            "PostgreSQL skipped: its server binaries (initdb, postgres) are not installed "
-            f"({INSTALL_HINT}); running on {', '.join(NAMES[k] for k in chosen if k != 'postgres') or 'nothing'}"
-        )
         chosen.remove("postgres")
+        why = f"its server binaries (initdb, postgres) are not installed ({INSTALL_HINT})"
+        if not chosen:
+            raise SystemExit(f"PostgreSQL cannot run: {why}")
+        print(f"PostgreSQL skipped: {why}; running on {', '.join(NAMES[k] for k in chosen)} only")
     return chosen
 
 
