@@ -189,7 +189,17 @@ def probe_table(
         row["cpu"] = row.get("cpu", 0.0) + line["cpu"]
         row["n"] = row.get("n", 0) + 1
         row["chat_wait_s"] = row.get("chat_wait_s", 0.0) + line.get("chat_wait_s", 0.0)
-        for name in ("lag", "db_wait", "db_hold", "gc1", "gc2", "send", "in_flight", "connect"):
+        for name in (
+            "lag",
+            "db_wait",
+            "db_hold",
+            "db_in_use",
+            "gc1",
+            "gc2",
+            "send",
+            "in_flight",
+            "connect",
+        ):
             count, total, worst = line.get(name, (0, 0.0, 0.0))
             row[f"{name}_n"] = row.get(f"{name}_n", 0) + count
             row[f"{name}_sum"] = row.get(f"{name}_sum", 0.0) + total
@@ -203,7 +213,8 @@ def probe_table(
         row["served_sum"] = row.get("served_sum", 0.0) + line.get("served_sum", 0.0)
         row["served_max"] = max(row.get("served_max", 0.0), line.get("served_max", 0.0))
     out = [
-        "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  gc2 max  "
+        "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  db in use max  "
+        "gc2 max  "
         "pace wait  send rtt avg/max  in flight max  bench cpu  bench lag max  "
         "emulator avg/max  connects n/max"
     ]
@@ -217,6 +228,7 @@ def probe_table(
             f"  {1000 * row.get('lag_max', 0):>9.0f}ms"
             f"  {1000 * row.get('db_wait_max', 0):>7.0f}/{row.get('db_wait_sum', 0):>5.1f}s"
             f"  {1000 * row.get('db_hold_max', 0):>9.0f}ms"
+            f"  {row.get('db_in_use_max', 0):>13.0f}"
             f"  {1000 * row.get('gc2_max', 0):>5.0f}ms"
             f"  {row.get('chat_wait_s', 0):>7.0f}s"
             f"  {1000 * row.get('send_sum', 0) / sends:>6.1f}/{1000 * row.get('send_max', 0):>5.0f}ms"
