@@ -107,7 +107,7 @@ class Probe:
                 window.add("connect", time.monotonic() - started)
 
         timed_connect.probed = True  # type: ignore[attr-defined]
-        AsyncHTTPConnection._connect = timed_connect  # type: ignore[method-assign]
+        AsyncHTTPConnection._connect = timed_connect  # type: ignore[method-assign,assignment]
 
     def watch_limiter(self, stats: Any) -> None:
         """The limiter's cumulative waits (throttle.stats.LimiterStats)."""
