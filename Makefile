@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f1)
+# Which databases the benchmarks run on, e.g. DATABASES="sqlite postgres" (postgres needs the
+# PostgreSQL server binaries installed). Empty: each benchmark's default.
+DATABASES ?=
+BENCH_DATABASES = $(if $(strip $(DATABASES)),--databases $(DATABASES))
 
 .PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders bench-reports bench-load bench-ratings lock migrate clean
 
@@ -43,17 +47,17 @@ pictures: $(STAMP)  ## Redraw every picture and animation in content/media/ from
 migrate: $(STAMP)  ## Apply database migrations by hand (the bot also does it at start)
 	$(BIN)/alembic upgrade head
 
-bench-timers: $(STAMP)  ## 1,000 guided sessions at once against the emulator
-	$(BIN)/python -m bench.timers
+bench-timers: $(STAMP)  ## 1,000 guided sessions at once against the emulator (SQLite; DATABASES="sqlite postgres")
+	$(BIN)/python -m bench.timers $(BENCH_DATABASES)
 
 bench-load: $(STAMP)  ## 500 users at 50 -> 400 updates/s, Backcare beside a bare PTB echo bot
-	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.load $(BENCH_DATABASES)
 
 bench-ratings: $(STAMP)  ## The write ceiling: 1,000 people rate their session within 1 s
-	$(BIN)/python -m bench.ratings
+	$(BIN)/python -m bench.ratings $(BENCH_DATABASES)
 
 bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate figures
-	$(BIN)/python -m bench.reminders
+	$(BIN)/python -m bench.reminders $(BENCH_DATABASES)
 
 bench-reports: $(STAMP)  ## Chart and report drawing times; event-loop lag while 50 users ask for reports
 	$(BIN)/python -m bench.reports

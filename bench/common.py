@@ -22,18 +22,20 @@ TOKEN = "123456789:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
 BENCH_DATA_KEY = "bLzBeUKw6kVFu4IobApJLvIXrTDt8dmcxBBNw8zBsV4="
 
 
-def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subprocess.Popen[bytes]:
-    """`python bot.py` against the emulator, as an operator would run it.
+def start_bot(
+    base_url: str, file_url: str, database_url: str, workdir: Path, **env: str
+) -> subprocess.Popen[bytes]:
+    """`python bot.py` against the emulator, as an operator would run it, on `database_url`.
 
-    Its log goes to `bot.log` beside the database (a pipe nobody reads would fill up and stall
-    the bot mid-run).
+    Its log goes to `bot.log` in `workdir` (a pipe nobody reads would fill up and stall the bot
+    mid-run).
     """
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": base_url,
         "TELEGRAM_BASE_FILE_URL": file_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
         # Health data is encrypted at rest; a fixed key for benchmark databases, not a secret.
         "DATA_KEY": os.environ.get("DATA_KEY") or BENCH_DATA_KEY,
@@ -44,7 +46,7 @@ def start_bot(base_url: str, file_url: str, database: Path, **env: str) -> subpr
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=log_path(database).open("ab"),
+        stderr=log_path(workdir).open("ab"),
     )
 
 
@@ -65,15 +67,15 @@ def start_echo(base_url: str, file_url: str, log: Path) -> subprocess.Popen[byte
     )
 
 
-def log_path(database: Path) -> Path:
+def log_path(workdir: Path) -> Path:
     """Where start_bot writes the bot's log."""
-    return database.parent / "bot.log"
+    return workdir / "bot.log"
 
 
-def log_tail(database: Path, size: int = 2000) -> str:
+def log_tail(workdir: Path, size: int = 2000) -> str:
     """The end of the bot's log, for an error message."""
     try:
-        return log_path(database).read_bytes()[-size:].decode(errors="replace")
+        return log_path(workdir).read_bytes()[-size:].decode(errors="replace")
     except OSError:
         return ""
 
@@ -204,7 +206,17 @@ def probe_table(
         row["cpu"] = row.get("cpu", 0.0) + line["cpu"]
         row["n"] = row.get("n", 0) + 1
         row["chat_wait_s"] = row.get("chat_wait_s", 0.0) + line.get("chat_wait_s", 0.0)
-        for name in ("lag", "db_wait", "db_hold", "gc1", "gc2", "send", "in_flight", "connect"):
+        for name in (
+            "lag",
+            "db_wait",
+            "db_hold",
+            "db_in_use",
+            "gc1",
+            "gc2",
+            "send",
+            "in_flight",
+            "connect",
+        ):
             count, total, worst = line.get(name, (0, 0.0, 0.0))
             row[f"{name}_n"] = row.get(f"{name}_n", 0) + count
             row[f"{name}_sum"] = row.get(f"{name}_sum", 0.0) + total
@@ -218,7 +230,8 @@ def probe_table(
         row["served_sum"] = row.get("served_sum", 0.0) + line.get("served_sum", 0.0)
         row["served_max"] = max(row.get("served_max", 0.0), line.get("served_max", 0.0))
     out = [
-        "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  gc2 max  "
+        "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  db in use max  "
+        "gc2 max  "
         "pace wait  send rtt avg/max  in flight max  bench cpu  bench lag max  "
         "emulator avg/max  httpx connects n/max"
     ]
@@ -232,6 +245,7 @@ def probe_table(
             f"  {1000 * row.get('lag_max', 0):>9.0f}ms"
             f"  {1000 * row.get('db_wait_max', 0):>7.0f}/{row.get('db_wait_sum', 0):>5.1f}s"
             f"  {1000 * row.get('db_hold_max', 0):>9.0f}ms"
+            f"  {row.get('db_in_use_max', 0):>13.0f}"
             f"  {1000 * row.get('gc2_max', 0):>5.0f}ms"
             f"  {row.get('chat_wait_s', 0):>7.0f}s"
             f"  {1000 * row.get('send_sum', 0) / sends:>6.1f}/{1000 * row.get('send_max', 0):>5.0f}ms"

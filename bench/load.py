@@ -1,13 +1,14 @@
 """Interactive load through the emulator: Backcare beside a bare PTB echo bot.
 
-    make bench-load                  # 500 users, 50 -> 400 updates/s, both bots (~2 min)
-    python -m bench.load --step-seconds 5
+    make bench-load                  # 500 users, 50 -> 400 updates/s, both bots (~3 min)
+    python -m bench.load --step-seconds 5 --databases postgres
 
 500 simulated users send commands (/help, answered with one message) at a rising rate, in steps
 of --step-seconds each; for each step: updates/s answered, update -> first reply p50/p95/p99,
-the bot's CPU and RSS. Then the same load against a bare python-telegram-bot echo bot on the
-same emulator (bench/echo_bot.py), the floor the framework sets. The emulator and the users run
-here; the benchmark prints its own CPU and loop lag so a slow step can be told apart.
+the bot's CPU (and a PostgreSQL server's) and RSS. Backcare on SQLite, then on PostgreSQL if it
+is installed; then the same load against a bare python-telegram-bot echo bot (bench/echo_bot.py),
+the floor the framework sets. The emulator and the users run here; the benchmark prints its own
+CPU and loop lag so a slow step can be told apart.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import subprocess
 import tempfile
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
 
 from bench.common import SelfProbe, cpu_seconds, mib, percentile, start_bot, start_echo
+from bench.databases import Database, add_option, comparison, opened, runnable
 from emulator import BotApiEmulator, Limits
 from emulator.state import Event
 
@@ -31,9 +34,16 @@ USERS = 500
 
 
 async def run_load(
-    emulator: BotApiEmulator, pid: int, text: str, first_id: int, step_seconds: float
-) -> list[str]:
-    """Drive the rising load against the bot process `pid`; one printed row per step."""
+    emulator: BotApiEmulator,
+    pid: int,
+    text: str,
+    first_id: int,
+    step_seconds: float,
+    server_cpu: Callable[[], float] | None = None,
+) -> tuple[list[str], dict[str, float]]:
+    """Drive the rising load against the bot process `pid` (and its database server's CPU, if
+    it has one); one printed row per step, and the figures by name (p99_R, answered_R, cpu_R,
+    server_cpu_R for each rate R)."""
     users = [
         emulator.add_user(user_id=first_id + n, first_name=f"L{n}", language_code="en")
         for n in range(USERS)
@@ -57,9 +67,11 @@ async def run_load(
     latencies.clear()
     process = psutil.Process(pid)
     rows = []
+    found: dict[str, float] = {}
     turn = 0
     for rate in RATES:
         cpu_before, started = cpu_seconds(pid), time.monotonic()
+        server_before = server_cpu() if server_cpu else 0.0
         sent_count, rss = 0, 0
         tick = 0.01
         while (elapsed := time.monotonic() - started) < step_seconds:
@@ -78,6 +90,7 @@ async def run_load(
                 break
             await asyncio.sleep(0.05)
         cpu = cpu_seconds(pid) - cpu_before
+        server = server_cpu() - server_before if server_cpu else None
         span = time.monotonic() - started
         step = [seconds * 1000 for sent, seconds in latencies if started <= sent <= ended]
         answered_by_end = sum(
@@ -88,48 +101,98 @@ async def run_load(
             f"{answered_by_end / step_seconds:>6.1f}/s  p50 {percentile(step, 0.5):>7.1f}  "
             f"p95 {percentile(step, 0.95):>7.1f}  p99 {percentile(step, 0.99):>7.1f} ms  "
             f"CPU {100 * cpu / span:>4.0f}%  RSS {mib(rss)}"
+            + (f"  database server CPU {100 * server / span:>3.0f}%" if server is not None else "")
         )
+        found[f"p99_{rate}"] = percentile(step, 0.99)
+        found[f"answered_{rate}"] = answered_by_end / step_seconds
+        found[f"cpu_{rate}"] = 100 * cpu / span
+        if server is not None:
+            found[f"server_cpu_{rate}"] = 100 * server / span
     stop_listening()
-    return rows
+    return rows, found
 
 
-async def main(step_seconds: float) -> None:
+async def measure(
+    step_seconds: float, database: Database | None, self_probe: SelfProbe
+) -> tuple[list[str], dict[str, float], int]:
+    """The rising load against Backcare on `database`, or the echo bot without one: the rows,
+    the figures and the emulator's per-chat limit crossings."""
     emulator = BotApiEmulator(limits=Limits(mode="count"))
     await emulator.start()
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     stop = asyncio.Event()
-    self_probe = SelfProbe()
     probing = asyncio.create_task(self_probe.run(stop))
-    results: dict[str, list[str]] = {}
     try:
-        for name in ("Backcare", "PTB echo bot"):
-            if name == "Backcare":
-                bot = start_bot(
-                    emulator.base_url,
-                    emulator.base_file_url,
-                    workdir / "bench.db",
-                    PROBE_FILE=str(workdir / "probe.jsonl"),
-                )
-                text, first_id = "/help", 100_000
-            else:
-                bot = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log")
-                text, first_id = "hello", 200_000
-            try:
-                probe = emulator.add_user(user_id=first_id - 1, first_name="Probe")
-                await probe.send(text)
-                await probe.next_message(timeout=60)
-                results[name] = await run_load(emulator, bot.pid, text, first_id, step_seconds)
-            finally:
-                bot.terminate()
-                try:  # in a thread: a blocking wait here would show as the loop's lag
-                    await asyncio.to_thread(bot.wait, 30)
-                except subprocess.TimeoutExpired:
-                    bot.kill()
-                    bot.wait()
+        if database is not None:
+            bot = start_bot(
+                emulator.base_url,
+                emulator.base_file_url,
+                await database.fresh(workdir),
+                workdir,
+                PROBE_FILE=str(workdir / "probe.jsonl"),
+            )
+            text, first_id = "/help", 100_000
+        else:
+            bot = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log")
+            text, first_id = "hello", 200_000
+        try:
+            probe = emulator.add_user(user_id=first_id - 1, first_name="Probe")
+            await probe.send(text)
+            await probe.next_message(timeout=60)
+            server_cpu = database.server_cpu if database and database.server else None
+            rows, found = await run_load(
+                emulator, bot.pid, text, first_id, step_seconds, server_cpu
+            )
+        finally:
+            bot.terminate()
+            try:  # in a thread: a blocking wait here would show as the loop's lag
+                await asyncio.to_thread(bot.wait, 30)
+            except subprocess.TimeoutExpired:
+                bot.kill()
+                bot.wait()
     finally:
         stop.set()
         await probing
         await emulator.stop()
+    print(f"  logs in {workdir}")
+    return rows, found, emulator.stats.per_chat_violations
+
+
+def compared(echo: dict[str, float]) -> list[tuple[str, str, str]]:
+    top = RATES[-1]
+    return [
+        ("p99_200", "p99 at 200/s (ms)", "{:.1f}"),
+        ("cpu_200", "bot CPU at 200/s (%)", "{:.0f}"),
+        ("server_cpu_200", "database server CPU at 200/s (%)", "{:.0f}"),
+        (f"answered_{top}", f"answered/s at {top}/s", "{:.1f}"),
+        (
+            f"share_{top}",
+            f"... of the echo bot's {echo.get(f'answered_{top}', 0):.1f}/s",
+            "{:.0f}%",
+        ),
+    ]
+
+
+def run(step_seconds: float, kinds: list[str]) -> None:
+    """Backcare on each database in turn, then the echo bot; every step's row, then the main
+    figures of each database side by side."""
+    self_probe = SelfProbe()
+    results: dict[str, list[str]] = {}
+    figures: dict[str, dict[str, float]] = {}
+    crossings = 0
+    for kind in runnable(kinds):
+        with opened(kind) as database:
+            print(f"Backcare on {database.described}")
+            rows, figures[kind], crossed = asyncio.run(measure(step_seconds, database, self_probe))
+            results[f"Backcare on {database.name}"] = rows
+            crossings += crossed
+    print("PTB echo bot")
+    results["PTB echo bot"], echo, crossed = asyncio.run(measure(step_seconds, None, self_probe))
+    crossings += crossed
+    top = RATES[-1]
+    for found in figures.values():
+        if echo.get(f"answered_{top}"):
+            found[f"share_{top}"] = 100 * found[f"answered_{top}"] / echo[f"answered_{top}"]
     print(
         f"Interactive load: {USERS} users, {' -> '.join(map(str, RATES))} updates/s, "
         f"{step_seconds:.0f} s a step; update -> first reply"
@@ -145,7 +208,9 @@ async def main(step_seconds: float) -> None:
         f"max {max(cpu, default=0):.0f}%, loop lag p99 {percentile(lags, 0.99):.0f} ms "
         f"max {max(lags, default=0):.0f} ms"
     )
-    print(f"per-chat limit crossings {emulator.stats.per_chat_violations}; logs in {workdir}")
+    print(f"per-chat limit crossings {crossings}")
+    for line in comparison(figures, compared(echo)):
+        print(line)
 
 
 if __name__ == "__main__":
@@ -153,5 +218,6 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--step-seconds", type=float, default=10.0)
+    add_option(parser, default=("sqlite", "postgres"))
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.step_seconds))
+    run(arguments.step_seconds, arguments.databases)

@@ -1,15 +1,16 @@
 """The naive design, for comparison: one JobQueue job per reminder, rebuilt at every start.
 
-python -m bench.naive DATABASE_PATH BASE_URL
+python -m bench.naive DATABASE_URL BASE_URL
 """
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from datetime import time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
@@ -22,27 +23,26 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def register_all(application: Application) -> None:  # type: ignore[type-arg]
-    path = application.bot_data["path"]
     assert application.job_queue is not None
-    connection = sqlite3.connect(path)
-    for reminder_id, chat_id, local_time, zone in connection.execute(
-        "SELECT id, chat_id, local_time, zone FROM reminders"
-    ):
-        hours, minutes = (int(part) for part in local_time.split(":"))
-        application.job_queue.run_daily(
-            remind,
-            time(hours, minutes, tzinfo=ZoneInfo(zone)),
-            chat_id=chat_id,
-            name=f"reminder:{reminder_id}",
-        )
-    connection.close()
+    engine = create_async_engine(application.bot_data["url"])
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT id, chat_id, local_time, zone FROM reminders"))
+        for reminder_id, chat_id, local_time, zone in rows:
+            hours, minutes = (int(part) for part in local_time.split(":"))
+            application.job_queue.run_daily(
+                remind,
+                time(hours, minutes, tzinfo=ZoneInfo(zone)),
+                chat_id=chat_id,
+                name=f"reminder:{reminder_id}",
+            )
+    await engine.dispose()
 
 
-def main(path: str, base_url: str) -> None:
+def main(url: str, base_url: str) -> None:
     application = (
         Application.builder().token(TOKEN).base_url(base_url).post_init(register_all).build()
     )
-    application.bot_data["path"] = path
+    application.bot_data["url"] = url
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 

@@ -1,7 +1,7 @@
 """The database write ceiling: 1,000 people rate their session within one second.
 
-    python -m bench.ratings                 # SQLite
-    python -m bench.ratings --users 500
+    python -m bench.ratings                 # SQLite, then PostgreSQL if installed
+    python -m bench.ratings --users 500 --databases postgres
 
 The database is seeded with people who consented to storing ratings and a completed session
 each; every person has a message with buttons from the bot (/routine) and presses the after-session rating on
@@ -29,7 +29,8 @@ from bench.common import (
     start_bot,
     start_echo,
 )
-from db.connection import make_engine, make_transaction_factory
+from bench.databases import Database, add_option, comparison, engine, opened, runnable
+from db.connection import make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import RoutineSession, User, utcnow
 from emulator import BotApiEmulator, Limits
@@ -40,11 +41,11 @@ FIRST_ID = 3_000_000
 FLOOR_FIRST_ID = 4_000_000
 
 
-async def seed(path: Path, users: int) -> dict[int, int]:
+async def seed(url: str, users: int) -> dict[int, int]:
     """People with consent and one completed session each; their session ids by user id."""
-    engine = make_engine(f"sqlite+aiosqlite:///{path}", path)
-    await upgrade_to_head(engine)
-    factory = make_transaction_factory(engine)
+    database = engine(url)
+    await upgrade_to_head(database)
+    factory = make_transaction_factory(database)
     now = utcnow()
     sessions: dict[int, RoutineSession] = {}
     async with factory.begin() as tx:
@@ -62,7 +63,7 @@ async def seed(path: Path, users: int) -> dict[int, int]:
             )
         await tx.flush()
         tx.add_all(sessions.values())
-    await engine.dispose()
+    await database.dispose()
     return {user_id: row.id for user_id, row in sessions.items()}
 
 
@@ -89,9 +90,21 @@ class Pressed:
                 f"p95 {percentile(values, 0.95):.0f}  p99 {percentile(values, 0.99):.0f}  "
                 f"max {max(values, default=float('nan')):.0f} ms"
             )
-        rate = len(self.summarised) / self.duration if self.duration else float("nan")
+        rate = self.figures()["ratings_per_s"]
         out.append(f"  {rate:.0f} summaries/s; bot CPU {self.cpu:.1f} s over {self.duration:.1f} s")
         return out
+
+    def figures(self) -> dict[str, float]:
+        """The main figures of one run, for the comparison."""
+        found = {
+            "ratings_per_s": len(self.summarised) / self.duration if self.duration else 0.0,
+            "bot_cpu": self.cpu,
+        }
+        for name, done in (("answer", self.answered), ("summary", self.summarised)):
+            values = [1000 * (done[u] - at) for u, at in self.pressed.items() if u in done]
+            found[f"{name}_p50"] = percentile(values, 0.5)
+            found[f"{name}_p99"] = percentile(values, 0.99)
+        return found
 
 
 async def press_all(
@@ -151,47 +164,88 @@ async def stop(bot: subprocess.Popen[bytes]) -> None:
         bot.wait()
 
 
-async def main(users: int, window: float) -> None:
+async def main(users: int, window: float, database: Database) -> dict[str, float]:
     workdir = Path(tempfile.mkdtemp(prefix="bench-ratings-"))
-    database = workdir / "bench.db"
-    session_of = await seed(database, users)
+    url = await database.fresh(workdir)
+    session_of = await seed(url, users)
     emulator = BotApiEmulator(limits=Limits(mode="count"))
     await emulator.start()
     try:
         bot = start_bot(
             emulator.base_url,
             emulator.base_file_url,
-            database,
+            url,
+            workdir,
             PROBE_FILE=str(workdir / "probe.jsonl"),
         )
         try:
             data_of = {u: build(Action.AFTER, sid, 2, 1) for u, sid in session_of.items()}
-            backcare = await press_all(emulator, bot.pid, data_of, window, FIRST_ID)
+            result = await press_all(emulator, bot.pid, data_of, window, FIRST_ID)
         finally:
             await stop(bot)
-        crossings = emulator.stats.per_chat_violations
-        # The floor: a bare PTB bot making the same three calls per press, no database.
+    finally:
+        await emulator.stop()
+    print(f"Write ceiling: {users} people rate their session within {window:.1f} s")
+    print(
+        f"Backcare ({database.name}; each rating stored, progression and streak read)"
+        "  goal: p99 < 500 ms"
+    )
+    for row in result.rows(users):
+        print(row)
+    print(f"  per-chat crossings {emulator.stats.per_chat_violations}")
+    print("  Backcare, second by second from the first press (core/probe.py):")
+    table = probe_table(read_probe(workdir / "probe.jsonl"), [], result.started_wall, {}, 1)
+    print(table[0].replace("late p99", "        "))
+    for line in table[1:]:
+        if int(line.split("s", 1)[0]) in range(0, int(result.duration) + 2):
+            print(line.replace("     nanms", "          "))
+    await database.discard(url)
+    return result.figures()
+
+
+async def floor(users: int, window: float) -> dict[str, float]:
+    """A bare PTB bot making the same three calls per press, no database: the framework's
+    floor for the same load."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-ratings-floor-"))
+    emulator = BotApiEmulator(limits=Limits(mode="count"))
+    await emulator.start()
+    try:
         echo = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log")
         try:
-            floor = await press_all(emulator, echo.pid, data_of, window, FLOOR_FIRST_ID)
+            data_of = {FLOOR_FIRST_ID + n: build(Action.AFTER, n, 2, 1) for n in range(users)}
+            result = await press_all(emulator, echo.pid, data_of, window, FLOOR_FIRST_ID)
         finally:
             await stop(echo)
     finally:
         await emulator.stop()
-    print(f"Write ceiling: {users} people rate their session within {window:.1f} s")
-    print("Backcare (SQLite; each rating stored, progression and streak read)  goal: p99 < 500 ms")
-    for row in backcare.rows(users):
+    print("\n== bare PTB bot (httpx, PTB's default), the same three calls per press, no database")
+    for row in result.rows(users):
         print(row)
-    print(f"  per-chat crossings {crossings}")
-    print("bare PTB bot, the same three calls per press, no database (the framework's floor)")
-    for row in floor.rows(users):
-        print(row)
-    print("  Backcare, second by second from the first press (core/probe.py):")
-    table = probe_table(read_probe(workdir / "probe.jsonl"), [], backcare.started_wall, {}, 1)
-    print(table[0].replace("late p99", "        "))
-    for line in table[1:]:
-        if int(line.split("s", 1)[0]) in range(0, int(backcare.duration) + 2):
-            print(line.replace("     nanms", "          "))
+    return result.figures()
+
+
+COMPARED = (
+    ("answer_p50", "press -> answer p50 (ms)", "{:.0f}"),
+    ("answer_p99", "press -> answer p99 (ms)", "{:.0f}"),
+    ("summary_p50", "press -> summary p50 (ms)", "{:.0f}"),
+    ("summary_p99", "press -> summary p99 (ms)", "{:.0f}"),
+    ("ratings_per_s", "ratings/s (summaries / run)", "{:.1f}"),
+    ("bot_cpu", "bot CPU (s)", "{:.1f}"),
+)
+
+
+def run(users: int, window: float, kinds: list[str], with_floor: bool = True) -> None:
+    """The benchmark on each database in turn, the bare PTB bot, then the main figures side by
+    side."""
+    results: dict[str, dict[str, float]] = {}
+    for kind in runnable(kinds):
+        with opened(kind) as database:
+            print(f"\n== {database.described}")
+            results[kind] = asyncio.run(main(users, window, database))
+    if with_floor:
+        results["PTB floor"] = asyncio.run(floor(users, window))
+    for line in comparison(results, COMPARED):
+        print(line)
 
 
 if __name__ == "__main__":
@@ -200,5 +254,6 @@ if __name__ == "__main__":
     )
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--window", type=float, default=1.0)
+    add_option(parser, default=("sqlite", "postgres"))
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.users, arguments.window))
+    run(arguments.users, arguments.window, arguments.databases)

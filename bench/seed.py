@@ -1,15 +1,16 @@
-"""Seed a migrated SQLite database with many users and reminders, fast (plain sqlite3)."""
+"""Seed a migrated database (SQLite or PostgreSQL, by URL) with many users and reminders, fast:
+plain multi-row inserts, in batches, without the ORM."""
 
 from __future__ import annotations
 
-import asyncio
 import random
-import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from db.connection import make_engine
+from sqlalchemy import insert
+
+from bench.databases import engine
 from db.migrate import upgrade_to_head
+from db.models import Reminder, User
 
 ZONES = [
     "Europe/Berlin",
@@ -21,19 +22,11 @@ ZONES = [
     "America/Sao_Paulo",
     "Asia/Tokyo",
 ]
+BATCH = 50_000
 
 
-def migrate(path: Path) -> None:
-    async def run() -> None:
-        engine = make_engine(f"sqlite+aiosqlite:///{path}", path)
-        await upgrade_to_head(engine)
-        await engine.dispose()
-
-    asyncio.run(run())
-
-
-def seed(
-    path: Path,
+async def seed(
+    url: str,
     users: int,
     *,
     due: datetime | None = None,
@@ -42,30 +35,46 @@ def seed(
 ) -> None:
     """`users` users with one daily reminder each. With `due`, all are due then; otherwise
     their next due instants spread over the coming day."""
-    migrate(path)
+    database = engine(url)
+    await upgrade_to_head(database)
     rng = random.Random(seed_value)
     now = datetime.now(UTC).replace(microsecond=0)
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=OFF")
-    stamp = now.isoformat(sep=" ")
-    batch = 50_000
-    for start in range(0, users, batch):
-        ids = range(first_id + start, first_id + min(users, start + batch))
-        connection.executemany(
-            "INSERT INTO users (id, language, timezone, consent_at, reminders_paused, created_at,"
-            " updated_at, last_seen_at) VALUES (?, 'en', ?, NULL, 0, ?, ?, ?)",
-            [(i, ZONES[i % len(ZONES)], stamp, stamp, stamp) for i in ids],
-        )
-        rows = []
-        for i in ids:
-            moment = due or now + timedelta(seconds=rng.randrange(120, 86_400))
-            local = moment.strftime("%H:%M")
-            rows.append((i, i, local, 127, "UTC", 1, moment.isoformat(sep=" "), stamp))
-        connection.executemany(
-            "INSERT INTO reminders (user_id, chat_id, local_time, days, zone, enabled, next_due,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        connection.commit()
-    connection.close()
+    try:
+        for start in range(0, users, BATCH):
+            ids = range(first_id + start, first_id + min(users, start + BATCH))
+            people = [
+                {
+                    "id": i,
+                    "language": "en",
+                    "timezone": ZONES[i % len(ZONES)],
+                    "consent_at": None,
+                    "reminders_paused": False,
+                    "created_at": now,
+                    "updated_at": now,
+                    "last_seen_at": now,
+                }
+                for i in ids
+            ]
+            reminders = []
+            for i in ids:
+                moment = due or now + timedelta(seconds=rng.randrange(120, 86_400))
+                reminders.append(
+                    {
+                        "user_id": i,
+                        "chat_id": i,
+                        "local_time": moment.strftime("%H:%M"),
+                        "days": 127,
+                        "zone": "UTC",
+                        "enabled": True,
+                        "next_due": moment,
+                        "created_at": now,
+                    }
+                )
+            async with database.begin() as connection:  # one transaction a batch
+                await connection.execute(insert(User), people)
+                await connection.execute(insert(Reminder), reminders)
+        if database.dialect.name == "postgresql":
+            async with database.connect() as connection:  # the planner's statistics, now
+                await connection.exec_driver_sql("ANALYZE users, reminders")
+    finally:
+        await database.dispose()

@@ -2,6 +2,7 @@
 
     make bench-timers                      # 1,000 quick routines in real time (~6 minutes)
     python -m bench.timers --sessions 200 --scale 0.2   # a shorter run
+    make bench-timers DATABASES="sqlite postgres"       # each in turn, then side by side
 
 The bot runs as its own process (`python bot.py`, as in production); the emulator and the
 simulated users run here. Each user starts the quick routine at a random moment within 10 s and
@@ -33,6 +34,7 @@ from bench.common import (
     tcp_counters,
     tcp_delta,
 )
+from bench.databases import Database, add_option, comparison, opened, runnable
 from content import load_content
 from emulator import BotApiEmulator, Limits
 from engine.plan import build_plan
@@ -68,7 +70,9 @@ def live_events(emulator: BotApiEmulator, user_id: int) -> list[float]:
     ]
 
 
-async def main(sessions: int, scale: float, spread: float, debug: bool = False) -> None:
+async def main(
+    sessions: int, scale: float, spread: float, database: Database, debug: bool = False
+) -> dict[str, float]:
     content = load_content()
     plan = build_plan(
         routine_doses(content, "quick"),
@@ -88,7 +92,8 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
     bot = start_bot(
         emulator.base_url,
         emulator.base_file_url,
-        workdir / "bench.db",
+        await database.fresh(workdir),
+        workdir,
         ROUTINE_TIME_SCALE=str(scale),
         # Kept 10% under the emulator's (Telegram's) per-chat figure: network jitter needs slack.
         CHAT_RATE_PER_SECOND=str(0.9 / scale),
@@ -107,6 +112,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         await asyncio.sleep(1.0)
         baseline = sampler.samples[-1][1]  # idle, after start-up
         cpu_before, started = cpu_seconds(bot.pid), time.monotonic()
+        server_before = database.server_cpu()
         started_wall = time.time()
         tcp_before = tcp_counters()
         events_before = len(emulator.events)
@@ -122,6 +128,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         duration = time.monotonic() - started
         tcp_after = tcp_counters()
         cpu = cpu_seconds(bot.pid) - cpu_before
+        server_cpu = database.server_cpu() - server_before
         stop.set()
         await sampling
         await self_probing
@@ -131,11 +138,11 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
             bot.wait(timeout=30)
         except subprocess.TimeoutExpired:
             print("the bot did not stop within 30 s of SIGTERM; killed. Its log:")
-            print(log_tail(workdir / "bench.db"))
+            print(log_tail(workdir))
             bot.kill()
             bot.wait()
         await emulator.stop()
-    log = log_path(workdir / "bench.db").read_text(errors="replace")
+    log = log_path(workdir).read_text(errors="replace")
     warnings, errors = log.count(" WARNING "), log.count(" ERROR ")
     completed = sum(result is True for result in results)
     failures = [result for result in results if result is not True]
@@ -167,7 +174,7 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
             print(f"{planned:8.2f} {got - arrivals[0]:8.2f}")
     print(
         f"Backcare timer benchmark: {sessions} quick routines (plan {elapsed / scale:.0f} s at "
-        f"real pace, time scale {scale}), started within {spread:.0f} s"
+        f"real pace, time scale {scale}), started within {spread:.0f} s, on {database.name}"
     )
     print(
         f"  completed sessions          {completed}/{sessions}"
@@ -217,13 +224,57 @@ async def main(sessions: int, scale: float, spread: float, debug: bool = False) 
         f"  bot CPU                     {cpu:.1f} s over {duration:.0f} s "
         f"({100 * cpu / duration:.0f}% of one core)"
     )
+    if database.server is not None:
+        print(
+            f"  database server CPU         {server_cpu:.1f} s "
+            f"({100 * server_cpu / duration:.0f}% of one core)"
+        )
     print(f"  bot peak RSS                {mib(sampler.peak)} (idle {mib(baseline)})")
     print(f"  peak active sessions        {peak_active}")
     print(f"  memory per active session   {per_session / 1024:.1f} KB  (goal: < 50 KB)")
     print(
         f"  bot log                     {errors} errors, {warnings} warnings, in "
-        f"{log_path(workdir / 'bench.db')}"
+        f"{log_path(workdir)}"
     )
+    found = {
+        "completed": completed,
+        "p50": percentile(ms, 0.5),
+        "p95": percentile(ms, 0.95),
+        "p99": percentile(ms, 0.99),
+        "max": max(ms, default=float("nan")),
+        "p99_after": percentile(later, 0.99),
+        "msg_per_s": len(sent) / span,
+        "cpu": 100 * cpu / duration,
+        "crossings": emulator.stats.per_chat_violations,
+    }
+    if database.server is not None:
+        found["server_cpu"] = 100 * server_cpu / duration
+    return found
+
+
+COMPARED = (
+    ("completed", "completed sessions", "{:.0f}"),
+    ("p50", "lateness p50 (ms)", "{:.1f}"),
+    ("p95", "lateness p95 (ms)", "{:.1f}"),
+    ("p99", "lateness p99 (ms)", "{:.1f}"),
+    ("max", "lateness max (ms)", "{:.1f}"),
+    ("p99_after", "p99 after the start (ms)", "{:.1f}"),
+    ("msg_per_s", "messages/s", "{:.1f}"),
+    ("cpu", "bot CPU (% of one core)", "{:.0f}"),
+    ("server_cpu", "database server CPU (%)", "{:.0f}"),
+    ("crossings", "per-chat limit crossings", "{:.0f}"),
+)
+
+
+def run(sessions: int, scale: float, spread: float, kinds: list[str], debug: bool = False) -> None:
+    """The benchmark on each database in turn, then their main figures side by side."""
+    results: dict[str, dict[str, float]] = {}
+    for kind in runnable(kinds):
+        with opened(kind) as database:
+            print(f"\n== {database.described}")
+            results[kind] = asyncio.run(main(sessions, scale, spread, database, debug))
+    for line in comparison(results, COMPARED):
+        print(line)
 
 
 if __name__ == "__main__":
@@ -234,5 +285,6 @@ if __name__ == "__main__":
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--spread", type=float, default=10.0)
     parser.add_argument("--debug", action="store_true", help="print one session's timeline")
+    add_option(parser, default=("sqlite",))  # 6 minutes a database at full size
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.sessions, arguments.scale, arguments.spread, arguments.debug))
+    run(arguments.sessions, arguments.scale, arguments.spread, arguments.databases, arguments.debug)

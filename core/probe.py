@@ -2,7 +2,8 @@
 
 Each line holds what happened in that second inside the bot: the event loop's lag (a ticker
 that should wake every 50 ms), garbage-collection pauses, waits for a database connection and
-how long each was held (a transaction), the limiter's waits for a chat's pace, the round trip
+how long each was held (a transaction), how many connections were in use (SQLite has one,
+PostgreSQL a pool of several), the limiter's waits for a chat's pace, the round trip
 of requests to Telegram (the emulator in a benchmark), and the process's CPU. Off unless
 PROBE_FILE is set; the cost is a ticker, a few counters and one write a second.
 """
@@ -47,26 +48,40 @@ class Probe:
         self._task: asyncio.Task[None] | None = None
         self._limiter_waits: Any = None
         self._limiter: Any = None
+        self._pool: Any = None
 
     def watch_engine(self, engine: AsyncEngine) -> None:
-        """Time each wait for a pooled connection and how long it is held."""
+        """Time each wait for a pooled connection and how long it is held.
+
+        The wait runs from asking the pool to a usable connection: the pool's queue, a new
+        connection, and PostgreSQL's pre-ping (between the pool handing a connection out and
+        the checkout event)."""
         pool = engine.sync_engine.pool
+        self._pool = pool
         window = self.window
         original = pool._do_get
 
         def timed_get() -> Any:
             started = time.monotonic()
             try:
-                return original()
-            finally:
+                record = original()
+            except BaseException:
                 window.add("db_wait", time.monotonic() - started)
+                raise
+            record.info["probe_asked"] = started
+            return record
 
         pool._do_get = timed_get  # type: ignore[method-assign]
 
         def on_checkout(_dbapi: Any, record: Any, _proxy: Any) -> None:
-            record.info["probe_out"] = time.monotonic()
+            now = time.monotonic()
+            asked = record.info.pop("probe_asked", None)
+            if asked is not None:
+                window.add("db_wait", now - asked)
+            record.info["probe_out"] = now
 
         def on_checkin(_dbapi: Any, record: Any) -> None:
+            record.info.pop("probe_asked", None)  # a checkout that failed after the pool
             out = record.info.pop("probe_out", None)
             if out is not None:
                 window.add("db_hold", time.monotonic() - out)
@@ -128,6 +143,8 @@ class Probe:
                 self.window.add("lag", max(0.0, loop.time() - before - TICK))
                 if self._limiter is not None:
                     self.window.add("in_flight", float(self._limiter.in_flight))
+                if self._pool is not None:
+                    self.window.add("db_in_use", float(self._pool.checkedout()))
                 if loop.time() < next_line:
                     continue
                 next_line += 1.0
