@@ -50,10 +50,14 @@ def start_bot(
     )
 
 
-def start_echo(base_url: str, file_url: str, log: Path) -> subprocess.Popen[bytes]:
-    """The bare PTB bot (bench/echo_bot.py): the floor the framework sets."""
+def start_echo(
+    base_url: str, file_url: str, log: Path, http: str = "httpx"
+) -> subprocess.Popen[bytes]:
+    """The bare PTB bot (bench/echo_bot.py): the floor the framework sets; `http` its
+    transport: httpx (PTB's default) or aiohttp (Backcare's)."""
     environment = {
         **os.environ,
+        "ECHO_HTTP": http,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": base_url,
         "TELEGRAM_BASE_FILE_URL": file_url,

@@ -33,9 +33,13 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
+    builder = Application.builder()
+    if os.environ.get("ECHO_HTTP") == "aiohttp":  # Backcare's transport (throttle/transport.py)
+        from throttle.transport import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest(64)).get_updates_request(AiohttpRequest(1))
     application = (
-        Application.builder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        builder.token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_BASE_URL"])
         .base_file_url(os.environ["TELEGRAM_BASE_FILE_URL"])
         .concurrent_updates(True)

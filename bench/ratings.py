@@ -203,14 +203,14 @@ async def main(users: int, window: float, database: Database) -> dict[str, float
     return result.figures()
 
 
-async def floor(users: int, window: float) -> dict[str, float]:
+async def floor(users: int, window: float, http: str) -> dict[str, float]:
     """A bare PTB bot making the same three calls per press, no database: the framework's
     floor for the same load."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-ratings-floor-"))
     emulator = BotApiEmulator(limits=Limits(mode="count"))
     await emulator.start()
     try:
-        echo = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log")
+        echo = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log", http)
         try:
             data_of = {FLOOR_FIRST_ID + n: build(Action.AFTER, n, 2, 1) for n in range(users)}
             result = await press_all(emulator, echo.pid, data_of, window, FLOOR_FIRST_ID)
@@ -218,7 +218,7 @@ async def floor(users: int, window: float) -> dict[str, float]:
             await stop(echo)
     finally:
         await emulator.stop()
-    print("\n== bare PTB bot (httpx, PTB's default), the same three calls per press, no database")
+    print(f"\n== bare PTB bot ({http}), the same three calls per press, no database")
     for row in result.rows(users):
         print(row)
     return result.figures()
@@ -243,7 +243,8 @@ def run(users: int, window: float, kinds: list[str], with_floor: bool = True) ->
             print(f"\n== {database.described}")
             results[kind] = asyncio.run(main(users, window, database))
     if with_floor:
-        results["PTB floor"] = asyncio.run(floor(users, window))
+        for http in ("httpx", "aiohttp"):
+            results[f"PTB {http}"] = asyncio.run(floor(users, window, http))
     for line in comparison(results, COMPARED):
         print(line)
 
