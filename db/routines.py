@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -163,3 +163,82 @@ async def last_level(
     if exclude:
         query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
     return await tx.scalar(query.order_by(RoutineSession.id.desc()).limit(1))
+
+
+# --- the same reads for many users at once (a batch of ratings: services/sessions.rate) -------
+
+
+async def sessions_by_id(tx: AsyncSession, ids: Collection[int]) -> dict[int, RoutineSession]:
+    rows = await tx.scalars(select(RoutineSession).where(RoutineSession.id.in_(list(ids))))
+    return {row.id: row for row in rows}
+
+
+async def progress_of(tx: AsyncSession, user_ids: Collection[int]) -> dict[int, UserProgress]:
+    """Each user's progression row, created at level 0 where missing (as `get_progress`)."""
+    rows = {
+        row.user_id: row
+        for row in await tx.scalars(
+            select(UserProgress).where(UserProgress.user_id.in_(list(user_ids)))
+        )
+    }
+    missing = [
+        UserProgress(user_id=user_id, level=0, previous_level=0, good_sessions=0)
+        for user_id in user_ids
+        if user_id not in rows
+    ]
+    if missing:
+        tx.add_all(missing)
+        await tx.flush()
+        rows.update((row.user_id, row) for row in missing)
+    return rows
+
+
+async def unapplied_sessions_of(
+    tx: AsyncSession, user_ids: Collection[int]
+) -> dict[int, list[RoutineSession]]:
+    """`unapplied_sessions` of each user, oldest first."""
+    found: dict[int, list[RoutineSession]] = {user_id: [] for user_id in user_ids}
+    rows = await tx.scalars(
+        select(RoutineSession)
+        .where(
+            RoutineSession.user_id.in_(list(user_ids)),
+            RoutineSession.status.not_in(OPEN_STATUSES),
+            RoutineSession.progress_applied.is_(False),
+        )
+        .order_by(RoutineSession.id)
+    )
+    for row in rows:
+        found[row.user_id].append(row)
+    return found
+
+
+async def ratings_of(
+    tx: AsyncSession, session_ids: Collection[int]
+) -> dict[int, dict[str, int | None]]:
+    """`ratings_for` of each session (the later of two of a kind wins, as there)."""
+    found: dict[int, dict[str, int | None]] = {}
+    rows = await tx.execute(
+        select(PainRating.session_id, PainRating.kind, PainRating.value)
+        .where(PainRating.session_id.in_(list(session_ids)))
+        .order_by(PainRating.id)
+    )
+    for session_id, kind, value in rows.all():
+        if session_id is not None:
+            found.setdefault(session_id, {})[kind] = value
+    return found
+
+
+async def completed_ends_of(
+    tx: AsyncSession, user_ids: Collection[int]
+) -> dict[int, list[tuple[datetime, str]]]:
+    """When each user's completed sessions ended, and their routine (for `completed_days`)."""
+    found: dict[int, list[tuple[datetime, str]]] = {user_id: [] for user_id in user_ids}
+    rows = await tx.execute(
+        select(RoutineSession.user_id, RoutineSession.ended_at, RoutineSession.routine_id).where(
+            RoutineSession.user_id.in_(list(user_ids)), RoutineSession.status == "completed"
+        )
+    )
+    for user_id, ended_at, routine_id in rows.all():
+        if ended_at is not None:
+            found[user_id].append((ended_at, routine_id))
+    return found

@@ -104,3 +104,8 @@ async def export_user(tx: AsyncSession, user_id: int) -> dict[str, list[dict[str
             for row in rows
         ]
     return export
+
+
+async def users_by_id(tx: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
+    """The stored users among these ids."""
+    return {user.id: user for user in await tx.scalars(select(User).where(User.id.in_(list(ids))))}

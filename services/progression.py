@@ -3,11 +3,11 @@ the step back after a pain report. The rule itself is engine/progression.py; the
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import UserProgress
+from db.models import RoutineSession, UserProgress
 from db.routines import get_progress, ratings_for, unapplied_sessions
 from engine.progression import Outcome, Progress, Rule, advance
 
@@ -27,11 +27,28 @@ async def apply_outcomes(
     they are not stored (no consent).
     """
     progress_row = await get_progress(tx, user_id)
-    for row in await unapplied_sessions(tx, user_id):
+    rows = await unapplied_sessions(tx, user_id)
+    stored = {row.id: await ratings_for(tx, row.id) for row in rows if row.routine_id not in skip}
+    apply_loaded(progress_row, rows, stored, rule, skip=skip, known=known)
+    return progress_row
+
+
+def apply_loaded(
+    progress_row: UserProgress,
+    rows: Iterable[RoutineSession],
+    stored: Mapping[int, Mapping[str, int | None]],
+    rule: Rule,
+    *,
+    skip: Collection[str] = (),
+    known: Mapping[int, tuple[int | None, int | None]] | None = None,
+) -> None:
+    """`apply_outcomes` on rows already read: the user's unapplied sessions (oldest first) and
+    their stored ratings by session id (a batch of units of work reads them all at once)."""
+    for row in rows:
         if row.routine_id in skip:
             row.progress_applied = True
             continue
-        ratings = await ratings_for(tx, row.id)
+        ratings = stored.get(row.id, {})
         checkin, rating = (known or {}).get(row.id, (None, None))
         outcome = Outcome(
             completed=row.status == "completed",
@@ -45,7 +62,6 @@ async def apply_outcomes(
             progress_row.previous_level = before.level
         progress_row.level, progress_row.good_sessions = after.level, after.good_sessions
         row.progress_applied = True
-    return progress_row
 
 
 async def step_down_for_pain(tx: AsyncSession, user_id: int, rule: Rule) -> UserProgress:

@@ -3,18 +3,22 @@ pain reports and the checks that follow them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.batching import Batched
 from core.context import BotData
 from db import reminders as reminder_store
 from db import safety as store
 from db.connection import TransactionFactory
 from db.models import User, UserProgress
 from db.routines import record_health
-from db.users import get_or_create_user
+from db.users import get_or_create_user, users_by_id
 from engine.sessions import End, Live
 from reminders.schedule import morning_after, parse_hhmm
 from safety.rules import Hold, SafetyState, Trend, trend
@@ -36,11 +40,31 @@ def state_of(user: User | None, progress: UserProgress | None) -> SafetyState:
 
 
 async def load_state(data: BotData, user_id: int) -> tuple[SafetyState, User | None]:
-    """Read the user's safety facts (one short transaction)."""
+    """Read the user's safety facts (one short transaction, shared with the other presses
+    that arrive meanwhile: core/batching.py)."""
+    batched = data.batches.get("safety_state")
+    if batched is None:
+        batched = data.batches["safety_state"] = Batched(partial(load_states, data))
+    result: tuple[SafetyState, User | None] = await batched(user_id)
+    return result
+
+
+async def load_states(
+    data: BotData, user_ids: Sequence[int]
+) -> list[tuple[SafetyState, User | None]]:
+    """`load_state` of many users in one transaction."""
     async with data.db() as tx:
-        user = await tx.get(User, user_id)
-        progress = await tx.get(UserProgress, user_id)
-        return state_of(user, progress), user
+        users = await users_by_id(tx, user_ids)
+        progress = {
+            row.user_id: row
+            for row in await tx.scalars(
+                select(UserProgress).where(UserProgress.user_id.in_(list(user_ids)))
+            )
+        }
+    return [
+        (state_of(users.get(user_id), progress.get(user_id)), users.get(user_id))
+        for user_id in user_ids
+    ]
 
 
 NIGHT = timedelta(hours=8)  # the morning check comes after at least a night's rest

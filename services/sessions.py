@@ -6,24 +6,27 @@ Each owns its transaction; none touches Telegram or the engine's timers (the cal
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.batching import Batched
 from core.context import BotData
 from db import routines as store
 from db import safety as safety_store
 from db.connection import TransactionFactory
-from db.models import RoutineSession, UserProgress, utcnow
-from db.users import get_or_create_user, get_user
+from db.models import PainRating, RoutineSession, UserProgress, utcnow
+from db.users import get_or_create_user, users_by_id
 from places.zones import zone_info
 from safety.rules import AfterSession, after_session, suggest_normal_plan
 from services.outcomes import adapted_routine
-from services.progression import apply_outcomes
+from services.progression import apply_loaded, apply_outcomes
 from services.safety import schedule_morning_check
 
 logger = logging.getLogger(__name__)
@@ -86,7 +89,16 @@ async def settled(
 ) -> AsyncIterator[AsyncSession]:
     """A transaction that first commits the pending final state of this session (or of this
     chat's sessions): the timer left it to the next group commit (db/checkpoints.py)."""
-    finals = data.checkpoints.take_final(session_id, chat_id)
+    async with settled_finals(data, data.checkpoints.take_final(session_id, chat_id)) as tx:
+        yield tx
+
+
+@asynccontextmanager
+async def settled_finals(
+    data: BotData, finals: dict[int, tuple[int, dict[str, Any]]]
+) -> AsyncIterator[AsyncSession]:
+    """A transaction that first commits these final states taken from the group commit (given
+    back to it if that fails)."""
     async with data.db() as tx:
         if finals:
             try:
@@ -153,6 +165,19 @@ class Rated:
     morning_check: datetime | None  # a morning check was scheduled for this instant
 
 
+@dataclass(frozen=True)
+class Rating:
+    """One after-session answer: whose, which session, the check-in the button carried, the
+    rating, and the routines of the gentle plan (they do not move the level)."""
+
+    user_id: int
+    chat_id: int
+    session_id: int
+    checkin: int | None
+    rating: int
+    gentle: frozenset[str]
+
+
 async def rate(
     data: BotData,
     *,
@@ -167,38 +192,85 @@ async def rate(
 
     A rating of 7 or more, or 2 or more above the check-in, gets no step up and a morning
     check the next day. The check-in rating travels in the button, so the verdict holds without
-    consent to storing ratings.
+    consent to storing ratings. Ratings that arrive together are written together
+    (`rate_many`, one transaction: core/batching.py).
     """
-    async with settled(data, session_id=session_id) as tx:
-        row = await store.get_session(tx, session_id)
-        if row is None or row.user_id != user_id or row.progress_applied:
-            await tx.rollback()
-            return None
-        await store.record_health(tx, user_id, "after", rating, session_id=session_id)
-        before = (
-            checkin
-            if checkin is not None
-            else (await store.ratings_for(tx, session_id)).get("checkin")
+    batched = data.batches.get("ratings")
+    if batched is None:
+        batched = data.batches["ratings"] = Batched(partial(rate_many, data))
+    item = Rating(user_id, chat_id, session_id, checkin, rating, frozenset(gentle))
+    result: Rated | None = await batched(item)
+    return result
+
+
+async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None]:
+    """`rate` for many answers in one transaction, each read done once for all of them."""
+    finals: dict[int, tuple[int, dict[str, Any]]] = {}
+    for item in items:
+        finals.update(data.checkpoints.take_final(item.session_id))
+    user_ids = {item.user_id for item in items}
+    async with settled_finals(data, finals) as tx:
+        rows = await store.sessions_by_id(tx, {item.session_id for item in items})
+        users = await users_by_id(tx, user_ids)
+        progress_rows = await store.progress_of(tx, user_ids)
+        unapplied = await store.unapplied_sessions_of(tx, user_ids)
+        stored = await store.ratings_of(
+            tx,
+            {row.id for found in unapplied.values() for row in found}
+            | {item.session_id for item in items},
         )
-        verdict = after_session(before, rating)
-        progress = await apply_outcomes(
-            tx, user_id, data.progression, skip=gentle, known={session_id: (before, rating)}
-        )
-        suggest = False
-        if row.routine_id in gentle and verdict is AfterSession.FINE:
-            progress.calm_sessions += 1
-            needed = data.settings.calm_sessions_to_return
-            suggest = progress.flare_since is not None and suggest_normal_plan(
-                progress.calm_sessions, needed
+        ends = await store.completed_ends_of(tx, user_ids)
+        periods = await safety_store.periods_of(tx, user_ids)
+        results: list[Rated | None] = []
+        for item in items:
+            row, user = rows.get(item.session_id), users.get(item.user_id)
+            if row is None or row.user_id != item.user_id or row.progress_applied:
+                results.append(None)
+                continue
+            if user is not None and user.consent_at is not None:
+                tx.add(
+                    PainRating(
+                        user_id=item.user_id,
+                        session_id=item.session_id,
+                        kind="after",
+                        value=item.rating,
+                    )
+                )
+            before = (
+                item.checkin
+                if item.checkin is not None
+                else stored.get(item.session_id, {}).get("checkin")
             )
-        user = await get_user(tx, user_id)
-        zone = user.timezone if user and user.timezone else data.settings.default_timezone
-        tz = zone_info(zone)  # an IANA name or a fixed offset ("UTC-03:00")
-        today = utcnow().astimezone(tz).date()
-        days = await store.completed_days(tx, user_id, tz, exclude=gentle)
-        frozen = await safety_store.frozen_days(tx, user_id, tz, today)
-        due = None
-        if verdict is not AfterSession.FINE and user is not None:
-            due = await schedule_morning_check(tx, data, user, chat_id, data.now())
+            verdict = after_session(before, item.rating)
+            progress = progress_rows[item.user_id]
+            apply_loaded(
+                progress,
+                unapplied[item.user_id],
+                stored,
+                data.progression,
+                skip=item.gentle,
+                known={item.session_id: (before, item.rating)},
+            )
+            suggest = False
+            if row.routine_id in item.gentle and verdict is AfterSession.FINE:
+                progress.calm_sessions += 1
+                needed = data.settings.calm_sessions_to_return
+                suggest = progress.flare_since is not None and suggest_normal_plan(
+                    progress.calm_sessions, needed
+                )
+            zone = user.timezone if user and user.timezone else data.settings.default_timezone
+            tz = zone_info(zone)  # an IANA name or a fixed offset ("UTC-03:00")
+            today = utcnow().astimezone(tz).date()
+            days = {
+                ended.astimezone(tz).date()
+                for ended, routine in ends[item.user_id]
+                if routine not in item.gentle
+            }
+            frozen = safety_store.days_covered(periods[item.user_id], tz, today)
+            due = None
+            if verdict is not AfterSession.FINE and user is not None:
+                due = await schedule_morning_check(tx, data, user, item.chat_id, data.now())
+            streak = store.streak(days, today, frozen)
+            results.append(Rated(before, verdict, streak, progress, suggest, due))
         await tx.commit()
-    return Rated(before, verdict, store.streak(days, today, frozen), progress, suggest, due)
+    return results
