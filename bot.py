@@ -97,11 +97,12 @@ def build_application(
     )
     # How long a send waits for Telegram's answer before it counts as timed out (and is
     # retried under its kind's contract). getUpdates keeps its own: its long poll adds to it.
+    transports: list[AiohttpRequest] = []
     if settings.telegram_http == "aiohttp":
         read = settings.telegram_read_timeout
-        builder = builder.request(
-            AiohttpRequest(settings.telegram_connections, read_timeout=read)
-        ).get_updates_request(AiohttpRequest(1))
+        transports = [AiohttpRequest(settings.telegram_connections, read_timeout=read)]
+        transports.append(AiohttpRequest(1))  # getUpdates' long poll
+        builder = builder.request(transports[0]).get_updates_request(transports[1])
     else:
         builder = builder.read_timeout(settings.telegram_read_timeout).connection_pool_size(
             settings.telegram_connections
@@ -117,6 +118,7 @@ def build_application(
     bot_data.progression = Rule(**content.progression.model_dump())
     bot_data.sessions = Sessions(RoutineHooks(application))
     bot_data.metrics = metrics
+    bot_data.transports = list(transports)
     metrics.watch(application)
     handlers.register(application)
     return application

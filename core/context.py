@@ -53,6 +53,9 @@ class BotData:
         self.probe: Probe | None = None  # per-second timings for benchmarks (PROBE_FILE)
         # Failures of background jobs by job name (logged as they happen; read by /stats).
         self.job_failures: dict[str, int] = {}
+        # The HTTP clients to Telegram this process opened (closed by `core.runner.initialized`
+        # if start-up fails before PTB owns them).
+        self.transports: list[Any] = []
         # Units of work served many at a time, by name (core/batching.py).
         self.batches: dict[str, Any] = {}
         self.dispatch_failure_streak = 0  # consecutive dispatcher failures: its backoff grows

@@ -9,13 +9,24 @@ from telegram import Update
 from telegram.ext import Application
 
 
+async def initialized(application: Application) -> None:
+    """`application.initialize()`; if it fails (a rejected token, Telegram unreachable), the
+    HTTP clients it opened are closed: PTB shuts down only what it initialised in full."""
+    try:
+        await application.initialize()
+    except BaseException:
+        for transport in application.bot_data.transports:
+            await transport.shutdown()
+        raise
+
+
 @asynccontextmanager
 async def running(application: Application) -> AsyncIterator[Application]:
     """Initialise, run post_init, poll, and on exit stop everything in reverse order.
 
     `run_polling` owns its loop and calls post_init itself; here we do the same steps by hand.
     """
-    await application.initialize()
+    await initialized(application)
     try:
         if application.post_init is not None:
             await application.post_init(application)

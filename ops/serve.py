@@ -19,6 +19,7 @@ from aiohttp import web
 from telegram.ext import Application
 
 from core.config import Settings
+from core.runner import initialized
 from ops.web import ops_app, start_site, webhook_app
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ async def serve(
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(stop_signal, stop.set)
     sites: list[web.AppRunner] = []
-    await application.initialize()
+    await initialized(application)
     try:
         if application.post_init is not None:
             await application.post_init(application)
