@@ -1,13 +1,13 @@
 """Interactive load through the emulator: Backcare beside a bare PTB echo bot.
 
-    make bench-load                  # 500 users, 50 -> 400 updates/s, both bots (~3 min)
+    make bench-load                  # 500 users, 50 -> 400 updates/s, all bots (~4 min)
     python -m bench.load --step-seconds 5 --databases postgres
 
 500 simulated users send commands (/help, answered with one message) at a rising rate, in steps
 of --step-seconds each; for each step: updates/s answered, update -> first reply p50/p95/p99,
 the bot's CPU (and a PostgreSQL server's) and RSS. Backcare on SQLite, then on PostgreSQL if it
 is installed; then the same load against a bare python-telegram-bot echo bot (bench/echo_bot.py),
-the floor the framework sets. The emulator and the users run here; the benchmark prints its own
+the floor the framework sets, on PTB's own transport (httpx) and on Backcare's (aiohttp). The emulator and the users run here; the benchmark prints its own
 CPU and loop lag so a slow step can be told apart.
 """
 
@@ -113,10 +113,10 @@ async def run_load(
 
 
 async def measure(
-    step_seconds: float, database: Database | None, self_probe: SelfProbe
+    step_seconds: float, database: Database | None, self_probe: SelfProbe, http: str = "httpx"
 ) -> tuple[list[str], dict[str, float], int]:
-    """The rising load against Backcare on `database`, or the echo bot without one: the rows,
-    the figures and the emulator's per-chat limit crossings."""
+    """The rising load against Backcare on `database`, or the echo bot (on `http`) without one:
+    the rows, the figures and the emulator's per-chat limit crossings."""
     emulator = BotApiEmulator(limits=Limits(mode="count"))
     await emulator.start()
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -133,7 +133,7 @@ async def measure(
             )
             text, first_id = "/help", 100_000
         else:
-            bot = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log")
+            bot = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log", http)
             text, first_id = "hello", 200_000
         try:
             probe = emulator.add_user(user_id=first_id - 1, first_name="Probe")
@@ -186,9 +186,16 @@ def run(step_seconds: float, kinds: list[str]) -> None:
             rows, figures[kind], crossed = asyncio.run(measure(step_seconds, database, self_probe))
             results[f"Backcare on {database.name}"] = rows
             crossings += crossed
-    print("PTB echo bot")
-    results["PTB echo bot"], echo, crossed = asyncio.run(measure(step_seconds, None, self_probe))
-    crossings += crossed
+    # The floor: PTB's own transport (httpx) and Backcare's (aiohttp, throttle/transport.py).
+    floors: dict[str, dict[str, float]] = {}
+    for http in ("httpx", "aiohttp"):
+        print(f"PTB echo bot ({http})")
+        name = f"PTB echo bot ({http})"
+        results[name], floors[http], crossed = asyncio.run(
+            measure(step_seconds, None, self_probe, http)
+        )
+        crossings += crossed
+    echo = floors["httpx"]
     top = RATES[-1]
     for found in figures.values():
         if echo.get(f"answered_{top}"):
@@ -209,6 +216,7 @@ def run(step_seconds: float, kinds: list[str]) -> None:
         f"max {max(lags, default=0):.0f} ms"
     )
     print(f"per-chat limit crossings {crossings}")
+    figures.update((f"echo {http}", found) for http, found in floors.items())
     for line in comparison(figures, compared(echo)):
         print(line)
 
