@@ -208,9 +208,15 @@ async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None
     finals: dict[int, tuple[int, dict[str, Any]]] = {}
     for item in items:
         finals.update(data.checkpoints.take_final(item.session_id))
-    user_ids = {item.user_id for item in items}
     async with settled_finals(data, finals) as tx:
         rows = await store.sessions_by_id(tx, {item.session_id for item in items})
+        # Only people pressing on their own session are read (and given a progress row): a
+        # forged press may come from anyone.
+        user_ids = {
+            item.user_id
+            for item in items
+            if (row := rows.get(item.session_id)) is not None and row.user_id == item.user_id
+        }
         users = await users_by_id(tx, user_ids)
         progress_rows = await store.progress_of(tx, user_ids)
         unapplied = await store.unapplied_sessions_of(tx, user_ids)
