@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from hypothesis import given
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from background import reminder_job
 from background.reminder_job import send_reminder
@@ -32,6 +33,7 @@ from reminders.dispatcher import Result
 from tests.throttle.harness import FakeTelegram, make_limiter, send
 from tests.throttle.virtual_time import run_in_virtual_time
 from throttle import Kind, TelegramRateLimiter, never_left
+from throttle.transport import AiohttpRequest
 
 KINDS = [Kind.INTERACTIVE, Kind.WARNING, Kind.BULK]
 RETRYING = [Kind.INTERACTIVE, Kind.WARNING]
@@ -316,7 +318,7 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def failure_of(request: HTTPXRequest, url: str) -> NetworkError:
+async def failure_of(request: BaseRequest, url: str) -> NetworkError:
     with pytest.raises(NetworkError) as raised:
         await request.post(url)
     return raised.value
@@ -346,6 +348,39 @@ async def test_only_a_refused_connection_or_a_pool_time_out_surely_never_left(
             emu.faults.drop_next(1, close_after=0.05)
             cut = await failure_of(request, url)
             assert isinstance(cut.__cause__, httpx.RemoteProtocolError) and not never_left(cut)
+
+            emu.faults.fail_next(1, status=502)
+            bad_gateway = await failure_of(request, url)
+            assert not never_left(bad_gateway)  # an answer: the request surely arrived
+        finally:
+            await request.shutdown()
+
+
+async def test_the_aiohttp_transport_tells_the_same_failures_apart(tmp_path: Path) -> None:
+    """The same contract on Backcare's transport (throttle/transport.py, the default). aiohttp
+    bounds the wait for a pooled connection and the connecting together (pool + connect)."""
+    async with BotApiEmulator(media_dir=tmp_path) as emu:
+        url = f"{emu.base_url}{TOKEN}/getMe"
+        request = AiohttpRequest(1, pool_timeout=0.1, connect_timeout=0.1, read_timeout=0.5)
+        await request.initialize()
+        try:
+            refused = await failure_of(request, f"http://127.0.0.1:{closed_port()}/bot/getMe")
+            assert isinstance(refused.__cause__, aiohttp.ClientConnectorError)
+            assert never_left(refused)
+
+            emu.faults.drop_next(1)  # holds the pool's only connection until the read time-out
+            holder = asyncio.ensure_future(failure_of(request, url))
+            await asyncio.sleep(0.05)
+            pool = await failure_of(request, url)
+            assert isinstance(pool, TimedOut)
+            assert isinstance(pool.__cause__, aiohttp.ConnectionTimeoutError)
+            assert never_left(pool)
+            read = await holder
+            assert isinstance(read, TimedOut) and not never_left(read)  # sent: maybe processed
+
+            emu.faults.drop_next(1, close_after=0.05)
+            cut = await failure_of(request, url)
+            assert isinstance(cut.__cause__, aiohttp.ClientError) and not never_left(cut)
 
             emu.faults.fail_next(1, status=502)
             bad_gateway = await failure_of(request, url)
