@@ -71,6 +71,17 @@ def start_echo(
     )
 
 
+async def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within 30 s; waited for in a thread (a
+    blocking wait here would show as the benchmark loop's lag)."""
+    process.terminate()
+    try:
+        await asyncio.to_thread(process.wait, 30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def log_path(workdir: Path) -> Path:
     """Where start_bot writes the bot's log."""
     return workdir / "bot.log"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import tempfile
 import time
 from collections import deque
@@ -24,7 +23,15 @@ from pathlib import Path
 
 import psutil
 
-from bench.common import SelfProbe, cpu_seconds, mib, percentile, start_bot, start_echo
+from bench.common import (
+    SelfProbe,
+    cpu_seconds,
+    mib,
+    percentile,
+    start_bot,
+    start_echo,
+    stop_process,
+)
 from bench.databases import Database, add_option, comparison, opened, runnable
 from emulator import BotApiEmulator, Limits
 from emulator.state import Event
@@ -144,12 +151,7 @@ async def measure(
                 emulator, bot.pid, text, first_id, step_seconds, server_cpu
             )
         finally:
-            bot.terminate()
-            try:  # in a thread: a blocking wait here would show as the loop's lag
-                await asyncio.to_thread(bot.wait, 30)
-            except subprocess.TimeoutExpired:
-                bot.kill()
-                bot.wait()
+            await stop_process(bot)
     finally:
         stop.set()
         await probing

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from bench.common import (
     read_probe,
     start_bot,
     start_echo,
+    stop_process,
 )
 from bench.databases import Database, add_option, comparison, engine, opened, runnable
 from db.connection import make_transaction_factory
@@ -155,15 +155,6 @@ async def press_all(
     return result
 
 
-async def stop(bot: subprocess.Popen[bytes]) -> None:
-    bot.terminate()
-    try:  # in a thread: a blocking wait here would show as the loop's lag
-        await asyncio.to_thread(bot.wait, 30)
-    except subprocess.TimeoutExpired:
-        bot.kill()
-        bot.wait()
-
-
 async def main(users: int, window: float, database: Database) -> dict[str, float]:
     workdir = Path(tempfile.mkdtemp(prefix="bench-ratings-"))
     url = await database.fresh(workdir)
@@ -182,7 +173,7 @@ async def main(users: int, window: float, database: Database) -> dict[str, float
             data_of = {u: build(Action.AFTER, sid, 2, 1) for u, sid in session_of.items()}
             result = await press_all(emulator, bot.pid, data_of, window, FIRST_ID)
         finally:
-            await stop(bot)
+            await stop_process(bot)
     finally:
         await emulator.stop()
     print(f"Write ceiling: {users} people rate their session within {window:.1f} s")
@@ -215,7 +206,7 @@ async def floor(users: int, window: float, http: str) -> dict[str, float]:
             data_of = {FLOOR_FIRST_ID + n: build(Action.AFTER, n, 2, 1) for n in range(users)}
             result = await press_all(emulator, echo.pid, data_of, window, FLOOR_FIRST_ID)
         finally:
-            await stop(echo)
+            await stop_process(echo)
     finally:
         await emulator.stop()
     print(f"\n== bare PTB bot ({http}), the same three calls per press, no database")

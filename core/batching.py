@@ -74,6 +74,14 @@ class Batched(Generic[Item, Result]):
             _settle(future, result=result)
 
 
+def shared(registry: dict[str, Any], name: str, run: Run[Item, Result]) -> Batched[Item, Result]:
+    """The batcher called `name` in `registry` (BotData.batches), made on first use."""
+    found = registry.get(name)
+    if found is None:
+        found = registry[name] = Batched(run)
+    return found
+
+
 def _settle(
     future: asyncio.Future[Any], *, result: Any = None, error: BaseException | None = None
 ) -> None:

@@ -11,7 +11,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.batching import Batched
+from core.batching import shared
 from core.context import BotData
 from db import reminders as reminder_store
 from db import safety as store
@@ -42,11 +42,7 @@ def state_of(user: User | None, progress: UserProgress | None) -> SafetyState:
 async def load_state(data: BotData, user_id: int) -> tuple[SafetyState, User | None]:
     """Read the user's safety facts (one short transaction, shared with the other presses
     that arrive meanwhile: core/batching.py)."""
-    batched = data.batches.get("safety_state")
-    if batched is None:
-        batched = data.batches["safety_state"] = Batched(partial(load_states, data))
-    result: tuple[SafetyState, User | None] = await batched(user_id)
-    return result
+    return await shared(data.batches, "safety_state", partial(load_states, data))(user_id)
 
 
 async def load_states(

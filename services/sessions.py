@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.batching import Batched
+from core.batching import shared
 from core.context import BotData
 from db import routines as store
 from db import safety as safety_store
@@ -195,12 +195,8 @@ async def rate(
     consent to storing ratings. Ratings that arrive together are written together
     (`rate_many`, one transaction: core/batching.py).
     """
-    batched = data.batches.get("ratings")
-    if batched is None:
-        batched = data.batches["ratings"] = Batched(partial(rate_many, data))
-    item = Rating(user_id, chat_id, session_id, checkin, rating, frozenset(gentle))
-    result: Rated | None = await batched(item)
-    return result
+    batched = shared(data.batches, "ratings", partial(rate_many, data))
+    return await batched(Rating(user_id, chat_id, session_id, checkin, rating, frozenset(gentle)))
 
 
 async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None]:
