@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db import sqlite_driver
 from db.crypto import KEYS_ATTRIBUTE, DataKeys
 
 TransactionFactory = async_sessionmaker[AsyncSession]
@@ -81,9 +82,16 @@ def make_engine(
         engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     setattr(engine.dialect, KEYS_ATTRIBUTE, keys)
     if engine.dialect.name == "sqlite":
+        if engine.dialect.driver == "aiosqlite":
+            event.listen(engine.sync_engine, "do_connect", _one_call_per_statement)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
+
+
+def _one_call_per_statement(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    # aiosqlite's connection, with cursors that make one call to its thread per statement.
+    return dialect.dbapi.connect(*cargs, async_creator_fn=sqlite_driver.connect, **cparams)
 
 
 def _begin_immediate(connection: Any) -> None:
