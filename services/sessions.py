@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -224,19 +225,20 @@ async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None
         ends = await store.completed_ends_of(tx, user_ids)
         periods = await safety_store.periods_of(tx, user_ids)
         results: list[Rated | None] = []
+        written: list[dict[str, Any]] = []
         for item in items:
             row, user = rows.get(item.session_id), users.get(item.user_id)
             if row is None or row.user_id != item.user_id or row.progress_applied:
                 results.append(None)
                 continue
             if user is not None and user.consent_at is not None:
-                tx.add(
-                    PainRating(
-                        user_id=item.user_id,
-                        session_id=item.session_id,
-                        kind="after",
-                        value=item.rating,
-                    )
+                written.append(
+                    {
+                        "user_id": item.user_id,
+                        "session_id": item.session_id,
+                        "kind": "after",
+                        "value": item.rating,
+                    }
                 )
             before = (
                 item.checkin
@@ -274,5 +276,7 @@ async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None
                 due = await schedule_morning_check(tx, data, user, item.chat_id, data.now())
             streak = store.streak(days, today, frozen)
             results.append(Rated(before, verdict, streak, progress, suggest, due))
+        if written:
+            await tx.execute(insert(PainRating), written)
         await tx.commit()
     return results
