@@ -1,14 +1,13 @@
 """A bare python-telegram-bot echo bot: the floor the framework sets, for bench.load.
 
-It echoes each text with one reply, and answers a button press with the same three calls as
-Backcare's after-session rating (answer it, take the message's buttons off, send a summary),
+It echoes each text with one reply, and answers a button press with the same two calls as
+Backcare's after-session rating (answer it, edit the question into the summary),
 with PTB's defaults except concurrent updates (as Backcare, it handles chats in parallel). Run
 by bench.load and bench.ratings as its own process.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 
 from telegram import Update
@@ -27,9 +26,10 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     await query.answer()
-    with contextlib.suppress(BadRequest):  # the echoed message may have no buttons
-        await query.edit_message_reply_markup(reply_markup=None)
-    await context.bot.send_message(query.message.chat.id, "Before: 2. After: 1.")
+    try:
+        await query.edit_message_text("How does your back feel now?\n\nBefore: 2. After: 1.")
+    except BadRequest:  # the pressed message may be a picture
+        await context.bot.send_message(query.message.chat.id, "Before: 2. After: 1.")
 
 
 def main() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest
 
 from background.guided import gentle_ids
 from background.reminder_job import schedule_dispatch
@@ -10,6 +13,8 @@ from handlers.common import Press, on_press, press_handlers, text
 from safety.rules import AfterSession
 from services import sessions
 from ui.payloads import Action, build
+
+logger = logging.getLogger(__name__)
 
 
 @on_press(Action.AFTER)
@@ -41,7 +46,6 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
     if rated.morning_check is not None:
         schedule_dispatch(context.application, rated.morning_check)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
     lines = [
         text(context, language, "routine.summary", before=before, after=rating)
         if before is not None
@@ -68,7 +72,15 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
                 ]
             ]
         )
-    await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)
+    summary = "\n".join(lines)
+    # The question becomes its answer: one call where taking its buttons off and sending the
+    # summary made two (issue 12: a third of the Telegram calls of a burst of ratings).
+    question = text(context, language, "routine.after_question")
+    try:
+        await query.edit_message_text(f"{question}\n\n{summary}", reply_markup=markup)
+    except BadRequest as error:  # deleted meanwhile, or not a text message: a new message then
+        logger.info("the rating question could not be edited (%s); summary sent", error.message)
+        await context.bot.send_message(chat_id, summary, reply_markup=markup)
 
 
 HANDLERS = [*press_handlers(after_rating)]

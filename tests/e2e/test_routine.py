@@ -80,10 +80,16 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert shown is not None, plain(done.message)
     spent = int(shown[1]) * 60 + int(shown[2])
     assert abs(spent - elapsed / SCALE) <= 10, (spent, elapsed / SCALE)
-    await user.wait_text("How does your back feel now?")
+    question = await user.wait_text("How does your back feel now?")
     await user.press("1")
     summary = await user.wait_text("Before: 2/10, after: 1/10")
     assert "Streak: 1" in plain(summary.message)
+    # The question itself becomes the answer (one call, issue 12): edited, its buttons gone.
+    assert summary.kind == "edit"
+    assert summary.message is not None and question.message is not None
+    assert summary.message["message_id"] == question.message["message_id"]
+    assert plain(summary.message).startswith("How does your back feel now?")
+    assert not summary.message.get("reply_markup")
     [session_row] = await rows(app, RoutineSession)
     assert session_row.status == "completed" and session_row.progress_applied
     [progress] = await rows(app, UserProgress)
@@ -277,6 +283,21 @@ async def test_the_after_session_summary_in_a_fixed_utc_offset_zone(app, make_us
     await user.press("1")
     summary = await user.wait_text("Before: 2/10, after: 1/10")
     assert "Streak: 1" in plain(summary.message)
+
+
+async def test_the_summary_is_sent_anew_when_the_question_was_deleted(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    """The summary replaces the rating question; if the person deleted the question before the
+    bot answered (the edit fails), the summary comes as a new message, with the same figures."""
+    user = make_user()
+    await consent(user)
+    await begin(user)
+    await user.wait_text("How does your back feel now?", timeout=60)
+    target, data = await user.find_button_soon("1", None, 2.0)
+    await user.press_data(target, data)
+    del user.messages[target]  # deleted by the person at once: the bot's edit finds nothing
+    summary = await user.wait_text("Before: 2/10, after: 1/10")
+    assert summary.kind == "send" and "Streak: 1" in plain(summary.message)
+    assert target not in user.messages
 
 
 async def test_the_end_of_a_session_never_waits_for_the_database(app, make_user) -> None:  # type: ignore[no-untyped-def]
