@@ -98,22 +98,24 @@ class Sender:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """At most one update per chat in flight; different chats in parallel; floods trimmed."""
 
-    # 64 updates at once, not hundreds: under a burst of new users, handlers queue here instead of
-    # crowding the event loop, so the timers of running sessions keep their beat (bench.timers:
-    # p99 lateness 833 ms with 512, 41 ms with 64; replies wait a little longer in a burst).
+    # At most `settings.update_slots` handlers at once: under a burst of new users, the rest
+    # queue here instead of crowding the event loop, so the timers of running sessions keep their
+    # beat (bench.timers, before issue 12's fixes: p99 lateness 833 ms with 512, 41 ms with 64).
+    # Since the group commits, slots also bound the batches: a handler waiting in one holds its
+    # slot (bench.ratings: p99 600 ms with 64 slots, 360 ms with 256).
     def __init__(
         self,
         settings: Settings,
         content: Content,
         *,
         never_drop: Callable[[Update], bool],
-        max_concurrent_updates: int = 64,
+        max_concurrent_updates: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         observe: Callable[[object, float], None] | None = None,
         replying_to: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(ADMITTED)
-        self._slots = asyncio.Semaphore(max_concurrent_updates)
+        self._slots = asyncio.Semaphore(max_concurrent_updates or settings.update_slots)
         self._content = content
         self._default_language = settings.default_language
         self._burst = float(settings.user_burst)
