@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import math
 import os
@@ -265,6 +266,11 @@ def run(argv: list[str], settings: Settings) -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
+    # What is loaded by now (modules, content) lives as long as the process: out of the
+    # collector's sight, a full collection scans only what handlers make (issue 12: 15% less CPU
+    # per rating under a burst of them).
+    gc.collect()
+    gc.freeze()
     if settings.local:
         if settings.data_key is None:  # a local key, kept beside the emulator's database
             database = settings.sqlite_path()
