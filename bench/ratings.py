@@ -6,15 +6,23 @@
 The database is seeded with people who consented to storing ratings and a completed session
 each; every person has a message with buttons from the bot (/routine) and presses the after-session rating on
 it, all within one second. Each press writes the rating (encrypted), applies the progression,
-reads the streak and may schedule a morning check: one transaction. Printed: press -> the
-button's answer, press -> the summary message, and the bot's database waits meanwhile.
+reads the streak and may schedule a morning check: one transaction; the bot then answers the
+press and edits the question into the summary. Printed: press -> the button's answer, press ->
+the summary, and the bot's database waits meanwhile.
+
+    BENCH_PROFILE=/tmp/presses.txt python -m bench.ratings --databases sqlite
+
+samples the bot with py-spy during the presses only (raw stacks, not its set-up).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -139,6 +147,7 @@ async def press_all(
     stop_listening = emulator.listen(on_event)
     rng = random.Random(12)
     offsets = sorted(rng.uniform(0, window) for _ in people)
+    profiler = profile(pid, window + 5.0)
     cpu_before, started = cpu_seconds(pid), time.monotonic()
     result.started_wall = time.time()
     for person, offset in zip(people, offsets, strict=True):
@@ -152,7 +161,40 @@ async def press_all(
     result.duration = time.monotonic() - started
     result.cpu = cpu_seconds(pid) - cpu_before
     stop_listening()
+    if profiler is not None:
+        profiler.wait()
     return result
+
+
+def profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
+    """With BENCH_PROFILE=FILE: py-spy samples the bot during the presses only (raw stacks in
+    FILE, e.g. for flamegraph.pl), not its set-up."""
+    target = os.environ.get("BENCH_PROFILE")
+    if not target:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        print(f"BENCH_PROFILE: no {spy} (pip install py-spy); not profiled")
+        return None
+    return subprocess.Popen(
+        [
+            str(spy),
+            "record",
+            "-p",
+            str(pid),
+            "-r",
+            "250",
+            "-d",
+            f"{seconds:.0f}",
+            "-f",
+            "raw",
+            "-o",
+            target,
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 async def main(users: int, window: float, database: Database) -> dict[str, float]:
@@ -195,7 +237,7 @@ async def main(users: int, window: float, database: Database) -> dict[str, float
 
 
 async def floor(users: int, window: float, http: str) -> dict[str, float]:
-    """A bare PTB bot making the same three calls per press, no database: the framework's
+    """A bare PTB bot making the same two calls per press, no database: the framework's
     floor for the same load."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-ratings-floor-"))
     emulator = BotApiEmulator(limits=Limits(mode="count"))
@@ -209,7 +251,7 @@ async def floor(users: int, window: float, http: str) -> dict[str, float]:
             await stop_process(echo)
     finally:
         await emulator.stop()
-    print(f"\n== bare PTB bot ({http}), the same three calls per press, no database")
+    print(f"\n== bare PTB bot ({http}), the same two calls per press, no database")
     for row in result.rows(users):
         print(row)
     return result.figures()
