@@ -18,6 +18,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from core.slots import parked
+
 logger = logging.getLogger(__name__)
 
 Item = TypeVar("Item")
@@ -43,7 +45,8 @@ class Batched(Generic[Item, Result]):
         self._pending.append((item, future))
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._drain(), name="batched")
-        return await future
+        async with parked():  # an update's slot serves another meanwhile (core/slots.py)
+            return await future
 
     async def _drain(self) -> None:
         while self._pending:

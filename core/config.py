@@ -103,10 +103,9 @@ class Settings(BaseSettings):
     user_burst: int = Field(default=20, ge=1)
     user_rate_per_second: float = Field(default=2.0, gt=0)
     max_pending_per_chat: int = Field(default=10, ge=1)
-    # Updates handled at once; the rest wait for a slot (core/updates.py). Handlers parked in a
-    # group commit hold theirs: too few slots starve the batches (issue 12: 1,000 ratings in a
-    # second, p99 600 ms with 64, 360 ms with 256).
-    update_slots: int = Field(default=256, ge=1, le=4096)
+    # Updates handled at once; the rest wait for a slot (core/updates.py). A handler waiting
+    # in a group commit lends its slot out meanwhile (core/slots.py).
+    update_slots: int = Field(default=64, ge=1, le=4096)
     # Bounds per user.
     max_reminders_per_user: int = Field(default=10, ge=1, le=100)
     # Several processes on one PostgreSQL: a process owns its claims and live sessions for this

@@ -29,6 +29,8 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
+from core.slots import Slots
+
 if TYPE_CHECKING:
     from content import Content
     from core.config import Settings
@@ -100,9 +102,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     # At most `settings.update_slots` handlers at once: under a burst of new users, the rest
     # queue here instead of crowding the event loop, so the timers of running sessions keep their
-    # beat (bench.timers, before issue 12's fixes: p99 lateness 833 ms with 512, 41 ms with 64).
-    # Since the group commits, slots also bound the batches: a handler waiting in one holds its
-    # slot (bench.ratings: p99 600 ms with 64 slots, 360 ms with 256).
+    # beat (bench.timers: p99 lateness 833 ms with 512, 41 ms with 64; in issue 12, with 256,
+    # 513-985 ms in the first 30 s). A handler parked in a group commit lends its slot out
+    # meanwhile (core/slots.py).
     def __init__(
         self,
         settings: Settings,
@@ -115,7 +117,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         replying_to: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(ADMITTED)
-        self._slots = asyncio.Semaphore(max_concurrent_updates or settings.update_slots)
+        self._slots = Slots(max_concurrent_updates or settings.update_slots)
         self._content = content
         self._default_language = settings.default_language
         self._burst = float(settings.user_burst)
@@ -158,7 +160,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self._key(update)
         if key is None or not isinstance(update, Update):
-            async with self._slots:  # nobody to keep in order or to limit (a poll's state)
+            async with self._slots.hold():  # nobody to keep in order or to limit (a poll's state)
                 await coroutine
             return
         user = update.effective_user
@@ -179,7 +181,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             await turns.acquire(urgent=urgent)
             try:
-                async with self._slots:
+                async with self._slots.hold():
                     if self._replying_to is not None:
                         self._replying_to(key)
                     await coroutine
