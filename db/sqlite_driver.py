@@ -87,14 +87,27 @@ class Cursor:
 class Connection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors make one call per statement."""
 
+    # True once a commit or rollback has finished and nothing was sent since: no transaction is
+    # open. Kept here, not read from sqlite3 (its thread may still be running a statement whose
+    # caller was cancelled).
+    _settled = False
+
     def cursor(self) -> Cursor:  # type: ignore[override]  # no trip to the thread needed
         return Cursor(self)
 
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        self._settled = False
+        return await super()._execute(fn, *args, **kwargs)
+
+    async def commit(self) -> None:
+        await super().commit()
+        self._settled = True
+
     async def rollback(self) -> None:
-        # The pool rolls back each connection it takes back, mostly after a commit: read the
-        # flag (no other call is running: the connection is handed out to one user at a time).
-        if self._conn.in_transaction:
+        # The pool rolls back each connection it takes back, mostly right after a commit.
+        if not self._settled:
             await super().rollback()
+            self._settled = True
 
 
 def connect(database: str, iter_chunk_size: int = 64, **kwargs: Any) -> Connection:

@@ -76,6 +76,21 @@ async def test_each_statement_is_one_trip_and_a_rollback_after_commit_none(
     assert [row.body for row in rows] == ["a", "b"]
 
 
+async def test_a_transaction_left_open_is_rolled_back(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips = Trips(monkeypatch)
+    factory = make_transaction_factory(engine)
+    async with factory() as tx:
+        start = trips.count
+        await tx.execute(insert(NOTES).values(owner=7, body="never committed"))
+    # BEGIN IMMEDIATE, the insert, and the rollback as the session closed without a commit (the
+    # pool's own rollback after it finds nothing open and makes no trip).
+    assert trips.since(start) == 3
+    async with factory() as tx:
+        assert (await tx.execute(select(NOTES.c.owner))).all() == []
+
+
 async def test_errors_and_rollbacks_behave_as_before(engine: AsyncEngine) -> None:
     factory = make_transaction_factory(engine)
     async with factory() as tx:
