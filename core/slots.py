@@ -67,6 +67,7 @@ class Slots:
         finally:
             _current.reset(token)
             if held.holding:
+                held.holding = False
                 self.release()
 
 
@@ -74,6 +75,9 @@ class _Held:
     def __init__(self, slots: Slots) -> None:
         self.slots = slots
         self.holding = True
+        # A task the handler starts inherits this context; only the handler's own task may lend
+        # its slot (a task outliving the handler would otherwise take one back and keep it).
+        self.task = asyncio.current_task()
 
 
 _current: ContextVar[_Held | None] = ContextVar("update_slot", default=None)
@@ -84,7 +88,7 @@ async def parked() -> AsyncIterator[None]:
     """The body only waits (for a batch's result): the caller's slot, if it holds one, is free
     meanwhile, and taken back (ahead of new updates) before the handler goes on."""
     held = _current.get()
-    if held is None or not held.holding:
+    if held is None or not held.holding or held.task is not asyncio.current_task():
         yield
         return
     held.holding = False

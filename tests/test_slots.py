@@ -54,6 +54,36 @@ async def test_parked_outside_a_slot_just_waits() -> None:
         await asyncio.sleep(0)
 
 
+async def test_a_task_started_by_a_handler_does_not_lend_the_handlers_slot() -> None:
+    slots = Slots(1)
+    parked_meanwhile, handler_may_end = asyncio.Event(), asyncio.Event()
+    other_ran: list[bool] = []
+
+    async def background() -> None:
+        async with parked():  # the handler's slot is not this task's to lend
+            parked_meanwhile.set()
+            await handler_may_end.wait()
+
+    async def handler() -> None:
+        async with slots.hold():
+            task = asyncio.create_task(background())  # inherits the context
+            await parked_meanwhile.wait()
+            other = asyncio.create_task(other_handler())
+            await asyncio.sleep(0.01)
+            assert other_ran == []  # the handler still runs: its slot is still its own
+            handler_may_end.set()
+            await task
+        await other
+
+    async def other_handler() -> None:
+        async with slots.hold():
+            other_ran.append(True)
+
+    await handler()
+    assert other_ran == [True]
+    assert slots.free == 1
+
+
 async def test_a_cancelled_waiter_loses_no_slot() -> None:
     slots = Slots(1)
     release = asyncio.Event()
