@@ -48,7 +48,8 @@ async def session_with_ratings(user, language: str, before: str, after: str) -> 
     await user.press(before)
     await user.wait_text(AFTER[language], timeout=60)
     await user.press(after)
-    await user.wait_for(lambda e: e.kind == "send" and "/10" in plain(e.message), timeout=5)
+    # The summary replaces the question (an edit).
+    await user.wait_for(lambda e: e.kind == "edit" and "/10" in plain(e.message), timeout=5)
 
 
 async def progress_photo(user, language: str):  # type: ignore[no-untyped-def]
