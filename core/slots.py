@@ -18,24 +18,25 @@ from contextvars import ContextVar
 
 
 class Slots:
-    """A semaphore with two queues: handlers coming back from a wait go before new updates."""
+    """A semaphore with two queues: the first served before the rest (here, handlers coming back
+    from a parked wait before new updates; a chat's turn, core/updates.py: pain reports first)."""
 
     def __init__(self, count: int) -> None:
         self._free = count
-        self._back: deque[asyncio.Future[None]] = deque()
-        self._new: deque[asyncio.Future[None]] = deque()
+        self._first: deque[asyncio.Future[None]] = deque()
+        self._rest: deque[asyncio.Future[None]] = deque()
 
     @property
     def free(self) -> int:
         return self._free
 
-    async def acquire(self, *, back: bool = False) -> None:
-        """Take a slot; `back`: a handler returning from a parked wait (served first)."""
-        if self._free > 0 and not self._back and (back or not self._new):
+    async def acquire(self, *, first: bool = False) -> None:
+        """Take a slot; `first`: ahead of every waiter not `first`."""
+        if self._free > 0 and not self._first and (first or not self._rest):
             self._free -= 1
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        queue = self._back if back else self._new
+        queue = self._first if first else self._rest
         queue.append(waiter)
         try:
             await waiter
@@ -47,8 +48,8 @@ class Slots:
             raise
 
     def release(self) -> None:
-        """Give a slot back: to the first waiter (returning handlers first), else to the pool."""
-        for queue in (self._back, self._new):
+        """Give a slot back: to the next waiter (`first` ones first), else to the pool."""
+        for queue in (self._first, self._rest):
             while queue:
                 waiter = queue.popleft()
                 if not waiter.done():
@@ -96,5 +97,5 @@ async def parked() -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await held.slots.acquire(back=True)  # cancelled here: the slot is not ours to give back
+        await held.slots.acquire(first=True)  # cancelled here: the slot is not ours to give back
         held.holding = True

@@ -14,12 +14,9 @@ the updates its chat has waiting.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import inspect
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,41 +45,23 @@ SLOW_DOWN_KEY = "fallback.slow_down"
 
 class ChatTurns:
     """Whose turn it is in one chat: first come, first served, except that urgent updates (pain
-    reports) go ahead of the ordinary ones still waiting."""
+    reports) go ahead of the ordinary ones still waiting (a gate of one: core/slots.Slots)."""
 
     def __init__(self) -> None:
-        self.busy = False
         self.pending = 0  # this chat's updates waiting or running
-        self._urgent: deque[asyncio.Future[None]] = deque()
-        self._ordinary: deque[asyncio.Future[None]] = deque()
+        self._turn = Slots(1)
+
+    @property
+    def busy(self) -> bool:
+        return self._turn.free == 0
 
     async def acquire(self, *, urgent: bool) -> None:
         """Wait for this chat's turn."""
-        if not self.busy:
-            self.busy = True
-            return
-        waiters = self._urgent if urgent else self._ordinary
-        turn = asyncio.get_running_loop().create_future()
-        waiters.append(turn)
-        try:
-            await turn
-        except asyncio.CancelledError:
-            if turn.done() and not turn.cancelled():
-                self.release()  # the turn reached us as we were cancelled: pass it on
-            else:
-                with contextlib.suppress(ValueError):
-                    waiters.remove(turn)
-            raise
+        await self._turn.acquire(first=urgent)
 
     def release(self) -> None:
         """Hand the turn to the next waiting update, urgent ones first."""
-        for waiters in (self._urgent, self._ordinary):
-            while waiters:
-                turn = waiters.popleft()
-                if not turn.done():
-                    turn.set_result(None)
-                    return
-        self.busy = False
+        self._turn.release()
 
 
 @dataclass(slots=True)
