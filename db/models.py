@@ -75,6 +75,8 @@ class User(Base):
     screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The morning check after a painful day ("How does your back feel today?"), one tap to turn off.
     next_day_checks: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # A new (notifying) message at each change of exercise or side, instead of a silent edit.
+    change_alerts: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class MediaFile(Base):
@@ -121,6 +123,8 @@ class RoutineSession(Base):
     live_message_id: Mapped[int | None] = mapped_column(BigInteger)
     exercises_done: Mapped[int] = mapped_column(Integer, default=0)
     active_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # One letter per exercise: how it went (done, skipped, hurt or stopped, not reached).
+    item_marks: Mapped[str | None] = mapped_column(String(32))
     progress_applied: Mapped[bool] = mapped_column(Boolean, default=False)
     # The bot process (INSTANCE_ID) running the session; another process recovers it only once
     # that process's heartbeat has lapsed (several processes on one PostgreSQL).
@@ -147,6 +151,9 @@ class PainRating(Base):
     # warning signs. Compared in Python only, never in SQL.
     value: Mapped[int | None] = mapped_column(EncryptedInt())
     detail: Mapped[str | None] = mapped_column(EncryptedText())
+    # A report only: how it was made (button, command, words), and the person's own words.
+    source: Mapped[str | None] = mapped_column(String(16))
+    said: Mapped[str | None] = mapped_column(EncryptedText())
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
