@@ -48,6 +48,7 @@ from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import serve
+from safety.painwords import PainLexicon
 from throttle import TelegramRateLimiter, replying_to
 from throttle.transport import AiohttpRequest
 
@@ -67,6 +68,11 @@ def build_application(
 ) -> Application:
     """Wire settings, content, storage and handlers into an Application (nothing runs yet)."""
     metrics = Metrics()
+    # The pain words of every language, built once: heard by the handlers and by the update
+    # processor (a pain report is never dropped in a flood).
+    lexicon = PainLexicon.from_texts(
+        content.texts, {code: language.name for code, language in content.languages.items()}
+    )
     builder = (
         Application.builder()
         .token(token)
@@ -88,7 +94,7 @@ def build_application(
             PerChatUpdateProcessor(
                 settings,
                 content,
-                never_drop=handlers.chats.pain_reports(content),
+                never_drop=handlers.chats.pain_reports(lexicon),
                 observe=metrics.observe_update,
                 replying_to=replying_to,
             )
@@ -116,6 +122,7 @@ def build_application(
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
     bot_data.content = content
+    bot_data.pain_lexicon = lexicon
     bot_data.progression = Rule(**content.progression.model_dump())
     bot_data.sessions = Sessions(RoutineHooks(application))
     bot_data.metrics = metrics

@@ -12,7 +12,7 @@ from typing import Any
 import babel
 
 from content.schema import Languages
-from safety.painwords import NOT_PAIN_KEY, WORDS_KEY, word_problems
+from safety.painwords import LISTS, PREFIX, REQUIRED, WORDS_KEY, word_problems
 
 # The tags Telegram's HTML parse mode understands (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = frozenset(
@@ -36,8 +36,8 @@ ALLOWED_TAGS = frozenset(
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
 # Telegram accepts the named entities &lt; &gt; &amp; &quot; and numeric ones.
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
-# Keys whose text may be empty: a language may have no phrase that never counts as pain.
-MAY_BE_EMPTY = frozenset({NOT_PAIN_KEY})
+# Keys whose text may be empty: a language may have, say, no phrase that never counts as pain.
+MAY_BE_EMPTY = frozenset(PREFIX + name for name in LISTS if name not in REQUIRED)
 
 
 # CLDR plural categories: a text given as {one: ..., other: ...} has forms chosen by a count.
@@ -185,24 +185,22 @@ def compare_keys(
 def pain_word_problems(
     texts: Mapping[str, Mapping[str, str]], languages: Languages
 ) -> list[tuple[str, str, str]]:
-    """(language, key, reason) for each problem with the pain words (pain.words, pain.not_pain):
-    missing from the default language, an empty list, or a word its language's analyzer does not
-    recognise (safety/painwords.py matches them)."""
+    """(language, key, reason) for each problem with the pain lists (`pain.words`,
+    `pain.unclear`, the negation cues, ...): missing from the default language, an empty
+    required list, or a word its language's analyzer does not recognise (safety/painwords.py
+    hears them)."""
     if not any(WORDS_KEY in flat for flat in texts.values()):
         return []  # stand-in texts with no pain words at all (the bot itself needs them)
     found: list[tuple[str, str, str]] = []
     reference = texts.get(languages.default)
-    for key, what in (
-        (WORDS_KEY, "the words that report pain"),
-        (NOT_PAIN_KEY, 'the phrases that never count as pain ("" for none)'),
-    ):
+    for name, what in LISTS.items():
+        key = PREFIX + name
         if reference is not None and key not in reference:
-            found.append((languages.default, key, f"missing: {what}, separated by |"))
+            empty = "" if name in REQUIRED else ' ("" for none)'
+            found.append((languages.default, key, f"missing: {what}{empty}, separated by |"))
     for code, flat in texts.items():
         if WORDS_KEY in flat:  # else reported as missing, here or against the default language
             name = languages.languages[code].name
-            for key, reason in word_problems(
-                code, name, flat[WORDS_KEY], flat.get(NOT_PAIN_KEY, "")
-            ):
+            for key, reason in word_problems(code, name, flat):
                 found.append((code, key, reason))
     return found

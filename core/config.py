@@ -130,6 +130,11 @@ class Settings(BaseSettings):
     morning_check_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     # "A clinician has checked me" is offered this long after the urgent advice, never at once.
     hold_lift_wait_minutes: int = Field(default=60, ge=0)
+    # "I tapped by mistake" is offered for this long after an emergency Yes (then only the
+    # clinician's check lifts the hold).
+    hold_mistap_minutes: int = Field(default=15, ge=0, le=120)
+    # Pain reports this close together are one episode: one report, one follow-up.
+    pain_episode_minutes: int = Field(default=10, ge=0, le=120)
     # Gentle sessions without pain after which the bot suggests going back to the normal plan.
     calm_sessions_to_return: int = Field(default=3, ge=1, le=30)
 

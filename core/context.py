@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ops.metrics import Metrics
     from progress.render import Renderer
     from reminders.dispatcher import Dispatcher
+    from safety.painwords import PainLexicon
 
 
 class BotData:
@@ -35,6 +36,7 @@ class BotData:
 
     settings: Settings
     content: Content
+    pain_lexicon: PainLexicon  # what people write about pain, in every language
     db: TransactionFactory
     sessions: Sessions
     checkpoints: CheckpointWriter

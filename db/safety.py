@@ -19,17 +19,63 @@ GENTLE = "gentle"  # plan period: the gentle plan after a pain report
 HOLD = "hold"  # plan period: a safety hold after warning signs
 
 
+SAID_LIMIT = 500  # characters of a person's own words kept with a report
+
+
 async def record_report(
-    tx: AsyncSession, user_id: int, session_id: int | None, at: datetime
+    tx: AsyncSession,
+    user_id: int,
+    session_id: int | None,
+    at: datetime,
+    *,
+    source: str,
+    said: str | None = None,
 ) -> int | None:
-    """Store a pain report (with consent); its id, to which the follow-up answers are added."""
+    """Store a pain report (with consent): how it was made and, if given, the person's words;
+    its id, to which the follow-up answers are added."""
     consent = await tx.scalar(select(User.consent_at).where(User.id == user_id))
     if consent is None:
         return None
-    row = PainRating(user_id=user_id, session_id=session_id, kind="report", at=at)
+    row = PainRating(
+        user_id=user_id,
+        session_id=session_id,
+        kind="report",
+        at=at,
+        source=source,
+        said=said[:SAID_LIMIT] if said else None,
+    )
     tx.add(row)
     await tx.flush()
     return row.id
+
+
+async def join_report(
+    tx: AsyncSession, user_id: int, since: datetime, said: str | None
+) -> PainRating | None:
+    """Add a repeated report of the same episode to the user's latest report since `since`
+    (their words appended); None if there is none (no consent, or it was erased)."""
+    row = await tx.scalar(
+        select(PainRating)
+        .where(PainRating.user_id == user_id, PainRating.kind == "report", PainRating.at >= since)
+        .order_by(PainRating.at.desc(), PainRating.id.desc())
+        .limit(1)
+    )
+    if row is not None and said:
+        joined = f"{row.said} / {said}" if row.said else said
+        row.said = joined[:SAID_LIMIT]
+    return row
+
+
+async def correct_red_flag(tx: AsyncSession, user_id: int, answer: str) -> None:
+    """Mark the user's latest emergency answer as corrected (a mis-tap): the record stays true."""
+    row = await tx.scalar(
+        select(PainRating)
+        .where(PainRating.user_id == user_id, PainRating.kind == "red_flag")
+        .order_by(PainRating.at.desc(), PainRating.id.desc())
+        .limit(1)
+    )
+    if row is not None and (row.detail or "").split(":")[0] == "emergency":
+        row.detail = answer
 
 
 async def add_to_report(
@@ -104,8 +150,8 @@ async def lift_hold(tx: AsyncSession, user_id: int, at: datetime) -> None:
     await _close_periods(tx, user_id, HOLD, at)
 
 
-async def mark_screened(tx: AsyncSession, user_id: int, at: datetime) -> None:
-    """The warning-sign check was answered (with no sign)."""
+async def mark_screened(tx: AsyncSession, user_id: int, at: datetime | None) -> None:
+    """The warning-sign check was answered (with no sign), or is to be asked again (None)."""
     await tx.execute(update(User).where(User.id == user_id).values(screened_at=at))
 
 

@@ -15,6 +15,7 @@ from handlers import (
     exercises,
     fallback,
     flare,
+    hearing,
     help,
     holds,
     nudges,
@@ -45,8 +46,10 @@ def register(application: Application) -> None:
     application.add_handlers(activity.HANDLERS, group=activity.GROUP)
     # Safety holds: on an emergency hold, buttons that start or continue a session get the advice.
     application.add_handlers(holds.GATE_HANDLERS, group=holds.GATE_GROUP)
-    # Pain comes first so that "it hurts" typed at any moment is never taken for anything else.
-    application.add_handlers(pain.handlers(data))
+    # Pain comes first so that "it hurts" typed at any moment is never taken for anything else
+    # (nor "no pain today" for a pain report: what a message means is heard in one place).
+    application.add_handlers(pain.handlers())
+    application.add_handlers(hearing.handlers(data))
     # The reminder flows read typed text only while they wait for it, so they may come early.
     for module in (signs, holds, flare, start, routine, controls, rating, exercises):
         application.add_handlers(module.HANDLERS)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType
@@ -22,11 +21,8 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from core.context import BotData, Context
 from handlers.common import STALE, language_of, text
-from safety.painwords import PainLexicon
+from safety.painwords import Meaning, PainLexicon
 from ui.payloads import it_hurts
-
-if TYPE_CHECKING:
-    from content import Content
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +117,9 @@ async def point_to_private_chat(update: Update, context: Context, message: Messa
     await message.reply_text(text(context, language, "chats.private_only"))
 
 
-def pain_reports(content: Content) -> Callable[[Update], bool]:
-    """Whether an update reports pain (pain words, /pain, It hurts): never dropped in a flood."""
-    lexicon = PainLexicon.from_content(content)
+def pain_reports(lexicon: PainLexicon) -> Callable[[Update], bool]:
+    """Whether an update may report pain (pain words, an unclear word that is asked about,
+    /pain, It hurts): never dropped in a flood."""
 
     def is_pain_report(update: Update) -> bool:
         chat = update.effective_chat
@@ -132,7 +128,9 @@ def pain_reports(content: Content) -> Callable[[Update], bool]:
         if update.callback_query is not None:
             return it_hurts(update.callback_query.data)
         message = update.message
-        return message is not None and bool(message.text) and lexicon.matches(message.text or "")
+        if message is None or not message.text:
+            return False
+        return lexicon.hear(message.text).meaning in (Meaning.PAIN, Meaning.UNCLEAR)
 
     return is_pain_report
 

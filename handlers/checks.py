@@ -12,12 +12,12 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.context import Context
 from engine.routines import gentle_routine
 from handlers.common import Press, on_press, press_handlers, text
-from safety.rules import Trend
+from handlers.holds import hold_advice
+from safety.rules import Hold, Trend
 from services import safety
-from ui.guided import rating_keyboard
+from services.safety import load_state
 from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,10 @@ async def answer_check(press: Press, kind: str, reference: int | None, op: str) 
         now=data.now(),
     )
     await query.edit_message_reply_markup(reply_markup=None)
+    state, user = await load_state(data, user_id)
+    if state.hold is Hold.EMERGENCY and op not in ("off", "pause"):
+        await hold_advice(context, chat_id, language, state, user)  # nothing else is offered
+        return
     if op in ("off", "pause"):
         key = "checks.off" if op == "off" else "checks.paused"
         await context.bot.send_message(chat_id, text(context, language, key))
@@ -71,17 +75,3 @@ async def answer_check(press: Press, kind: str, reference: int | None, op: str) 
 
 
 HANDLERS = [*press_handlers(answer_check)]
-
-
-async def ask_check_in(context: Context, chat_id: int, language: str, routine_id: str) -> None:
-    """'How is your back today?' with 0-10 buttons and the warning-signs button."""
-    keyboard = rating_keyboard(Action.CHECK_IN, routine_id).inline_keyboard
-    warning = InlineKeyboardButton(
-        text(context, language, "routine.warning_signs_button"),
-        callback_data=build(Action.RED_FLAGS, "menu"),
-    )
-    await context.bot.send_message(
-        chat_id,
-        text(context, language, "routine.checkin"),
-        reply_markup=InlineKeyboardMarkup([*keyboard, [warning]]),
-    )

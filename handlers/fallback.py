@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from core.context import Context
 from handlers.common import STALE, Said, language_of, on_message, text
+from services.safety import load_state
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +28,11 @@ async def unknown_command(said: Said) -> None:
 
 @on_message()
 async def free_text(said: Said) -> None:
-    """Free text outside any flow: point to the commands."""
+    """Free text outside any flow: point to the commands (never to the routine on a hold)."""
     context, message, language = said.context, said.message, said.language
-    await message.reply_text(text(context, language, "fallback.free_text"))
+    state, _ = await load_state(context.bot_data, said.user.id)
+    key = "fallback.free_text" if state.hold is None else "fallback.free_text_hold"
+    await message.reply_text(text(context, language, key))
 
 
 @on_message()

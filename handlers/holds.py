@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
 
@@ -16,14 +16,23 @@ from core.context import BotData, Context
 from db.models import User
 from engine.routines import gentle_routine
 from engine.sessions import End
-from handlers.checks import ask_check_in
+from handlers.checkin import ask_check_in
 from handlers.common import STALE, Press, button, language_of, on_press, press_handlers, reply, text
 from places.emergency import emergency_numbers
-from safety.rules import Hold, SafetyState, may_lift
+from safety.rules import Hold, Origin, SafetyState, may_correct, may_lift
 from services import safety
 from services.safety import load_state
 from throttle import Kind
 from ui.payloads import VERSION, Action
+from ui.safety import (
+    DOCTOR,
+    EMERGENCY,
+    hold_markup,
+    hold_terms,
+    mistap_markup,
+    signs_markup,
+    signs_question,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,58 +65,103 @@ async def put_on_hold(
     language: str,
     hold: Hold,
     telegram_language: str | None,
+    answer: str,
+    *,
+    advice: str | None = None,
+    correct: tuple[Origin, str | None] | None = None,
 ) -> None:
-    """Warning signs: end any session, hold the routine, give the advice (delivered first)."""
+    """Warning signs: end any session, hold the routine, give the advice (delivered first),
+    with what is on hold and how it ends; right after an emergency Yes (`correct`: where it was
+    asked), a way to correct a mistake."""
     data = context.bot_data
     await end_session(data, context.bot, chat_id, End.WARNING_SIGNS)
     zone: str | None = None
+    now = data.now()
     try:
-        zone = await safety.hold(data.db, user_id, language, hold, data.now())
+        zone = await safety.hold(data.db, user_id, language, hold, now, answer)
     except Exception:
         # The advice matters more than the record: it is sent whatever happened here.
         logger.exception("a safety hold could not be stored")
     number = numbers_text(data, language, zone, telegram_language)
-    key = "safety.emergency" if hold is Hold.EMERGENCY else "safety.see_doctor"
-    await send_urgent(context, chat_id, text(context, language, key, number=number))
+    key = advice or ("safety.emergency" if hold is Hold.EMERGENCY else "safety.see_doctor")
+    state = SafetyState(hold=hold, hold_since=now, screened=True)
+    correct = correct if hold is Hold.EMERGENCY and data.settings.hold_mistap_minutes else None
+    message = _advice_text(data, language, key, number, state, zone, now, correct is not None)
+    markup = hold_markup(
+        data.content,
+        language,
+        state,
+        may_lift=may_lift(state, now, _lift_wait(data)),
+        correct=correct,
+    )
+    await send_urgent(context, chat_id, message, reply_markup=markup)
     logger.info("routine put on hold (%s)", hold.value)
+
+
+def _advice_text(
+    data: BotData,
+    language: str,
+    key: str,
+    number: str,
+    state: SafetyState,
+    zone: str | None,
+    now: datetime,
+    correctable: bool,
+) -> str:
+    """The advice, what is on hold and how it ends, and (right after a Yes) how to correct it."""
+    content = data.content
+    parts = [content.text(language, key, number=number)]
+    parts.append(hold_terms(content, language, state, zone, now, _lift_wait(data)))
+    if correctable:
+        parts.append(content.text(language, "safety.mistap_note"))
+    return "\n\n".join(parts)
 
 
 async def hold_advice(
     context: Context, chat_id: int, language: str, state: SafetyState, user: User | None
 ) -> None:
-    """The advice for the hold in force, with the way out where it may be offered."""
+    """The advice for the hold in force, what is on hold and how it ends, with the ways out
+    that may be offered now."""
     data = context.bot_data
-    number = numbers_text(data, language, user.timezone if user else None, None)
-    wait = _lift_wait(data)
-    rows: list[list[InlineKeyboardButton]] = []
-    if state.hold is Hold.EMERGENCY:
-        message = text(context, language, "safety.emergency", number=number)
-        if may_lift(state, data.now(), wait):
-            rows.append(button(text(context, language, "safety.lift_button"), Action.HOLD, "lift"))
-    else:
-        message = text(context, language, "safety.hold_doctor")
-        rows.append(button(text(context, language, "safety.gentle_button"), Action.HOLD, "gentle"))
-        rows.append(
-            button(text(context, language, "safety.lift_doctor_button"), Action.HOLD, "lift")
-        )
-    await send_urgent(
-        context, chat_id, message, reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    now = data.now()
+    zone = user.timezone if user else None
+    number = numbers_text(data, language, zone, None)
+    correct = None
+    if may_correct(state, now, _mistap_window(data)):
+        correct = (Origin.ASKED, None)  # nothing to go back to: the correction only lifts
+    key = "safety.emergency" if state.hold is Hold.EMERGENCY else "safety.hold_doctor"
+    message = _advice_text(data, language, key, number, state, zone, now, correct is not None)
+    markup = hold_markup(
+        data.content,
+        language,
+        state,
+        may_lift=may_lift(state, now, _lift_wait(data)),
+        correct=correct,
     )
+    await send_urgent(context, chat_id, message, reply_markup=markup)
 
 
 def _lift_wait(data: BotData) -> timedelta:
     return timedelta(minutes=data.settings.hold_lift_wait_minutes)
 
 
+def _mistap_window(data: BotData) -> timedelta:
+    return timedelta(minutes=data.settings.hold_mistap_minutes)
+
+
 @on_press(Action.HOLD)
-async def answer_hold(press: Press, op: str) -> None:
-    """The way out of a hold: two deliberate taps, never offered right after the advice."""
+async def answer_hold(press: Press, op: str, *where: str) -> None:
+    """The ways out of a hold: two deliberate taps each, the clinician's check never offered
+    right after the advice, the correction of a mistake only right after it."""
     query, context, data, language = press.query, press.context, press.data, press.language
     chat_id, user_id = press.chat_id, press.user_id
     state, user = await load_state(data, user_id)
     emergency = state.hold is Hold.EMERGENCY
     if state.hold is None:
         await press.toast(STALE)
+        return
+    if op in ("mistap", "clear", "keep"):
+        await _correct(press, op, state, user, *where)
         return
     if emergency and op in ("lift", "yes") and not may_lift(state, data.now(), _lift_wait(data)):
         await query.answer(text(context, language, "safety.toast_hold"))
@@ -140,6 +194,43 @@ async def answer_hold(press: Press, op: str) -> None:
     await safety.lift_hold(data.db, user_id, data.now())
     logger.info("a safety hold was lifted by the user's statement")
     await reply(context, chat_id, text(context, language, "safety.lifted"))
+
+
+async def _correct(
+    press: Press, op: str, state: SafetyState, user: User | None, *where: str
+) -> None:
+    """ "It was a mistake" shows the emergency list again; only "None of these apply to me"
+    lifts the hold (and the check goes on where it was); Yes keeps it."""
+    context, data, language, chat_id = press.context, press.data, press.language, press.chat_id
+    if op == "keep":
+        await press.toast()
+        await press.query.edit_message_reply_markup(reply_markup=None)
+        await hold_advice(context, chat_id, language, state, user)
+        return
+    origin, routine_id = Origin(where[0]), (where[1] if len(where) > 1 else None)
+    if not may_correct(state, data.now(), _mistap_window(data)):
+        await press.toast("safety.mistap_late")
+        return
+    await press.toast()
+    await press.query.edit_message_reply_markup(reply_markup=None)
+    if op == "mistap":
+        question = text(context, language, "safety.mistap_check") + "\n\n"
+        question += signs_question(data.content, language, origin, EMERGENCY)
+        markup = mistap_markup(data.content, language, origin, routine_id)
+        await reply(context, chat_id, question, markup)
+        return
+    if not await safety.correct_mistap(data, press.user_id, origin):
+        await reply(context, chat_id, text(context, language, "safety.mistap_late"))
+        return
+    logger.info("an emergency answer was corrected as a mistake by the user")
+    await reply(context, chat_id, text(context, language, "safety.mistap_cleared"))
+    if origin is not Origin.ASKED:  # the check goes on with the next group of questions
+        await reply(
+            context,
+            chat_id,
+            signs_question(data.content, language, origin, DOCTOR),
+            signs_markup(data.content, language, origin, DOCTOR, routine_id),
+        )
 
 
 async def hold_gate(update: Update, context: Context) -> None:

@@ -8,6 +8,7 @@ and the which-exercise question is not asked (nothing could be kept).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -53,14 +54,20 @@ async def answer_peg(press: Press, *answers: int | str) -> None:
     logger.info("user %s answered the weekly check", press.user_id)  # the answers are not logged
 
 
-async def ask_which_exercise(
-    context: Context, chat_id: int, user_id: int, language: str, live: Live | None
-) -> None:
-    """After a pain report in a session: note the exercise on screen (the default) and offer,
-    in one tap, the others done so far, or "it was not an exercise"."""
+@dataclass(frozen=True)
+class HurtNote:
+    """The exercise noted as hurting when a session stopped for pain, asked about last."""
+
+    hurt_id: int
+    routine_id: str
+    current: int  # its place in the session
+
+
+async def note_which_exercise(context: Context, user_id: int, live: Live | None) -> HurtNote | None:
+    """After a pain report in a session: note the exercise on screen at once (with consent)."""
     data = context.bot_data
     if live is None or not routine_exists(data.content, live.routine_id):
-        return
+        return None
     items = routine_items(data.content, live.routine_id)
     current = min(live.current.item, len(items) - 1)
     exercise_id = items[current].exercise
@@ -73,7 +80,19 @@ async def ask_which_exercise(
         now=data.now(),
     )
     if hurt_id is None:
-        return  # no consent: nothing can be kept, so nothing is asked
+        return None  # no consent: nothing can be kept, so nothing is asked
+    return HurtNote(hurt_id, live.routine_id, current)
+
+
+async def ask_which_exercise(context: Context, chat_id: int, language: str, note: HurtNote) -> None:
+    """The last question after a pain report: the exercise noted, and in one tap the others
+    done so far, or "it was not an exercise"."""
+    data = context.bot_data
+    if not routine_exists(data.content, note.routine_id):
+        return
+    items = routine_items(data.content, note.routine_id)
+    current, hurt_id = min(note.current, len(items) - 1), note.hurt_id
+    exercise_id = items[current].exercise
     others: list[list[InlineKeyboardButton]] = []
     seen = {exercise_id}
     for index in range(current - 1, -1, -1):

@@ -1,10 +1,11 @@
-"""Pain: the one stop-and-warn path (It hurts, /pain, pain in the user's own words) and the short
-follow-up after it (how strong, where, then the warning-sign check).
+"""Pain: the one stop-and-warn path (It hurts, /pain, pain in the user's own words), what else a
+message about pain may mean (a denial: no warning; an unclear word: one question), and the first
+questions of the follow-up (how strong, where).
 
 `report_pain` is the most reliable path in the bot: the timers stop, the stop-and-consult warning
 leaves before any database work and is retried until it is delivered (or two minutes pass), and
 the report is written whatever happens to the send. Nothing after the warning encourages
-carrying on: the follow-up only asks.
+carrying on: the follow-up only asks, one question at a time (handlers/follow_up.py).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import contextlib
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from background.ending import close_live, halt
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
+from handlers import follow_up
 from handlers.common import (
     Press,
     language_of,
@@ -29,19 +31,19 @@ from handlers.common import (
     supported_language,
     text,
 )
-from handlers.holds import put_on_hold
-from handlers.outcomes import ask_which_exercise
-from handlers.safety import signs_markup
-from safety.painwords import PainLexicon
-from safety.rules import Hold
+from handlers.holds import hold_advice
+from handlers.outcomes import note_which_exercise
+from safety.rules import Hold, Origin, SafetyState, Source
 from services import safety
+from services.safety import Report, load_state
 from throttle import Kind
 from ui.guided import rating_keyboard
-from ui.payloads import IT_HURTS_PATTERN, Action, build
+from ui.payloads import IT_HURTS_PATTERN, WHERE, Action, build
+from ui.safety import EMERGENCY, LEGS, signs_markup, signs_question
 
 logger = logging.getLogger(__name__)
 
-BOTH_LEGS = "l2"  # with back pain, an emergency warning sign in itself
+BOTH_LEGS = "l2"  # with back pain, the emergency questions are asked at once
 SKIP = "x"
 
 
@@ -55,8 +57,17 @@ async def safe_language(update: Update, context: Context) -> str:
         return supported_language(context, user.language_code if user else None)
 
 
-async def report_pain(context: Context, chat_id: int, user_id: int, language: str) -> None:
-    """Stop, warn first (retried until delivered), record, then ask the short follow-up."""
+async def report_pain(
+    context: Context,
+    chat_id: int,
+    user_id: int,
+    language: str,
+    source: Source,
+    said: str | None = None,
+    *,
+    leg_nerve: bool = False,
+) -> None:
+    """Stop, warn first (retried until delivered), record, then ask the follow-up."""
     data = context.bot_data
     live = await halt(data, chat_id)  # when this returns, no timed message can be sent
     key = "pain.stop_warning" if live is not None else "pain.no_session"
@@ -70,18 +81,17 @@ async def report_pain(context: Context, chat_id: int, user_id: int, language: st
         )
     )
     await asyncio.sleep(0)  # the warning's request starts before any database work
-    report_id: int | None = None
-    consent = False
+    report = Report(None, False, None, None)
     try:
         report = await safety.store_report(
-            context.bot_data,
+            data,
             user_id=user_id,
             chat_id=chat_id,
             language=language,
             live=live,
-            now=context.bot_data.now(),
+            source=source,
+            said=said,
         )
-        report_id, consent = report.report_id, report.consent
         if report.ended is not None:  # why (pain) is health data: not logged
             logger.info("session %s ended", report.ended.session_id)
         if report.morning_check is not None:
@@ -95,13 +105,53 @@ async def report_pain(context: Context, chat_id: int, user_id: int, language: st
         return
     if live is not None:
         await close_live(data, context.bot, live)
-    note = text(context, language, "pain.follow_up_strength")
-    if not consent:
-        note += "\n" + text(context, language, "pain.not_recorded")
-    await context.bot.send_message(
-        chat_id, note, reply_markup=strength_markup(data, language, report_id or 0)
+    await follow_up.close(context, chat_id)  # a new report closes the open follow-up
+    await ask_follow_up(context, chat_id, user_id, language, report, live, leg_nerve=leg_nerve)
+
+
+async def ask_follow_up(
+    context: Context,
+    chat_id: int,
+    user_id: int,
+    language: str,
+    report: Report,
+    live: Any,
+    *,
+    leg_nerve: bool,
+) -> None:
+    """The first question after the warning: how strong (or where, if the episode's report has
+    it), or the emergency questions at once for numbness or weakness in a leg. Under an
+    emergency hold, the urgent advice again instead: nothing else is asked."""
+    data = context.bot_data
+    try:
+        state, user = await load_state(data, user_id)
+    except Exception:
+        logger.exception("the safety state could not be read after a pain report")
+        state, user = SafetyState(), None
+    if state.hold is Hold.EMERGENCY:
+        await hold_advice(context, chat_id, language, state, user)
+        return
+    note = None
+    if live is not None and not report.joined:
+        note = await note_which_exercise(context, user_id, live)  # with consent only
+    report_id = report.report_id or 0
+    lines = [text(context, language, "pain.follow_up_nerve" if leg_nerve else "pain.lead_in")]
+    if report.joined:
+        lines.append(text(context, language, "pain.joined"))
+    if not report.consent:
+        lines.append(text(context, language, "pain.not_recorded"))
+    if leg_nerve:
+        question = signs_question(data.content, language, Origin.PAIN, EMERGENCY)
+        markup = signs_markup(data.content, language, Origin.PAIN, EMERGENCY, None)
+    elif report.has_strength and not report.has_where:
+        question, markup = where_question(data, language, report_id)
+    else:
+        question = text(context, language, "pain.follow_up_strength")
+        markup = strength_markup(data, language, report_id)
+    message = await context.bot.send_message(
+        chat_id, "\n".join(lines) + "\n\n" + question, reply_markup=markup
     )
-    await ask_which_exercise(context, chat_id, user_id, language, live)  # with consent only
+    follow_up.track(context, message, note)
 
 
 def strength_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:
@@ -114,7 +164,9 @@ def strength_markup(data: BotData, language: str, report_id: int) -> InlineKeybo
     return InlineKeyboardMarkup([*rows, [skip]])
 
 
-def where_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:
+def where_question(
+    data: BotData, language: str, report_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
     """Lower back, upper back or neck, one leg, both legs, somewhere else; Skip."""
 
     def where(code: str) -> InlineKeyboardButton:
@@ -123,51 +175,39 @@ def where_markup(data: BotData, language: str, report_id: int) -> InlineKeyboard
             callback_data=build(Action.PAIN_FOLLOW_UP, report_id, "w", code),
         )
 
-    return InlineKeyboardMarkup(
-        [
-            [where("lb"), where("ub")],
-            [where("l1"), where("l2")],
-            [where("el"), where(SKIP)],
-        ]
-    )
+    codes = [*WHERE, SKIP]
+    rows = [[where(code) for code in codes[at : at + 2]] for at in range(0, len(codes), 2)]
+    return data.content.text(language, "pain.follow_up_where"), InlineKeyboardMarkup(rows)
 
 
 @on_press(Action.PAIN_FOLLOW_UP, text_only=True, on_screen=True)
 async def answer_follow_up(press: Press, report_id: int, step: str, value: str) -> None:
-    """How strong, then where (both legs: urgent advice), then the warning-sign check."""
-    query, context, data, language = press.query, press.context, press.data, press.language
+    """How strong, then where (both legs: the emergency questions at once), then the signs."""
+    query, data, language = press.query, press.data, press.language
     await query.answer()
-    user = query.from_user
     if report_id and value != SKIP:
         if step == "s":
-            await safety.add_to_report(data.db, user.id, report_id, strength=int(value))
+            await safety.add_to_report(data.db, press.user_id, report_id, strength=int(value))
         else:
-            await safety.add_to_report(data.db, user.id, report_id, where=value)
+            await safety.add_to_report(data.db, press.user_id, report_id, where=value)
     if step == "s":
-        await query.edit_message_text(
-            text(context, language, "pain.follow_up_where"),
-            reply_markup=where_markup(data, language, report_id),
-        )
+        question, markup = where_question(data, language, report_id)
+        await query.edit_message_text(question, reply_markup=markup)
         return
-    if value == BOTH_LEGS:
-        await query.edit_message_reply_markup(reply_markup=None)
-        await put_on_hold(
-            context, press.chat_id, user.id, language, Hold.EMERGENCY, user.language_code
-        )
-        return
+    group = LEGS if value == BOTH_LEGS else EMERGENCY
     await query.edit_message_text(
-        text(context, language, "safety.signs_emergency"),
-        reply_markup=signs_markup(data, language, "p", "a", None),
+        signs_question(data.content, language, Origin.PAIN, group),
+        reply_markup=signs_markup(data.content, language, Origin.PAIN, group, None),
     )
 
 
 async def pain_command(update: Update, context: Context) -> None:
-    """/pain, or pain in the user's words: stop and warn."""
+    """/pain: stop and warn."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
     language = await safe_language(update, context)
-    await report_pain(context, message.chat_id, user.id, language)
+    await report_pain(context, message.chat_id, user.id, language, Source.COMMAND)
 
 
 async def pain_button(update: Update, context: Context) -> None:
@@ -178,26 +218,13 @@ async def pain_button(update: Update, context: Context) -> None:
     with contextlib.suppress(TelegramError):  # the warning must not depend on the toast
         await query.answer()
     language = await safe_language(update, context)
-    await report_pain(context, query.message.chat.id, query.from_user.id, language)
+    await report_pain(context, query.message.chat.id, query.from_user.id, language, Source.BUTTON)
 
 
-class PainWords(filters.MessageFilter):
-    """Text that speaks of pain, in any language the content has (word forms included)."""
-
-    def __init__(self, lexicon: PainLexicon) -> None:
-        super().__init__(name="PainWords")
-        self._lexicon = lexicon
-
-    def filter(self, message: Message) -> bool:
-        return bool(message.text) and self._lexicon.matches(message.text or "")
-
-
-def handlers(data: BotData) -> list[BaseHandler[Any, Any, Any]]:
-    """The pain handlers; the words come from content, their forms from a morphology library."""
-    words = PainWords(PainLexicon.from_content(data.content))
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """It hurts, /pain and the follow-up's first questions."""
     return [
         CommandHandler("pain", pain_command),
-        MessageHandler(filters.TEXT & ~filters.COMMAND & words, pain_command),
         CallbackQueryHandler(pain_button, pattern=IT_HURTS_PATTERN),
         *press_handlers(answer_follow_up),
     ]

@@ -12,68 +12,39 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from core.context import BotData, Context
 from engine.routines import is_gentle
-from handlers.checks import ask_check_in
-from handlers.common import button, text
+from handlers.checkin import ask_check_in
+from handlers.common import text
 from handlers.holds import hold_advice
-from safety.rules import Gate, gate
+from safety.rules import Gate, Origin, gate
 from services.safety import load_state
 from ui.payloads import Action, build
+from ui.safety import EMERGENCY, KNOWN, signs_markup, signs_question
 
 logger = logging.getLogger(__name__)
 
 TRENDS = ("b", "s", "w")  # better, the same, worse (since the pain report)
 
 
-# State ----------------------------------------------------------------------------------------
-
-
-# Sending --------------------------------------------------------------------------------------
-
-
-# The warning-sign check -----------------------------------------------------------------------
-
-
-def signs_markup(
-    data: BotData, language: str, origin: str, group: str, routine_id: str | None
-) -> InlineKeyboardMarkup:
-    """Yes / No for one group of warning signs."""
-    tail = [routine_id] if routine_id else []
-    content = data.content
-    return InlineKeyboardMarkup(
-        [
-            button(
-                content.text(language, "safety.signs_yes"), Action.SIGNS, origin, group, "y", *tail
-            ),
-            button(
-                content.text(language, "safety.signs_no"), Action.SIGNS, origin, group, "n", *tail
-            ),
-        ]
-    )
-
-
 async def ask_signs(
     context: Context,
     chat_id: int,
     language: str,
-    origin: str,
+    origin: Origin,
     routine_id: str | None = None,
-) -> None:
-    """Ask the first group (emergency signs); the second follows a No."""
-    question = text(context, language, "safety.signs_emergency")
-    if origin == "s":
+) -> Message:
+    """Ask the warning-sign check: at the first check, whether a clinician has assessed this
+    back pain; else the emergency signs at once. The rest follows each answer."""
+    content = context.bot_data.content
+    group = KNOWN if origin is Origin.FIRST else EMERGENCY
+    question = signs_question(content, language, origin, group)
+    if origin is Origin.FIRST:
         question = text(context, language, "safety.first_check") + "\n\n" + question
-    markup = signs_markup(context.bot_data, language, origin, "a", routine_id)
-    await context.bot.send_message(chat_id, question, reply_markup=markup)
-
-
-# Holds ----------------------------------------------------------------------------------------
-
-
-# Asking for a session -------------------------------------------------------------------------
+    markup = signs_markup(content, language, origin, group, routine_id)
+    return await context.bot.send_message(chat_id, question, reply_markup=markup)
 
 
 async def offer_session(
@@ -86,7 +57,7 @@ async def offer_session(
     if step is Gate.URGENT_ADVICE or step is Gate.DOCTOR_FIRST:
         await hold_advice(context, chat_id, language, state, user)
     elif step is Gate.SCREEN:
-        await ask_signs(context, chat_id, language, "s", routine_id)
+        await ask_signs(context, chat_id, language, Origin.FIRST, routine_id)
     elif step is Gate.FLARE:
         await context.bot.send_message(
             chat_id,
@@ -111,6 +82,3 @@ def flare_markup(data: BotData, language: str, routine_id: str) -> InlineKeyboar
             ]
         ]
     )
-
-
-# Registration ---------------------------------------------------------------------------------

@@ -1,4 +1,10 @@
-"""The answers to the warning-sign check (and the buttons of its earlier versions)."""
+"""The answers to the warning-sign check (and the buttons of its earlier versions).
+
+At the first check: has a clinician assessed this back pain (then the signs of a new episode are
+not asked), the emergency signs, the see-a-doctor signs. After a pain report: the emergency
+signs (for pain in both legs, the emergency questions at once), the see-a-doctor signs, then
+which exercise hurt. Any Yes holds the routine, in proportion to the sign.
+"""
 
 from __future__ import annotations
 
@@ -7,71 +13,96 @@ from telegram.ext import BaseHandler
 
 from core.context import Context
 from engine.routines import routine_exists
+from handlers import follow_up
 from handlers.common import STALE, Press, button, on_press, press_handlers, reply, text
 from handlers.holds import put_on_hold
-from handlers.safety import ask_signs, offer_session, signs_markup
-from safety.rules import Hold
+from handlers.safety import ask_signs, offer_session
+from safety.rules import Answer, Hold, Origin, red_flag
 from services import safety
 from ui.payloads import Action
-
-ORIGINS = ("p", "s", "m")  # after a pain report, before a session, asked from the check-in
+from ui.safety import DOCTOR, EMERGENCY, KNOWN, LEGS, signs_markup, signs_question
 
 
 @on_press(Action.SIGNS, text_only=True, on_screen=True)
 async def answer_signs(
-    press: Press, origin: str, group: str, answer: str, routine_id: str | None = None
+    press: Press, origin_code: str, group: str, answer: str, routine_id: str | None = None
 ) -> None:
-    """A Yes holds the routine (urgent advice, or a doctor first); two Noes pass the check."""
-    query, context, language = press.query, press.context, press.language
-    if routine_id is not None and not routine_exists(press.data.content, routine_id):
+    """The next question, or: a Yes holds the routine (urgent advice, a doctor today or
+    tomorrow, or a doctor first); the last No passes the check."""
+    query, context, content, language = (
+        press.query,
+        press.context,
+        press.data.content,
+        press.language,
+    )
+    if routine_id is not None and not routine_exists(content, routine_id):
         await press.toast(STALE)
         return
     await query.answer()
-    chat_id, user = press.chat_id, query.from_user
-    if answer == "y":
-        await query.edit_message_reply_markup(reply_markup=None)
-        hold = Hold.EMERGENCY if group == "a" else Hold.DOCTOR
-        await put_on_hold(context, chat_id, user.id, language, hold, user.language_code)
-        return
-    if group == "a":
+    origin, chat_id, user = Origin(origin_code), press.chat_id, query.from_user
+    if group == KNOWN:  # a clinician knows this back pain, unchanged: no new-episode signs
+        origin = Origin.KNOWN if answer == "y" else Origin.FIRST
         await query.edit_message_text(
-            text(context, language, "safety.signs_doctor"),
-            reply_markup=signs_markup(context.bot_data, language, origin, "b", routine_id),
+            signs_question(content, language, origin, EMERGENCY),
+            reply_markup=signs_markup(content, language, origin, EMERGENCY, routine_id),
         )
         return
-    data = context.bot_data
-    await safety.pass_screening(data.db, user.id, language, data.now())
+    if answer == "y":
+        await query.edit_message_reply_markup(reply_markup=None)
+        follow_up.drop(context)  # nothing more is asked after a hold
+        emergency = group in (EMERGENCY, LEGS)
+        await put_on_hold(
+            context,
+            chat_id,
+            user.id,
+            language,
+            Hold.EMERGENCY if emergency else Hold.DOCTOR,
+            user.language_code,
+            red_flag(Answer.EMERGENCY if emergency else Answer.DOCTOR, origin),
+            correct=(origin, routine_id) if emergency else None,
+        )
+        return
+    if group == EMERGENCY:
+        await query.edit_message_text(
+            signs_question(content, language, origin, DOCTOR),
+            reply_markup=signs_markup(content, language, origin, DOCTOR, routine_id),
+        )
+        return
     await query.edit_message_reply_markup(reply_markup=None)
-    if origin == "s" and routine_id is not None:
+    if group == LEGS:  # both legs, no emergency sign: a doctor soon, not an ambulance
+        await put_on_hold(
+            context,
+            chat_id,
+            user.id,
+            language,
+            Hold.DOCTOR,
+            user.language_code,
+            red_flag(Answer.LEGS, origin),
+            advice="safety.legs_advice",
+        )
+        await follow_up.finish(context, chat_id, language)
+        return
+    data = press.data
+    await safety.pass_screening(
+        data.db, user.id, language, data.now(), red_flag(Answer.NONE, origin)
+    )
+    if origin in (Origin.FIRST, Origin.KNOWN) and routine_id is not None:
         await reply(context, chat_id, text(context, language, "safety.no_signs_first"))
         await offer_session(context, chat_id, user.id, language, routine_id)
-    elif origin == "p":
+    elif origin is Origin.PAIN:
+        days = text(
+            context, language, "safety.gentle_days", count=data.settings.gentle_reminder_days
+        )
+        pause = button(
+            text(context, language, "checks.pause_button"), Action.ASK, "x", "n", "pause"
+        )
         await reply(
             context,
             chat_id,
-            text(
-                context,
-                language,
-                "safety.no_signs_after_pain",
-                days=text(
-                    context,
-                    language,
-                    "safety.gentle_days",
-                    count=data.settings.gentle_reminder_days,
-                ),
-            ),
-            InlineKeyboardMarkup(
-                [
-                    button(
-                        text(context, language, "checks.pause_button"),
-                        Action.ASK,
-                        "x",
-                        "n",
-                        "pause",
-                    )
-                ]
-            ),
+            text(context, language, "safety.no_signs_after_pain", days=days),
+            InlineKeyboardMarkup([pause]),
         )
+        await follow_up.finish(context, chat_id, language)
     else:
         await reply(context, chat_id, text(context, language, "safety.no_signs_asked"))
 
@@ -82,12 +113,18 @@ async def legacy_red_flags(press: Press, *answer: str) -> None:
     query, context, language, chat_id = press.query, press.context, press.language, press.chat_id
     await query.answer()
     if answer in (("a",), ("b",)):
-        hold = Hold.EMERGENCY if answer == ("a",) else Hold.DOCTOR
+        emergency = answer == ("a",)
         await put_on_hold(
-            context, chat_id, query.from_user.id, language, hold, query.from_user.language_code
+            context,
+            chat_id,
+            query.from_user.id,
+            language,
+            Hold.EMERGENCY if emergency else Hold.DOCTOR,
+            query.from_user.language_code,
+            red_flag(Answer.EMERGENCY if emergency else Answer.DOCTOR, Origin.ASKED),
         )
         return
-    await ask_signs(context, chat_id, language, "m")
+    await ask_signs(context, chat_id, language, Origin.ASKED)
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [

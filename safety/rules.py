@@ -24,6 +24,58 @@ class Hold(StrEnum):
     DOCTOR = "doctor"  # see-a-doctor signs: only the gentle plan until a doctor has seen them
 
 
+class Source(StrEnum):
+    """How a pain report was made: kept with the report, so the doctor's report can say so."""
+
+    BUTTON = "button"  # It hurts, or "It hurts" after "Does it hurt?"
+    COMMAND = "command"  # /pain
+    WORDS = "words"  # the person's own words
+
+
+class Answer(StrEnum):
+    """A stored warning-sign answer (`red_flag` rows: "<answer>:<origin>")."""
+
+    NONE = "none"  # no sign
+    EMERGENCY = "emergency"  # an emergency sign: urgent care, the routine on hold
+    DOCTOR = "doctor"  # a see-a-doctor sign: the gentle plan only until checked
+    LEGS = "legs"  # pain in both legs with no emergency sign: a doctor today or tomorrow
+    CORRECTED = "corrected"  # an emergency Yes the person corrected as a mis-tap
+
+
+class Origin(StrEnum):
+    """Where the warning-sign questions were asked: it decides which list and what advice."""
+
+    FIRST = "s"  # the first check before a session, for a new or unassessed episode
+    KNOWN = "k"  # the first check, for back pain a clinician has assessed and is unchanged
+    PAIN = "p"  # after a pain report
+    ASKED = "m"  # from the check-in's "I have warning signs"
+
+
+def red_flag(answer: Answer, origin: Origin) -> str:
+    """The stored detail of a warning-sign answer."""
+    return f"{answer.value}:{origin.value}"
+
+
+def episode_signs(origin: Origin) -> bool:
+    """Whether the signs of a new episode (age at onset, a month without improvement) are
+    asked: only at the first check, for back pain no clinician has assessed."""
+    return origin is Origin.FIRST
+
+
+def same_episode(last_pain_at: datetime | None, now: datetime, within: timedelta) -> bool:
+    """Whether a pain report joins the one before it (one episode, one report)."""
+    return last_pain_at is not None and timedelta(0) <= now - last_pain_at < within
+
+
+def may_correct(state: SafetyState, now: datetime, window: timedelta) -> bool:
+    """Whether "I tapped by mistake" is still offered: only right after an emergency Yes."""
+    return (
+        state.hold is Hold.EMERGENCY
+        and state.hold_since is not None
+        and now - state.hold_since < window
+    )
+
+
 class Gate(StrEnum):
     """What happens when the user asks for a session."""
 

@@ -17,11 +17,22 @@ from db import reminders as reminder_store
 from db import safety as store
 from db.connection import TransactionFactory
 from db.models import User, UserProgress
-from db.routines import record_health
+from db.routines import get_progress, record_health
 from db.users import get_or_create_user, users_by_id
 from engine.sessions import End, Live
 from reminders.schedule import morning_after, parse_hhmm
-from safety.rules import Hold, SafetyState, Trend, trend
+from safety.rules import (
+    Answer,
+    Hold,
+    Origin,
+    SafetyState,
+    Source,
+    Trend,
+    may_correct,
+    red_flag,
+    same_episode,
+    trend,
+)
 from services.endings import Ended, record_end
 from services.progression import step_down_for_pain
 
@@ -124,14 +135,19 @@ async def end_flare(db: TransactionFactory, user_id: int, now: datetime) -> None
 
 
 async def hold(
-    db: TransactionFactory, user_id: int, language: str, hold: Hold, now: datetime
+    db: TransactionFactory,
+    user_id: int,
+    language: str,
+    hold: Hold,
+    now: datetime,
+    answer: str,
 ) -> str | None:
-    """Put the routine on hold and record the warning-sign answer; the user's zone."""
+    """Put the routine on hold and record the warning-sign answer (`red_flag`); the user's zone."""
     async with db() as tx:
         user = await get_or_create_user(tx, user_id, language)
         zone = user.timezone
         await store.set_hold(tx, user_id, hold.value, now)
-        await record_health(tx, user_id, "red_flag", detail=hold.value)
+        await record_health(tx, user_id, "red_flag", detail=answer)
         await tx.commit()
     return zone
 
@@ -143,14 +159,31 @@ async def lift_hold(db: TransactionFactory, user_id: int, now: datetime) -> None
         await tx.commit()
 
 
+async def correct_mistap(data: BotData, user_id: int, origin: Origin) -> bool:
+    """An emergency Yes the person corrected right after it (two deliberate taps): the hold is
+    lifted and the answer stored as corrected. False if it is too late, or there is no hold."""
+    now = data.now()
+    window = timedelta(minutes=data.settings.hold_mistap_minutes)
+    async with data.db() as tx:
+        user = await tx.get(User, user_id)
+        if user is None or not may_correct(state_of(user, None), now, window):
+            return False
+        await store.lift_hold(tx, user_id, now)
+        await store.correct_red_flag(tx, user_id, red_flag(Answer.CORRECTED, origin))
+        if origin in (Origin.FIRST, Origin.KNOWN):
+            await store.mark_screened(tx, user_id, None)  # the check goes on where it was
+        await tx.commit()
+    return True
+
+
 async def pass_screening(
-    db: TransactionFactory, user_id: int, language: str, now: datetime
+    db: TransactionFactory, user_id: int, language: str, now: datetime, answer: str
 ) -> None:
     """No warning signs: the user is screened, and the answer recorded."""
     async with db() as tx:
         await get_or_create_user(tx, user_id, language)
         await store.mark_screened(tx, user_id, now)
-        await record_health(tx, user_id, "red_flag", detail="none")
+        await record_health(tx, user_id, "red_flag", detail=answer)
         await tx.commit()
 
 
@@ -170,28 +203,56 @@ async def add_to_report(
 
 @dataclass(frozen=True)
 class Report:
-    """A pain report as stored: its id (None without consent), the session it ended, the check."""
+    """A pain report as stored: its id (None without consent), the session it ended, the check,
+    whether it joined the report before it (one episode), and what that report already has."""
 
     report_id: int | None
     consent: bool
     ended: Ended | None
     morning_check: datetime | None
+    joined: bool = False
+    has_strength: bool = False
+    has_where: bool = False
 
 
 async def store_report(
-    data: BotData, *, user_id: int, chat_id: int, language: str, live: Live | None, now: datetime
+    data: BotData,
+    *,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    live: Live | None,
+    source: Source,
+    said: str | None = None,
 ) -> Report:
-    """One transaction for a pain report: the session's end, the report (with consent), two
-    levels back, flare-up mode on, and the morning check."""
+    """One transaction for a pain report: the session's end, the report (with consent, and the
+    person's words with it), two levels back, flare-up mode on, and the morning check. A report
+    within `PAIN_EPISODE_MINUTES` of the last one joins it: no second report, no second step."""
+    now = data.now()
+    window = timedelta(minutes=data.settings.pain_episode_minutes)
     async with data.db() as tx:
         user = await get_or_create_user(tx, user_id, language)
         consent = user.consent_at is not None
+        progress = await get_progress(tx, user_id)
+        joined = same_episode(progress.last_pain_at, now, window)
         # Without consent the session is stored as stopped: no trace of the pain is kept.
         status = None if consent else End.STOPPED.value
         ended = await record_end(tx, data, chat_id, End.PAIN, live, status=status)
-        report_id = await store.record_report(tx, user_id, ended.session_id if ended else None, now)
-        await step_down_for_pain(tx, user_id, data.progression)
+        session_id = ended.session_id if ended else None
+        words = said if consent else None
+        row = await store.join_report(tx, user_id, now - window, words) if joined else None
+        if row is not None:
+            report_id: int | None = row.id
+            has = (row.value is not None, row.detail is not None)
+        else:
+            report_id = await store.record_report(
+                tx, user_id, session_id, now, source=source.value, said=words
+            )
+            has = (False, False)
+        due = None
+        if not joined:
+            await step_down_for_pain(tx, user_id, data.progression)
+            due = await schedule_morning_check(tx, data, user, chat_id, now)
         await store.start_flare(tx, user_id, now)
-        due = await schedule_morning_check(tx, data, user, chat_id, now)
         await tx.commit()
-    return Report(report_id, consent, ended, due)
+    return Report(report_id, consent, ended, due, joined, *has)

@@ -38,7 +38,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "handlers": {"background", "ops", "services", "ui", "core", "db", "content"} | RULES,
     "background": {"services", "ui", "core", "db", "content"} | RULES,
     "services": {"core", "db", "content"} | RULES,
-    "ui": {"engine", "progress", "content"},
+    "ui": {"engine", "progress", "safety", "content"},
     "core": {"content", "db"},
     "reminders": {"db", "safety", "places"},
     "safety": set(),

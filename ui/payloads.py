@@ -30,9 +30,12 @@ class Action(StrEnum):
     ROUTINE_CHOICE = "rc"  # routine id
     CHECK_IN = "ci"  # routine id, rating 0-10
     RED_FLAGS = "rf"  # menu | a | b | none: buttons of earlier versions, still honoured
-    SIGNS = "ws"  # origin (p: pain, s: before a session, m: asked), group (a | b), y | n[, routine]
+    # origin (safety.rules.Origin), group (k: a clinician knows it, a: emergency, b: see a
+    # doctor, l: both legs), y | n[, routine]
+    SIGNS = "ws"
     PAIN_FOLLOW_UP = "pf"  # report id (0: not stored), step (s: strength, w: where), value
-    HOLD = "hd"  # lift | yes | no | gentle
+    HOLD = "hd"  # lift | yes | no | gentle; mistap | clear (origin[, routine]) | keep
+    UNCLEAR = "uq"  # hurts | fine, the session paused while asking (0: none)
     FLARE = "fl"  # step (h: how is it, c: consulted, g: gentle, n: normal), routine id, answer
     ASK = "ak"  # kind (m: morning, d: daily check), reference (0-10 | n), rating | off | pause
     CONTROL = "rt"  # session id, control
@@ -107,6 +110,7 @@ RATING_OR_NONE = Field("10|[0-9]|n", lambda field: None if field == "n" else int
 NAME = Field(r"[a-z][a-z0-9_]{0,31}(?:\.[a-z][a-z0-9_]{0,31}|~(?:[0-9]{1,2}[eo]){1,12})?")
 CODE = Field(r"[a-z]{2,3}")  # a language code
 ZONE_NAME = Field(r"[A-Za-z][A-Za-z0-9_+\-/]{0,60}")  # an IANA zone name
+ORIGIN = one_of("s", "k", "p", "m")  # where warning signs were asked (safety.rules.Origin)
 
 # Each action's payload shapes, field by field; a press matching none is stale or forged.
 SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
@@ -118,14 +122,19 @@ SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
     Action.CHECK_IN: ((NAME, RATING),),
     Action.RED_FLAGS: ((one_of("menu", "a", "b", "none"),), ()),
     Action.SIGNS: (
-        (one_of("p", "s", "m"), one_of("a", "b"), one_of("y", "n")),
-        (one_of("p", "s", "m"), one_of("a", "b"), one_of("y", "n"), NAME),
+        (ORIGIN, one_of("a", "b", "k", "l"), one_of("y", "n")),
+        (ORIGIN, one_of("a", "b", "k", "l"), one_of("y", "n"), NAME),
     ),
     Action.PAIN_FOLLOW_UP: (
         (ID, one_of("s"), Field("10|[0-9]|x")),
         (ID, one_of("w"), one_of(*WHERE, "x")),
     ),
-    Action.HOLD: ((one_of("lift", "yes", "no", "gentle"),),),
+    Action.HOLD: (
+        (one_of("lift", "yes", "no", "gentle", "keep"),),
+        (one_of("mistap", "clear"), ORIGIN),
+        (one_of("mistap", "clear"), ORIGIN, NAME),
+    ),
+    Action.UNCLEAR: ((one_of("hurts", "fine"), ID),),
     Action.FLARE: (
         (one_of("h"), NAME, one_of("b", "s", "w")),
         (one_of("c"), NAME, one_of("b", "s", "w"), one_of("y", "n")),

@@ -41,12 +41,15 @@ async def daily_reminder_in_utc(user, typed: str):  # type: ignore[no-untyped-de
 CHECK_IN = {"en": "How is your back today?", "ru": "Как ваша спина сегодня?"}
 FIRST_CHECK = {"en": "short safety check", "ru": "проверка безопасности"}
 NONE_OF_THESE = {"en": "No, none of these", "ru": "Нет, ничего из этого"}
+# The first check's first question: has a clinician assessed this back pain (and is it the same)?
+KNOWN_PAIN = {"en": "Yes, and it has not changed", "ru": "Да, и ничего не изменилось"}
 
 
 async def reach_check_in(user, language: str = "en", timeout: float = 5.0):  # type: ignore[no-untyped-def]
     """Wait for the check-in; answer the warning-sign check first if this is the first session.
 
-    The check is asked once before a user's first session: two groups of signs, No to both.
+    The check is asked once before a user's first session: a clinician has assessed this back
+    pain (Yes), then two groups of signs, No to both.
     """
     check_in, first = CHECK_IN[language], FIRST_CHECK[language]
     event = await user.wait_for(
@@ -54,6 +57,8 @@ async def reach_check_in(user, language: str = "en", timeout: float = 5.0):  # t
         timeout=timeout,
     )
     if first in plain(event.message):
+        await user.press(KNOWN_PAIN[language], message_id=event.message_id)
+        await user.wait_for(lambda e: e.kind == "edit" and e.message_id == event.message_id)
         await user.press(NONE_OF_THESE[language], message_id=event.message_id)
         await user.wait_for(lambda e: e.kind == "edit" and e.message_id == event.message_id)
         await user.press(NONE_OF_THESE[language], message_id=event.message_id)

@@ -172,7 +172,8 @@ async def test_follow_up_asks_and_never_encourages_carrying_on(app, make_user, l
     assert "Pause all reminders" in str(last.message) or "Приостановить" in str(last.message)
     [report] = [r for r in await rows(app, PainRating) if r.kind == "report"]
     assert (report.value, report.detail) == (6, "lb")
-    assert "none" in {r.detail for r in await rows(app, PainRating) if r.kind == "red_flag"}
+    # The answer and where it was asked: the doctor's report names the advice actually given.
+    assert "none:p" in {r.detail for r in await rows(app, PainRating) if r.kind == "red_flag"}
 
 
 async def report_with_emergency_signs(user) -> None:  # type: ignore[no-untyped-def]
@@ -209,11 +210,14 @@ async def test_emergency_signs_give_the_local_number_and_hold_everything(  # typ
     advice = plain(first_advice.message)
     for number in numbers:
         assert number in advice
-    assert user.buttons(first_advice.message_id) == []  # no way out right after the advice
-    # /routine starts nothing: the advice again, no way out right after it.
+    assert "On hold since" in advice and "A clinician has checked me" in advice
+    # No way out right after the advice but the correction of a mistake (two taps).
+    assert user.buttons(first_advice.message_id) == ["It was a mistake"]
+    # /routine starts nothing: the advice again, what is on hold and how it ends.
     await user.send("/routine")
     again = await user.wait_text("Please get emergency care now")
-    assert user.buttons(again.message_id) == []
+    assert "the button appears at" in plain(again.message)
+    assert user.buttons(again.message_id) == ["It was a mistake"]
     # An old check-in button answers with the advice.
     _, data = user.find_button("2", check_in.message_id)
     await user.press_data(check_in.message_id, data)
@@ -236,8 +240,8 @@ async def test_emergency_signs_give_the_local_number_and_hold_everything(  # typ
     assert stored.safety_hold is None
 
 
-async def test_both_legs_is_an_emergency_sign(app, make_user) -> None:  # type: ignore[no-untyped-def]
-    user = make_user()
+async def both_legs(user):  # type: ignore[no-untyped-def]
+    """/pain, 7, Both legs: the emergency questions come at once (the same message)."""
     await user.send("/timezone Berlin")
     await user.wait_text("Time zone set")
     await user.send("/pain")
@@ -245,9 +249,32 @@ async def test_both_legs_is_an_emergency_sign(app, make_user) -> None:  # type: 
     await user.press("7", message_id=question.message_id)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
     await user.press("Both legs", message_id=question.message_id)
+    asked = await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
+    assert "Pain in both legs: please check these now" in plain(asked.message)
+    return question
+
+
+async def test_both_legs_with_an_emergency_sign_is_an_emergency(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    question = await both_legs(user)
+    await user.press("Yes, one or more", message_id=question.message_id)
     assert "112" in plain((await user.wait_text("Please get emergency care now")).message)
     [stored] = await rows(app, User)
     assert stored.safety_hold == "emergency"
+
+
+async def test_both_legs_without_an_emergency_sign_is_a_doctor_soon(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    question = await both_legs(user)
+    mark = user.mark()
+    await user.press("No, none of these", message_id=question.message_id)
+    advice = plain((await user.wait_text("Please see a doctor today or tomorrow")).message)
+    assert "The gentle plan stays open" in advice and "A doctor has checked me" in advice
+    await user.expect_silence(0.3)
+    said = " ".join(sends_after(user, mark))
+    assert "emergency care" not in said and "ambulance" not in said
+    [stored] = await rows(app, User)
+    assert stored.safety_hold == "doctor"
 
 
 async def test_see_a_doctor_signs_allow_only_the_gentle_plan(app, make_user) -> None:  # type: ignore[no-untyped-def]

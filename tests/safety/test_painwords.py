@@ -1,4 +1,5 @@
-"""Pain words: everyday phrases in every inflection count, near-misses never do (shipped content)."""
+"""Pain words: everyday phrases in every inflection count, near-misses never do, denials are not
+reports and unclear words are asked about (the shipped content, both languages)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from content.texts import pain_word_problems
 from safety.painwords import (
     NOT_PAIN_KEY,
     WORDS_KEY,
+    Meaning,
     PainLexicon,
     Stemmer,
     Vocabulary,
@@ -26,7 +28,8 @@ from safety.painwords import (
 )
 
 SHIPPED = load_content()
-LEXICON = PainLexicon.from_content(SHIPPED)
+NAMES = {code: language.name for code, language in SHIPPED.languages.items()}
+LEXICON = PainLexicon.from_texts(SHIPPED.texts, NAMES)
 MORPH = pymorphy3.MorphAnalyzer(lang="ru")
 ENGLISH = snowballstemmer.stemmer("english")
 
@@ -87,7 +90,6 @@ EN_FORMS = sorted({(word, form) for word in EN_WORDS for form in suffixed(word)}
         "it hurt when I bent",
         "sore",
         "it hurts",
-        "Ouch!",
         "заболела поясница",
         "ноет спина",
         "болят ноги",
@@ -125,10 +127,11 @@ def test_everyday_pain_is_heard(text: str) -> None:
         "",
         "!!!",
         # Decisions (see content/README.md): illness and hospital are not pain felt now; a pull
-        # is what a stretch feels like, so тянет alone does not stop a session.
+        # is what a stretch feels like, so тянет alone is asked about, not a report.
         "у меня болезнь",
         "я в больнице",
         "тянет под коленом",
+        "Ouch!",
         # Phrases of pain.not_pain.
         "no pain, no gain",
         "burning calories",
@@ -160,7 +163,7 @@ def test_no_form_of_any_word_is_missed() -> None:
 
 def test_the_english_suffix_table_yields_the_usual_forms() -> None:
     forms = {form for _, form in EN_FORMS}
-    expected = {"hurts", "hurting", "aches", "aching", "ached", "cramps", "spasms", "twinges"}
+    expected = {"hurts", "hurting", "aches", "aching", "ached", "cramps", "spasms", "burning"}
     assert expected | {"numbness", "soreness", "pains"} <= forms
 
 
@@ -208,15 +211,27 @@ def test_tokens_fold_case_yo_and_stress_marks() -> None:
     ]
 
 
+GERMAN = {
+    "pain.words": "Schmerz|Kribbeln|weh",
+    "pain.unclear": "zieht|steif",
+    "pain.negations": "kein|nicht",
+    "pain.gaps": "mehr",
+    "pain.legs": "Bein",
+    "pain.nerve": "taub|Kribbeln",
+}
+
+
 def test_a_new_language_works_from_data_alone() -> None:
-    german = PainLexicon([Vocabulary(analyzer_for("de", "German"), ["Schmerz", "Kribbeln"])])
+    german = PainLexicon.from_texts({"de": GERMAN}, {"de": "German"})
     assert german.matches("Ich habe starke Schmerzen im Rücken")
-    assert german.matches("das Kribbeln im Bein")
-    assert word_problems("de", "German", "Schmerz|Kribbeln", "") == []
+    assert german.hear("das Kribbeln im Bein").leg_nerve
+    assert german.hear("keine Schmerzen mehr").meaning is Meaning.DENIAL
+    assert german.hear("es zieht").meaning is Meaning.UNCLEAR
+    assert word_problems("de", "German", GERMAN) == []
 
 
 def test_a_language_without_an_analyzer_matches_words_as_written() -> None:
-    lexicon = PainLexicon([Vocabulary(analyzer_for("xx", "Nowhere"), ["ouchie"])])
+    lexicon = PainLexicon([Vocabulary(analyzer_for("xx", "Nowhere"), {"words": ["ouchie"]})])
     assert lexicon.matches("OUCHIE!") and not lexicon.matches("ouchies")
 
 
@@ -228,17 +243,35 @@ def test_the_shipped_words_are_recognised() -> None:
     assert pain_word_problems(SHIPPED.texts, languages_of(SHIPPED)) == []
 
 
+def lists(**given: str) -> dict[str, str]:
+    """A language's texts with the required lists filled in, and these."""
+    texts = {"pain.unclear": "ouch", "pain.negations": "no", "pain.legs": "leg"}
+    texts |= {"pain.nerve": "numb", "pain.words": "pain"}
+    return texts | {f"pain.{name}": value for name, value in given.items()}
+
+
 def test_word_problems_explain_each_mistake() -> None:
-    assert word_problems("ru", "Russian", "боль|блямбрыкс|123", "болеть за блямс") == [
+    ru = {"pain.unclear": "ой", "pain.negations": "не", "pain.legs": "нога", "pain.nerve": "неметь"}
+    ru |= {"pain.words": "боль|блямбрыкс|123", "pain.not_pain": "болеть за блямс"}
+    assert word_problems("ru", "Russian", ru) == [
         (WORDS_KEY, "'блямбрыкс' is not in the dictionary (misspelt?)"),
         (WORDS_KEY, "'123' has no letters"),
         (NOT_PAIN_KEY, "'болеть за блямс': 'блямс' is not in the dictionary (misspelt?)"),
     ]
-    assert word_problems("en", "English", " | ", "") == [
-        (WORDS_KEY, "list at least one word or phrase, separated by |")
+    assert word_problems("en", "English", lists(words=" | ")) == [
+        (WORDS_KEY, "list at least one word or phrase, separated by | (the words that report pain)")
     ]
-    assert word_problems("en", "English", "burn|pain", "burning") == [
-        (WORDS_KEY, f"'burn' never counts: {NOT_PAIN_KEY} cancels it")
+    assert word_problems("en", "English", lists(words="burn|pain", not_pain="burning")) == [
+        (WORDS_KEY, f"'burn' never counts as pain: {NOT_PAIN_KEY} cancels it")
+    ]
+    assert word_problems("en", "English", lists(unclear="stiff|pain")) == [
+        ("pain.unclear", "'pain' never counts as unclear: it is heard as pain")
+    ]
+    assert word_problems("en", "English", lists(negations="")) == [
+        (
+            "pain.negations",
+            'list at least one word or phrase, separated by | (negation cues before a word ("no", "not"))',
+        )
     ]
 
 
@@ -256,7 +289,7 @@ def test_matching_is_thread_safe() -> None:
     texts = [" ".join(words[i : i + 3]) for i in range(len(words))]
 
     def lexicon() -> PainLexicon:  # a fresh stemmer: every word of the texts goes through it
-        return PainLexicon([Vocabulary(Stemmer("english"), EN_WORDS)])
+        return PainLexicon([Vocabulary(Stemmer("english"), {"words": EN_WORDS})])
 
     shared = lexicon()
     with ThreadPoolExecutor(8) as pool:

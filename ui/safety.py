@@ -1,0 +1,144 @@
+"""What a person sees of the safety rules: the warning-sign questions, the hold messages (what is
+on hold, why, and how and when it ends), the "Does it hurt?" question and their buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from content import Content
+from safety.rules import Hold, Origin, SafetyState, episode_signs
+from ui.payloads import Action, build
+
+# The groups of warning-sign questions (the SIGNS payload's second field).
+KNOWN = "k"  # has a clinician assessed this back pain?
+EMERGENCY = "a"  # emergency signs
+DOCTOR = "b"  # see-a-doctor signs (with the signs of a new episode at the first check)
+LEGS = "l"  # pain in both legs: the emergency questions at once
+
+
+def row(
+    content: Content, language: str, key: str, action: Action, *fields: str | int
+) -> list[InlineKeyboardButton]:
+    """A row with one button: its label from content, its payload built."""
+    return [InlineKeyboardButton(content.text(language, key), callback_data=build(action, *fields))]
+
+
+def signs_question(content: Content, language: str, origin: Origin, group: str) -> str:
+    """The text of one group of warning-sign questions."""
+    if group == KNOWN:
+        return content.text(language, "safety.known_question")
+    if group == LEGS:
+        return content.text(language, "safety.signs_legs")
+    if group == EMERGENCY:
+        return content.text(language, "safety.signs_emergency")
+    question = content.text(language, "safety.signs_doctor")
+    if episode_signs(origin):
+        question += "\n" + content.text(language, "safety.signs_doctor_new")
+    return question
+
+
+def signs_markup(
+    content: Content, language: str, origin: Origin, group: str, routine_id: str | None
+) -> InlineKeyboardMarkup:
+    """Yes / No for one group (for the clinician question: known and unchanged, or not)."""
+    tail = [routine_id] if routine_id else []
+    yes, no = ("known_yes", "known_no") if group == KNOWN else ("signs_yes", "signs_no")
+    return InlineKeyboardMarkup(
+        [
+            row(content, language, f"safety.{yes}", Action.SIGNS, origin, group, "y", *tail),
+            row(content, language, f"safety.{no}", Action.SIGNS, origin, group, "n", *tail),
+        ]
+    )
+
+
+def local(moment: datetime, zone: str | None, language: str, skeleton: str) -> str:
+    """A moment in the person's zone (UTC if unknown), in their language's words."""
+    try:
+        tz = ZoneInfo(zone) if zone else ZoneInfo("UTC")
+    except (KeyError, ValueError):
+        tz = ZoneInfo("UTC")
+    return format_datetime(moment.astimezone(tz), skeleton, locale=language)
+
+
+def hold_terms(
+    content: Content,
+    language: str,
+    state: SafetyState,
+    zone: str | None,
+    now: datetime,
+    lift_wait: timedelta,
+) -> str:
+    """What is on hold, since when and why, and how and when it can be lifted."""
+    since = state.hold_since or now
+    params = {"since": local(since, zone, language, "d MMM, HH:mm")}
+    if state.hold is not Hold.EMERGENCY:
+        return content.text(language, "safety.hold_doctor_terms", **params)
+    lift_at = since + lift_wait
+    when = ""
+    if lift_at > now:
+        skeleton = "HH:mm" if lift_at - now < timedelta(hours=12) else "d MMM, HH:mm"
+        when = content.text(
+            language, "safety.hold_when", time=local(lift_at, zone, language, skeleton)
+        )
+    return content.text(language, "safety.hold_emergency_terms", when=when, **params)
+
+
+def hold_markup(
+    content: Content,
+    language: str,
+    state: SafetyState,
+    *,
+    may_lift: bool,
+    correct: tuple[Origin, str | None] | None,
+) -> InlineKeyboardMarkup | None:
+    """The ways out of a hold on offer now: the gentle plan and "a doctor has checked me" (a
+    see-a-doctor hold), "a clinician has checked me" (an emergency hold, after the wait),
+    "it was a mistake" (right after an emergency Yes)."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if state.hold is Hold.EMERGENCY:
+        if correct is not None:
+            origin, routine_id = correct
+            tail = [routine_id] if routine_id else []
+            rows.append(
+                row(content, language, "safety.mistap_button", Action.HOLD, "mistap", origin, *tail)
+            )
+        if may_lift:
+            rows.append(row(content, language, "safety.lift_button", Action.HOLD, "lift"))
+    elif state.hold is Hold.DOCTOR:
+        rows.append(row(content, language, "safety.gentle_button", Action.HOLD, "gentle"))
+        rows.append(row(content, language, "safety.lift_doctor_button", Action.HOLD, "lift"))
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def mistap_markup(
+    content: Content, language: str, origin: Origin, routine_id: str | None
+) -> InlineKeyboardMarkup:
+    """After "it was a mistake": the list again, and None (which lifts) or Yes (which keeps)."""
+    tail = [routine_id] if routine_id else []
+    return InlineKeyboardMarkup(
+        [
+            row(content, language, "safety.mistap_yes", Action.HOLD, "keep"),
+            row(content, language, "safety.mistap_none", Action.HOLD, "clear", origin, *tail),
+        ]
+    )
+
+
+def unclear_markup(content: Content, language: str, paused: int) -> InlineKeyboardMarkup:
+    """ "Does it hurt?": It hurts, or No, it is fine (`paused`: the session paused meanwhile)."""
+    return InlineKeyboardMarkup(
+        [
+            row(content, language, "pain.unclear_hurts", Action.UNCLEAR, "hurts", paused),
+            row(content, language, "pain.unclear_fine", Action.UNCLEAR, "fine", paused),
+        ]
+    )
+
+
+def denial_markup(content: Content, language: str) -> InlineKeyboardMarkup:
+    """Under the reply to a denial: one tap if it was misheard and it does hurt."""
+    return InlineKeyboardMarkup(
+        [row(content, language, "pain.denial_button", Action.UNCLEAR, "hurts", 0)]
+    )
