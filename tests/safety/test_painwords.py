@@ -298,3 +298,170 @@ def test_matching_is_thread_safe() -> None:
     alone = [single.matches(text) for text in texts]
     assert together == alone * 4
     assert 0 < alone.count(True) < len(alone)
+
+
+# --- What a message means: a report, a denial, an unclear word ---------------------------------
+
+
+def meaning(text: str) -> Meaning:
+    return LEXICON.hear(text).meaning
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no pain today",
+        "my back doesn't hurt anymore",
+        "I'm not in pain",
+        "I don’t have any back pain",
+        "it does not hurt at all",
+        "nothing hurts",
+        "the pain is gone",
+        "pain-free today",
+        "my leg is not numb",
+        "not stiff today",
+        "не болит",
+        "сегодня ничего не болит",
+        "спина больше не болит",
+        "боли нет",
+        "нет никакой боли",
+        "боль прошла",
+        "без боли",
+        "не тянет",
+    ],
+)
+def test_denials_are_not_reports(text: str) -> None:
+    assert meaning(text) is Meaning.DENIAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ouch",
+        "I felt a twinge",
+        "my hamstrings feel tight",
+        "a bit stiff",
+        "поясницу тянет",
+        "спину тянет весь день",
+        "скованность в спине",
+        "неприятно",
+        # A denial softened or in doubt is asked about, never taken as "no pain".
+        "doesn't hurt much",
+        "not that painful",
+        "almost no pain",
+        "maybe it hurts",
+        "not sure if it hurts",
+        "почти не болит",
+        "не очень больно",
+        "не знаю, болит ли",
+        "no pain, just stiff",
+    ],
+)
+def test_unclear_words_are_asked_about(text: str) -> None:
+    assert meaning(text) is Meaning.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no pain, but my knee hurts",
+        "no pain in my back but my neck aches",
+        "I can't stand the pain",
+        "no it hurts",
+        "нет, болит",
+        "не могу терпеть боль",
+        "не болит, но ноет нога",
+        "it's tight and it hurts",
+    ],
+)
+def test_a_negation_never_reaches_past_its_clause_or_an_unknown_word(text: str) -> None:
+    assert meaning(text) is Meaning.PAIN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my left leg went numb",
+        "my leg feels weak",
+        "немеет нога",
+        "слабость в ноге",
+        "tingling in my foot",
+    ],
+)
+def test_numbness_or_weakness_of_a_leg_is_a_report_that_brings_the_emergency_questions(
+    text: str,
+) -> None:
+    heard = LEXICON.hear(text)
+    assert heard.meaning is Meaning.PAIN and heard.leg_nerve
+
+
+@pytest.mark.parametrize(
+    "text", ["I feel weak today", "my hand is numb", "не чувствую боли в ноге"]
+)
+def test_weakness_or_numbness_without_a_leg_brings_no_emergency_questions(text: str) -> None:
+    assert not LEXICON.hear(text).leg_nerve
+
+
+EN_NEGATIONS = entries(SHIPPED.text("en", "pain.negations"))
+EN_GAPS = [w for w in entries(SHIPPED.text("en", "pain.gaps")) if " " not in w]
+EN_UNCLEAR = [w for w in entries(SHIPPED.text("en", "pain.unclear")) if " " not in w]
+RU_UNCLEAR = [w for w in entries(SHIPPED.text("ru", "pain.unclear")) if " " not in w]
+# Words that are none of a language's lists: a negation must never reach across them.
+OPAQUE = ["stand", "walk", "bear", "ignore", "терпеть", "выносить", "игнорировать"]
+
+
+@given(
+    st.sampled_from(EN_NEGATIONS),
+    st.lists(st.sampled_from(EN_GAPS), max_size=2),
+    st.sampled_from(EN_FORMS),
+)
+def test_every_english_form_negated_is_a_denial(
+    negation: str, gaps: list[str], pair: tuple[str, str]
+) -> None:
+    _, form = pair
+    assert meaning(sentence([negation, *gaps, form])) is Meaning.DENIAL
+
+
+@given(st.sampled_from(RU_FORMS))
+def test_every_russian_form_negated_is_a_denial(pair: tuple[str, str]) -> None:
+    _, form = pair
+    assert meaning(f"не {form}") is Meaning.DENIAL
+
+
+@given(st.sampled_from(RU_FORMS + EN_FORMS), st.sampled_from(RU_FORMS + EN_FORMS))
+def test_a_report_after_a_denial_in_its_own_clause_is_heard(
+    denied: tuple[str, str], said: tuple[str, str]
+) -> None:
+    negation = "не" if denied in RU_FORMS else "no"
+    assert meaning(f"{negation} {denied[1]}, {said[1]}") is Meaning.PAIN
+    assert meaning(f"{negation} {denied[1]} but {said[1]}") is Meaning.PAIN
+
+
+@given(st.sampled_from(RU_FORMS + EN_FORMS), st.sampled_from(OPAQUE))
+def test_a_negation_never_reaches_across_another_word(pair: tuple[str, str], word: str) -> None:
+    negation = "не" if pair in RU_FORMS else "not"
+    assert meaning(f"{negation} {word} {pair[1]}") is Meaning.PAIN
+
+
+@given(st.sampled_from([lemma for lemma in RU_UNCLEAR if lemma.isalpha()]), neutral)
+def test_every_russian_unclear_word_in_any_form_is_asked_about(
+    lemma: str, words: list[str]
+) -> None:
+    try:
+        forms = sorted(lexeme(lemma))
+    except StopIteration:  # a word pymorphy3 knows only as a form of another (зажатый)
+        forms = [lemma]
+    for form in forms[:12]:
+        assert meaning(sentence([*words, form])) is Meaning.UNCLEAR, form
+
+
+@given(st.sampled_from(EN_UNCLEAR), neutral)
+def test_every_english_unclear_word_is_asked_about(word: str, words: list[str]) -> None:
+    assert meaning(sentence([*words, word])) is Meaning.UNCLEAR
+
+
+@given(st.text(max_size=200))
+def test_any_text_is_heard_without_error(text: str) -> None:
+    heard = LEXICON.hear(text)
+    assert heard.meaning in Meaning
+    assert heard.leg_nerve <= (heard.meaning is Meaning.PAIN)

@@ -10,15 +10,21 @@ from hypothesis import strategies as st
 from db.routines import streak
 from safety.rules import (
     AfterSession,
+    Answer,
     Gate,
     Hold,
+    Origin,
     ReminderMode,
     SafetyState,
     Trend,
     after_session,
+    episode_signs,
     gate,
+    may_correct,
     may_lift,
+    red_flag,
     reminder_mode,
+    same_episode,
     trend,
 )
 
@@ -128,3 +134,32 @@ def test_a_flare_up_freezes_the_streak_instead_of_breaking_it() -> None:
     assert streak(done, TODAY) == 0
     assert streak(done, TODAY, frozen) == 3
     assert streak(done | {TODAY}, TODAY, frozen) == 4
+
+
+@given(st.integers(-600, 3600), st.integers(0, 60))
+def test_reports_within_the_episode_join_and_later_ones_do_not(seconds: int, minutes: int) -> None:
+    now = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    last = now - timedelta(seconds=seconds)
+    joined = same_episode(last, now, timedelta(minutes=minutes))
+    assert joined == (0 <= seconds < minutes * 60)
+    assert not same_episode(None, now, timedelta(minutes=minutes))
+
+
+@given(states, st.integers(0, 120), st.integers(0, 120))
+def test_a_mistake_can_be_corrected_only_right_after_an_emergency_yes(
+    state: SafetyState, since: int, window: int
+) -> None:
+    now = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    state = SafetyState(state.hold, now - timedelta(minutes=since), state.screened)
+    allowed = may_correct(state, now, timedelta(minutes=window))
+    assert allowed == (state.hold is Hold.EMERGENCY and since < window)
+
+
+def test_the_signs_of_a_new_episode_are_asked_only_where_nobody_has_assessed_it() -> None:
+    assert [origin for origin in Origin if episode_signs(origin)] == [Origin.FIRST]
+
+
+def test_a_stored_answer_names_the_answer_and_where_it_was_asked() -> None:
+    assert red_flag(Answer.NONE, Origin.PAIN) == "none:p"
+    assert red_flag(Answer.CORRECTED, Origin.KNOWN) == "corrected:k"
+    assert {origin.value for origin in Origin} == {"s", "k", "p", "m"}  # ui/payloads.ORIGIN
