@@ -114,6 +114,7 @@ def test_every_health_column_is_encrypted() -> None:
     assert found == {
         ("pain_ratings", "value"),
         ("pain_ratings", "detail"),
+        ("pain_ratings", "said"),
         ("peg_scores", "pain"),
         ("peg_scores", "enjoyment"),
         ("peg_scores", "activity"),

@@ -36,10 +36,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("change_alerts")
-    with op.batch_alter_table("routine_sessions", schema=None) as batch_op:
-        batch_op.drop_column("item_marks")
-    with op.batch_alter_table("pain_ratings", schema=None) as batch_op:
-        batch_op.drop_column("said")
-        batch_op.drop_column("source")
+    # Dropped in place, never by copying the table (batch mode's way on SQLite): a copy of
+    # `users` would cascade-delete every row that refers to it.
+    for table, column in (
+        ("users", "change_alerts"),
+        ("routine_sessions", "item_marks"),
+        ("pain_ratings", "said"),
+        ("pain_ratings", "source"),
+    ):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
