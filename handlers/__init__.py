@@ -60,6 +60,7 @@ def register(application: Application) -> None:
         "exercise",
         "pain",
         "stop",
+        "sound",
         "progress",
         "remind",
         "reminders",

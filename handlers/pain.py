@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from background.ending import close_live, halt
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
+from engine.sessions import End
 from handlers.common import (
     Press,
     language_of,
@@ -58,7 +59,7 @@ async def safe_language(update: Update, context: Context) -> str:
 async def report_pain(context: Context, chat_id: int, user_id: int, language: str) -> None:
     """Stop, warn first (retried until delivered), record, then ask the short follow-up."""
     data = context.bot_data
-    live = await halt(data, chat_id)  # when this returns, no timed message can be sent
+    live = await halt(data, chat_id, End.PAIN)  # no timed message after this; no ✓ on it
     key = "pain.stop_warning" if live is not None else "pain.no_session"
     warning = text(context, language, key)
     # The warning kind: retried through 429s, 5xx and time-outs for two minutes (throttle/).
