@@ -66,8 +66,9 @@ def level_note(data: BotData, live: Live, last: int | None) -> str:
     count = len(live.plan.amounts)
     if is_gentle(content, live.routine_id):
         return content.text(language, "routine.level_gentle", count=count)
-    if last is None:
-        return content.text(language, "routine.level_first", routine=routine, count=count)
+    if last is None:  # the first session of this routine: at the start, or at the level reached
+        key = "routine.level_first" if live.level == 0 else "routine.level_new"
+        return content.text(language, key, routine=routine, count=count)
     doses = routine_doses(content, live.routine_id)
     before = routine_plan(
         content,

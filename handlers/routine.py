@@ -43,7 +43,7 @@ async def choose_routine(said: Said) -> None:
     if state.hold is not None:  # a safety hold: its advice, and no routine to choose
         await hold_advice(context, message.chat_id, language, state, stored)
         return
-    open_row, last = await sessions.open_or_last(data.db, user.id, message.chat_id, language)
+    open_row, last = await sessions.open_or_last(data, user.id, message.chat_id, language)
     if open_row is not None:
         await offer_resume(
             data,

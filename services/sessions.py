@@ -42,10 +42,14 @@ async def save_status(db: TransactionFactory, session_id: int, status: str) -> N
 
 
 async def open_or_last(
-    db: TransactionFactory, user_id: int, chat_id: int, language: str
+    data: BotData, user_id: int, chat_id: int, language: str
 ) -> tuple[RoutineSession | None, str | None]:
-    """The chat's open (interrupted) session, if any, and the routine the user chose last."""
-    async with db() as tx:
+    """The chat's open (interrupted) session, if any, and the routine the user chose last.
+
+    A session that has just ended is written first: its end may still wait for the group
+    commit, and it must not be offered as interrupted.
+    """
+    async with settled(data, chat_id=chat_id) as tx:
         await get_or_create_user(tx, user_id, language)
         open_row = await store.open_session(tx, chat_id)
         last = (await store.get_progress(tx, user_id)).last_routine
