@@ -226,8 +226,8 @@ def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyb
     """The buttons of the live message, always in the same four places.
 
     Left of Skip: Ready during the countdown, Pause while it runs, Resume while paused (Carry
-    on after Stop); below them Stop (End the session, once it asks) and It hurts. No button
-    comes or goes, so none moves under a thumb.
+    on after Stop); below them Stop and It hurts. After Stop, "Yes, end it" comes in a row of
+    its own below: no earlier tap (a double tap on Stop) can land on it.
     """
     language = live.language
 
@@ -238,16 +238,17 @@ def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyb
         )
 
     if live.asking_to_end:
-        first, stop = button("carry_on", "rs"), button("end_yes", "se")
+        first = button("carry_on", "rs")
+    elif live.paused:
+        first = button("resume", "rs")
+    elif intro:
+        first = button("ready", "go")
     else:
-        stop = button("stop", "st")
-        if live.paused:
-            first = button("resume", "rs")
-        elif intro:
-            first = button("ready", "go")
-        else:
-            first = button("pause", "pz")
-    return InlineKeyboardMarkup([[first, button("skip", "sk")], [stop, button("hurts", "hu")]])
+        first = button("pause", "pz")
+    rows = [[first, button("skip", "sk")], [button("stop", "st"), button("hurts", "hu")]]
+    if live.asking_to_end:
+        rows.append([button("end_yes", "se")])
+    return InlineKeyboardMarkup(rows)
 
 
 def rating_keyboard(action: Action, *fields: str | int) -> InlineKeyboardMarkup:

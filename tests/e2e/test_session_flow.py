@@ -105,7 +105,11 @@ async def test_stop_asks_first_and_the_buttons_keep_their_places(app, make_user)
     await user.press("Stop", message_id=live)
     asked = await user.wait_text("End the session?")
     assert asked.kind == "edit" and asked.message_id == live
-    assert grid(user, live) == [["▶ Carry on", "⏭ Skip"], ["⏹ Yes, end it", "🛑 It hurts"]]
+    assert grid(user, live) == [
+        ["▶ Carry on", "⏭ Skip"],
+        ["⏹ Stop", "🛑 It hurts"],
+        ["⏹ Yes, end it"],  # a row of its own, where no earlier tap could land
+    ]
     # A second tap on Stop (a double tap, or the old button) ends nothing; the clock is held.
     toast = await user.answer_for(await user.press_data(live, stop))
     assert toast is not None and "Yes, end it" in toast
