@@ -7,27 +7,32 @@ message can follow it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden
 
 from core.context import BotData
-from engine.routines import exercise_id
 from engine.sessions import End, Live
 from services.endings import Ended, record_end
+from ui.guided import closed_line
 
 logger = logging.getLogger(__name__)
 
 
-async def halt(data: BotData, chat_id: int) -> Live | None:
-    """Stop the chat's timer; when this returns, no timed message of the chat can be sent."""
-    return await data.sessions.stop(chat_id)
+async def halt(data: BotData, chat_id: int, reason: End = End.STOPPED) -> Live | None:
+    """Stop the chat's timer and mark the exercise on screen with the reason (It hurts: HURT,
+    so it never keeps a ✓); when this returns, no timed message of the chat can be sent."""
+    live = await data.sessions.stop(chat_id)
+    if live is not None:
+        live.end_here(reason)
+    return live
 
 
 async def end_session(data: BotData, bot: Bot, chat_id: int, reason: End) -> Ended | None:
     """Halt, store and close the chat's session in one go; None if there was none."""
-    live = await halt(data, chat_id)
+    live = await halt(data, chat_id, reason)
     async with data.db() as tx:
         ended = await record_end(tx, data, chat_id, reason, live)
         await tx.commit()
@@ -41,19 +46,24 @@ async def end_session(data: BotData, bot: Bot, chat_id: int, reason: End) -> End
 
 
 async def close_live(data: BotData, bot: Bot, live: Live, final: str | None = None) -> None:
-    """Take the buttons off the live message (marking the exercise done), ignoring a lost one."""
+    """Take the buttons off the live message, leaving the line of its exercise as it went
+    (✓ done, skipped, stopped or hurt: the mark `halt` left), ignoring a lost message."""
     if live.message_id is None:
         return
-    content = data.content
     if final is None:
-        exercise = content.exercises[exercise_id(content, live, live.current.item)]
-        final = content.text(
-            live.language,
-            "routine.finished_item",
-            title=content.localize(exercise.title, live.language),
-        )
+        final = closed_line(data.content, live, live.current.item)
     try:
         await bot.edit_message_text(final, live.chat_id, live.message_id)
     except (BadRequest, Forbidden) as error:
         logger.info("could not close live message of session %s: %s", live.session_id, error)
     live.message_id, live.shown = None, ""
+
+
+async def drop_message(bot: Bot, live: Live, message_id: int) -> None:
+    """Delete a live message that a new one replaced (its buttons only, if it cannot go)."""
+    try:
+        await bot.delete_message(live.chat_id, message_id)
+    except (BadRequest, Forbidden) as error:
+        logger.info("could not delete a live message of session %s: %s", live.session_id, error)
+        with contextlib.suppress(BadRequest, Forbidden):
+            await bot.edit_message_reply_markup(live.chat_id, message_id, reply_markup=None)

@@ -13,13 +13,10 @@ from telegram.ext import Application
 from core.context import BotData
 from db import routines as store
 from db.users import get_user
-from engine.plan import Direction, build_plan, compare
-from engine.routines import is_gentle, routine_doses, routine_exists, routine_pace
+from engine.plan import Direction, compare
+from engine.routines import is_gentle, routine_doses, routine_exists, routine_plan
 from engine.sessions import Live
-from ui.guided import (
-    dose_text,
-    item_title,
-)
+from ui.guided import dose_text, item_title, routine_title
 from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
@@ -35,11 +32,11 @@ def make_live(
     level: int,
 ) -> Live:
     """A Live record with the plan for this routine and level (shared between sessions)."""
-    plan = build_plan(
-        routine_doses(data.content, routine_id),
+    plan = routine_plan(
+        data.content,
+        routine_id,
         level,
         data.progression.levels,
-        routine_pace(data.content, routine_id),
         data.settings.routine_time_scale,
     )
     return Live(
@@ -59,33 +56,45 @@ def gentle_ids(data: BotData) -> set[str]:
 
 
 def level_note(data: BotData, live: Live, last: int | None) -> str:
-    """'Today: Baby cobra, 4 repetitions — a little more than last time.'
+    """'Today: Quick routine, a little more than last time: Cat and cow, 6 repetitions (was 5).'
 
-    The plan is compared with the same routine at the previous session's level, so the note says
-    "more" or "easier" only when a number the user sees really changed, and names that exercise.
+    `last` is the level of the last session of the same routine (None: the first one), so the
+    note compares like with like, and it names every exercise whose dose changed.
     """
-    content = data.content
-    doses = routine_doses(content, live.routine_id)
-    key, item = "routine.level_first", 0
+    content, language = data.content, live.language
+    routine = routine_title(content, live.routine_id, language)
+    count = len(live.plan.amounts)
     if is_gentle(content, live.routine_id):
-        key = "routine.level_gentle"
-    elif last is not None:
-        before = build_plan(
-            doses,
-            last,
-            data.progression.levels,
-            routine_pace(content, live.routine_id),
-            data.settings.routine_time_scale,
+        return content.text(language, "routine.level_gentle", count=count)
+    if last is None:  # the first session of this routine: at the start, or at the level reached
+        key = "routine.level_first" if live.level == 0 else "routine.level_new"
+        return content.text(language, key, routine=routine, count=count)
+    doses = routine_doses(content, live.routine_id)
+    before = routine_plan(
+        content,
+        live.routine_id,
+        last,
+        data.progression.levels,
+        data.settings.routine_time_scale,
+    )
+    change = compare(before, live.plan)
+    if change.direction is Direction.SAME:
+        return content.text(language, "routine.level_same", routine=routine)
+    changes = "; ".join(
+        content.text(
+            language,
+            "routine.level_change",
+            title=item_title(content, live.routine_id, item, language),
+            dose=dose_text(content, language, live.plan, doses, item),
+            before=dose_text(content, language, before, doses, item),
         )
-        change = compare(before, live.plan)
-        key = {
-            Direction.HARDER: "routine.level_up",
-            Direction.EASIER: "routine.level_down",
-        }.get(change.direction, "routine.level_same")
-        item = change.items[0] if change.items else 0
-    title = item_title(content, live.routine_id, item, live.language)
-    dose = dose_text(content, live.language, live.plan, doses, item)
-    return content.text(live.language, key, dose=f"{title}, {dose}")
+        for item in change.items
+    )
+    key = {
+        Direction.HARDER: "routine.level_up",
+        Direction.EASIER: "routine.level_down",
+    }.get(change.direction, "routine.level_mixed")
+    return content.text(language, key, routine=routine, changes=changes)
 
 
 async def offer_resume(

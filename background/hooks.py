@@ -7,7 +7,7 @@ import logging
 
 from telegram.ext import Application
 
-from background.ending import close_live
+from background.ending import close_live, drop_message
 from core.context import BotData
 from db.models import utcnow
 from engine.plan import Beat, Dose, Kind
@@ -16,6 +16,7 @@ from engine.sessions import Live
 from ui.guided import (
     beat_text,
     controls,
+    done_text,
     intro_caption,
     item_picture,
     rating_keyboard,
@@ -45,34 +46,57 @@ class RoutineHooks:
         return self._doses[routine_id]
 
     async def on_beat(self, live: Live, beat: Beat) -> None:
-        content, bot = self.data.content, self._app.bot
-        doses = self.doses(live.routine_id)
-        seconds = round(beat.duration / self.data.settings.routine_time_scale)
+        """Show a beat: a new live message at each new exercise (and, with change alerts on,
+        at each side switch, replacing the old one), a silent edit for every other beat."""
+        data, content, bot = self.data, self.data.content, self._app.bot
+        scale = data.settings.routine_time_scale
         if beat.kind is Kind.DONE:
-            minutes, rest = divmod(
-                round(live.active_seconds / self.data.settings.routine_time_scale), 60
-            )
-            await close_live(self.data, bot, live, text_for_done(self.data, live, minutes, rest))
+            final = done_text(content, live, live.active_seconds / scale)
+            await close_live(data, bot, live, final)
             return
-        if beat.kind is Kind.INTRO:
-            await close_live(self.data, bot, live)
-            caption = intro_caption(content, live, doses, beat.item)
-            name, animation = item_picture(content, live.routine_id, beat.item)
-            if len(caption) <= CAPTION_LIMIT:
-                await self.data.media.send(
-                    bot, live.chat_id, name, animation=animation, caption=caption
-                )
-            else:
-                await self.data.media.send(bot, live.chat_id, name, animation=animation)
-                await bot.send_message(live.chat_id, caption)
-        shown = beat_text(content, live, doses, beat, seconds)
+        again = live.showing_again()  # a paused beat started again: its message is edited
+        doses = self.doses(live.routine_id)
+        if beat.kind is Kind.INTRO and not again:
+            await close_live(data, bot, live)
+            await self._send_intro(live, doses, beat.item)
+        shown = beat_text(content, live, doses, beat, round(beat.duration / scale))
         markup = controls(content, live, intro=beat.kind is Kind.INTRO)
-        if live.message_id is None or beat.kind is Kind.INTRO:
-            message = await bot.send_message(live.chat_id, shown, reply_markup=markup)
-            live.message_id, live.shown = message.message_id, shown
+        opens = beat.kind is Kind.INTRO or (beat.kind is Kind.SWITCH and live.alerts)
+        if live.message_id is None or (opens and not again):
+            replaced = live.message_id
+            # At a side switch this message is the one that sounds; at a new exercise the
+            # picture just did.
+            silent = beat.kind is Kind.INTRO or not live.alerts
+            message = await bot.send_message(
+                live.chat_id, shown, reply_markup=markup, disable_notification=silent
+            )
+            live.message_id, live.shown, live.opened_at = message.message_id, shown, live.index
+            if replaced is not None:
+                await drop_message(bot, live, replaced)
         elif shown != live.shown:
             await bot.edit_message_text(shown, live.chat_id, live.message_id, reply_markup=markup)
             live.shown = shown
+
+    async def _send_intro(self, live: Live, doses: tuple[Dose, ...], item: int) -> None:
+        """The exercise's picture with its steps (the message that sounds, if alerts are on)."""
+        content, bot = self.data.content, self._app.bot
+        caption = intro_caption(content, live, doses, item)
+        name, animation = item_picture(content, live.routine_id, item)
+        silent = not live.alerts
+        if len(caption) <= CAPTION_LIMIT:
+            await self.data.media.send(
+                bot,
+                live.chat_id,
+                name,
+                animation=animation,
+                caption=caption,
+                disable_notification=silent,
+            )
+        else:
+            await self.data.media.send(
+                bot, live.chat_id, name, animation=animation, disable_notification=silent
+            )
+            await bot.send_message(live.chat_id, caption, disable_notification=True)
 
     async def on_checkpoint(self, live: Live, position: int) -> None:
         self.data.checkpoints.record(
@@ -80,6 +104,7 @@ class RoutineHooks:
             beat_index=position,
             live_message_id=live.message_id,
             exercises_done=live.exercises_done(),
+            item_marks=live.marks,
         )
 
     async def on_complete(self, live: Live) -> None:
@@ -90,7 +115,8 @@ class RoutineHooks:
             live.chat_id,
             status="completed",
             ended_at=utcnow(),
-            exercises_done=len(live.plan.amounts),
+            exercises_done=live.exercises_done(),
+            item_marks=live.marks,
             active_seconds=live.active_seconds / self.data.settings.routine_time_scale,
             live_message_id=None,
         )
@@ -101,14 +127,3 @@ class RoutineHooks:
             self.data.content.text(live.language, "routine.after_question"),
             reply_markup=rating_keyboard(Action.AFTER, live.session_id, checkin),
         )
-
-
-def text_for_done(data: BotData, live: Live, minutes: int, seconds: int) -> str:
-    return data.content.text(
-        live.language,
-        "routine.done",
-        minutes=minutes,
-        seconds=seconds,
-        exercises=len(live.plan.amounts),
-        count=len(live.plan.amounts),
-    )

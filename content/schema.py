@@ -73,6 +73,39 @@ class Dose(Strict):
 
 # Exercises ------------------------------------------------------------------------------------
 
+# A person needs at least this long to come back from one side and settle on the other.
+MIN_SWITCH_SECONDS = 10
+
+
+class GetReady(Strict):
+    """Time to get into position, in seconds: how long a session waits before starting the
+    exercise if Ready is not pressed, and before its second side."""
+
+    same_position: float = Field(default=20, ge=5, le=300)  # after an exercise in this position
+    # Before the first exercise, and after one in another position (kneeling to lying).
+    new_position: float = Field(default=40, ge=5, le=300)
+    switch_sides: float = Field(default=12, le=120)
+
+    @field_validator("switch_sides")
+    @classmethod
+    def _time_to_switch(cls, value: float) -> float:
+        if value < MIN_SWITCH_SECONDS:
+            raise invalid(
+                f"must be at least {MIN_SWITCH_SECONDS} seconds: time to come back slowly and "
+                f"settle on the other side (got {value:g})"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _moving_takes_longer(self) -> GetReady:
+        if self.new_position < self.same_position:
+            raise invalid(
+                "must be at least same_position: changing position takes longer "
+                f"({self.new_position:g} < {self.same_position:g})",
+                at="new_position",
+            )
+        return self
+
 
 class Breathing(Strict):
     """Short cues shown with each phase of the breath, and during a hold."""
@@ -101,6 +134,7 @@ class Exercise(Strict):
     movement: bool
     steps: TextList
     dose: Dose
+    get_ready: GetReady = GetReady()
     breathing: Breathing
     cautions: TextList
     easier: Variant
@@ -133,13 +167,25 @@ class Exercise(Strict):
 
 
 class Pace(Strict):
-    """A routine's timing, in seconds: breath pacing, get-ready, switching sides, rests."""
+    """A routine's timing, in seconds: breath pacing and rests. The time to get into position
+    belongs to each exercise (`get_ready` in content/exercises/)."""
 
     inhale_seconds: float = Field(default=4, gt=0, le=30)
     exhale_seconds: float = Field(default=6, gt=0, le=30)
-    get_ready_seconds: float = Field(default=10, ge=0, le=120)
-    switch_sides_seconds: float = Field(default=5, ge=0, le=60)
     rest_between_seconds: float = Field(default=15, ge=0, le=300)  # between exercises
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_to_exercises(cls, value: object) -> object:
+        for name in ("get_ready_seconds", "switch_sides_seconds"):
+            if isinstance(value, dict) and name in value:
+                raise invalid(
+                    "the time to get into position is now set per exercise "
+                    "(get_ready: same_position, new_position, switch_sides in "
+                    "content/exercises/); remove it here",
+                    at=name,
+                )
+        return value
 
 
 class RoutineItem(Strict):

@@ -153,15 +153,16 @@ def streak(days: set[date], today: date, frozen: Collection[date] = ()) -> int:
     return count
 
 
-async def last_level(
-    tx: AsyncSession, user_id: int, except_id: int, exclude: Collection[str] = ()
-) -> int | None:
-    """The level of the user's previous session (of a routine not in `exclude`), if any."""
+async def last_level(tx: AsyncSession, user_id: int, except_id: int, *, routine: str) -> int | None:
+    """The level of the user's previous session of this routine (adapted or not), if any."""
     query = select(RoutineSession.level).where(
-        RoutineSession.user_id == user_id, RoutineSession.id != except_id
+        RoutineSession.user_id == user_id,
+        RoutineSession.id != except_id,
+        or_(
+            RoutineSession.routine_id == routine,
+            RoutineSession.routine_id.startswith(f"{routine}~", autoescape=True),
+        ),
     )
-    if exclude:
-        query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
     return await tx.scalar(query.order_by(RoutineSession.id.desc()).limit(1))
 
 

@@ -56,8 +56,15 @@ def _share_parts(emu: BotApiEmulator, message: dict[str, Any]) -> None:
             message[key] = emu.shared(message[key])
 
 
-def _post(emu: BotApiEmulator, chat: Chat, fields: dict[str, Any], method: str) -> dict[str, Any]:
-    """Create a bot message in the chat (fields already validated) and record it.
+def _post(
+    emu: BotApiEmulator,
+    chat: Chat,
+    fields: dict[str, Any],
+    method: str,
+    call: Call | None = None,
+) -> dict[str, Any]:
+    """Create a bot message in the chat (fields already validated) and record it (silent if
+    the call asked for no notification).
 
     A reply keyboard (or its removal) changes the chat, not the message: Telegram's Message
     only ever carries an inline keyboard.
@@ -79,7 +86,8 @@ def _post(emu: BotApiEmulator, chat: Chat, fields: dict[str, Any], method: str) 
         elif markup.get("remove_keyboard"):
             chat.reply_keyboard, chat.reply_keyboard_message_id = None, None
     chat.messages[message["message_id"]] = message
-    emu.record("send", chat_id, method, message)
+    silent = call is not None and call.params.get("disable_notification") in (True, "true")
+    emu.record("send", chat_id, method, message, silent=silent)
     return message
 
 
@@ -92,7 +100,7 @@ async def send_message(emu: BotApiEmulator, call: Call) -> dict[str, Any]:
     if isinstance(call.params.get("link_preview_options"), dict):
         fields["link_preview_options"] = call.params["link_preview_options"]
     fields.update(_reply_to(chat, call))
-    return _post(emu, chat, fields, "sendMessage")
+    return _post(emu, chat, fields, "sendMessage", call)
 
 
 def _media_sender(kind: str) -> Callable[[BotApiEmulator, Call], Awaitable[dict[str, Any]]]:
@@ -112,7 +120,7 @@ def _media_sender(kind: str) -> Callable[[BotApiEmulator, Call], Awaitable[dict[
         if markup is not None:
             fields["reply_markup"] = markup
         fields.update(_reply_to(chat, call))
-        return _post(emu, chat, fields, method)
+        return _post(emu, chat, fields, method, call)
 
     send_media.__name__ = f"send_{kind}"
     return send_media

@@ -251,11 +251,12 @@ class BotApiEmulator:
         message: dict[str, Any] | None,
         message_id: int | None = None,
         answer: str | None = None,
+        silent: bool = False,
     ) -> Event:
         """Note what the bot did and tell the chat's user and the listeners."""
         if message_id is None and message is not None:
             message_id = message["message_id"]
-        event = Event.now(kind, chat_id, message_id, method, message, answer)
+        event = Event.now(kind, chat_id, message_id, method, message, answer, silent)
         self.events.append(event)
         user = self.users.get(chat_id)
         if user is not None:

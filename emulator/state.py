@@ -15,6 +15,7 @@ class Event:
     kind: "send", "edit", "delete" or "answer" (a callback query answered). `message` is the
     message as it stood after this event (None for deletes and answers); message dicts are never
     changed in place, so events share them instead of copying (benchmarks keep ~100k events).
+    `silent`: a send with disable_notification (the phone does not sound; an edit never does).
     """
 
     kind: str
@@ -25,6 +26,7 @@ class Event:
     monotonic: float
     wall: float
     answer: str | None = None
+    silent: bool = False
 
     @classmethod
     def now(
@@ -35,9 +37,18 @@ class Event:
         method: str,
         message: dict[str, Any] | None,
         answer: str | None = None,
+        silent: bool = False,
     ) -> Event:
         return cls(
-            kind, chat_id, message_id, method, message, time.monotonic(), time.time(), answer
+            kind,
+            chat_id,
+            message_id,
+            method,
+            message,
+            time.monotonic(),
+            time.time(),
+            answer,
+            silent,
         )
 
 

@@ -127,7 +127,8 @@ def render_event(
         body.append(text)
     body += _keyboards(message, reply_keyboard)
     indented = "\n".join("  " + line for block in body for line in block.split("\n"))
-    return f"<b>{_escape(bot_name)}</b> <i>#{event.message_id}</i>\n{indented}"
+    silent = " (silent)" if event.silent else ""
+    return f"<b>{_escape(bot_name)}</b> <i>#{event.message_id}{silent}</i>\n{indented}"
 
 
 async def run_terminal_chat(

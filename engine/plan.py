@@ -29,7 +29,7 @@ class Direction(StrEnum):
 class Kind(StrEnum):
     """What a beat shows on the live message."""
 
-    INTRO = "intro"  # the picture and steps; a short get-ready countdown
+    INTRO = "intro"  # the picture and steps; waits for Ready, or its countdown
     INHALE = "inhale"
     EXHALE = "exhale"
     HOLD = "hold"  # a timed hold: seconds left
@@ -41,13 +41,16 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Dose:
-    """An exercise's dose: how much of what, how many rounds, one side or both."""
+    """An exercise's dose: how much of what, how many rounds, one side or both, and the time to
+    get into position (real seconds before scaling: the countdown if Ready is not pressed)."""
 
     unit: str  # "breaths", "seconds" or "reps"
     amount: Range
     rounds: Range
     per_side: bool
     rest_seconds: int
+    get_ready: float = 20.0  # before the exercise (content: longer when the position changes)
+    switch_sides: float = 12.0  # before the second side
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,6 @@ class Pace:
 
     inhale: float = 4.0
     exhale: float = 6.0
-    get_ready: float = 10.0
-    switch_sides: float = 5.0
     rest_between: float = 15.0
 
 
@@ -93,6 +94,18 @@ class Plan:
                 return position
         return len(self.beats) - 1
 
+    def restart_point(self, index: int) -> int:
+        """Where a paused session starts again so that nothing is cut short: the beat `index`
+        itself, or the start of its breath (the inhale) or of its timed hold (the first tick)."""
+        index = max(0, min(index, len(self.beats) - 1))
+        beat = self.beats[index]
+        if beat.kind is Kind.EXHALE and index > 0:
+            return index - 1
+        if beat.kind is Kind.HOLD:
+            while index > 0 and _same_hold(self.beats[index - 1], beat):
+                index -= 1
+        return index
+
     def checkpoint_before(self, index: int) -> int:
         """The last checkpoint at or before `index` (where to resume after a restart)."""
         for position in range(min(index, len(self.beats) - 1), -1, -1):
@@ -103,6 +116,14 @@ class Plan:
     def seconds_total(self) -> float:
         """Planned length of the session."""
         return sum(beat.duration for beat in self.beats)
+
+
+def _same_hold(earlier: Beat, beat: Beat) -> bool:
+    return (
+        earlier.kind is Kind.HOLD
+        and (earlier.item, earlier.round, earlier.side) == (beat.item, beat.round, beat.side)
+        and earlier.count > beat.count
+    )
 
 
 def _hold(
@@ -147,7 +168,7 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
         amounts.append(amount)
         rounds_list.append(rounds)
         beats.append(
-            Beat(Kind.INTRO, item, pace.get_ready * scale, 0, rounds, 0, 0, amount, checkpoint=True)
+            Beat(Kind.INTRO, item, dose.get_ready * scale, 0, rounds, 0, 0, amount, checkpoint=True)
         )
         sides = (1, 2) if dose.per_side else (0,)
         for rnd in range(1, rounds + 1):
@@ -157,7 +178,7 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
                         Beat(
                             Kind.SWITCH,
                             item,
-                            pace.switch_sides * scale,
+                            dose.switch_sides * scale,
                             rnd,
                             rounds,
                             side,

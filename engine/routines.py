@@ -10,7 +10,7 @@ from __future__ import annotations
 from content import Content
 from content.adapted import adapted_items, base_id
 from content.schema import RoutineItem
-from engine.plan import Dose, Pace
+from engine.plan import Dose, Pace, Plan, build_plan
 from engine.progression import Range
 from engine.sessions import Live
 
@@ -37,24 +37,39 @@ def routine_items(content: Content, routine_id: str) -> list[RoutineItem]:
 
 
 def routine_doses(content: Content, routine_id: str) -> tuple[Dose, ...]:
-    """The engine's view of a routine's doses, item overrides applied."""
+    """The engine's view of a routine's doses, item overrides applied, each with its time to
+    get into position (longer where the position changes: content/exercises, `get_ready`)."""
     doses = []
-    for item in routine_items(content, routine_id):
+    items = routine_items(content, routine_id)
+    for index, item in enumerate(items):
         exercise = content.exercises[item.exercise]
         dose = exercise.dose
-        unit = dose.unit
         amount = item.amount_override() or dose.amount
         rounds = item.rounds or dose.rounds
+        moving = index == 0 or position_changes(content, items[index - 1], item)
+        ready = exercise.get_ready
         doses.append(
             Dose(
-                unit=unit,
+                unit=dose.unit,
                 amount=Range(amount.start, amount.max),
                 rounds=Range(rounds.start, rounds.max),
                 per_side=dose.per_side,
                 rest_seconds=dose.rest_seconds,
+                get_ready=ready.new_position if moving else ready.same_position,
+                switch_sides=ready.switch_sides,
             )
         )
     return tuple(doses)
+
+
+def position_changes(content: Content, before: RoutineItem, item: RoutineItem) -> bool:
+    """Whether a person moves to another position between two items (floor to standing,
+    kneeling to lying). An easier variant may start from another position than its exercise
+    (the easier breathing is done lying down), so it counts as a change."""
+    if "easier" in (before.variant, item.variant):
+        return True
+    earlier, later = content.exercises[before.exercise], content.exercises[item.exercise]
+    return earlier.position != later.position
 
 
 def routine_pace(content: Content, routine_id: str) -> Pace:
@@ -65,9 +80,14 @@ def routine_pace(content: Content, routine_id: str) -> Pace:
     return Pace(
         inhale=pace.inhale_seconds,
         exhale=pace.exhale_seconds,
-        get_ready=pace.get_ready_seconds,
-        switch_sides=pace.switch_sides_seconds,
         rest_between=pace.rest_between_seconds,
+    )
+
+
+def routine_plan(content: Content, routine_id: str, level: int, levels: int, scale: float) -> Plan:
+    """The plan of a routine at a level (shared by every session with the same inputs)."""
+    return build_plan(
+        routine_doses(content, routine_id), level, levels, routine_pace(content, routine_id), scale
     )
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from engine import marks
 from engine.clock import Clock, RealClock
+from engine.marks import Mark
 from engine.plan import Beat, Kind, Plan
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,13 @@ class End(StrEnum):
     PAIN = "pain"  # a pain report (It hurts, /pain, typed pain words)
     WARNING_SIGNS = "warning_signs"  # warning signs reported: the routine is on hold
     ERASED = "erased"  # /delete or the retention sweep: the rows go right after
+
+    @property
+    def mark(self) -> Mark:
+        """The mark left on the exercise where a session ended for this reason."""
+        if self in (End.PAIN, End.WARNING_SIGNS):
+            return Mark.HURT
+        return Mark.DONE if self is End.COMPLETED else Mark.STOPPED
 
 
 @dataclass(slots=True, eq=False)
@@ -45,7 +54,11 @@ class Live:
     index: int = 0  # the next beat to show
     due: float = 0.0  # monotonic time the next beat is due
     paused_left: float | None = None  # time left in the current beat while paused
+    marks: str = ""  # one letter per exercise (engine/marks.py); set by `start` when empty
+    alerts: bool = True  # a new (notifying) message at each new exercise and side switch
+    asking_to_end: bool = False  # Stop was pressed: paused, "End the session?" on screen
     message_id: int | None = None  # the live message being edited
+    opened_at: int = -1  # the beat that sent the live message (shown again after a pause)
     shown: str = ""  # its current text: an unchanged edit is never sent
     active_seconds: float = 0.0
     resumed_at: float = 0.0
@@ -64,10 +77,18 @@ class Live:
         return self.paused_left is not None
 
     def exercises_done(self) -> int:
-        """Exercises whose hold has been reached or passed."""
-        if self.index >= len(self.plan.beats):
-            return len(self.plan.amounts)
-        return self.current.item + (0 if self.current.kind is Kind.INTRO else 1)
+        """Exercises done to the end (not skipped, not stopped in, not the one that hurt)."""
+        return marks.count(self.marks, Mark.DONE)
+
+    def showing_again(self) -> bool:
+        """Whether the beat about to be shown is the one that sent the live message (a
+        paused session started again): its message is edited, not sent anew."""
+        return self.message_id is not None and self.index == self.opened_at
+
+    def end_here(self, reason: End) -> None:
+        """Mark the exercise on screen with how the session ended there (idempotent)."""
+        if reason is not End.COMPLETED:
+            self.marks = marks.ended_here(self.marks, self.current.item, reason.mark)
 
 
 class Hooks(Protocol):
@@ -102,6 +123,7 @@ class Sessions:
             raise RuntimeError(f"chat {live.chat_id} already has a live session")
         now = self._clock.monotonic()
         live.index, live.due, live.resumed_at = index, now, now
+        live.marks = marks.read(live.marks, len(live.plan.amounts))
         self._live[live.chat_id] = live
         self._spawn(live)
 
@@ -113,23 +135,45 @@ class Sessions:
         async with live.lock:
             if live.paused or live.stopping:
                 return None
-            await self._halt(live)
-            now = self._clock.monotonic()
-            live.paused_left = max(0.0, live.due - now)
-            live.active_seconds += now - live.resumed_at
+            await self._hold(live)
             return live
 
-    async def resume(self, chat_id: int) -> Live | None:
-        """Continue a paused session where its clock stopped."""
+    async def ask_to_end(self, chat_id: int) -> Live | None:
+        """Stop was pressed: hold the clock until the person answers "End the session?".
+
+        None if there is no session or the question is already asked (a double tap).
+        """
         live = self._live.get(chat_id)
         if live is None:
             return None
         async with live.lock:
-            if not live.paused or live.stopping or live.paused_left is None:
+            if live.asking_to_end or live.stopping:
+                return None
+            if not live.paused:
+                await self._hold(live)
+            live.asking_to_end = True
+            return live
+
+    async def _hold(self, live: Live) -> None:
+        await self._halt(live)
+        now = self._clock.monotonic()
+        live.paused_left = max(0.0, live.due - now)
+        live.active_seconds += now - live.resumed_at
+
+    async def resume(self, chat_id: int) -> Live | None:
+        """Continue a paused session: the interrupted breath, hold or countdown starts again,
+        whole (nothing is cut short by the pause)."""
+        live = self._live.get(chat_id)
+        if live is None:
+            return None
+        async with live.lock:
+            if not live.paused or live.stopping:
                 return None
             now = self._clock.monotonic()
-            live.due = now + live.paused_left
+            live.index = live.plan.restart_point(live.index - 1) if live.index else 0
+            live.due = now
             live.paused_left = None
+            live.asking_to_end = False
             live.resumed_at = now
             self._spawn(live)
             return live
@@ -147,6 +191,9 @@ class Sessions:
             if live.paused:
                 live.paused_left = None
                 live.resumed_at = now
+            live.asking_to_end = False
+            if live.marks[live.current.item] == Mark.NOT_REACHED:
+                live.marks = marks.put(live.marks, live.current.item, Mark.SKIPPED)
             live.index = live.plan.next_item_start(max(0, live.index - 1))
             live.due = now
             self._spawn(live)
@@ -219,6 +266,8 @@ class Sessions:
             beat = beats[position]
             if self.lateness is not None:
                 self.lateness.append(self._clock.monotonic() - live.due)
+            if beat.kind in (Kind.NEXT, Kind.DONE) and live.marks[beat.item] == Mark.NOT_REACHED:
+                live.marks = marks.put(live.marks, beat.item, Mark.DONE)  # its last hold is over
             if beat.kind is Kind.DONE:  # the time spent is part of the final message
                 now = self._clock.monotonic()
                 live.active_seconds += now - live.resumed_at

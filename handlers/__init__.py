@@ -63,6 +63,7 @@ def register(application: Application) -> None:
         "exercise",
         "pain",
         "stop",
+        "sound",
         "progress",
         "remind",
         "reminders",

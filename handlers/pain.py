@@ -22,6 +22,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from background.ending import close_live, halt
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
+from engine.sessions import End
 from handlers import follow_up
 from handlers.common import (
     Press,
@@ -69,7 +70,7 @@ async def report_pain(
 ) -> None:
     """Stop, warn first (retried until delivered), record, then ask the follow-up."""
     data = context.bot_data
-    live = await halt(data, chat_id)  # when this returns, no timed message can be sent
+    live = await halt(data, chat_id, End.PAIN)  # no timed message after this; no ✓ on it
     key = "pain.stop_warning" if live is not None else "pain.no_session"
     warning = text(context, language, key)
     # The warning kind: retried through 429s, 5xx and time-outs for two minutes (throttle/).

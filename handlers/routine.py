@@ -24,6 +24,7 @@ from handlers.safety import offer_session
 from safety.rules import HIGH_PAIN, Gate, gate
 from services import sessions
 from services.safety import load_state
+from ui.guided import alerts_note
 from ui.payloads import Action, build
 from ui.progress import plan_changes_note
 
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 @on_message()
 async def choose_routine(said: Said) -> None:
-    """Offer the routines, the last one chosen first and starred."""
+    """Offer the routines in their fixed order, the last one chosen starred (never moved)."""
     context, message, user, language = said.context, said.message, said.user, said.language
     data = context.bot_data
     if data.sessions.get(message.chat_id) is not None:
@@ -42,7 +43,7 @@ async def choose_routine(said: Said) -> None:
     if state.hold is not None:  # a safety hold: its advice, and no routine to choose
         await hold_advice(context, message.chat_id, language, state, stored)
         return
-    open_row, last = await sessions.open_or_last(data.db, user.id, message.chat_id, language)
+    open_row, last = await sessions.open_or_last(data, user.id, message.chat_id, language)
     if open_row is not None:
         await offer_resume(
             data,
@@ -56,7 +57,6 @@ async def choose_routine(said: Said) -> None:
         )
         return
     routines = [routine for routine in data.content.routines.values() if not routine.gentle]
-    routines.sort(key=lambda routine: routine.id != last)
     buttons = [
         [
             InlineKeyboardButton(
@@ -152,9 +152,10 @@ async def begin(
         return
     level, last, routine_id = created.level, created.last_level, created.routine_id
     live = make_live(data, created.session_id, chat_id, user_id, language, routine_id, level)
-    live.checkin = rating
+    live.checkin, live.alerts = rating, created.alerts
     note = level_note(data, live, None if gentle else last)
     note += plan_changes_note(data.content, language, routine_id)
+    note += "\n" + alerts_note(data.content, language, created.alerts)
     await query.edit_message_text(
         text(context, language, "routine.checked_in", rating=rating) + "\n" + note
     )
@@ -162,8 +163,23 @@ async def begin(
     logger.info("session %s started: %s at level %s", created.session_id, routine_id, level)
 
 
+@on_message()
+async def switch_sound(said: Said) -> None:
+    """/sound: turn the notifying message at each new exercise and side off, or back on."""
+    context, message, language = said.context, said.message, said.language
+    data = context.bot_data
+    on = await sessions.switch_alerts(data.db, said.user.id, language)
+    live = data.sessions.get(message.chat_id)
+    if live is not None:  # from the next change on
+        live.alerts = on
+    await message.reply_text(
+        text(context, language, "routine.sound_on" if on else "routine.sound_off")
+    )
+
+
 HANDLERS = [
     CommandHandler("routine", choose_routine),
+    CommandHandler("sound", switch_sound),
     *press_handlers(check_in),
     *press_handlers(start_session),
 ]

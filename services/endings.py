@@ -9,20 +9,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.context import BotData
 from db import routines as store
-from db.models import utcnow
-from engine.routines import routine_exists, routine_items
+from db.models import RoutineSession, utcnow
+from engine import marks
+from engine.marks import Mark
+from engine.routines import routine_exists, routine_plan
 from engine.sessions import End, Live
 
 
 @dataclass(frozen=True)
 class Ended:
-    """What the user is told about a session that just ended."""
+    """What the user is told about a session that just ended: what was done, in how long."""
 
     session_id: int
     routine_id: str
     exercises_done: int
     count: int
-    minutes: int
+    seconds: float
 
 
 async def record_end(
@@ -34,7 +36,8 @@ async def record_end(
     *,
     status: str | None = None,
 ) -> Ended | None:
-    """Store the end of the chat's session (the live one, else an open one) in `tx`.
+    """Store the end of the chat's session (the live one, else an open one) in `tx`, with the
+    exercise where it ended marked (engine/marks.py: hurt for pain, else stopped).
 
     The caller commits. `status` overrides the stored status (a pain report without consent to
     health data is stored as "stopped"). Returns None when the chat had no session.
@@ -49,24 +52,39 @@ async def record_end(
         values["progress_applied"] = True
     if live is not None:
         data.checkpoints.discard(live.session_id)
+        live.end_here(reason)
         seconds = live.active_seconds / data.settings.routine_time_scale
         values["exercises_done"] = live.exercises_done()
+        values["item_marks"] = live.marks
         values["active_seconds"] = seconds
         await store.save_state(tx, live.session_id, **values)
         return Ended(
-            live.session_id,
-            live.routine_id,
-            live.exercises_done(),
-            len(live.plan.amounts),
-            round(seconds / 60),
+            live.session_id, live.routine_id, live.exercises_done(), len(live.marks), seconds
         )
     row = await store.open_session(tx, chat_id)
     if row is None:
         return None
+    done, count = row.exercises_done, row.exercises_done
+    if routine_exists(data.content, row.routine_id):
+        stored = ended_marks(data, row, reason)
+        done, count = marks.count(stored, Mark.DONE), len(stored)
+        values["item_marks"], values["exercises_done"] = stored, done
     await store.save_state(tx, row.id, **values)
-    count = (
-        len(routine_items(data.content, row.routine_id))
-        if routine_exists(data.content, row.routine_id)
-        else row.exercises_done
+    return Ended(row.id, row.routine_id, done, count, row.active_seconds)
+
+
+def ended_marks(data: BotData, row: RoutineSession, reason: End) -> str:
+    """The stored marks of a session that is not running (interrupted by a restart), with the
+    exercise of its last checkpoint marked for how it ended."""
+    plan = routine_plan(
+        data.content,
+        row.routine_id,
+        row.level,
+        data.progression.levels,
+        data.settings.routine_time_scale,
     )
-    return Ended(row.id, row.routine_id, row.exercises_done, count, round(row.active_seconds / 60))
+    # Sessions stored before the marks existed: their count of exercises done stands in.
+    known = row.item_marks if row.item_marks is not None else Mark.DONE * row.exercises_done
+    stored = marks.read(known, len(plan.amounts))
+    item = plan.beats[min(row.beat_index, len(plan.beats) - 1)].item
+    return marks.ended_here(stored, item, reason.mark)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import RoutineSession, UserProgress
 from db.routines import get_progress, ratings_for, unapplied_sessions
+from engine.marks import every_exercise_done
 from engine.progression import Outcome, Progress, Rule, advance
 
 
@@ -51,7 +52,9 @@ def apply_loaded(
         ratings = stored.get(row.id, {})
         checkin, rating = (known or {}).get(row.id, (None, None))
         outcome = Outcome(
-            completed=row.status == "completed",
+            # A session reached its end with an exercise skipped is not a good session: it
+            # holds the level rather than stepping up (engine/marks.py).
+            completed=row.status == "completed" and every_exercise_done(row.item_marks),
             pain_reported=row.status == "pain",
             pain_before=checkin if checkin is not None else ratings.get("checkin"),
             pain_after=rating if rating is not None else ratings.get("after"),

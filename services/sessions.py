@@ -17,13 +17,14 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from content.adapted import base_id
 from core.batching import shared
 from core.context import BotData
 from db import routines as store
 from db import safety as safety_store
 from db.connection import TransactionFactory
 from db.models import PainRating, RoutineSession, UserProgress, utcnow
-from db.users import get_or_create_user, users_by_id
+from db.users import get_or_create_user, get_user, users_by_id
 from places.zones import zone_info
 from safety.rules import AfterSession, after_session, suggest_normal_plan
 from services.outcomes import adapted_routine
@@ -41,10 +42,14 @@ async def save_status(db: TransactionFactory, session_id: int, status: str) -> N
 
 
 async def open_or_last(
-    db: TransactionFactory, user_id: int, chat_id: int, language: str
+    data: BotData, user_id: int, chat_id: int, language: str
 ) -> tuple[RoutineSession | None, str | None]:
-    """The chat's open (interrupted) session, if any, and the routine the user chose last."""
-    async with db() as tx:
+    """The chat's open (interrupted) session, if any, and the routine the user chose last.
+
+    A session that has just ended is written first: its end may still wait for the group
+    commit, and it must not be offered as interrupted.
+    """
+    async with settled(data, chat_id=chat_id) as tx:
         await get_or_create_user(tx, user_id, language)
         open_row = await store.open_session(tx, chat_id)
         last = (await store.get_progress(tx, user_id)).last_routine
@@ -54,16 +59,29 @@ async def open_or_last(
 
 async def take_interrupted(
     db: TransactionFactory, session_id: int, chat_id: int, *, resume: bool
-) -> RoutineSession | None:
-    """The chat's interrupted session (marked active again if resumed); None if it is not one."""
+) -> tuple[RoutineSession, bool] | None:
+    """The chat's interrupted session (marked active again if resumed) and whether its person
+    wants change alerts; None if it is not one."""
     async with db() as tx:
         row = await store.get_session(tx, session_id)
         if row is None or row.status != "interrupted" or row.chat_id != chat_id:
             return None
         if resume:
             await store.save_state(tx, row.id, status="active")
+        user = await get_user(tx, row.user_id)
         await tx.commit()
-    return row
+    return row, user is None or user.change_alerts
+
+
+async def switch_alerts(db: TransactionFactory, user_id: int, language: str) -> bool:
+    """Turn the change alerts (a notifying message at each new exercise and side) off if they
+    are on, on if off; returns the new setting."""
+    async with db() as tx:
+        user = await get_or_create_user(tx, user_id, language)
+        user.change_alerts = not user.change_alerts
+        on = user.change_alerts
+        await tx.commit()
+    return on
 
 
 async def record_checkin(db: TransactionFactory, user_id: int, rating: int) -> None:
@@ -75,13 +93,14 @@ async def record_checkin(db: TransactionFactory, user_id: int, rating: int) -> N
 
 @dataclass(frozen=True)
 class Created:
-    """A new session: its row id, routine (adapted where an exercise hurt lately), level, and
-    the level of the same routine last time."""
+    """A new session: its row id, routine (adapted where an exercise hurt lately), level, the
+    level of the same routine last time, and whether its person wants change alerts."""
 
     session_id: int
     routine_id: str
     level: int
     last_level: int | None
+    alerts: bool
 
 
 @asynccontextmanager
@@ -128,7 +147,7 @@ async def create(
     The gentle plan is always at its lowest doses: progression does not apply to it.
     """
     async with settled(data, chat_id=chat_id) as tx:
-        await get_or_create_user(tx, user_id, language)
+        user = await get_or_create_user(tx, user_id, language)
         progress = await apply_outcomes(tx, user_id, data.progression, skip=gentle)
         is_gentle = routine_id in gentle
         if not is_gentle:
@@ -149,9 +168,10 @@ async def create(
             await tx.rollback()
             return None
         await store.record_health(tx, user_id, "checkin", rating, session_id=row.id)
-        last = await store.last_level(tx, user_id, row.id, exclude=gentle)
+        last = await store.last_level(tx, user_id, row.id, routine=base_id(routine_id))
+        alerts = user.change_alerts
         await tx.commit()
-    return Created(row.id, routine_id, level, last)
+    return Created(row.id, routine_id, level, last, alerts)
 
 
 @dataclass(frozen=True)

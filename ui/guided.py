@@ -5,8 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Content
+from content.adapted import base_id
+from content.schema import Breathing
+from engine import marks
+from engine.marks import Mark
 from engine.plan import Beat, Dose, Kind, Plan
-from engine.routines import easier_here, exercise_id, routine_items
+from engine.routines import SINGLE, easier_here, exercise_id, routine_items
 from engine.sessions import Live
 from ui.payloads import Action, build
 
@@ -37,6 +41,18 @@ def item_title(content: Content, routine_id: str, item: int, language: str) -> s
     exercise = content.exercises[routine_items(content, routine_id)[item].exercise]
     shown = exercise.easier.title if easier_here(content, routine_id, item) else exercise.title
     return content.localize(shown, language)
+
+
+def routine_title(content: Content, routine_id: str, language: str) -> str:
+    """The routine's name ('Quick routine'), or the exercise's for one practised on its own."""
+    if routine_id.startswith(SINGLE):
+        return item_title(content, routine_id, 0, language)
+    return content.localize(content.routines[base_id(routine_id)].title, language)
+
+
+def alerts_note(content: Content, language: str, on: bool) -> str:
+    """One line on the notifications at each new exercise and side, and how to change them."""
+    return content.text(language, "routine.alerts_on" if on else "routine.alerts_off")
 
 
 def item_picture(content: Content, routine_id: str, item: int) -> tuple[str, bool]:
@@ -84,14 +100,18 @@ def _where(content: Content, language: str, beat: Beat, unit: str) -> str:
     return where
 
 
+def breathing_cues(content: Content, routine_id: str, item: int) -> Breathing:
+    """The cues shown with each breath and hold of an item."""
+    return content.exercises[routine_items(content, routine_id)[item].exercise].breathing
+
+
 def beat_text(
     content: Content, live: Live, doses: tuple[Dose, ...], beat: Beat, seconds: int
 ) -> str:
     """The live message's text for a beat (seconds: the real, unscaled length)."""
     language = live.language
-    exercise = content.exercises[exercise_id(content, live, beat.item)]
     title = item_title(content, live.routine_id, beat.item, language)
-    cues = exercise.breathing
+    cues = breathing_cues(content, live.routine_id, beat.item)
     if beat.kind is Kind.INTRO:
         return content.text(language, "routine.get_ready", title=title, seconds=seconds)
     if beat.kind in (Kind.INHALE, Kind.EXHALE):
@@ -119,7 +139,7 @@ def beat_text(
             bar=_bar(1 - beat.count / max(1, beat.total)),
         )
     if beat.kind is Kind.SWITCH:
-        return content.text(language, "routine.switch")
+        return content.text(language, "routine.switch", title=title, seconds=seconds)
     if beat.kind is Kind.REST:
         upcoming = content.text(
             language, "routine.next_round", round=beat.round, rounds=beat.rounds
@@ -131,6 +151,70 @@ def beat_text(
     return ""
 
 
+def paused_text(content: Content, live: Live) -> str:
+    """The live message while the clock is held: paused, or asking whether to end."""
+    key = "routine.confirm_end" if live.asking_to_end else "routine.paused"
+    return content.text(live.language, key)
+
+
+# How the live message of an exercise reads once closed, by the exercise's mark.
+CLOSED = {
+    Mark.DONE: "routine.closed_done",
+    Mark.SKIPPED: "routine.closed_skipped",
+    Mark.HURT: "routine.closed_hurt",
+    Mark.STOPPED: "routine.closed_stopped",
+    Mark.NOT_REACHED: "routine.closed_stopped",
+}
+
+
+def closed_line(content: Content, live: Live, item: int) -> str:
+    """'✓ Cat and cow' for a done exercise; another mark for one skipped, stopped or that hurt."""
+    mark = Mark(live.marks[item]) if item < len(live.marks) else Mark.NOT_REACHED
+    title = item_title(content, live.routine_id, item, live.language)
+    return content.text(live.language, CLOSED[mark], title=title)
+
+
+def took(content: Content, language: str, seconds: float) -> str:
+    """'40 s' or '4 min 10 s': how long the session ran."""
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes == 0:
+        return content.text(language, "routine.took_seconds", seconds=rest)
+    return content.text(language, "routine.took_minutes", minutes=minutes, seconds=rest)
+
+
+def stopped_text(content: Content, language: str, done: int, count: int, seconds: float) -> str:
+    """'Session stopped after 40 s: 0 of 7 exercises done.' from what was done."""
+    time = took(content, language, seconds)
+    if done == 0:
+        return content.text(language, "routine.stopped_none", time=time)
+    return content.text(
+        language, "routine.stopped", exercises=done, total=count, time=time, count=count
+    )
+
+
+def done_text(content: Content, live: Live, seconds: float) -> str:
+    """The closing words of a session that reached its end: the last exercise's line and what
+    was done; praise only when every exercise was done."""
+    language, count = live.language, len(live.marks)
+    done, skipped = marks.count(live.marks, Mark.DONE), marks.count(live.marks, Mark.SKIPPED)
+    time = took(content, language, seconds)
+    if done == count:
+        summary = content.text(language, "routine.done_all", exercises=done, time=time, count=done)
+    elif done == 0:
+        summary = content.text(language, "routine.done_none", time=time)
+    else:
+        summary = content.text(
+            language,
+            "routine.done_some",
+            exercises=done,
+            total=count,
+            skipped=skipped,
+            time=time,
+            count=count,
+        )
+    return closed_line(content, live, count - 1) + "\n\n" + summary
+
+
 def upcoming_title(content: Content, live: Live, item: int) -> str:
     """The title of the exercise at a position, or '' past the end."""
     if item >= len(routine_items(content, live.routine_id)):
@@ -139,7 +223,12 @@ def upcoming_title(content: Content, live: Live, item: int) -> str:
 
 
 def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyboardMarkup:
-    """The buttons always visible on the live message."""
+    """The buttons of the live message, always in the same four places.
+
+    Left of Skip: Ready during the countdown, Pause while it runs, Resume while paused (Carry
+    on after Stop); below them Stop and It hurts. After Stop, "Yes, end it" comes in a row of
+    its own below: no earlier tap (a double tap on Stop) can land on it.
+    """
     language = live.language
 
     def button(key: str, control: str) -> InlineKeyboardButton:
@@ -148,10 +237,18 @@ def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyb
             callback_data=build(Action.CONTROL, live.session_id, control),
         )
 
-    first_row = [button("ready", "go")] if intro and not live.paused else []
-    first_row.append(button("resume", "rs") if live.paused else button("pause", "pz"))
-    first_row.append(button("skip", "sk"))
-    return InlineKeyboardMarkup([first_row, [button("stop", "st"), button("hurts", "hu")]])
+    if live.asking_to_end:
+        first = button("carry_on", "rs")
+    elif live.paused:
+        first = button("resume", "rs")
+    elif intro:
+        first = button("ready", "go")
+    else:
+        first = button("pause", "pz")
+    rows = [[first, button("skip", "sk")], [button("stop", "st"), button("hurts", "hu")]]
+    if live.asking_to_end:
+        rows.append([button("end_yes", "se")])
+    return InlineKeyboardMarkup(rows)
 
 
 def rating_keyboard(action: Action, *fields: str | int) -> InlineKeyboardMarkup:

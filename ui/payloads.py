@@ -38,7 +38,7 @@ class Action(StrEnum):
     UNCLEAR = "uq"  # hurts | fine, the session paused while asking (0: none)
     FLARE = "fl"  # step (h: how is it, c: consulted, g: gentle, n: normal), routine id, answer
     ASK = "ak"  # kind (m: morning, d: daily check), reference (0-10 | n), rating | off | pause
-    CONTROL = "rt"  # session id, control
+    CONTROL = "rt"  # session id, control (go pz rs sk st hu; se: "yes, end it" after Stop)
     INTERRUPTED = "ri"  # session id, resume | end
     AFTER = "ar"  # session id, rating 0-10
     BROWSE = "ex"  # exercise index, view (card | steps | easier | harder | try)
@@ -141,7 +141,7 @@ SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
         (one_of("g", "n"), NAME),
     ),
     Action.ASK: ((one_of("m", "d", "x"), RATING_OR_NONE, Field("10|[0-9]|off|pause")),),
-    Action.CONTROL: ((ID, one_of("go", "pz", "rs", "sk", "st", "hu")),),
+    Action.CONTROL: ((ID, one_of("go", "pz", "rs", "sk", "st", "se", "hu")),),
     Action.INTERRUPTED: ((ID, one_of("resume", "end")),),
     Action.AFTER: ((ID, RATING), (ID, RATING_OR_NONE, RATING)),
     Action.BROWSE: ((ID, one_of("card", "steps", "easier", "harder", "try", "open")),),

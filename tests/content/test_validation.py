@@ -204,6 +204,44 @@ MISTAKES: list[tuple[str, str, Callable[[Any], object], Problem]] = [
         Problem(QUICK, "pace.inhale_seconds", "should be greater than 0 (got 0)"),
     ),
     (
+        "a switch of sides shorter than 10 s",
+        "exercises/bird_dog.yaml",
+        lambda d: d["get_ready"].update(switch_sides=5),
+        Problem(
+            BIRD_DOG,
+            "get_ready.switch_sides",
+            "must be at least 10 seconds: time to come back slowly and settle on the other side "
+            "(got 5)",
+        ),
+    ),
+    (
+        "a new position quicker than the same one",
+        "exercises/bird_dog.yaml",
+        lambda d: d["get_ready"].update(same_position=30, new_position=20),
+        Problem(
+            BIRD_DOG,
+            "get_ready.new_position",
+            "must be at least same_position: changing position takes longer (20 < 30)",
+        ),
+    ),
+    (
+        "a misspelt field",
+        "exercises/bird_dog.yaml",
+        lambda d: d["get_ready"].update(switch_side=12),
+        Problem(BIRD_DOG, "get_ready.switch_side", "unknown field (misspelt?)"),
+    ),
+    (
+        "the old routine-wide get-ready time",
+        "routines/quick.yaml",
+        lambda d: d["pace"].update(get_ready_seconds=8),
+        Problem(
+            QUICK,
+            "pace.get_ready_seconds",
+            "the time to get into position is now set per exercise (get_ready: same_position, "
+            "new_position, switch_sides in content/exercises/); remove it here",
+        ),
+    ),
+    (
         "a routine without items",
         "routines/quick.yaml",
         lambda d: d.update(items=[]),

@@ -26,7 +26,7 @@ HOW_STRONG = {"en": "How strong is the pain right now?", "ru": "Наскольк
 THANKS = {"en": "Thank you", "ru": "Спасибо"}
 WARNING = {"en": "Stop the exercise now", "ru": "Прекратите упражнение сейчас"}
 NO_SESSION = {"en": "Please stop any exercise now", "ru": "прекратите сейчас любые упражнения"}
-BREATH = {"en": "breath 1 of", "ru": "вдох 1 из"}
+BREATH = {"en": "breath 1 of", "ru": "вдох-выдох 1 из"}
 ROUTINE = {"en": "Quick routine", "ru": "Короткий комплекс"}
 # Texts of timed beats: none may arrive after the warning.
 BEAT_WORDS = ("Breathe", "Hold", "s left", "Get ready", "Rest", "Вдох", "Выдох", "Держите")

@@ -109,7 +109,7 @@ async def test_a_reply_takes_the_chats_next_slot_ahead_of_a_waiting_beat(  # typ
     )
     await user.send("/help")
     await user.wait_text("What I can do", timeout=5)
-    await user.wait_text("repetition 1 of", timeout=5)
+    await user.wait_text("repetition 1 of", timeout=intro_seconds + 5)
     seen = [e for e in user.events[mark:] if e.kind in ("send", "edit")]
     reply = next(e for e in seen if "What I can do" in plain(e.message))
     beat = next(e for e in seen if "Get ready: Cat and cow" in plain(e.message))
@@ -127,7 +127,7 @@ async def test_a_reply_takes_the_chats_next_slot_ahead_of_a_waiting_beat(  # typ
     # The session's beats all came, in order, its next timed beat on plan (the beat that gave
     # up its slot went one interval later, well within its intro).
     assert session_texts(seen) == [
-        "✓ Rib-to-hip breathing",
+        "⏭ Rib-to-hip breathing — skipped",
         "2/4 · Cat and cow",
         "What I can do",
         "Get ready: Cat and cow",

@@ -12,7 +12,7 @@ from bot import build_application
 from core.runner import running
 from db.models import PainRating, RoutineSession, UserProgress
 from emulator.render import plain
-from engine.plan import build_plan
+from engine.plan import Kind, build_plan
 from engine.routines import routine_doses, routine_pace
 from tests.conftest import TEST_TOKEN
 from tests.e2e.helpers import reach_check_in
@@ -70,13 +70,21 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert max(abs(x) for x in lateness) < 0.25, lateness
     texts = [plain(e.message) for e in live]
     assert any("Breathe in" in t for t in texts) and any("Breathe out" in t for t in texts)
-    assert any("breath 2 of" in t for t in texts) and any("Switch sides" in t for t in texts)
+    assert any("breath 2 of" in t for t in texts) and any("Other side" in t for t in texts)
     assert any("s left" in t for t in texts)  # the timed twist hold
     assert any("Next: Cat and cow" in t for t in texts)  # the rest before the next exercise
     # Nothing is ever edited to the same content (Telegram's "message is not modified").
     assert all(a != b for a, b in itertools.pairwise(texts) if a and b)
+    # A new exercise and a side switch are new messages; every other beat is a silent edit.
+    kinds = [(beat.kind, event.kind) for beat, event in zip(plan.beats, live, strict=False)]
+    assert {event for kind, event in kinds if kind in (Kind.INTRO, Kind.SWITCH)} == {"send"}
+    assert {event for kind, event in kinds if kind not in (Kind.INTRO, Kind.SWITCH)} == {"edit"}
+    # Every message of the session but the last is closed, without buttons: nothing to mis-tap.
+    assert [m for m in user.bot_messages()[:-1] if m.get("reply_markup")] == []
     # The final message tells the time spent, in real-pace terms (the plan's total).
-    shown = re.search(r"Done! (\d+) min (\d+) s", plain(done.message))
+    assert "Done! All 4 exercises" in plain(done.message), plain(done.message)
+    assert plain(done.message).startswith("✓ Lying twist")
+    shown = re.search(r"in (\d+) min (\d+) s", plain(done.message))
     assert shown is not None, plain(done.message)
     spent = int(shown[1]) * 60 + int(shown[2])
     assert abs(spent - elapsed / SCALE) <= 10, (spent, elapsed / SCALE)
@@ -99,20 +107,24 @@ async def test_quick_routine_paces_every_beat_as_planned(app, make_user, content
     assert ratings == {("checkin", 2), ("after", 1), ("red_flag", None)}  # the first-session check
     await begin(user)
     note = next(plain(e.message) for e in reversed(user.events) if "Today:" in plain(e.message))
-    assert "the same as last time" in note
+    assert "Today: Quick routine, the same doses as last time." in note
     await user.send("/stop")
 
 
-async def test_pause_holds_the_clock_and_resume_continues(app, make_user) -> None:  # type: ignore[no-untyped-def]
+async def test_pause_holds_the_clock_and_resume_starts_the_breath_again(app, make_user) -> None:  # type: ignore[no-untyped-def]
     user = make_user()
     await begin(user)
-    await user.wait_text("breath 1 of", timeout=5)
+    await user.wait_text("Breathe out…", timeout=5)  # breath 1 half done
     await user.press("Pause")
     await user.wait_text("Paused.")
     await user.expect_silence(1.5)  # several breath periods at this scale
     await user.press("Resume")
     event = await user.wait_text("breath ", timeout=2)
+    # The interrupted breath starts again from its breath in, in the same live message.
     assert event.kind == "edit"
+    assert plain(event.message).startswith("Breathe in…") and "breath 1 of 3" in plain(
+        event.message
+    )
     await user.send("/stop")
     await user.wait_text("Session stopped")
 
@@ -165,7 +177,7 @@ async def test_pain_command_and_typed_words_in_both_languages(app, make_user) ->
             await user.press("Короткий комплекс")
             await reach_check_in(user, "ru")
             await user.press("2")
-            await user.wait_text("вдох 1 из", timeout=5)
+            await user.wait_text("вдох-выдох 1 из", timeout=5)
         else:
             await begin(user)
             await user.wait_text("breath 1 of", timeout=5)
@@ -180,6 +192,8 @@ async def test_stop_button_ends_without_later_messages(app, make_user) -> None: 
     await begin(user)
     await user.wait_text("breath 1 of", timeout=5)
     await user.press("Stop")
+    await user.wait_text("End the session?")
+    await user.press("Yes, end it")
     await user.wait_text("Session stopped")
     await stopped_quietly(user)
     stale = await user.press_data(user.last_message()["message_id"], "v1.rt:1:pz")
@@ -227,22 +241,29 @@ async def test_restart_mid_session_offers_resume_and_continues(
     user = make_user()
     async with running(make()):
         await begin(user)
-        await user.wait_text("2/4", timeout=15)  # into the second exercise: a checkpoint
-        await user.wait_text("repetition 1 of", timeout=5)
-        await asyncio.sleep(0.7)  # a moment into the exercise
+        await user.wait_text("round 2 of 2", timeout=15)  # a checkpoint: the second round
+        await user.wait_for(
+            lambda e: "Breathe out" in plain(e.message) and "breath 2 of 3" in plain(e.message),
+            timeout=5,
+        )
+        await asyncio.sleep(0.1)  # a moment into the breath out
     user.skip_all()
     await user.expect_silence(0.6)  # the old process is gone: no orphaned timer
     async with running(make()) as app:
         offer = await user.wait_text("Your session was interrupted", timeout=5)
-        assert "exercise 2 of 4" in plain(offer.message)
+        assert "exercise 1 of 4" in plain(offer.message)
         await user.press("Resume")
-        await user.wait_text("2/4 · Cat and cow", timeout=5)  # from its checkpoint, not the top
-        await user.wait_text("repetition 1 of", timeout=5)
-        await user.wait_text("Done!", timeout=60)
+        # From the start of the round that was on screen: the interrupted breath starts again,
+        # with the breaths before it in the round, none of them cut short.
+        again = await user.wait_text("breath ", timeout=5)
+        assert "breath 1 of 3 · round 2 of 2" in plain(again.message), plain(again.message)
+        await user.wait_text("breath 2 of 3 · round 2 of 2", timeout=5)
+        done = await user.wait_text("Done!", timeout=60)
+        assert "All 4 exercises" in plain(done.message)
         await user.wait_text("How does your back feel now?")
         await app.bot_data.checkpoints.flush()  # the end is written with the group commit
         [row] = await rows(app, RoutineSession)
-        assert row.status == "completed"
+        assert (row.status, row.item_marks, row.exercises_done) == ("completed", "dddd", 4)
 
 
 async def test_delete_mid_session_stops_its_timer_first(app, make_user) -> None:  # type: ignore[no-untyped-def]

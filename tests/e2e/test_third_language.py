@@ -104,7 +104,7 @@ async def test_onboarding_a_routine_and_reminders_in_german(app, make_user) -> N
     await user.wait_text("Heute:")
     await user.wait_text("Rippen-Becken-Atmung", timeout=5)
     done = await user.wait_text("Geschafft!", timeout=20)
-    assert "4 Übungen. Gut gemacht." in plain(done.message)
+    assert "Alle 4 Übungen in" in plain(done.message) and "Gut gemacht." in plain(done.message)
     await user.wait_text("Wie fühlt sich dein Rücken jetzt an?")
     await user.press("1")
     summary = await user.wait_text("Vorher: 2/10, nachher: 1/10")

@@ -16,6 +16,8 @@ doses = st.builds(
     rounds=st.tuples(st.integers(1, 4), st.integers(0, 3)).map(lambda t: Range(t[0], t[0] + t[1])),
     per_side=st.booleans(),
     rest_seconds=st.integers(0, 20),
+    get_ready=st.integers(5, 60).map(float),
+    switch_sides=st.integers(10, 30).map(float),
 )
 
 
@@ -35,6 +37,34 @@ def test_plan_counts_every_round_side_and_breath(plan_doses: tuple[Dose, ...], l
             inhales = [b for b in beats if b.kind is Kind.INHALE]
             assert len(inhales) == dose.amount.at(level, 6) * rounds * sides
         assert sum(b.kind is Kind.SWITCH for b in beats) == (rounds if dose.per_side else 0)
+        # The time to get into position comes from the exercise (content: get_ready).
+        assert [b.duration for b in beats if b.kind is Kind.INTRO] == [dose.get_ready]
+        assert {b.duration for b in beats if b.kind is Kind.SWITCH} <= {dose.switch_sides}
+
+
+@given(st.lists(doses, min_size=1, max_size=4).map(tuple), st.integers(0, 5), st.data())
+def test_a_pause_restarts_the_whole_breath_or_hold(
+    plan_doses: tuple[Dose, ...], level: int, data: st.DataObject
+) -> None:
+    """Wherever a session is paused, it starts again at the beginning of the breath (its
+    inhale) or timed hold (its first tick) on screen, or of any other beat: never mid-way."""
+    plan = build_plan(plan_doses, level, 6, Pace(), 1.0)
+    index = data.draw(st.integers(0, len(plan.beats) - 1))
+    beat, start = plan.beats[index], plan.restart_point(index)
+    again = plan.beats[start]
+    assert start <= index and again.item == beat.item
+    if beat.kind in (Kind.INHALE, Kind.EXHALE):
+        assert (again.kind, again.count, again.round, again.side) == (
+            Kind.INHALE,
+            beat.count,
+            beat.round,
+            beat.side,
+        )
+    elif beat.kind is Kind.HOLD:
+        assert (again.kind, again.count) == (Kind.HOLD, beat.total)  # the hold's full length
+        assert (again.round, again.side) == (beat.round, beat.side)
+    else:
+        assert start == index
 
 
 @given(ranges, st.integers(2, 10))

@@ -9,12 +9,20 @@ import pytest
 from engine.clock import ManualClock
 from engine.plan import Beat, Dose, Kind, Pace, build_plan
 from engine.progression import Range
-from engine.sessions import Live, Sessions
+from engine.sessions import End, Live, Sessions
 
-PACE = Pace(inhale=4, exhale=6, get_ready=10, switch_sides=5, rest_between=15)
+PACE = Pace(inhale=4, exhale=6, rest_between=15)
 DOSES = (
-    Dose("breaths", Range(3, 4), Range(2, 3), per_side=False, rest_seconds=5),
-    Dose("seconds", Range(10, 10), Range(1, 1), per_side=True, rest_seconds=5),
+    Dose("breaths", Range(3, 4), Range(2, 3), per_side=False, rest_seconds=5, get_ready=10),
+    Dose(
+        "seconds",
+        Range(10, 10),
+        Range(1, 1),
+        per_side=True,
+        rest_seconds=5,
+        get_ready=10,
+        switch_sides=5,
+    ),
 )
 
 
@@ -63,22 +71,74 @@ async def test_beats_arrive_at_their_planned_offsets() -> None:
     assert live.active_seconds == pytest.approx(live.plan.seconds_total(), abs=1)
 
 
-async def test_pause_holds_the_clock_and_resume_continues() -> None:
+async def test_pause_holds_the_clock_and_resume_starts_the_breath_again() -> None:
     clock = ManualClock()
     sessions, recorder, live = make(clock)
     sessions.start(live)
-    await clock.advance(12)  # intro at 0, first inhale at 10
+    await clock.advance(16)  # intro at 0, inhale 1 at 10, exhale 1 at 14 (its 6 s run to 20)
+    assert recorder.beats[-1][1].kind is Kind.EXHALE
     shown = len(recorder.beats)
     assert await sessions.pause(42) is live
     assert await sessions.pause(42) is None  # a double tap does nothing
     await clock.advance(600)
     assert len(recorder.beats) == shown
+    resumed_at = clock.monotonic()
     assert await sessions.resume(42) is live
-    await clock.advance(1.9)  # the inhale had 2 s left
-    assert len(recorder.beats) == shown
-    await clock.advance(0.2)
+    await clock.advance(0)
+    # The interrupted breath starts again from its breath in, whole: nothing is cut short.
+    again = recorder.beats[shown:]
+    assert [(at, beat.kind, beat.count) for at, beat in again] == [(resumed_at, Kind.INHALE, 1)]
+    await clock.advance(3.9)
     assert len(recorder.beats) == shown + 1
-    assert recorder.beats[-1][1].kind is Kind.EXHALE
+    await clock.advance(0.2)
+    assert recorder.beats[-1] == (resumed_at + 4, live.plan.beats[2])  # its full breath out
+
+
+async def test_resume_starts_a_timed_hold_again_from_its_full_length() -> None:
+    clock = ManualClock()
+    sessions, recorder, live = make(clock)
+    sessions.start(live)
+    first_tick = next(index for index, beat in enumerate(live.plan.beats) if beat.kind is Kind.HOLD)
+    offset = sum(beat.duration for beat in live.plan.beats[:first_tick])
+    await clock.advance(offset + 7)  # 7 s into the 10 s hold: its second tick is on screen
+    assert (recorder.beats[-1][1].kind, recorder.beats[-1][1].count) == (Kind.HOLD, 5)
+    assert await sessions.pause(42) is live
+    await clock.advance(60)
+    shown = len(recorder.beats)
+    assert await sessions.resume(42) is live
+    await clock.advance(9.9)
+    held = [beat for _, beat in recorder.beats[shown:]]
+    assert [(beat.kind, beat.count) for beat in held] == [(Kind.HOLD, 10), (Kind.HOLD, 5)]
+
+
+async def test_resume_in_the_countdown_gives_it_whole_again() -> None:
+    clock = ManualClock()
+    sessions, recorder, live = make(clock)
+    sessions.start(live)
+    await clock.advance(9)
+    assert await sessions.pause(42) is live
+    assert await sessions.resume(42) is live
+    await clock.advance(9.9)
+    assert [beat.kind for _, beat in recorder.beats] == [Kind.INTRO, Kind.INTRO]
+    await clock.advance(0.2)
+    assert recorder.beats[-1][1].kind is Kind.INHALE
+
+
+async def test_stop_asks_first_and_holds_the_clock_meanwhile() -> None:
+    clock = ManualClock()
+    sessions, recorder, live = make(clock)
+    sessions.start(live)
+    await clock.advance(12)
+    shown = len(recorder.beats)
+    assert await sessions.ask_to_end(42) is live
+    assert live.asking_to_end and live.paused
+    assert await sessions.ask_to_end(42) is None  # a second tap on Stop changes nothing
+    await clock.advance(300)
+    assert len(recorder.beats) == shown
+    assert await sessions.resume(42) is live  # Carry on
+    assert not live.asking_to_end
+    await clock.advance(0)
+    assert len(recorder.beats) == shown + 1
 
 
 async def test_stop_cancels_every_pending_beat() -> None:
@@ -149,3 +209,40 @@ async def test_a_second_session_for_a_chat_is_refused() -> None:
     with pytest.raises(RuntimeError):
         sessions.start(Live(2, 42, 42, "en", "t", 0, live.plan))
     await sessions.shutdown()
+
+
+async def test_marks_say_what_was_done_skipped_and_where_it_stopped() -> None:
+    clock = ManualClock()
+    sessions, _, live = make(clock)
+    sessions.start(live)
+    await clock.advance(12)  # into the first exercise
+    assert live.marks == "--" and live.exercises_done() == 0
+    await sessions.skip(42)
+    await clock.advance(1)
+    assert live.marks == "s-"
+    live.end_here(End.STOPPED)  # what halt does for Stop
+    assert live.marks == "sx" and live.exercises_done() == 0
+
+
+async def test_a_completed_session_marks_every_exercise_done() -> None:
+    clock = ManualClock()
+    sessions, recorder, live = make(clock)
+    sessions.start(live)
+    await clock.advance(live.plan.seconds_total() + 1)
+    assert recorder.completed == [live]
+    assert live.marks == "dd" and live.exercises_done() == 2
+
+
+async def test_pain_in_the_rest_after_an_exercise_takes_its_tick() -> None:
+    """The exercise on screen during the rest before the next is the one that just ended: pain
+    then is about it, so it is marked hurt, not done."""
+    clock = ManualClock()
+    sessions, _, live = make(clock)
+    sessions.start(live)
+    rest = next(index for index, beat in enumerate(live.plan.beats) if beat.kind is Kind.NEXT)
+    await clock.advance(sum(beat.duration for beat in live.plan.beats[: rest + 1]) - 1)
+    assert live.current.kind is Kind.NEXT and live.marks == "d-"
+    stopped = await sessions.stop(42)
+    assert stopped is live
+    live.end_here(End.PAIN)
+    assert live.marks == "h-" and live.exercises_done() == 0
