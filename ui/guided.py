@@ -91,7 +91,7 @@ def beat_text(
     language = live.language
     exercise = content.exercises[exercise_id(content, live, beat.item)]
     title = item_title(content, live.routine_id, beat.item, language)
-    cues = exercise.breathing
+    cues = exercise.cues(easier_here(content, live.routine_id, beat.item))
     if beat.kind is Kind.INTRO:
         return content.text(language, "routine.get_ready", title=title, seconds=seconds)
     if beat.kind in (Kind.INHALE, Kind.EXHALE):
