@@ -65,6 +65,28 @@ async def session_with_ratings(user, language: str, before: str, after: str) -> 
     await user.wait_for(lambda e: e.kind == "edit" and "/10" in plain(e.message), timeout=5)
 
 
+async def start(user, language: str, routine: str, checkin: str = "2") -> None:  # type: ignore[no-untyped-def]
+    """Choose a routine from /routine and check in (a calm one: no flare-up questions)."""
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(routine)
+    await reach_check_in(user, language)
+    await user.press(checkin)
+
+
+async def start_after_pain(user, language: str, routine: str, plan: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose a routine after a pain report: the same pain, no doctor yet, then `plan` (the
+    gentle plan or back to the normal plan), and check in."""
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(routine)
+    await user.press(THE_SAME[language], timeout=5)
+    await user.press(NOT_YET[language], timeout=5)
+    await user.press(plan, timeout=5)
+    await reach_check_in(user, language)
+    await user.press("2")
+
+
 async def progress_photo(user, language: str):  # type: ignore[no-untyped-def]
     await user.send("/progress")
     return await user.wait_for(
@@ -196,11 +218,7 @@ async def test_the_weekly_check_is_stored_and_charted(app, make_user, language) 
 async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, language) -> None:  # type: ignore[no-untyped-def]
     user = make_user(language)
     await consent(user, language)
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(ROUTINE[language])
-    await reach_check_in(user, language)
-    await user.press("2")
+    await start(user, language, ROUTINE[language])
     await user.wait_text("3/4", timeout=20)  # baby cobra, after breathing and cat and cow
     await user.press(HURTS[language])
     asked = await user.wait_text(
@@ -215,16 +233,7 @@ async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, languag
     [changed] = await rows(app, ExercisePain)
     assert (changed.exercise_id, changed.change) == ("cat_cow", "easier")
     # The next session: back to the normal plan after the flare-up questions.
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(ROUTINE[language])
-    await user.press("The same" if language == "en" else "Так же", timeout=5)
-    await user.press("Not yet" if language == "en" else "Пока нет", timeout=5)
-    await user.press(
-        "Back to my normal plan" if language == "en" else "Вернуться к обычному плану", timeout=5
-    )
-    await reach_check_in(user, language)
-    await user.press("2")
+    await start_after_pain(user, language, ROUTINE[language], NORMAL_PLAN[language])
     note = await user.wait_text("hurt recently" if language == "en" else "недавно было больно")
     easier = "Cat and cow on a chair" if language == "en" else "«Кошка и корова» на стуле"
     assert easier in plain(note.message)
@@ -247,24 +256,13 @@ async def test_an_easier_version_that_hurt_is_never_named_as_its_own(  # type: i
     user = make_user(language)
     await consent(user, language)
     # A first pain report (not an exercise's fault) brings the gentle plan.
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(ROUTINE[language])
-    await reach_check_in(user, language)
-    await user.press("2")
+    await start(user, language, ROUTINE[language])
     await user.wait_text("1/4", timeout=10)
     await user.press(HURTS[language])
     asked = await user.wait_text(WHICH[language], timeout=10)
     await user.press(NOT_AN_EXERCISE[language], message_id=asked.message_id)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == asked.message_id)
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(ROUTINE[language])
-    await user.press(THE_SAME[language], timeout=5)
-    await user.press(NOT_YET[language], timeout=5)
-    await user.press(GENTLE[language], timeout=5)
-    await reach_check_in(user, language)
-    await user.press("2")
+    await start_after_pain(user, language, ROUTINE[language], GENTLE[language])
     await user.wait_text(f"3/3 · {small_turn}", timeout=20)
     cue = await user.wait_text(twist.easier.breathing.exhale[language], timeout=10)
     assert twist.breathing.exhale[language] not in plain(cue.message)
@@ -276,14 +274,7 @@ async def test_an_easier_version_that_hurt_is_never_named_as_its_own(  # type: i
     [noted] = await rows(app, ExercisePain)
     assert (noted.exercise_id, noted.change) == ("chair_twist", "leave_out")
     # Back on a normal plan, the chair twist is left out, and the plan note says so.
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(OFFICE[language])
-    await user.press(THE_SAME[language], timeout=5)
-    await user.press(NOT_YET[language], timeout=5)
-    await user.press(NORMAL_PLAN[language], timeout=5)
-    await reach_check_in(user, language)
-    await user.press("2")
+    await start_after_pain(user, language, OFFICE[language], NORMAL_PLAN[language])
     await user.wait_text(LEFT_OUT_TODAY[language], timeout=10)
     sessions = await rows(app, RoutineSession)
     assert sessions[-1].routine_id == "office~2o"

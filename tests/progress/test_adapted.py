@@ -10,6 +10,7 @@ from content import Content
 from content.adapted import adapt, adaptations, adapted_items, base_id, change_after_pain
 from content.schema import RoutineItem
 from engine.routines import routine_doses, routine_exists, routine_items
+from tests.progress.strategies import decided_hurts, routine_ids
 
 
 def test_the_decision_made_when_it_hurt_is_applied(content: Content) -> None:
@@ -73,12 +74,8 @@ def test_forged_or_unknown_adaptations_are_not_routines(content: Content) -> Non
 
 @given(st.data())
 def test_an_adapted_routine_is_never_empty(content: Content, data: st.DataObject) -> None:
-    routine = data.draw(st.sampled_from(sorted(content.routines)))
-    hurt = data.draw(
-        st.dictionaries(
-            st.sampled_from(sorted(content.exercises)), st.sampled_from(["easier", "leave_out"])
-        )
-    )
+    routine = data.draw(routine_ids(content))
+    hurt = data.draw(decided_hurts(content))
     adapted = adapt(content, routine, hurt)
     items = adapted_items(content, adapted)
     assert items  # at least one exercise remains

@@ -10,6 +10,7 @@ from content import Content
 from content.adapted import adapt
 from engine.routines import routine_items
 from services.outcomes import Hurt, hurt_at
+from tests.progress.strategies import decided_hurts, routine_ids
 from ui.progress import change_text
 
 
@@ -63,12 +64,8 @@ def test_past_the_end_of_the_routine_nothing_is_noted(content: Content) -> None:
 def test_the_version_on_screen_is_never_named_as_its_own_easier_version(
     content: Content, data: st.DataObject
 ) -> None:
-    routine = data.draw(st.sampled_from(sorted(content.routines)))
-    hurt_before = data.draw(
-        st.dictionaries(
-            st.sampled_from(sorted(content.exercises)), st.sampled_from(["easier", "leave_out"])
-        )
-    )
+    routine = data.draw(routine_ids(content))
+    hurt_before = data.draw(decided_hurts(content))
     adapted = adapt(content, routine, hurt_before)
     items = routine_items(content, adapted)
     index = data.draw(st.integers(0, len(items) - 1))
