@@ -2,29 +2,57 @@
 
 The adaptation travels in the routine id stored with the session, "quick~1e2o" (item 1 of
 "quick" in its easier variant, item 2 left out), so a session resumed after a restart shows
-the same plan. What happens to an exercise is the content's choice (`after_pain`).
+the same plan. What happens to an exercise is decided when it hurt (`change_after_pain`): the
+content's choice (`after_pain`), or left out if it hurt in its easier version already.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal
 
-from content.schema import RoutineItem
+from content.schema import Exercise, RoutineItem
 
 if TYPE_CHECKING:
     from content import Content
 
+Change = Literal["easier", "leave_out"]
 SEPARATOR = "~"
 EASIER, LEFT_OUT = "e", "o"
-CHANGES = {"easier": EASIER, "leave_out": LEFT_OUT}
+CHANGES: dict[str, str] = {"easier": EASIER, "leave_out": LEFT_OUT}
 _SUFFIX = re.compile(r"(?:[0-9]{1,2}[eo])+")
 
 
 def base_id(routine_id: str) -> str:
     """The content routine an adapted id is made from ("quick~1e" -> "quick")."""
     return routine_id.split(SEPARATOR, 1)[0]
+
+
+def change_after_pain(exercise: Exercise, item: RoutineItem) -> Change:
+    """What the person's routines do with an exercise for a while after it hurt in this item.
+
+    Its easier version, if the content says so and that is not what hurt; an easier version
+    that hurt has nothing gentler to give way to, so it is left out.
+    """
+    if item.variant == "easier":
+        return "leave_out"
+    return exercise.after_pain
+
+
+def shown(item: RoutineItem, exercise: Exercise) -> RoutineItem:
+    """The item as the session shows it: in its easier variant, the variant's smaller dose
+    fills in what the item itself does not override."""
+    dose = exercise.easier.dose
+    if item.variant != "easier" or dose is None:
+        return item
+    update: dict[str, object] = {}
+    if item.rounds is None and dose.rounds is not None:
+        update["rounds"] = dose.rounds
+    unit = dose.overridden_unit()
+    if unit is not None and item.amount_override() is None:
+        update[unit] = dose.amount_override()
+    return item.model_copy(update=update) if update else item
 
 
 def _changes(routine_id: str) -> dict[int, str] | None:
@@ -48,26 +76,35 @@ def adapted_items(content: Content, routine_id: str) -> list[RoutineItem] | None
         change = changes.get(index)
         if change == LEFT_OUT:
             continue
-        items.append(item.model_copy(update={"variant": "easier"}) if change == EASIER else item)
+        if change == EASIER:
+            item = item.model_copy(update={"variant": "easier"})
+        exercise = content.exercises.get(item.exercise)
+        items.append(shown(item, exercise) if exercise is not None else item)
     return items or None
 
 
-def adapt(content: Content, routine_id: str, hurt: Collection[str]) -> str:
-    """The routine id with each exercise that hurt made easier or left out (content decides).
+def adapt(content: Content, routine_id: str, hurt: Mapping[str, str]) -> str:
+    """The routine id with each exercise that hurt changed as decided then (exercise id ->
+    "easier" | "leave_out", see change_after_pain).
 
-    Items already in their easier variant stay as they are; at least one item always remains.
+    Items already in their easier variant stay as they are unless left out; at least one item
+    always remains.
     """
     routine_id = base_id(routine_id)
     routine = content.routines[routine_id]
     changes: dict[int, str] = {}
     for index, item in enumerate(routine.items):
-        if item.exercise in hurt:
-            change = CHANGES[content.exercises[item.exercise].after_pain]
-            if change == EASIER and item.variant == "easier":
-                continue
-            changes[index] = change
+        decided = hurt.get(item.exercise)
+        if decided not in CHANGES:
+            continue
+        change = CHANGES[decided]
+        if change == EASIER and item.variant == "easier":
+            continue
+        changes[index] = change
     if changes and all(changes.get(i) == LEFT_OUT for i in range(len(routine.items))):
-        changes = {i: EASIER for i in changes}  # never an empty routine
+        # Never an empty routine: what would be left out is done in its easier variant instead
+        # (an item shown easier already stays as it is: nothing is claimed to change for it).
+        changes = {i: EASIER for i in changes if routine.items[i].variant != "easier"}
     if not changes:
         return routine_id
     return routine_id + SEPARATOR + "".join(f"{i}{c}" for i, c in sorted(changes.items()))

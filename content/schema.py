@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -20,6 +20,9 @@ from content.fields import (
 
 Position = Literal["standing", "sitting", "kneeling", "lying"]
 DOSE_UNITS = ("breaths", "seconds", "reps")
+# How demanding an exercise or a version of it is, from 1 (breathing, fully supported) up; only
+# the order matters: an easier version ranks below its exercise, a harder one above.
+Difficulty = Annotated[int, Field(ge=1, le=10)]
 
 
 # Doses ----------------------------------------------------------------------------------------
@@ -115,12 +118,48 @@ class Breathing(Strict):
     hold: Text
 
 
+class Amounts(Strict):
+    """Dose ranges that replace an exercise's own: rounds, and at most one of its units."""
+
+    rounds: DoseRange | None = None
+    breaths: DoseRange | None = None
+    seconds: DoseRange | None = None
+    reps: DoseRange | None = None
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Amounts:
+        given = [unit for unit in DOSE_UNITS if getattr(self, unit) is not None]
+        if len(given) > 1:
+            raise invalid(
+                f"override at most one of breaths, seconds or reps (found: {', '.join(given)})"
+            )
+        return self
+
+    def amount_override(self) -> DoseRange | None:
+        """The overridden breaths, seconds or reps, if any."""
+        return self.breaths or self.seconds or self.reps
+
+    def overridden_unit(self) -> str | None:
+        """Which of breaths, seconds or reps this overrides, if any."""
+        return next((unit for unit in DOSE_UNITS if getattr(self, unit) is not None), None)
+
+
 class Variant(Strict):
-    """An easier or harder version of an exercise."""
+    """A harder version of an exercise (shown in the library)."""
 
     title: Text
     steps: TextList
+    # Checked by Exercise: every version has a picture of its own (see _pictures).
     picture: PictureName | None = None
+    difficulty: Difficulty
+
+
+class EasierVariant(Variant):
+    """The easier version: shown in the library, in the gentle plan and after an exercise hurt,
+    so it has its own breathing cues and, optionally, a smaller dose."""
+
+    breathing: Breathing
+    dose: Amounts | None = None  # the exercise's unit; never more than the exercise's own
 
 
 class Exercise(Strict):
@@ -137,7 +176,8 @@ class Exercise(Strict):
     get_ready: GetReady = GetReady()
     breathing: Breathing
     cautions: TextList
-    easier: Variant
+    difficulty: Difficulty
+    easier: EasierVariant
     harder: Variant | None = None  # where a harder version makes sense
     # After the user says this exercise hurt (a session stopped for pain), for a while their
     # routines show its easier variant ("easier") or leave it out ("leave_out").
@@ -151,15 +191,92 @@ class Exercise(Strict):
             raise invalid("required for a movement exercise (movement: true)", at="animation")
         return self
 
+    @model_validator(mode="after")
+    def _easier_is_easier(self) -> Exercise:
+        if self.easier.difficulty >= self.difficulty:
+            raise invalid(
+                f"must be lower than the exercise's difficulty ({self.easier.difficulty} >= "
+                f"{self.difficulty}): an easier version must be a gentler movement or a "
+                "smaller dose, never the same or harder",
+                at="easier.difficulty",
+            )
+        if self.harder is not None and self.harder.difficulty <= self.difficulty:
+            raise invalid(
+                f"must be higher than the exercise's difficulty ({self.harder.difficulty} <= "
+                f"{self.difficulty})",
+                at="harder.difficulty",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _easier_has_its_own_cues(self) -> Exercise:
+        # The breath-in and breath-out cues say what the body does; an easier version moves
+        # differently, so a cue copied from the exercise would ask for the harder movement.
+        for phase in ("inhale", "exhale"):
+            own, easier = getattr(self.breathing, phase), getattr(self.easier.breathing, phase)
+            same = sorted(code for code, cue in easier.items() if own.get(code) == cue)
+            if same:
+                raise invalid(
+                    f"the same as the exercise's own {phase} cue ({', '.join(same)}): "
+                    "write what the easier version does",
+                    at=f"easier.breathing.{phase}.{same[0]}",
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _easier_dose_is_not_more(self) -> Exercise:
+        dose = self.easier.dose
+        if dose is None:
+            return self
+        unit = dose.overridden_unit()
+        if unit is not None and unit != self.dose.unit:
+            raise invalid(
+                f"the exercise is dosed in {self.dose.unit}, not {unit}", at=f"easier.dose.{unit}"
+            )
+        for name, smaller, own in (
+            ("rounds", dose.rounds, self.dose.rounds),
+            (unit or "", dose.amount_override(), self.dose.amount),
+        ):
+            if smaller is not None and (smaller.start > own.start or smaller.max > own.max):
+                raise invalid(
+                    f"more than the exercise's own ({smaller.start}-{smaller.max} > "
+                    f"{own.start}-{own.max}): the easier version's dose may only be smaller",
+                    at=f"easier.dose.{name}",
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _every_version_has_its_own_picture(self) -> Exercise:
+        own = {self.picture, self.animation}
+        for where, variant in (("easier", self.easier), ("harder", self.harder)):
+            if variant is None:
+                continue
+            if variant.picture is None:
+                raise invalid(
+                    f"missing: the {where} version needs a picture of its own that shows its "
+                    f"steps (draw content/poses/{self.id}_{where}.yaml with make pictures)",
+                    at=f"{where}.picture",
+                )
+            if variant.picture in own:
+                raise invalid(
+                    f"{variant.picture} shows the exercise itself, not its {where} version: "
+                    "give the version a picture of its own",
+                    at=f"{where}.picture",
+                )
+        return self
+
+    def cues(self, easier: bool) -> Breathing:
+        """The breathing cues of the version shown: the easier version's own, or the exercise's."""
+        return self.easier.breathing if easier else self.breathing
+
     def pictures(self) -> list[tuple[str, str]]:
         """(field, file name) of every picture and animation the exercise shows."""
         named = [("picture", self.picture)]
         if self.animation:
             named.append(("animation", self.animation))
-        if self.easier.picture:
-            named.append(("easier.picture", self.easier.picture))
-        if self.harder is not None and self.harder.picture:
-            named.append(("harder.picture", self.harder.picture))
+        for where, variant in (("easier", self.easier), ("harder", self.harder)):
+            if variant is not None and variant.picture:
+                named.append((f"{where}.picture", variant.picture))
         return named
 
 
@@ -188,33 +305,13 @@ class Pace(Strict):
         return value
 
 
-class RoutineItem(Strict):
+class RoutineItem(Amounts):
     """An exercise in a routine, with optional overrides of its dose ranges."""
 
     exercise: str
-    # "easier": the session shows the exercise's easier variant (its title, steps and picture).
+    # "easier": the session shows the exercise's easier variant (its title, steps, picture,
+    # cues, and its smaller dose where it has one and the item overrides none).
     variant: Literal["normal", "easier"] = "normal"
-    rounds: DoseRange | None = None
-    breaths: DoseRange | None = None
-    seconds: DoseRange | None = None
-    reps: DoseRange | None = None
-
-    @model_validator(mode="after")
-    def _one_unit(self) -> RoutineItem:
-        given = [unit for unit in DOSE_UNITS if getattr(self, unit) is not None]
-        if len(given) > 1:
-            raise invalid(
-                f"override at most one of breaths, seconds or reps (found: {', '.join(given)})"
-            )
-        return self
-
-    def amount_override(self) -> DoseRange | None:
-        """The overridden breaths, seconds or reps, if any."""
-        return self.breaths or self.seconds or self.reps
-
-    def overridden_unit(self) -> str | None:
-        """Which of breaths, seconds or reps this item overrides, if any."""
-        return next((unit for unit in DOSE_UNITS if getattr(self, unit) is not None), None)
 
 
 class Routine(Strict):

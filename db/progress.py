@@ -124,15 +124,19 @@ async def change_hurt(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def recent_hurts(tx: AsyncSession, user_id: int, since: datetime) -> set[str]:
-    """Exercises the user said hurt since an instant."""
-    return set(
-        await tx.scalars(
-            select(ExercisePain.exercise_id).where(
-                ExercisePain.user_id == user_id, ExercisePain.at >= since
-            )
+async def recent_hurts(tx: AsyncSession, user_id: int, since: datetime) -> dict[str, str]:
+    """Exercises the user said hurt since an instant -> the change decided ("easier" or
+    "leave_out"); where one hurt more than once, leaving it out wins."""
+    rows = await tx.execute(
+        select(ExercisePain.exercise_id, ExercisePain.change).where(
+            ExercisePain.user_id == user_id, ExercisePain.at >= since
         )
     )
+    hurts: dict[str, str] = {}
+    for exercise_id, change in rows:
+        if hurts.get(exercise_id) != "leave_out":
+            hurts[exercise_id] = change
+    return hurts
 
 
 async def weekly_check(tx: AsyncSession, user_id: int) -> Reminder | None:

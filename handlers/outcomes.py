@@ -12,13 +12,16 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from content import Content
 from core.context import Context
 from engine.routines import routine_exists, routine_items
 from engine.sessions import Live
 from handlers.common import STALE, Press, on_press, press_handlers, text
 from services import outcomes
+from services.outcomes import Hurt
+from ui.guided import item_title
 from ui.payloads import Action, build
-from ui.progress import change_text, decimal, exercise_title, peg_question
+from ui.progress import change_text, decimal, easier_title, exercise_title, peg_question
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +57,31 @@ async def answer_peg(press: Press, *answers: int | str) -> None:
     logger.info("user %s answered the weekly check", press.user_id)  # the answers are not logged
 
 
+def hurt_title(content: Content, hurt: Hurt, language: str) -> str:
+    """The name of what hurt as the person saw it: the easier version's, if it was shown."""
+    title = easier_title if hurt.easier else exercise_title
+    return title(content, hurt.exercise_id, language)
+
+
+def hurt_change(content: Content, hurt: Hurt, language: str, key: str) -> str:
+    """What changes for it for a while, in words (`key`: hurt.change or hurt.noted)."""
+    return change_text(
+        content,
+        language,
+        hurt.exercise_id,
+        key,
+        hurt.change,
+        was_easier=hurt.easier,
+        gentle=hurt.gentle,
+    )
+
+
 @dataclass(frozen=True)
 class HurtNote:
     """The exercise noted as hurting when a session stopped for pain, asked about last."""
 
     hurt_id: int
+    hurt: Hurt
     routine_id: str
     current: int  # its place in the session
 
@@ -70,31 +93,30 @@ async def note_which_exercise(context: Context, user_id: int, live: Live | None)
         return None
     items = routine_items(data.content, live.routine_id)
     current = min(live.current.item, len(items) - 1)
-    exercise_id = items[current].exercise
-    hurt_id = await outcomes.record_hurt(
-        data.db,
+    noted = await outcomes.record_hurt(
+        data,
         user_id=user_id,
         session_id=live.session_id,
-        exercise_id=exercise_id,
-        change=data.content.exercises[exercise_id].after_pain,
+        routine_id=live.routine_id,
+        index=current,
         now=data.now(),
     )
-    if hurt_id is None:
+    if noted is None:
         return None  # no consent: nothing can be kept, so nothing is asked
-    return HurtNote(hurt_id, live.routine_id, current)
+    hurt_id, hurt = noted
+    return HurtNote(hurt_id, hurt, live.routine_id, current)
 
 
 async def ask_which_exercise(context: Context, chat_id: int, language: str, note: HurtNote) -> None:
-    """The last question after a pain report: the exercise noted, and in one tap the others
-    done so far, or "it was not an exercise"."""
+    """The last question after a pain report: the exercise noted (as the person saw it), and
+    in one tap the others done so far, or "it was not an exercise"."""
     data = context.bot_data
     if not routine_exists(data.content, note.routine_id):
         return
     items = routine_items(data.content, note.routine_id)
-    current, hurt_id = min(note.current, len(items) - 1), note.hurt_id
-    exercise_id = items[current].exercise
+    current, hurt_id, hurt = min(note.current, len(items) - 1), note.hurt_id, note.hurt
     others: list[list[InlineKeyboardButton]] = []
-    seen = {exercise_id}
+    seen = {hurt.exercise_id}
     for index in range(current - 1, -1, -1):
         other = items[index].exercise
         if other not in seen:
@@ -102,7 +124,7 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
             others.append(
                 [
                     InlineKeyboardButton(
-                        exercise_title(data.content, other, language),
+                        item_title(data.content, note.routine_id, index, language),
                         callback_data=build(Action.HURT, hurt_id, index),
                     )
                 ]
@@ -117,8 +139,8 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
             context,
             language,
             "hurt.question",
-            title=exercise_title(data.content, exercise_id, language),
-            change=change_text(data.content, language, exercise_id, "hurt.change"),
+            title=hurt_title(data.content, hurt, language),
+            change=hurt_change(data.content, hurt, language, "hurt.change"),
         ),
         reply_markup=InlineKeyboardMarkup([*others, [none]]),
     )
@@ -135,14 +157,14 @@ async def answer_hurt(press: Press, hurt_id: int, index: int | None) -> None:
         await press.toast(STALE)
         return
     await press.toast()
-    if changed.exercise_id is None:
+    if changed.hurt is None:
         await press.query.edit_message_text(press.text("hurt.removed"))
         return
     await press.query.edit_message_text(
         press.text(
             "hurt.noted",
-            title=exercise_title(data.content, changed.exercise_id, language),
-            change=change_text(data.content, language, changed.exercise_id, "hurt.noted"),
+            title=hurt_title(data.content, changed.hurt, language),
+            change=hurt_change(data.content, changed.hurt, language, "hurt.noted"),
         )
     )
 

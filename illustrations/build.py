@@ -79,25 +79,41 @@ def render_still(spec: PoseFile, size: tuple[int, int] | None = None) -> Image.I
     return draw_scene(scene, size, _frame(spec, [scene], size))
 
 
-def ease(t: float) -> float:
-    """Slow in, slow out (smoothstep)."""
-    return t * t * (3 - 2 * t)
+def ease(t: float, slow_start: bool = True, slow_end: bool = True) -> float:
+    """Slow in, slow out (smoothstep); an end that passes through a keyframe keeps its speed."""
+    if slow_start and slow_end:
+        return t * t * (3 - 2 * t)
+    if slow_start:  # the first half of the smoothstep, stretched over the move
+        return 2 * ease(t / 2)
+    if slow_end:
+        return 2 * ease((t + 1) / 2) - 1
+    return t
 
 
 def animation_frames(spec: PoseFile) -> list[tuple[Pose, float]]:
-    """(pose, seconds shown) per frame: each keyframe held, then eased into the next; loops."""
+    """(pose, seconds shown) per frame: each keyframe held, then eased into the next; loops.
+
+    A keyframe held for 0 seconds is passed through: shown for one frame like the frames of a
+    move, with no slowing down or speeding up at it.
+    """
     if spec.animation is None:
         return []
     animation = spec.animation
     step = 1 / animation.fps
-    count = max(2, round(animation.transition / step))
     frames: list[tuple[Pose, float]] = []
     sequence = animation.sequence
-    for index, (name, hold) in enumerate(sequence):
+    for index, entry in enumerate(sequence):
+        name, hold = entry[0], entry[1]
+        move = entry[2] if len(entry) == 3 else animation.transition
+        count = max(2, round(move / step))
         pose = spec.pose(name)
+        following = sequence[(index + 1) % len(sequence)]
         frames.append((pose, max(hold, step)))
-        following = spec.pose(sequence[(index + 1) % len(sequence)][0])
-        frames += [(pose.blend(following, ease(k / count)), step) for k in range(1, count)]
+        slow_start, slow_end = hold > 0, following[1] > 0
+        then = spec.pose(following[0])
+        frames += [
+            (pose.blend(then, ease(k / count, slow_start, slow_end)), step) for k in range(1, count)
+        ]
     return frames
 
 

@@ -1,4 +1,4 @@
-"""Draws a scene (figures, floor, mat, chair, block, arrows) with Pillow, supersampled."""
+"""Draws a scene (figures, floor, mat, chair, block, wall, arrows) with Pillow, supersampled."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ MAT: Colour = (199, 224, 217)
 MAT_EDGE: Colour = (170, 205, 196)
 WOOD: Colour = (170, 132, 96)
 BLOCK: Colour = (226, 190, 134)
+WALL: Colour = (226, 233, 230)
+WALL_EDGE: Colour = (180, 199, 193)
 ACCENT: Colour = (236, 118, 56)
 FIGURE = Palette(near=(31, 126, 116), far=(132, 192, 182), halo=BACKGROUND)
 MAT_THICKNESS = 0.03
@@ -29,7 +31,7 @@ ARROW_RIM = 0.012
 
 @dataclass(frozen=True)
 class Prop:
-    """A mat, chair or block in scene units (y up, the floor at 0)."""
+    """A mat, chair, block or wall in scene units (y up, the floor at 0)."""
 
     kind: str
     x: float
@@ -88,6 +90,8 @@ def bounds(scenes: Iterable[Scene]) -> tuple[float, float, float, float]:
             elif prop.kind == "block":
                 xs += [prop.x - prop.width / 2, prop.x + prop.width / 2]
                 ys += [0.0, prop.height]
+            elif prop.kind == "wall":  # as high as the picture: only its sides are framed
+                xs += [prop.x - prop.width / 2, prop.x + prop.width / 2]
             elif prop.kind == "mat" and not scene.has_floor:
                 xs += [prop.x - prop.width / 2, prop.x + prop.width / 2]
                 ys += [-prop.height / 2, prop.height / 2]
@@ -164,6 +168,15 @@ def _chair(draw: ImageDraw.ImageDraw, frame: Frame, prop: Prop) -> None:
     _rounded_box(draw, frame, ((back_x, seat), (front_x, seat - 0.045)), 0.015, WOOD)
 
 
+def _wall(draw: ImageDraw.ImageDraw, frame: Frame, prop: Prop, floor_y: float) -> None:
+    """A wall seen edge-on: a band from the floor to the top of the picture, its faces lined."""
+    edges = sorted(frame((prop.x + side * prop.width / 2, 0.0))[0] for side in (-1, 1))
+    draw.rectangle([edges[0], 0, edges[1], floor_y], fill=WALL)
+    line = max(2, round(0.01 * frame.scale))
+    for x in edges:
+        draw.line([(x, 0), (x, floor_y)], fill=WALL_EDGE, width=line)
+
+
 def _props(draw: ImageDraw.ImageDraw, frame: Frame, scene: Scene, size: tuple[int, int]) -> None:
     if not scene.has_floor:
         for prop in scene.props:
@@ -188,6 +201,8 @@ def _props(draw: ImageDraw.ImageDraw, frame: Frame, scene: Scene, size: tuple[in
         elif prop.kind == "block":
             corners = ((prop.x - prop.width / 2, prop.height), (prop.x + prop.width / 2, 0.0))
             _rounded_box(draw, frame, corners, 0.025, BLOCK)
+        elif prop.kind == "wall":
+            _wall(draw, frame, prop, floor_y)
         elif prop.kind == "chair":
             _chair(draw, frame, prop)
 

@@ -70,10 +70,11 @@ class KeyframeSpec(_Strict):
 
 
 class PropSpec(_Strict):
-    kind: Literal["mat", "chair", "block"]
+    kind: Literal["mat", "chair", "block", "wall"]
     x: float = 0.0  # the centre; with under_hips, the offset from the hips
     width: float = Field(default=0.45, gt=0)
     height: float = Field(default=0.45, gt=0)  # a mat seen from above: its size across
+    # A wall is as high as the picture; `x` is its middle and `width` its thickness.
     facing: Literal[1, -1] = 1  # the way the sitter faces: the chair back is behind them
     under_hips: bool = False  # a seat or block set right under the hips of the still pose
 
@@ -87,7 +88,23 @@ class AnimationSpec(_Strict):
     size: tuple[int, int] = (640, 480)
     fps: int = Field(default=12, ge=4, le=25)
     transition: float = Field(default=1.0, gt=0, le=5)  # seconds from one keyframe to the next
-    sequence: list[tuple[str, float]] = Field(min_length=2)  # [keyframe, seconds held]
+    # [keyframe, seconds held] or [keyframe, seconds held, seconds of the move to the next]; a
+    # keyframe held 0 seconds is passed through (a part that turns through the line of sight).
+    sequence: list[tuple[str, float] | tuple[str, float, float]] = Field(min_length=2)
+
+    @field_validator("sequence")
+    @classmethod
+    def _times(
+        cls, value: list[tuple[str, float] | tuple[str, float, float]]
+    ) -> list[tuple[str, float] | tuple[str, float, float]]:
+        for index, entry in enumerate(value):
+            if entry[1] < 0:
+                raise ValueError(f"{index}: seconds held must be 0 or more, not {entry[1]}")
+            if len(entry) == 3 and not 0 < entry[2] <= 5:
+                raise ValueError(f"{index}: seconds of the move must be above 0 and at most 5")
+        if all(entry[1] == 0 for entry in value):
+            raise ValueError("hold at least one keyframe for more than 0 seconds")
+        return value
 
 
 class PoseFile(_Strict):
@@ -174,7 +191,7 @@ def _check_references(path: Path, spec: PoseFile) -> None:
     if spec.animation:
         wanted += [
             (f"animation.sequence.{index}", name)
-            for index, (name, _) in enumerate(spec.animation.sequence)
+            for index, (name, *_) in enumerate(spec.animation.sequence)
         ]
     for where, name in wanted:
         if name is not None and name not in spec.keyframes:

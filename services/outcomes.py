@@ -13,13 +13,14 @@ from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from content.adapted import adapt
+from content import Content
+from content.adapted import Change, adapt, change_after_pain
 from core.context import BotData
 from db import progress as store
 from db.connection import TransactionFactory
 from db.routines import get_session
 from db.users import get_user
-from engine.routines import routine_items
+from engine.routines import is_gentle, routine_items
 from places.zones import zone_info
 from progress.stats import (
     Facts,
@@ -143,28 +144,55 @@ async def record_peg(
     return PegStored(stored, before)
 
 
+@dataclass(frozen=True)
+class Hurt:
+    """An exercise of a session that hurt, whether it was shown in its easier version, and what
+    changes for it for a while (content/adapted.change_after_pain). The gentle plan itself is
+    never adapted (gentle): the change is for the person's other routines."""
+
+    exercise_id: str
+    easier: bool
+    change: Change
+    gentle: bool = False
+
+
+def hurt_at(content: Content, routine_id: str, index: int) -> Hurt | None:
+    """The exercise at a position of a session's routine, as it hurt there (None past its end)."""
+    items = routine_items(content, routine_id)
+    if not 0 <= index < len(items):
+        return None
+    item = items[index]
+    exercise = content.exercises[item.exercise]
+    return Hurt(
+        item.exercise,
+        item.variant == "easier",
+        change_after_pain(exercise, item),
+        is_gentle(content, routine_id),
+    )
+
+
 async def record_hurt(
-    db: TransactionFactory,
-    *,
-    user_id: int,
-    session_id: int,
-    exercise_id: str,
-    change: str,
-    now: datetime,
-) -> int | None:
-    """Note the exercise on screen when pain was reported (with consent); the answer's id."""
-    async with db() as tx:
-        hurt_id = await store.record_hurt(tx, user_id, session_id, exercise_id, change, now)
+    data: BotData, *, user_id: int, session_id: int, routine_id: str, index: int, now: datetime
+) -> tuple[int, Hurt] | None:
+    """Note the exercise on screen when pain was reported (with consent): the answer's id and
+    what was noted; None without consent (or past the routine's end)."""
+    hurt = hurt_at(data.content, routine_id, index)
+    if hurt is None:
+        return None
+    async with data.db() as tx:
+        hurt_id = await store.record_hurt(
+            tx, user_id, session_id, hurt.exercise_id, hurt.change, now
+        )
         await tx.commit()
-    return hurt_id
+    return None if hurt_id is None else (hurt_id, hurt)
 
 
 @dataclass(frozen=True)
 class HurtChanged:
-    """The answer changed (found: it was the user's), and the exercise it names now."""
+    """The answer changed (found: it was the user's), and what it names now (None: none)."""
 
     found: bool
-    exercise_id: str | None = None
+    hurt: Hurt | None = None
 
 
 async def change_hurt(data: BotData, user_id: int, hurt_id: int, index: int | None) -> HurtChanged:
@@ -172,21 +200,20 @@ async def change_hurt(data: BotData, user_id: int, hurt_id: int, index: int | No
     async with data.db() as tx:
         row = await store.get_hurt(tx, user_id, hurt_id)
         stopped = await get_session(tx, row.session_id) if row and row.session_id else None
-        exercise_id = None
+        hurt = None
         if index is not None and stopped is not None:
-            items = routine_items(data.content, stopped.routine_id)
-            exercise_id = items[index].exercise if index < len(items) else None
-        if row is None or (index is not None and exercise_id is None):
+            hurt = hurt_at(data.content, stopped.routine_id, index)
+        if row is None or (index is not None and hurt is None):
             return HurtChanged(False)
-        change = data.content.exercises[exercise_id].after_pain if exercise_id else ""
+        exercise_id, change = (hurt.exercise_id, hurt.change) if hurt else (None, "")
         await store.change_hurt(tx, user_id, hurt_id, exercise_id, change)
         await tx.commit()
-    return HurtChanged(True, exercise_id)
+    return HurtChanged(True, hurt)
 
 
 async def adapted_routine(tx: AsyncSession, data: BotData, user_id: int, routine_id: str) -> str:
     """Part of starting a session: the routine id with the exercises that hurt lately made
-    easier or left out (content decides: `after_pain`)."""
+    easier or left out (as decided when each hurt: `change_after_pain`)."""
     since = data.now() - timedelta(days=data.settings.hurt_exercise_days)
     hurt = await store.recent_hurts(tx, user_id, since)
     return adapt(data.content, routine_id, hurt) if hurt else routine_id

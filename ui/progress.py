@@ -190,9 +190,24 @@ def peg_question(
     return body, InlineKeyboardMarkup([*rows, [off]])
 
 
-def change_text(content: Content, language: str, exercise_id: str, key: str) -> str:
-    """'for a while you will do its easier version, X' / 'I will leave it out for a while'."""
-    change = content.exercises[exercise_id].after_pain
+def change_text(
+    content: Content,
+    language: str,
+    exercise_id: str,
+    key: str,
+    change: str,
+    *,
+    was_easier: bool = False,
+    gentle: bool = False,
+) -> str:
+    """What changes after an exercise hurt: 'for a while you will do its easier version, X' /
+    'I will leave it out for a while' / 'this is already the easier version, so I will leave
+    it out' (never X as its own easier version). The gentle plan is never adapted, so there
+    the change is said of the other routines."""
+    if gentle:
+        key += "_gentle"
+    elif change == "leave_out" and was_easier:
+        return content.text(language, f"{key}_was_easier")
     if change == "leave_out":
         return content.text(language, f"{key}_left_out")
     return content.text(

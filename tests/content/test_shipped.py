@@ -15,16 +15,24 @@ from content.check import main as check_content
 from content.loader import ROOT
 from tests.content.conftest import build_copy
 
+# picture, animation, the easier version's picture, the harder version's (None: no harder one).
+# Every version has a picture of its own that shows its steps; cat and cow on a chair is the
+# seated cat and cow exercise, so it shows that exercise's picture.
 PICTURES = {
-    "breathing": ("breathing.png", None, None),
-    "baby_cobra": ("baby_cobra.png", "baby_cobra.gif", None),
-    "bird_dog": ("bird_dog.png", "bird_dog.gif", "bird_dog_easier.png"),
-    "cat_cow": ("cat_cow.png", "cat_cow.gif", "seated_cat_cow.png"),
-    "low_lunge": ("low_lunge.png", None, None),
-    "deep_squat": ("deep_squat.png", None, "deep_squat_easier.png"),
-    "lying_twist": ("lying_twist.png", "lying_twist.gif", "chair_twist.png"),
-    "chair_twist": ("chair_twist.png", None, None),
-    "seated_cat_cow": ("seated_cat_cow.png", None, None),
+    "breathing": ("breathing.png", None, "breathing_easier.png", "breathing_harder.png"),
+    "baby_cobra": (
+        "baby_cobra.png",
+        "baby_cobra.gif",
+        "baby_cobra_easier.png",
+        "baby_cobra_harder.png",
+    ),
+    "bird_dog": ("bird_dog.png", "bird_dog.gif", "bird_dog_easier.png", "bird_dog_harder.png"),
+    "cat_cow": ("cat_cow.png", "cat_cow.gif", "seated_cat_cow.png", None),
+    "low_lunge": ("low_lunge.png", None, "low_lunge_easier.png", "low_lunge_harder.png"),
+    "deep_squat": ("deep_squat.png", None, "deep_squat_easier.png", None),
+    "lying_twist": ("lying_twist.png", "lying_twist.gif", "lying_twist_easier.png", None),
+    "chair_twist": ("chair_twist.png", None, "chair_twist_easier.png", None),
+    "seated_cat_cow": ("seated_cat_cow.png", None, "seated_cat_cow_easier.png", None),
 }
 POSITIONS = {
     "breathing": "sitting",
@@ -70,13 +78,15 @@ def test_the_library_order_and_positions(shipped: Content) -> None:
 
 
 def test_the_pictures_have_the_names_the_illustrator_draws(shipped: Content) -> None:
-    for exercise_id, (picture, animation, easier) in PICTURES.items():
+    for exercise_id, (picture, animation, easier, harder) in PICTURES.items():
         exercise = shipped.exercises[exercise_id]
-        assert (exercise.picture, exercise.animation, exercise.easier.picture) == (
+        shown = exercise.harder.picture if exercise.harder else None
+        assert (exercise.picture, exercise.animation, exercise.easier.picture, shown) == (
             picture,
             animation,
             easier,
-        )
+            harder,
+        ), exercise_id
         assert exercise.movement == (animation is not None)
 
 
@@ -146,3 +156,22 @@ def test_the_example_in_the_authors_guide_is_valid(tmp_path: Path) -> None:
     root = build_copy(tmp_path)
     (root / "exercises" / "low_lunge.yaml").write_text(example, encoding="utf-8")
     assert load_content(root).exercises["low_lunge"].easier.title["en"] == "Lunge holding a chair"
+
+
+PUSHING = ("further", "deeper", "harder", "дальше", "глубже", "сильнее")
+
+
+def test_the_easier_versions_ask_for_nothing_more(shipped: Content) -> None:
+    """Their own cues, in every language, never push ("turn a little further")."""
+    for exercise in shipped.exercises.values():
+        cues = exercise.easier.breathing
+        for phase in (cues.inhale, cues.exhale, cues.hold):
+            for language, cue in phase.items():
+                assert not any(word in cue.lower() for word in PUSHING), (exercise.id, language)
+
+
+def test_the_gentle_plan_shows_only_the_gentlest_versions(shipped: Content) -> None:
+    for item in shipped.routines["gentle"].items:
+        exercise = shipped.exercises[item.exercise]
+        shown = exercise.easier if item.variant == "easier" else exercise
+        assert shown.difficulty <= 2, item.exercise

@@ -12,6 +12,8 @@ from content import Problem, load_content
 from tests.content.conftest import edit, problems_in
 
 BIRD_DOG = "content/exercises/bird_dog.yaml"
+CHAIR_TWIST = "content/exercises/chair_twist.yaml"
+LYING_TWIST = "content/exercises/lying_twist.yaml"
 QUICK = "content/routines/quick.yaml"
 
 MISTAKES: list[tuple[str, str, Callable[[Any], object], Problem]] = [
@@ -246,6 +248,125 @@ MISTAKES: list[tuple[str, str, Callable[[Any], object], Problem]] = [
         "routines/quick.yaml",
         lambda d: d.update(items=[]),
         Problem(QUICK, "items", "must have at least one item"),
+    ),
+    # An easier version that is not easier, and versions without cues or pictures of their own.
+    (
+        "an easier version as hard as the exercise",
+        "exercises/chair_twist.yaml",
+        lambda d: d["easier"].update(difficulty=d["difficulty"]),
+        Problem(
+            CHAIR_TWIST,
+            "easier.difficulty",
+            "must be lower than the exercise's difficulty (3 >= 3): an easier version must be "
+            "a gentler movement or a smaller dose, never the same or harder",
+        ),
+    ),
+    (
+        "an easier version harder than the exercise",
+        "exercises/lying_twist.yaml",
+        lambda d: d["easier"].update(difficulty=5),
+        Problem(
+            LYING_TWIST,
+            "easier.difficulty",
+            "must be lower than the exercise's difficulty (5 >= 3): an easier version must be "
+            "a gentler movement or a smaller dose, never the same or harder",
+        ),
+    ),
+    (
+        "a harder version no harder than the exercise",
+        "exercises/bird_dog.yaml",
+        lambda d: d["harder"].update(difficulty=4),
+        Problem(
+            BIRD_DOG,
+            "harder.difficulty",
+            "must be higher than the exercise's difficulty (4 <= 4)",
+        ),
+    ),
+    (
+        "no difficulty",
+        "exercises/chair_twist.yaml",
+        lambda d: d["easier"].pop("difficulty"),
+        Problem(CHAIR_TWIST, "easier.difficulty", "required field is missing"),
+    ),
+    (
+        "an easier version without cues of its own",
+        "exercises/chair_twist.yaml",
+        lambda d: d["easier"].pop("breathing"),
+        Problem(CHAIR_TWIST, "easier.breathing", "required field is missing"),
+    ),
+    (
+        "the exercise's breath-out cue copied into the easier version",
+        "exercises/chair_twist.yaml",
+        lambda d: d["easier"]["breathing"].update(exhale=d["breathing"]["exhale"]),
+        Problem(
+            CHAIR_TWIST,
+            "easier.breathing.exhale.en",
+            "the same as the exercise's own exhale cue (en, ru): write what the easier version "
+            "does",
+        ),
+    ),
+    (
+        "a larger dose for the easier version",
+        "exercises/lying_twist.yaml",
+        lambda d: d["easier"]["dose"].update(seconds={"start": 10, "max": 40}),
+        Problem(
+            LYING_TWIST,
+            "easier.dose.seconds",
+            "more than the exercise's own (10-40 > 15-30): the easier version's dose may only "
+            "be smaller",
+        ),
+    ),
+    (
+        "more rounds for the easier version",
+        "exercises/lying_twist.yaml",
+        lambda d: d["easier"]["dose"].update(rounds={"start": 2, "max": 2}),
+        Problem(
+            LYING_TWIST,
+            "easier.dose.rounds",
+            "more than the exercise's own (2-2 > 1-1): the easier version's dose may only "
+            "be smaller",
+        ),
+    ),
+    (
+        "the easier version's dose in another unit",
+        "exercises/lying_twist.yaml",
+        lambda d: d["easier"].update(dose={"breaths": {"start": 1, "max": 2}}),
+        Problem(
+            LYING_TWIST, "easier.dose.breaths", "the exercise is dosed in seconds, not breaths"
+        ),
+    ),
+    (
+        "an easier version without a picture",
+        "exercises/chair_twist.yaml",
+        lambda d: d["easier"].pop("picture"),
+        Problem(
+            CHAIR_TWIST,
+            "easier.picture",
+            "missing: the easier version needs a picture of its own that shows its steps "
+            "(draw content/poses/chair_twist_easier.yaml with make pictures)",
+        ),
+    ),
+    (
+        "an easier version showing the exercise's own picture",
+        "exercises/chair_twist.yaml",
+        lambda d: d["easier"].update(picture="chair_twist.png"),
+        Problem(
+            CHAIR_TWIST,
+            "easier.picture",
+            "chair_twist.png shows the exercise itself, not its easier version: give the "
+            "version a picture of its own",
+        ),
+    ),
+    (
+        "a harder version without a picture",
+        "exercises/bird_dog.yaml",
+        lambda d: d["harder"].update(picture=None),
+        Problem(
+            BIRD_DOG,
+            "harder.picture",
+            "missing: the harder version needs a picture of its own that shows its steps "
+            "(draw content/poses/bird_dog_harder.yaml with make pictures)",
+        ),
     ),
     (
         "the default language not listed",

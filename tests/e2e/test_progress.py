@@ -30,6 +30,19 @@ REPORT = {"en": "Report for my doctor", "ru": "Отчёт для врача"}
 HOW_STRONG = {"en": "How strong is the pain right now?", "ru": "Насколько сильная боль сейчас?"}
 LOWER_BACK = {"en": "Lower back", "ru": "Поясница"}
 WEEKLY_ON = {"en": "Weekly check: turn on", "ru": "Еженедельный опрос: включить"}
+OFFICE = {"en": "Seated / office", "ru": "Сидя / в офисе"}
+THE_SAME = {"en": "The same", "ru": "Так же"}
+NOT_YET = {"en": "Not yet", "ru": "Пока нет"}
+GENTLE = {"en": "Gentle plan", "ru": "Щадящий план"}
+NORMAL_PLAN = {"en": "Back to my normal plan", "ru": "Вернуться к обычному плану"}
+NOT_AN_EXERCISE = {"en": "It was not an exercise", "ru": "Дело не в упражнении"}
+WHICH = {"en": "Which exercise hurt?", "ru": "Какое упражнение вызвало боль?"}
+LEFT_OUT_OF_OTHERS = {
+    "en": "I will leave it out of your other routines for a while",
+    "ru": "какое-то время его не будет в других ваших комплексах",
+}
+EASIER_VERSION = {"en": "its easier version", "ru": "облегчённый вариант"}
+LEFT_OUT_TODAY = {"en": "it is left out today", "ru": "сегодня этого упражнения не будет"}
 
 
 async def consent(user, language: str) -> None:  # type: ignore[no-untyped-def]
@@ -50,6 +63,28 @@ async def session_with_ratings(user, language: str, before: str, after: str) -> 
     await user.press(after)
     # The summary replaces the question (an edit).
     await user.wait_for(lambda e: e.kind == "edit" and "/10" in plain(e.message), timeout=5)
+
+
+async def start(user, language: str, routine: str, checkin: str = "2") -> None:  # type: ignore[no-untyped-def]
+    """Choose a routine from /routine and check in (a calm one: no flare-up questions)."""
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(routine)
+    await reach_check_in(user, language)
+    await user.press(checkin)
+
+
+async def start_after_pain(user, language: str, routine: str, plan: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose a routine after a pain report: the same pain, no doctor yet, then `plan` (the
+    gentle plan or back to the normal plan), and check in."""
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(routine)
+    await user.press(THE_SAME[language], timeout=5)
+    await user.press(NOT_YET[language], timeout=5)
+    await user.press(plan, timeout=5)
+    await reach_check_in(user, language)
+    await user.press("2")
 
 
 async def progress_photo(user, language: str):  # type: ignore[no-untyped-def]
@@ -183,11 +218,7 @@ async def test_the_weekly_check_is_stored_and_charted(app, make_user, language) 
 async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, language) -> None:  # type: ignore[no-untyped-def]
     user = make_user(language)
     await consent(user, language)
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(ROUTINE[language])
-    await reach_check_in(user, language)
-    await user.press("2")
+    await start(user, language, ROUTINE[language])
     await user.wait_text("3/4", timeout=20)  # baby cobra, after breathing and cat and cow
     await user.press(HURTS[language])
     asked = await user.wait_text(
@@ -202,22 +233,51 @@ async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, languag
     [changed] = await rows(app, ExercisePain)
     assert (changed.exercise_id, changed.change) == ("cat_cow", "easier")
     # The next session: back to the normal plan after the flare-up questions.
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(ROUTINE[language])
-    await user.press("The same" if language == "en" else "Так же", timeout=5)
-    await user.press("Not yet" if language == "en" else "Пока нет", timeout=5)
-    await user.press(
-        "Back to my normal plan" if language == "en" else "Вернуться к обычному плану", timeout=5
-    )
-    await reach_check_in(user, language)
-    await user.press("2")
+    await start_after_pain(user, language, ROUTINE[language], NORMAL_PLAN[language])
     note = await user.wait_text("hurt recently" if language == "en" else "недавно было больно")
     easier = "Cat and cow on a chair" if language == "en" else "«Кошка и корова» на стуле"
     assert easier in plain(note.message)
     await user.wait_text(f"2/4 · {easier}", timeout=20)
     sessions = await rows(app, RoutineSession)
     assert sessions[-1].routine_id == "quick~1e"
+    await user.send("/stop")
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_easier_version_that_hurt_is_never_named_as_its_own(  # type: ignore[no-untyped-def]
+    app, make_user, language
+) -> None:
+    """The gentle plan shows chair_twist's easier version. When it hurts, the note names that
+    version and says what really changes: left out of the other routines (the gentle plan is
+    never adapted), never "its easier version, <itself>". While it is on screen, the live cues
+    are its own, never "turn a little further"."""
+    twist = app.bot_data.content.exercises["chair_twist"]
+    small_turn = twist.easier.title[language]
+    user = make_user(language)
+    await consent(user, language)
+    # A first pain report (not an exercise's fault) brings the gentle plan.
+    await start(user, language, ROUTINE[language])
+    await user.wait_text("1/4", timeout=10)
+    await user.press(HURTS[language])
+    asked = await user.wait_text(WHICH[language], timeout=10)
+    await user.press(NOT_AN_EXERCISE[language], message_id=asked.message_id)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == asked.message_id)
+    await start_after_pain(user, language, ROUTINE[language], GENTLE[language])
+    await user.wait_text(f"3/3 · {small_turn}", timeout=20)
+    cue = await user.wait_text(twist.easier.breathing.exhale[language], timeout=10)
+    assert twist.breathing.exhale[language] not in plain(cue.message)
+    await user.press(HURTS[language])
+    asked = await user.wait_text(WHICH[language], timeout=10)
+    said = plain(asked.message)
+    assert f"{small_turn}: {LEFT_OUT_OF_OTHERS[language]}" in said
+    assert EASIER_VERSION[language] not in said  # "its easier version, <the same thing>"
+    [noted] = await rows(app, ExercisePain)
+    assert (noted.exercise_id, noted.change) == ("chair_twist", "leave_out")
+    # Back on a normal plan, the chair twist is left out, and the plan note says so.
+    await start_after_pain(user, language, OFFICE[language], NORMAL_PLAN[language])
+    await user.wait_text(LEFT_OUT_TODAY[language], timeout=10)
+    sessions = await rows(app, RoutineSession)
+    assert sessions[-1].routine_id == "office~2o"
     await user.send("/stop")
 
 

@@ -10,16 +10,26 @@ from PIL import Image
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 PICTURES = [
     "breathing",
+    "breathing_easier",
+    "breathing_harder",
     "baby_cobra",
+    "baby_cobra_easier",
+    "baby_cobra_harder",
     "bird_dog",
     "bird_dog_easier",
+    "bird_dog_harder",
     "cat_cow",
     "low_lunge",
+    "low_lunge_easier",
+    "low_lunge_harder",
     "deep_squat",
     "deep_squat_easier",
     "lying_twist",
+    "lying_twist_easier",
     "chair_twist",
+    "chair_twist_easier",
     "seated_cat_cow",
+    "seated_cat_cow_easier",
 ]
 ANIMATIONS = ["baby_cobra", "bird_dog", "cat_cow", "lying_twist"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 from PIL import Image
@@ -10,7 +11,7 @@ from PIL import Image
 from illustrations.__main__ import main
 from illustrations.build import animation_frames, place, png_bytes, render_animation, render_still
 from illustrations.figure import lowest_edge
-from illustrations.render import BACKGROUND, MAT_THICKNESS
+from illustrations.render import BACKGROUND, MAT_THICKNESS, WALL
 from illustrations.spec import load, parse
 
 POSES = Path(__file__).resolve().parents[2] / "content" / "poses"
@@ -49,6 +50,31 @@ def test_the_animation_holds_each_keyframe_then_eases_into_the_next() -> None:
     assert [seconds for _, seconds in frames] == [0.5, 0.25, 0.5, 0.25]
     assert frames[0][0] == spec.pose("stand")
     assert frames[2][0] == spec.pose("reach")
+
+
+def test_a_keyframe_held_0_seconds_is_passed_through_at_speed() -> None:
+    spec = parse(
+        Path("tiny.yaml"),
+        TINY.replace(
+            "sequence: [[stand, 0.5], [reach, 0.5]]",
+            "sequence: [[stand, 0.5, 1.0], [mid, 0, 0.5], [reach, 0.5]]",
+        ).replace("  reach: {", "  mid: {like: stand, near_arm: [0, 0, 0]}\n  reach: {"),
+    )
+    frames = animation_frames(spec)
+    # stand held, 3 frames of its 1 s move; mid shown once (no hold), 1 frame of its 0.5 s
+    # move; reach held, 1 frame of the default 0.5 s move back.
+    assert [seconds for _, seconds in frames] == [0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5, 0.25]
+    # Into mid the move does not slow down: its last step is longer than its first.
+    near = [pose.near_arm[0] for pose, _ in frames[:5]]
+    steps = [abs(b - a) for a, b in itertools.pairwise(near)]
+    assert steps[-1] > steps[0]
+
+
+def test_a_wall_is_drawn_behind_the_figure() -> None:
+    text = TINY.replace("props: [{kind: mat, width: 2}]", "props: [{kind: wall, x: -0.5}]")
+    image = render_still(parse(Path("tiny.yaml"), text), (120, 90))
+    colours = {colour for _, colour in image.getcolors(maxcolors=120 * 90) or []}
+    assert WALL in colours
 
 
 def test_the_gif_loops_forever_at_its_size() -> None:

@@ -50,6 +50,14 @@ def test_view_sets_the_defaults_a_pose_leaves_out() -> None:
             "keyframes:\n  a: {}\nstill: {pose: a}\nanimation: {sequence: [[a, 1], [z, 1]]}\n",
             r"animation\.sequence\.1: unknown keyframe 'z'",
         ),
+        (
+            "keyframes:\n  a: {}\nstill: {pose: a}\nanimation: {sequence: [[a, 0], [a, 0]]}\n",
+            r"animation\.sequence: Value error, hold at least one keyframe",
+        ),
+        (
+            "keyframes:\n  a: {}\nstill: {pose: a}\nanimation: {sequence: [[a, 1, 0], [a, 1]]}\n",
+            r"animation\.sequence: Value error, 0: seconds of the move must be above 0",
+        ),
         ("keyframes: [\n", r"not valid YAML"),
     ],
 )
