@@ -104,7 +104,7 @@ async def under_load(
     async def one(index: int) -> float:
         started = time.perf_counter()
         language = "ru" if index % 2 else "en"
-        doc = report_doc(content, language, facts, 90, 28)  # on the loop, as in the handler
+        doc = report_doc(content, language, facts, 90)  # on the loop, as in the handler
         pdf = await renderer.report(doc)
         assert pdf.startswith(b"%PDF")
         return time.perf_counter() - started
@@ -140,7 +140,7 @@ def main() -> None:
         chart = chart_for(content, language, facts, 90)
         render(chart)  # warm: imports, font cache
         charts = timed(lambda chart=chart: render(chart), args.runs)
-        doc = report_doc(content, language, facts, 90, 28)
+        doc = report_doc(content, language, facts, 90)
         pages = build(doc)
         reports = timed(lambda doc=doc: build(doc), max(3, args.runs // 2))
         print(

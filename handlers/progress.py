@@ -20,7 +20,7 @@ from progress.render import Renderer
 from progress.stats import Facts, last_days
 from services import outcomes
 from ui.payloads import Action, build
-from ui.progress import caption, chart_for, day_text, weekday
+from ui.progress import caption, chart_for, dates_text, weekday
 from ui.report import report_doc
 
 logger = logging.getLogger(__name__)
@@ -49,8 +49,25 @@ def has_chart(facts: Facts, consent: bool) -> bool:
     return consent and bool(facts.ratings or facts.pegs)
 
 
+def weekly_row(
+    data: BotData, language: str, days: int, weekly: bool, consent: bool
+) -> list[list[InlineKeyboardButton]]:
+    """The weekly check's switch: off when it is on; on only with consent (it stores answers)."""
+    if not weekly and not consent:
+        return []
+    key, op = ("weekly_off_button", "off") if weekly else ("weekly_on_button", "on")
+    return [
+        [
+            InlineKeyboardButton(
+                data.content.text(language, f"progress.{key}"),
+                callback_data=build(Action.PROGRESS, "w", op, days),
+            )
+        ]
+    ]
+
+
 def keyboard(
-    data: BotData, language: str, days: int, weekly: bool, report: bool
+    data: BotData, language: str, days: int, weekly: bool, consent: bool, report: bool
 ) -> InlineKeyboardMarkup:
     """7 / 30 / 90 days, the report for the doctor, the weekly check on or off."""
     content = data.content
@@ -76,16 +93,7 @@ def keyboard(
                 )
             ]
         )
-    key, op = ("weekly_off_button", "off") if weekly else ("weekly_on_button", "on")
-    rows.append(
-        [
-            InlineKeyboardButton(
-                content.text(language, f"progress.{key}"),
-                callback_data=build(Action.PROGRESS, "w", op, days),
-            )
-        ]
-    )
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows + weekly_row(data, language, days, weekly, consent))
 
 
 def body(
@@ -96,8 +104,7 @@ def body(
     consent: bool,
     weekly: tuple[int, str] | None,
 ) -> str:
-    window = last_days(facts.today, days, facts.since)
-    return caption(data.content, language, facts, window, weekly, consent)[:CAPTION_LIMIT]
+    return caption(data.content, language, facts, days, weekly, consent)[:CAPTION_LIMIT]
 
 
 @on_message()
@@ -107,13 +114,14 @@ async def show_progress(said: Said) -> None:
     data = context.bot_data
     facts, consent, weekly = await gather(data, user.id)
     if facts is None or not facts.has_data():
-        markup = InlineKeyboardMarkup(
-            keyboard(data, language, DEFAULT_DAYS, weekly is not None, False).inline_keyboard[-1:]
+        switch = weekly_row(data, language, DEFAULT_DAYS, weekly is not None, consent)
+        await message.reply_text(
+            text(context, language, "progress.no_data"),
+            reply_markup=InlineKeyboardMarkup(switch) if switch else None,
         )
-        await message.reply_text(text(context, language, "progress.no_data"), reply_markup=markup)
         return
     chart = has_chart(facts, consent)
-    markup = keyboard(data, language, DEFAULT_DAYS, weekly is not None, chart)
+    markup = keyboard(data, language, DEFAULT_DAYS, weekly is not None, consent, chart)
     shown = body(data, language, facts, DEFAULT_DAYS, consent, weekly)
     if not chart:
         await message.reply_text(shown, reply_markup=markup)
@@ -151,7 +159,7 @@ async def answer_progress(press: Press, op: str, *rest: int | str) -> None:
         return
     if op == "p":
         await query.answer()
-    markup = keyboard(data, language, days, weekly is not None, chart)
+    markup = keyboard(data, language, days, weekly is not None, consent, chart)
     shown = body(data, language, facts, days, consent, weekly)
     try:
         if message.photo and chart and op == "p":
@@ -172,7 +180,7 @@ async def send_report(
     """The PDF for the doctor: built now from stored (consented) data, sent, never kept."""
     data = context.bot_data
     await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
-    doc = report_doc(data.content, language, facts, days, data.settings.hurt_exercise_days)
+    doc = report_doc(data.content, language, facts, days)
     pdf = await renderer(data).report(doc)
     window = last_days(facts.today, days, facts.since)
     await message.reply_document(
@@ -182,8 +190,7 @@ async def send_report(
             context,
             language,
             "progress.report_caption",
-            first=day_text(window.first, language),
-            last=day_text(window.last, language),
+            dates=dates_text(window.first, window.last, language),
         ),
     )
     logger.info("user %s got a report", message.chat_id)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_date
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
@@ -29,6 +30,9 @@ BLUE, ORANGE, RED, PURPLE, GREEN, GREY = (
     "#777777",
 )
 DPI = 100
+TOP = 10.8  # the y axis ends just above 10: nothing is ever drawn higher
+UNRATED = -1.25  # reports without a strength: on the time axis, below 0
+BOTTOM = -1.9
 
 
 def _ticks(data: ChartData) -> list[datetime]:
@@ -53,12 +57,19 @@ def _xy(points: Sequence[tuple[datetime, float]]) -> tuple[list[float], list[flo
 
 def render(data: ChartData) -> bytes:
     """The chart as PNG bytes, `data.width` x `data.height` pixels."""
+    buffer = io.BytesIO()
+    figure_of(data).savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def figure_of(data: ChartData) -> Figure:
+    """The chart as a matplotlib figure (drawn by `render`)."""
     size = 22 * data.scale
     figure = Figure(figsize=(data.width / DPI, data.height / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.set_title(data.labels.title, fontsize=size * 1.35, fontweight="bold", loc="left", pad=18)
-    axes.set_ylim(-0.5, 10.8)
+    axes.set_ylim(BOTTOM, TOP)
     axes.set_yticks(range(0, 11, 2))
     axes.set_ylabel(data.labels.axis, fontsize=size)
     pad = (data.last - data.first) * 0.04  # room for the first and last date labels
@@ -106,20 +117,7 @@ def render(data: ChartData) -> bytes:
         )
         handles.append(plotted)
     if data.reports:
-        for moment, _ in data.reports:
-            axes.axvline(_x(moment), color=RED, lw=2 * data.scale, alpha=0.5, ls=":")
-        # A report without a strength is marked at the top of the scale.
-        scatter = axes.scatter(
-            [_x(moment) for moment, _ in data.reports],
-            [10.3 if value is None else value for _, value in data.reports],
-            marker="v",
-            s=(marker * 2.2) ** 2,
-            color=RED,
-            edgecolors="black",
-            zorder=5,
-            label=data.labels.report,
-        )
-        handles.append(scatter)
+        handles += _reports(axes, data, marker, size)
     if data.points() == 0:
         axes.text(
             0.5,
@@ -142,6 +140,48 @@ def render(data: ChartData) -> bytes:
             handlelength=1.6,
             columnspacing=1.2,
         )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return figure
+
+
+def _reports(axes: Axes, data: ChartData, marker: float, size: float) -> list[Artist]:
+    """Each mark of pain reports, with its count when it stands for more than one; those with
+    a strength at it, those without on the time axis (hollow)."""
+    for mark in data.reports:
+        axes.axvline(_x(mark.at), color=RED, lw=2 * data.scale, alpha=0.5, ls=":")
+    handles: list[Artist] = []
+    for rated in (True, False):
+        marks = [mark for mark in data.reports if (mark.value is not None) == rated]
+        if not marks:
+            continue
+        xs = [_x(mark.at) for mark in marks]
+        ys = [float(mark.value) if mark.value is not None else UNRATED for mark in marks]
+        handles.append(
+            axes.scatter(
+                xs,
+                ys,
+                marker="v" if rated else "^",
+                s=(marker * 2.2) ** 2,
+                color=RED if rated else "white",
+                edgecolors="black" if rated else RED,
+                linewidths=1 if rated else 3 * data.scale,
+                zorder=5,
+                label=data.labels.report if rated else data.labels.report_unrated,
+            )
+        )
+        for x, y, mark in zip(xs, ys, marks, strict=True):
+            if mark.count > 1:
+                # On the right of the mark, or on its left near the chart's right edge.
+                left = mark.at - data.first > (data.last - data.first) * 0.88
+                axes.annotate(
+                    f"×{mark.count}",
+                    (x, y),
+                    xytext=(-marker * 1.4 if left else marker * 1.4, 0),
+                    textcoords="offset points",
+                    ha="right" if left else "left",
+                    va="center",
+                    fontsize=size * 0.9,
+                    fontweight="bold",
+                    color=RED,
+                    zorder=6,
+                )
+    return handles

@@ -7,11 +7,13 @@ stored with consent) and never keeps the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib
 from fpdf import FPDF
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, TTFFont
 
 from progress.chart import render
 from progress.chartdata import ChartData
@@ -20,6 +22,7 @@ from progress.document import ReportDoc, Section
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FAMILY = "DejaVu"
 INK, MUTED, RULE = (20, 20, 20), (90, 90, 90), (200, 200, 200)
+MISSING = "□"  # stands for a letter the font cannot draw (an emoji in the person's words)
 
 
 class _Report(FPDF):
@@ -35,11 +38,13 @@ class _Report(FPDF):
 def build(doc: ReportDoc) -> bytes:
     """The report as PDF bytes."""
     pdf = _Report(format="A4")
-    pdf.footer_text = doc.footer
     pdf.set_margins(15, 14, 15)
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    # fpdf2 would log every letter its font lacks: the person's own words must never reach a log.
+    doc = _printable(doc, _drawable(pdf))
+    pdf.footer_text = doc.footer
     pdf.set_title(doc.title)
     pdf.set_creator("Backcare")
     pdf.add_page()
@@ -60,6 +65,36 @@ def build(doc: ReportDoc) -> bytes:
     if doc.chart is not None and doc.chart_after >= len(doc.sections):
         _chart(pdf, doc.chart)
     return bytes(pdf.output())
+
+
+def _drawable(pdf: FPDF) -> Callable[[str], str]:
+    """Text with each letter that either DejaVu face cannot draw replaced by MISSING."""
+    faces = [font for font in pdf.fonts.values() if isinstance(font, TTFFont)]
+    known = set.intersection(*(set(font.cmap) for font in faces))
+
+    def clean(text: str) -> str:
+        return "".join(c if c == "\n" or ord(c) in known else MISSING for c in text)
+
+    return clean
+
+
+def _printable(doc: ReportDoc, clean: Callable[[str], str]) -> ReportDoc:
+    return replace(
+        doc,
+        title=clean(doc.title),
+        period=clean(doc.period),
+        about=clean(doc.about),
+        footer=clean(doc.footer),
+        sections=tuple(
+            replace(
+                section,
+                heading=clean(section.heading),
+                lines=tuple(clean(line) for line in section.lines),
+                table=tuple(tuple(clean(cell) for cell in row) for row in section.table),
+            )
+            for section in doc.sections
+        ),
+    )
 
 
 def _chart(pdf: FPDF, chart: ChartData) -> None:

@@ -39,13 +39,16 @@ class SessionFact:
 
 @dataclass(frozen=True)
 class RatingFact:
-    """A 0-10 rating, a pain report (value: how strong, detail: where) or warning-sign answer."""
+    """A 0-10 rating, a pain report (value: how strong, detail: where; source: how it was made,
+    said: the person's own words) or a warning-sign answer (detail: "<answer>:<origin>")."""
 
     at: datetime
     kind: str
     value: int | None = None
     detail: str | None = None
     session_id: int | None = None
+    source: str | None = None  # a report: button | command | words (None: made before 0009)
+    said: str | None = None  # a report: what the person wrote (stored only with consent)
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class Summary:
     minutes: int
     active_days: int  # planned days with a completed session
     planned_days: int  # days that count for adherence (reminder days, else every day), not frozen
+    frozen_days: int = 0  # days that would be planned but were on the gentle plan or a hold
 
     @property
     def adherence(self) -> int | None:
@@ -239,11 +243,12 @@ def summarize(facts: Facts, window: Window) -> Summary:
     """Sessions done and stopped, minutes and adherence in a window of local days."""
     inside = [s for s in facts.sessions if local_day(s.started_at, facts.tzinfo) in window]
     frozen = frozen_days(facts.periods, facts.tzinfo, facts.today)
-    planned = [
+    plan_days = [
         day
         for day in window.days()
-        if day not in frozen and (not facts.reminder_days or day.weekday() in facts.reminder_days)
+        if not facts.reminder_days or day.weekday() in facts.reminder_days
     ]
+    planned = [day for day in plan_days if day not in frozen]
     done_days = completed_days(facts, gentle=True)
     ended = [s for s in inside if s.status == COMPLETED or s.status in STOPPED]
     return Summary(
@@ -253,6 +258,7 @@ def summarize(facts: Facts, window: Window) -> Summary:
         minutes=round(sum(s.seconds for s in ended) / 60),
         active_days=sum(day in done_days for day in planned),
         planned_days=len(planned),
+        frozen_days=len(plan_days) - len(planned),
     )
 
 

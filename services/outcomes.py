@@ -56,7 +56,8 @@ def facts_of(
             for s in rows.sessions
         ),
         ratings=tuple(
-            RatingFact(r.at, r.kind, r.value, r.detail, r.session_id) for r in rows.ratings
+            RatingFact(r.at, r.kind, r.value, r.detail, r.session_id, r.source, r.said)
+            for r in rows.ratings
         ),
         periods=tuple(PeriodFact(p.kind, p.started_at, p.ended_at) for p in rows.periods),
         pegs=tuple(PegFact(p.at, p.pain, p.enjoyment, p.activity) for p in rows.pegs),

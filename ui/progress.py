@@ -18,6 +18,7 @@ from progress.chartdata import ChartData, ChartLabels, chart_data
 from progress.stats import (
     Direction,
     Facts,
+    Summary,
     Window,
     current_streak,
     frozen_days,
@@ -31,6 +32,8 @@ from progress.stats import (
 from ui.guided import rating_keyboard
 from ui.payloads import Action, build
 
+DAYS_IN_WEEK = 7
+
 
 def decimal(value: float, language: str) -> str:
     """4.5 / 4,5, as the language writes it."""
@@ -40,6 +43,13 @@ def decimal(value: float, language: str) -> str:
 def day_text(day: date, language: str, *, year: bool = False) -> str:
     """'5 May' / '5 мая' (with the year: 'May 5, 2026' / '5 мая 2026 г.')."""
     return format_date(day, "d MMMM y" if year else "d MMM", locale=language)
+
+
+def dates_text(first: date, last: date, language: str, *, year: bool = False) -> str:
+    """'5 May – 7 May', or '5 May' when the two are one day."""
+    if first == last:
+        return day_text(first, language, year=year)
+    return f"{day_text(first, language, year=year)} – {day_text(last, language, year=year)}"
 
 
 def weekday(day: int, language: str) -> str:
@@ -62,16 +72,55 @@ def trend_line(content: Content, language: str, facts: Facts, window: Window) ->
     )
 
 
+def adherence_line(
+    content: Content,
+    language: str,
+    section: str,
+    summary: Summary,
+    reminder_days: frozenset[int],
+    **params: object,
+) -> str:
+    """Adherence in one line, with what counts as planned and what was not counted: the same
+    figures in /progress (section "progress") and the doctor's report ("report")."""
+
+    def t(key: str, /, **more: object) -> str:
+        return content.text(language, f"{section}.{key}", **params, **more)
+
+    if summary.adherence is None:
+        parts = [t("adherence_none")]
+    else:
+        parts = [
+            t(
+                "adherence",
+                active=summary.active_days,
+                count=summary.planned_days,
+                percent=summary.adherence,
+            )
+        ]
+    if summary.frozen_days:
+        parts.append(t("not_counted", count=summary.frozen_days))
+    if len(reminder_days) == DAYS_IN_WEEK:
+        parts.append(t("basis_reminders", weekdays=t("every_day")))
+    elif reminder_days:
+        names = ", ".join(weekday(day, language) for day in sorted(reminder_days))
+        parts.append(t("basis_reminders", weekdays=names))
+    else:
+        parts.append(t("basis_all"))
+    return "; ".join(parts)
+
+
 def caption(
     content: Content,
     language: str,
     facts: Facts,
-    window: Window,
+    days: int,
     weekly: tuple[int, str] | None,
     consent: bool,
 ) -> str:
-    """This week, this month, in total; streak, adherence, trend and the weekly check."""
+    """This week, this month, in total; streak, adherence and trend over the last `days` days,
+    and the weekly check."""
     today = facts.today
+    window = last_days(today, days, facts.since)
     lines = [content.text(language, "progress.title")]
     for key, span in (
         ("progress.week", this_week(today, facts.since)),
@@ -99,20 +148,16 @@ def caption(
     if today in frozen_days(facts.periods, facts.tzinfo, today):
         line += " " + content.text(language, "progress.streak_frozen")
     lines.append(line)
-    summary = summarize(facts, window)
-    if summary.adherence is not None:
-        basis = "progress.basis_reminders" if facts.reminder_days else "progress.basis_all"
-        lines.append(
-            content.text(
-                language,
-                "progress.adherence",
-                active=summary.active_days,
-                count=summary.planned_days,
-                percent=summary.adherence,
-            )
-            + "; "
-            + content.text(language, basis)
+    lines.append(
+        adherence_line(
+            content,
+            language,
+            "progress",
+            summarize(facts, window),
+            facts.reminder_days,
+            days=content.text(language, "progress.days", count=days),
         )
+    )
     lines.append(
         trend_line(content, language, facts, window)
         if consent
@@ -127,8 +172,10 @@ def caption(
                 time=weekly[1],
             )
         )
-    else:
+    elif consent:
         lines.append(content.text(language, "progress.weekly_state_off"))
+    else:
+        lines.append(content.text(language, "progress.weekly_needs_consent"))
     return "\n".join(lines)
 
 
@@ -144,6 +191,7 @@ def labels(content: Content, language: str, days: int) -> ChartLabels:
         now=word("legend_now"),
         after=word("legend_after"),
         report=word("legend_report"),
+        report_unrated=word("legend_report_unrated"),
         peg=word("legend_peg"),
         gentle=word("legend_gentle"),
         hold=word("legend_hold"),

@@ -1,21 +1,34 @@
 """The doctor's report as a document (sections, tables, the chart) in the user's language, from
-the progress facts; progress/report.py draws it as a PDF."""
+the progress facts; progress/report.py draws it as a PDF.
+
+It says what is stored, and only that: every pain report in the period (how it was made, how
+strong, where, during which exercise, the person's own words), the advice actually given after
+each warning-sign answer, adherence with the same figures as /progress, and a change to the plan
+only where a later session really was changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 from babel.dates import format_datetime
 
 from content import Content
+from content.adapted import adaptations
 from progress.chartdata import chart_data
 from progress.document import ReportDoc, Section
+from progress.signs import read_sign
 from progress.stats import (
     COMPLETED,
     RED_FLAG,
     REPORT,
     Facts,
+    HurtFact,
+    RatingFact,
+    SessionFact,
+    Window,
     current_streak,
     frozen_days,
     last_days,
@@ -23,6 +36,8 @@ from progress.stats import (
     summarize,
 )
 from ui.progress import (
+    adherence_line,
+    dates_text,
     day_text,
     decimal,
     easier_title,
@@ -30,220 +45,272 @@ from ui.progress import (
     labels,
     routine_title,
     trend_line,
-    weekday,
 )
 
-TABLE_ROWS = 12  # rows per table in the report, the most recent ones: two pages at most
-
+TABLE_ROWS = 12  # rows of the sessions, PEG, warning-sign and exercise tables: the latest ones
+SAID_CHARS = 160  # the person's own words are quoted up to this length
+WHERE = frozenset({"lb", "ub", "l1", "l2", "el"})  # pain.where_<code>
+SOURCES = frozenset({"button", "command", "words"})  # report.source_<source>
+RESULTS = frozenset({COMPLETED, "stopped", "pain", "warning_signs"})  # report.result_<status>
 
 T = TypeVar("T")
+Row = tuple[str, ...]
 
 
-def _recent(rows: list[T]) -> tuple[list[T], int]:
-    """The last TABLE_ROWS rows, and how many earlier ones were left out."""
-    return rows[-TABLE_ROWS:], max(0, len(rows) - TABLE_ROWS)
-
-
-def report_doc(
-    content: Content, language: str, facts: Facts, days: int, hurt_days: int
-) -> ReportDoc:
+def report_doc(content: Content, language: str, facts: Facts, days: int) -> ReportDoc:
     """The doctor's report of the last `days` days (only what the user allowed to be stored)."""
+    return _Writer(content, language, facts, last_days(facts.today, days, facts.since)).doc()
 
-    def t(key: str, /, **params: object) -> str:
-        return content.text(language, f"report.{key}", **params)
 
-    tz = facts.tzinfo
-    window = last_days(facts.today, days, facts.since)
-    inside = [s for s in facts.sessions if local_day(s.started_at, facts.tzinfo) in window]
+def said_text(said: str) -> str:
+    """The person's words on one line, cut at SAID_CHARS (the table cell wraps them)."""
+    words = " ".join(said.split())
+    if len(words) <= SAID_CHARS:
+        return words
+    return words[: SAID_CHARS - 1].rstrip(" ,;:.") + "…"
 
-    def when(moment: datetime, *, time: bool = False) -> str:
-        local = moment.astimezone(tz)
+
+def hurt_change(content: Content, facts: Facts, hurt: HurtFact) -> tuple[str, int] | None:
+    """What really changed after an exercise hurt: ("easier" | "leave_out", how many later
+    sessions had it so), or None when no later session was changed for it."""
+    changes = [
+        dict(adaptations(content, s.routine_id)).get(hurt.exercise_id)
+        for s in facts.sessions
+        if s.started_at > hurt.at
+    ]
+    made = [change for change in changes if change is not None]
+    return (made[0], len(made)) if made else None
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """One report: the user's language, facts and window, and a method per section."""
+
+    content: Content
+    language: str
+    facts: Facts
+    window: Window
+
+    def t(self, key: str, /, **params: object) -> str:
+        return self.content.text(self.language, f"report.{key}", **params)
+
+    def when(self, moment: datetime, *, time: bool = False) -> str:
+        local = moment.astimezone(self.facts.tzinfo)
         if time:
-            return format_datetime(local, "d MMM, HH:mm", locale=language)
-        return day_text(local.date(), language)
+            return format_datetime(local, "d MMM, HH:mm", locale=self.language)
+        return day_text(local.date(), self.language)
 
-    summary = summarize(facts, window)
-    user_stops = sum(s.status == "stopped" for s in inside)
-    signs = sum(s.status == "warning_signs" for s in inside)
-    lines = [
-        t(
-            "sessions_line",
-            done=summary.done,
-            stopped=summary.stopped,
-            pain=summary.stopped_for_pain,
-            signs=signs,
-            user=user_stops,
-            minutes=summary.minutes,
+    def inside(self, moment: datetime) -> bool:
+        return local_day(moment, self.facts.tzinfo) in self.window
+
+    def recent(self, rows: Iterable[T], at: Callable[[T], datetime]) -> tuple[list[T], int]:
+        """The period's last TABLE_ROWS rows by time, and how many earlier ones were left out."""
+        ordered = sorted((row for row in rows if self.inside(at(row))), key=at)
+        return ordered[-TABLE_ROWS:], max(0, len(ordered) - TABLE_ROWS)
+
+    def table(
+        self,
+        name: str,
+        header: Row,
+        rows: Sequence[Row],
+        widths: tuple[int, ...],
+        lines: tuple[str, ...] = (),
+    ) -> Section:
+        """A section of a table under report.<name>_heading; report.<name>_none when empty."""
+        heading = self.t(f"{name}_heading")
+        if not rows:
+            return Section(heading, (self.t(f"{name}_none"),))
+        return Section(heading, lines, (header, *rows), widths)
+
+    def more(self, earlier: int, key: str = "earlier") -> tuple[str, ...]:
+        return (self.t(key, count=earlier),) if earlier else ()
+
+    def doc(self) -> ReportDoc:
+        content, language, facts, window = self.content, self.language, self.facts, self.window
+        today = day_text(facts.today, language, year=True)
+        length = len(window.days())
+        chart = chart_data(
+            facts,
+            window,
+            language,
+            labels(content, language, length),
+            width=1600,
+            height=820,
+            scale=0.95,
         )
-    ]
-    if summary.adherence is None:
-        lines.append(t("adherence_none"))
-    else:
-        basis = (
+        return ReportDoc(
+            title=self.t("title"),
+            period=self.t(
+                "period",
+                dates=dates_text(window.first, window.last, language, year=True),
+                days=self.t("days", count=length),
+                zone=facts.zone,
+                today=today,
+            ),
+            about=self.t("about"),
+            footer=self.t("footer", today=today),
+            sections=(
+                self.summary(),
+                self.sessions(),
+                self.pegs(),
+                self.reports(),
+                self.signs(),
+                self.hurts(),
+            ),
+            chart=chart,
+            chart_after=1,
+        )
+
+    def summary(self) -> Section:
+        t, facts, window = self.t, self.facts, self.window
+        inside = [s for s in facts.sessions if self.inside(s.started_at)]
+        summary = summarize(facts, window)
+        frozen = [d for d in frozen_days(facts.periods, facts.tzinfo, facts.today) if d in window]
+        adherence = adherence_line(
+            self.content, self.language, "report", summary, facts.reminder_days
+        )
+        lines = (
             t(
-                "basis_reminders",
-                days=", ".join(weekday(d, language) for d in sorted(facts.reminder_days)),
-            )
-            if facts.reminder_days
-            else t("basis_all")
+                "sessions_line",
+                done=summary.done,
+                stopped=summary.stopped,
+                pain=summary.stopped_for_pain,
+                signs=sum(s.status == "warning_signs" for s in inside),
+                user=sum(s.status == "stopped" for s in inside),
+                minutes=summary.minutes,
+            ),
+            adherence + ".",
+            t("streak_line", count=current_streak(facts)),
+            t("frozen_line", count=len(frozen)),
+            trend_line(self.content, self.language, facts, window),
         )
-        lines.append(
-            t(
-                "adherence_line",
-                active=summary.active_days,
-                planned=summary.planned_days,
-                percent=summary.adherence,
-                basis=basis,
-            )
-        )
-    frozen = [d for d in frozen_days(facts.periods, facts.tzinfo, facts.today) if d in window]
-    lines.append(t("streak_line", count=current_streak(facts)))
-    lines.append(t("frozen_line", count=len(frozen)))
-    lines.append(trend_line(content, language, facts, window))
-    sections = [Section(t("summary_heading"), tuple(lines))]
+        return Section(t("summary_heading"), lines)
 
-    by_session: dict[int, dict[str, int | None]] = {}
-    for rating in facts.ratings:
-        if rating.session_id is not None:
-            by_session.setdefault(rating.session_id, {})[rating.kind] = rating.value
-    rows, earlier = _recent(inside)
-    dash = t("not_given")
+    def sessions(self) -> Section:
+        t = self.t
+        by_session: dict[int, dict[str, int | None]] = {}
+        for rating in self.facts.ratings:
+            if rating.session_id is not None:
+                by_session.setdefault(rating.session_id, {})[rating.kind] = rating.value
+        shown, earlier = self.recent(self.facts.sessions, lambda s: s.started_at)
 
-    def rated(session_index: int, kind: str) -> str:
-        value = ratings_of[session_index].get(kind)
-        return dash if value is None else str(value)
+        def rated(session: SessionFact, kind: str) -> str:
+            value = by_session.get(session.id, {}).get(kind) if session.id is not None else None
+            return t("not_given") if value is None else str(value)
 
-    ratings_of = [by_session.get(s.id, {}) if s.id is not None else {} for s in rows]
-    table = [(t("col_date"), t("col_routine"), t("col_result"), t("col_before"), t("col_after"))]
-    for index, s in enumerate(rows):
-        result = t(f"result_{s.status}") if s.status in _RESULTS else s.status
-        table.append(
+        rows = [
             (
-                when(s.started_at, time=True),
-                routine_title(content, s.routine_id, language),
-                result,
-                rated(index, "checkin"),
-                rated(index, "after"),
+                self.when(s.started_at, time=True),
+                routine_title(self.content, s.routine_id, self.language),
+                t(f"result_{s.status}") if s.status in RESULTS else s.status,
+                rated(s, "checkin"),
+                rated(s, "after"),
             )
+            for s in shown
+        ]
+        header = (t("col_date"), t("col_routine"), t("col_result"), t("col_before"), t("col_after"))
+        return self.table(
+            "sessions", header, rows, (26, 30, 26, 9, 9), self.more(earlier, "sessions_more")
         )
-    session_lines = (t("sessions_more", count=earlier),) if earlier else ()
-    sections.append(
-        Section(
-            t("sessions_heading"),
-            session_lines if rows else (t("sessions_none"),),
-            tuple(table) if rows else (),
-            (26, 30, 26, 9, 9),
-        )
-    )
 
-    pegs, _ = _recent([p for p in facts.pegs if local_day(p.at, facts.tzinfo) in window])
-    peg_table = [
-        (t("col_date"), t("col_pain"), t("col_enjoyment"), t("col_activity"), t("col_score"))
-    ]
-    peg_table += [
-        (when(p.at), str(p.pain), str(p.enjoyment), str(p.activity), decimal(p.score, language))
-        for p in pegs
-    ]
-    sections.append(
-        Section(
-            t("peg_heading"),
-            () if pegs else (t("peg_none"),),
-            tuple(peg_table) if pegs else (),
-            (22, 20, 20, 20, 18),
-        )
-    )
-
-    hurt_by_session = {h.session_id: h.exercise_id for h in facts.hurts if h.session_id}
-    reports, _ = _recent(
-        [r for r in facts.ratings if r.kind == REPORT and local_day(r.at, facts.tzinfo) in window]
-    )
-    report_table = [(t("col_time"), t("col_strength"), t("col_where"), t("col_exercise"))]
-    for r in reports:
-        where = content.text(language, f"pain.where_{r.detail}") if r.detail in _WHERE else dash
-        during = hurt_by_session.get(r.session_id) if r.session_id else None
-        report_table.append(
+    def pegs(self) -> Section:
+        t = self.t
+        shown, earlier = self.recent(self.facts.pegs, lambda p: p.at)
+        rows = [
             (
-                when(r.at, time=True),
-                dash if r.value is None else f"{r.value}/10",
-                where,
-                exercise_title(content, during, language) if during else dash,
+                self.when(p.at),
+                str(p.pain),
+                str(p.enjoyment),
+                str(p.activity),
+                decimal(p.score, self.language),
             )
+            for p in shown
+        ]
+        header = (
+            t("col_date"),
+            t("col_pain"),
+            t("col_enjoyment"),
+            t("col_activity"),
+            t("col_score"),
         )
-    sections.append(
-        Section(
-            t("reports_heading"),
-            () if reports else (t("reports_none"),),
-            tuple(report_table) if reports else (),
-            (26, 16, 28, 30),
-        )
-    )
+        return self.table("peg", header, rows, (22, 20, 20, 20, 18), self.more(earlier))
 
-    flags, _ = _recent(
-        [r for r in facts.ratings if r.kind == RED_FLAG and local_day(r.at, facts.tzinfo) in window]
-    )
-    sign_table = [(t("col_date"), t("col_answer"), t("col_advice"))]
-    for r in flags:
-        answer = r.detail if r.detail in ("none", "emergency", "doctor") else "none"
-        sign_table.append((when(r.at, time=True), t(f"answer_{answer}"), t(f"advice_{answer}")))
-    sections.append(
-        Section(
-            t("signs_heading"),
-            () if flags else (t("signs_none"),),
-            tuple(sign_table) if flags else (),
-            (22, 42, 36),
+    def reports(self) -> Section:
+        """Every pain report of the period, each on its own row (never cut to TABLE_ROWS)."""
+        t, content, language = self.t, self.content, self.language
+        reports = sorted(
+            (r for r in self.facts.ratings if r.kind == REPORT and self.inside(r.at)),
+            key=lambda r: r.at,
         )
-    )
+        hurt_by_session = {h.session_id: h.exercise_id for h in self.facts.hurts if h.session_id}
 
-    hurts, _ = _recent([h for h in facts.hurts if local_day(h.at, facts.tzinfo) in window])
-    hurt_table = [(t("col_date"), t("col_hurt"), t("col_change"))]
-    for h in hurts:
-        change = (
-            t("change_left_out", days=hurt_days)
-            if h.change == "leave_out"
-            else t(
-                "change_easier",
-                days=hurt_days,
-                easier=easier_title(content, h.exercise_id, language),
+        def during(report: RatingFact) -> str:
+            if report.session_id is None:
+                return t("not_in_session")
+            exercise = hurt_by_session.get(report.session_id)
+            return exercise_title(content, exercise, language) if exercise else t("not_noted")
+
+        rows = []
+        for r in reports:
+            said = said_text(r.said or "")
+            where = r.detail in WHERE
+            rows.append(
+                (
+                    self.when(r.at, time=True),
+                    t(f"source_{r.source}") if r.source in SOURCES else t("source_unknown"),
+                    t("not_given") if r.value is None else f"{r.value}/10",
+                    content.text(language, f"pain.where_{r.detail}") if where else t("not_given"),
+                    during(r),
+                    t("said", said=said) if said else "",
+                )
             )
+        header = (
+            t("col_time"),
+            t("col_source"),
+            t("col_strength"),
+            t("col_where"),
+            t("col_exercise"),
+            t("col_said"),
         )
-        hurt_table.append((when(h.at), exercise_title(content, h.exercise_id, language), change))
-    sections.append(
-        Section(
-            t("hurts_heading"),
-            () if hurts else (t("hurts_none"),),
-            tuple(hurt_table) if hurts else (),
-            (20, 35, 45),
-        )
-    )
-    today = day_text(facts.today, language, year=True)
-    chart = chart_data(
-        facts,
-        window,
-        language,
-        labels(content, language, days),
-        width=1600,
-        height=820,
-        scale=0.95,
-    )
-    return ReportDoc(
-        title=t("title"),
-        period=t(
-            "period",
-            first=day_text(window.first, language, year=True),
-            last=day_text(window.last, language, year=True),
-            days=len(window.days()),
-            zone=facts.zone,
-            today=today,
-        ),
-        about=t("about"),
-        footer=t("footer", today=today),
-        sections=tuple(sections),
-        chart=chart,
-        chart_after=1,
-    )
+        count = (t("reports_count", count=len(reports)),)
+        return self.table("reports", header, rows, (14, 14, 11, 13, 16, 32), count)
 
+    def signs(self) -> Section:
+        """Each warning-sign answer, where it was asked, and the advice given for it there."""
+        t = self.t
+        flags = (r for r in self.facts.ratings if r.kind == RED_FLAG)
+        shown, earlier = self.recent(flags, lambda r: r.at)
+        rows = []
+        for r in shown:
+            sign = read_sign(r.detail)
+            if sign is None:  # never guessed: an unknown answer gets no advice attached
+                rows.append((self.when(r.at, time=True), "", t("answer_unknown"), ""))
+                continue
+            rows.append(
+                (
+                    self.when(r.at, time=True),
+                    t(f"asked_{sign.origin}"),
+                    t(f"answer_{sign.answer}"),
+                    t(f"advice_{sign.advice}"),
+                )
+            )
+        header = (t("col_date"), t("col_asked"), t("col_answer"), t("col_advice"))
+        return self.table("signs", header, rows, (15, 20, 30, 35), self.more(earlier))
 
-_RESULTS = frozenset({COMPLETED, "stopped", "pain", "warning_signs"})
-
-
-_WHERE = frozenset({"lb", "ub", "l1", "l2", "el"})
+    def hurts(self) -> Section:
+        """The exercises that hurt, and a change only where a later session really had it."""
+        t, content, language = self.t, self.content, self.language
+        shown, earlier = self.recent(self.facts.hurts, lambda h: h.at)
+        rows = []
+        for h in shown:
+            found = hurt_change(content, self.facts, h)
+            if found is None:
+                change = t("change_none")
+            elif found[0] == "leave_out":
+                change = t("change_left_out", count=found[1])
+            else:
+                easier = easier_title(content, h.exercise_id, language)
+                change = t("change_easier", count=found[1], easier=easier)
+            rows.append((self.when(h.at), exercise_title(content, h.exercise_id, language), change))
+        header = (t("col_date"), t("col_hurt"), t("col_change"))
+        return self.table("hurts", header, rows, (20, 35, 45), self.more(earlier))

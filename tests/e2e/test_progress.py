@@ -99,6 +99,24 @@ async def progress_photo(user, language: str):  # type: ignore[no-untyped-def]
     )
 
 
+async def session_stopped_for_pain(user, language: str, before: str):  # type: ignore[no-untyped-def]
+    """A quick routine stopped by It hurts at its first exercise: 6, in the lower back. The
+    follow-up question (its message now asks about warning signs)."""
+    await user.send("/routine")
+    await user.next_message()
+    await user.press(ROUTINE[language])
+    await reach_check_in(user, language)
+    await user.press(before)
+    await user.wait_text("1/4", timeout=10)
+    await user.press(HURTS[language])
+    question = await user.wait_text(HOW_STRONG[language], timeout=10)
+    await user.press("6", message_id=question.message_id)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
+    await user.press(LOWER_BACK[language], message_id=question.message_id)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
+    return question
+
+
 @pytest.fixture
 def settings(settings):  # type: ignore[no-untyped-def]
     """Sessions at a faster pace than elsewhere: these tests are about what follows them."""
@@ -115,11 +133,32 @@ def png_size(data: bytes) -> tuple[int, int]:
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_a_user_with_no_data_gets_a_kind_line_not_a_chart(app, make_user, language) -> None:  # type: ignore[no-untyped-def]
     user = make_user(language)
+    await consent(user, language)
     await user.send("/progress")
     reply = await user.next_message()
     assert NO_DATA[language] in plain(reply)
     assert "photo" not in reply
     assert user.buttons(reply["message_id"]) == [WEEKLY_ON[language].join(["🗓 ", ""])]
+
+
+async def test_without_consent_the_weekly_check_is_not_offered(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    """The weekly check stores answers: after /delete (consent gone) /progress does not offer
+    it, and its old button answers that consent comes first, storing nothing."""
+    user = make_user()
+    await consent(user, "en")
+    await user.send("/progress")
+    before = await user.next_message()
+    assert user.buttons(before["message_id"]) == [WEEKLY_ON["en"].join(["🗓 ", ""])]
+    await user.send("/delete")
+    await user.press("Yes, delete everything")
+    await user.wait_text("deleted")
+    await user.send("/progress")
+    after = await user.next_message()
+    assert NO_DATA["en"] in plain(after)
+    assert user.buttons(after["message_id"]) == []
+    await user.press(WEEKLY_ON["en"], message_id=before["message_id"])
+    await user.wait_text("needs your consent first")
+    assert await rows(app, Reminder) == []
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -149,17 +188,7 @@ async def test_the_report_is_a_pdf_with_the_ratings_and_reports(app, make_user, 
     await consent(user, language)
     await session_with_ratings(user, language, "4", "3")
     # A second session stopped for pain, reported as 6 in the lower back.
-    await user.send("/routine")
-    await user.next_message()
-    await user.press(ROUTINE[language])
-    await reach_check_in(user, language)
-    await user.press("5")
-    await user.wait_text("1/4", timeout=5)
-    await user.press(HURTS[language])
-    question = await user.wait_text(HOW_STRONG[language], timeout=10)
-    await user.press("6", message_id=question.message_id)
-    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
-    await user.press(LOWER_BACK[language], message_id=question.message_id)
+    await session_stopped_for_pain(user, language, "5")
     shown = await progress_photo(user, language)
     await user.press(REPORT[language], message_id=shown.message_id)
     sent = await user.wait_for(

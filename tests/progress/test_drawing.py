@@ -35,7 +35,7 @@ def test_the_chart_is_phone_sized_and_quick(content: Content, days: int) -> None
 def test_the_report_is_two_pages_at_most_in_the_users_language(
     content: Content, language: str
 ) -> None:
-    pdf = build(report_doc(content, language, sample_facts(), 90, 28))
+    pdf = build(report_doc(content, language, sample_facts(), 90))
     reader = PdfReader(io.BytesIO(pdf))
     assert 1 <= len(reader.pages) <= 2
     extracted = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
