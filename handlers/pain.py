@@ -133,7 +133,7 @@ async def ask_follow_up(
         await hold_advice(context, chat_id, language, state, user)
         return
     note = None
-    if live is not None and not report.joined:
+    if live is not None:  # a session was running: the exercise on screen is noted
         note = await note_which_exercise(context, user_id, live)  # with consent only
     report_id = report.report_id or 0
     lines = [text(context, language, "pain.follow_up_nerve" if leg_nerve else "pain.lead_in")]

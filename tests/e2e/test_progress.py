@@ -87,6 +87,27 @@ async def start_after_pain(user, language: str, routine: str, plan: str) -> None
     await user.press("2")
 
 
+SKIP = {"en": "Skip", "ru": "Пропустить"}
+NO_SIGNS = {"en": "No, none of these", "ru": "Нет, ничего из этого"}
+
+
+async def it_hurts_then_which_exercise(user, language: str):  # type: ignore[no-untyped-def]
+    """It hurts, then the follow-up one question at a time (how strong and where skipped, no
+    warning signs): which exercise hurt is asked last."""
+    await user.press(HURTS[language])
+    question = await user.wait_for(
+        lambda e: (
+            e.kind == "send"
+            and ("How strong" in plain(e.message) or "Насколько" in plain(e.message))
+        ),
+        timeout=10,
+    )
+    for label in (SKIP[language], SKIP[language], NO_SIGNS[language], NO_SIGNS[language]):
+        await user.press(label, message_id=question.message_id)
+        await user.wait_for(lambda e: e.message_id == question.message_id and e.kind == "edit")
+    return await user.wait_text(WHICH[language], timeout=10)
+
+
 async def progress_photo(user, language: str):  # type: ignore[no-untyped-def]
     await user.send("/progress")
     return await user.wait_for(
@@ -119,8 +140,9 @@ async def session_stopped_for_pain(user, language: str, before: str):  # type: i
 
 @pytest.fixture
 def settings(settings):  # type: ignore[no-untyped-def]
-    """Sessions at a faster pace than elsewhere: these tests are about what follows them."""
-    return settings.model_copy(update={"routine_time_scale": 0.015})
+    """Sessions at a faster pace than elsewhere: these tests are about what follows them. They
+    tap in seconds what a person taps over minutes: the flood limit gets room for that."""
+    return settings.model_copy(update={"routine_time_scale": 0.015, "user_burst": 60})
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -249,11 +271,7 @@ async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, languag
     await consent(user, language)
     await start(user, language, ROUTINE[language])
     await user.wait_text("3/4", timeout=20)  # baby cobra, after breathing and cat and cow
-    await user.press(HURTS[language])
-    asked = await user.wait_text(
-        "Which exercise hurt?" if language == "en" else "Какое упражнение вызвало боль?",
-        timeout=10,
-    )
+    asked = await it_hurts_then_which_exercise(user, language)
     [noted] = await rows(app, ExercisePain)
     assert noted.exercise_id == "baby_cobra" and noted.change == "leave_out"  # the default
     cat_cow = "Cat and cow" if language == "en" else "«Кошка и корова»"
@@ -287,16 +305,14 @@ async def test_an_easier_version_that_hurt_is_never_named_as_its_own(  # type: i
     # A first pain report (not an exercise's fault) brings the gentle plan.
     await start(user, language, ROUTINE[language])
     await user.wait_text("1/4", timeout=10)
-    await user.press(HURTS[language])
-    asked = await user.wait_text(WHICH[language], timeout=10)
+    asked = await it_hurts_then_which_exercise(user, language)
     await user.press(NOT_AN_EXERCISE[language], message_id=asked.message_id)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == asked.message_id)
     await start_after_pain(user, language, ROUTINE[language], GENTLE[language])
     await user.wait_text(f"3/3 · {small_turn}", timeout=20)
     cue = await user.wait_text(twist.easier.breathing.exhale[language], timeout=10)
     assert twist.breathing.exhale[language] not in plain(cue.message)
-    await user.press(HURTS[language])
-    asked = await user.wait_text(WHICH[language], timeout=10)
+    asked = await it_hurts_then_which_exercise(user, language)
     said = plain(asked.message)
     assert f"{small_turn}: {LEFT_OUT_OF_OTHERS[language]}" in said
     assert EASIER_VERSION[language] not in said  # "its easier version, <the same thing>"

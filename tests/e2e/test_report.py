@@ -65,8 +65,9 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-async def store_as_the_pain_flow_will(app, user_id: int, language: str) -> None:  # type: ignore[no-untyped-def]
-    """How each report was made and the words said; the answers' origins; one more answer."""
+async def check_what_the_pain_flow_stored(app, user_id: int, language: str) -> None:  # type: ignore[no-untyped-def]
+    """How each report was made and the words said, the answers' origins, as the pain flow
+    stored them; and one more answer (a corrected mistake) for the report to show."""
     async with app.bot_data.db() as tx:
         ratings = list(
             await tx.scalars(
@@ -74,13 +75,13 @@ async def store_as_the_pain_flow_will(app, user_id: int, language: str) -> None:
             )
         )
         reports = [r for r in ratings if r.kind == "report"]
-        assert len(reports) == 3  # the button, /pain, the words
-        for report, source in zip(reports, ("button", "command", "words"), strict=True):
-            report.source = source
-        reports[2].said = WORDS[language]
+        assert [(r.source, r.said) for r in reports] == [
+            ("button", None),
+            ("command", None),
+            ("words", WORDS[language]),
+        ]
         first_check, after_pain = [r for r in ratings if r.kind == "red_flag"]
-        assert (first_check.detail, after_pain.detail) == ("none", "none")
-        after_pain.detail = "none:p"
+        assert (first_check.detail, after_pain.detail) == ("none:k", "none:p")
         tx.add(
             PainRating(
                 user_id=user_id,
@@ -97,6 +98,7 @@ async def test_the_report_lists_each_report_and_the_advice_given(  # type: ignor
     app, make_user, language
 ) -> None:
     expected = EXPECTED[language]
+    app.bot_data.settings.pain_episode_minutes = 0  # three reports, three episodes
     user = make_user(language)
     await consent(user, language)
     async with app.bot_data.db() as tx:  # a reminder every day (the reminders' own flow)
@@ -125,7 +127,7 @@ async def test_the_report_lists_each_report_and_the_advice_given(  # type: ignor
         await asyncio.sleep(1.0)  # a person's pace, not a burst
         await user.send(said)
         await user.wait_text(HOW_STRONG[language], timeout=10)
-    await store_as_the_pain_flow_will(app, user.user_id, language)
+    await check_what_the_pain_flow_stored(app, user.user_id, language)
 
     shown = await progress_photo(user, language)
     caption = flat(plain(shown.message))
