@@ -13,7 +13,7 @@ from handlers.common import STALE, Press, Said, on_message, on_press, text
 from handlers.reminder_days import after_days, ask_days
 from handlers.reminder_draft import CHOOSE, DAYS, TIME, describe, draft, take
 from places.timeparse import EVERY_DAY, parse_when
-from reminders.schedule import mask_from_days
+from reminders.schedule import local_date, mask_from_days
 from services import reminders as units
 from services.reminders import Listing
 from ui.payloads import Action, build
@@ -59,9 +59,14 @@ async def ask_add_or_change(context: Context, chat_id: int, language: str, found
     lines += [describe(context, language, row) for row in found.rows]
     add = text(context, language, "reminders.add_time" if typed else "reminders.add", time=typed)
     rows = [[InlineKeyboardButton(add, callback_data=build(Action.REMIND, "e", "add"))]]
+    times = [row.local_time for row in found.rows]
     for row in found.rows:
         key = "reminders.change_to" if typed else "reminders.change_one"
-        label = text(context, language, key, time=row.local_time, new=typed)
+        # A daily reminder and a one-off at the same time are told apart by their days.
+        name = (
+            row.local_time if times.count(row.local_time) == 1 else describe(context, language, row)
+        )
+        label = text(context, language, key, time=name, new=typed)
         rows.append([InlineKeyboardButton(label, callback_data=build(Action.REMIND, "e", row.id))])
     lines.append(text(context, language, "reminders.add_or_change"))
     await context.bot.send_message(
@@ -85,7 +90,12 @@ async def choose_button(press: Press, step: str, choice: int | str) -> int:
             return CHOOSE
         state["editing"] = chosen.id
         if "time" in state and not state.get("said_days") and not state.get("once"):
-            state["days"] = chosen.days  # "/remind 8:00", change 07:30: the same days at 08:00
+            # "/remind 8:00", change 07:30: the same days (a one-off: the same day) at 08:00
+            state["days"] = chosen.days
+            if units.one_off(chosen) and chosen.next_due is not None:
+                today = local_date(context.bot_data.now(), chosen.zone)
+                ahead = (local_date(chosen.next_due, chosen.zone) - today).days
+                state.update(once=True, in_days=max(ahead, 0))
     await press.toast()
     await press.query.edit_message_reply_markup(reply_markup=None)
     if "time" in state:
