@@ -97,7 +97,10 @@ async def test_a_one_off_fires_once_in_the_users_zone_and_is_gone(app, make_user
     await user.send("/reminders")
     listing = await user.wait_text("19:30 · once, Wed 25 Nov")
     assert user.buttons(listing.message_id) == ["✏ 19:30", "🗑 19:30", "Pause all"]
-    clock.moment = datetime(2026, 11, 26, 0, 29, tzinfo=UTC)  # 19:29 in New York
+    await user.send("/remind 8pm")  # moved to 20:00: still once, on its day
+    await user.press("Change 19:30 to 20:00")
+    await user.wait_text("Done: I will remind you once, at 20:00 on Wed 25 Nov.")
+    clock.moment = datetime(2026, 11, 26, 0, 59, tzinfo=UTC)  # 19:59 in New York
     await dispatch_now(app)
     await user.expect_silence(0.3)
     clock.advance(minutes=1, seconds=5)
