@@ -12,6 +12,7 @@ from db.models import Reminder, ReminderDelivery
 from emulator.render import plain
 from services import reminders, safety
 from tests.e2e.helpers import FakeClock, dispatch_now, rows
+from tests.e2e.test_pain import report_with_emergency_signs
 
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)  # Tuesday 24 November, 06:00 UTC
 INVITING = ("Start routine", "/routine", "routine", "stretch", "exercise")
@@ -19,14 +20,18 @@ INVITING = ("Start routine", "/routine", "routine", "stretch", "exercise")
 
 async def put_on_emergency_hold(user) -> None:  # type: ignore[no-untyped-def]
     """As people do: a pain report, then yes to an emergency sign."""
-    await user.send("/pain")
-    question = await user.wait_text("How strong is the pain right now?")
-    await user.press("Skip", message_id=question.message_id)
-    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
-    await user.press("Skip", message_id=question.message_id)
-    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == question.message_id)
-    await user.press("Yes, one or more", message_id=question.message_id)
+    await report_with_emergency_signs(user)
     await user.wait_text("Please get emergency care now")
+
+
+async def user_in_utc(app, make_user):  # type: ignore[no-untyped-def]
+    """A person in UTC, with the bot's clock at NOW (the clock, the person)."""
+    clock = FakeClock(NOW)
+    app.bot_data.now = clock
+    user = make_user()
+    await user.send("/timezone UTC")
+    await user.wait_text("Time zone set")
+    return clock, user
 
 
 def said_since(user, mark: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -42,11 +47,7 @@ def said_since(user, mark: int) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 async def test_a_reminder_set_under_a_hold_is_paused_and_says_so(app, make_user) -> None:  # type: ignore[no-untyped-def]
-    clock = FakeClock(NOW)
-    app.bot_data.now = clock
-    user = make_user()
-    await user.send("/timezone UTC")
-    await user.wait_text("Time zone set")
+    clock, user = await user_in_utc(app, make_user)
     await user.send("/remind 8:00")
     await user.wait_text("Done: I will remind you at 08:00")
     await put_on_emergency_hold(user)
@@ -82,11 +83,7 @@ async def test_a_reminder_set_under_a_hold_is_paused_and_says_so(app, make_user)
 
 
 async def test_old_buttons_under_a_hold_say_it_is_paused_for_safety(app, make_user) -> None:  # type: ignore[no-untyped-def]
-    clock = FakeClock(NOW)
-    app.bot_data.now = clock
-    user = make_user()
-    await user.send("/timezone UTC")
-    await user.wait_text("Time zone set")
+    clock, user = await user_in_utc(app, make_user)
     await user.send("/remind 6:30")
     await user.wait_text("Done:")
     clock.advance(minutes=30)
@@ -114,11 +111,7 @@ async def test_old_buttons_under_a_hold_say_it_is_paused_for_safety(app, make_us
 
 
 async def test_when_the_hold_is_lifted_daily_reminders_start_the_next_day(app, make_user) -> None:  # type: ignore[no-untyped-def]
-    clock = FakeClock(NOW)
-    app.bot_data.now = clock
-    user = make_user()
-    await user.send("/timezone UTC")
-    await user.wait_text("Time zone set")
+    clock, user = await user_in_utc(app, make_user)
     await put_on_emergency_hold(user)
     await user.send("/remind 7:30")
     await user.wait_text("Saved: 07:30, every day.")
@@ -150,10 +143,7 @@ async def test_when_the_hold_is_lifted_daily_reminders_start_the_next_day(app, m
 
 
 async def test_resuming_after_a_hold_changes_nothing_while_it_lasts(app, make_user) -> None:  # type: ignore[no-untyped-def]
-    app.bot_data.now = FakeClock(NOW)
-    user = make_user()
-    await user.send("/timezone UTC")
-    await user.wait_text("Time zone set")
+    _, user = await user_in_utc(app, make_user)
     await user.send("/remind 7:30")
     await user.wait_text("Done:")
     [before] = await rows(app, Reminder)
