@@ -82,6 +82,7 @@ def other_half(local_time: str) -> str:
 
 
 def wanted(state: dict[str, Any]) -> Wanted:
+    """The draft as the service takes it."""
     return Wanted(state["time"], state["days"], bool(state.get("once")), state.get("in_days"))
 
 
@@ -94,12 +95,12 @@ async def confirm_or_save(
     if state.get("quick") and not state.get("guessed"):
         await save(context, chat_id, user_id, language, zone)
         return ConversationHandler.END
-    row = [("reminders.save", "save"), ("reminders.cancel", "cancel")]
+    choices = [("reminders.save", "save"), ("reminders.cancel", "cancel")]
     buttons = [
         InlineKeyboardButton(
             text(context, language, key), callback_data=build(Action.REMIND, "c", op)
         )
-        for key, op in row
+        for key, op in choices
     ]
     lines = [confirm_question(context, language, zone)]
     rows = [buttons]
