@@ -4,159 +4,25 @@ merged into one `TimeWords` table: places/timeparse.py reads it, and knows no la
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
-
-from content.fields import NonEmptyText, Strict, invalid
 from content.problems import UNREADABLE, Collector
 from content.schema import Languages
+from content.wordfiles import (
+    DAY_SETS,
+    WEEKDAY_FIELDS,
+    LanguageWords,
+    fold,
+    hour_map,
+    period_key,
+)
 
-WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# The named sets of days a language gives words for (their days: reminders.schedule.NAMED_DAYS).
-DAY_SETS = ("every_day", "weekdays", "weekends")
-CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-HOURS = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
+__all__ = ["DAY_SETS", "TimeWords", "fold", "load_words", "merge_words"]
 
-
-def fold(text: str) -> str:
-    """A word as it is compared: full-width forms to ASCII, one case, single spaces, 'ё' as 'е'.
-
-    Applied alike to the words of content/words/ and to what people type.
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
-    return " ".join(folded.split())
-
-
-def period_key(word: str) -> str:
-    """A period word without its dots and spaces: "a.m.", "a. m." and "am" are one word."""
-    return fold(word).replace(".", "").replace(" ", "")
-
-
-def _hours(spec: int | str) -> range:
-    """'1-11' or 7 (or '7') as a range of hours; ValueError with the reason if it is not one."""
-    found = HOURS.match(str(spec).strip())
-    if found is None:
-        raise ValueError(f"{spec!r} is not an hour or a range of hours (like 7 or '1-11')")
-    first = int(found[1])
-    last = int(found[2]) if found[2] is not None else first
-    if not 0 <= first <= last <= 23:
-        raise ValueError(f"{spec!r}: hours run from 0 to 23, the first one first")
-    return range(first, last + 1)
-
-
-def hour_map(hours: dict[int | str, int | str]) -> dict[int, int]:
-    """Typed hour -> hour of the day, from {"1-11": "13-23", 12: 12}; ValueError if broken."""
-    mapped: dict[int, int] = {}
-    for typed, meant in hours.items():
-        typed_hours, meant_hours = _hours(typed), _hours(meant)
-        if len(typed_hours) != len(meant_hours):
-            raise ValueError(f"{typed}: {meant}: the two ranges must have as many hours")
-        for hour, of_day in zip(typed_hours, meant_hours, strict=True):
-            if hour in mapped:
-                raise ValueError(f"{typed}: the hour {hour} is given twice")
-            mapped[hour] = of_day
-    return mapped
-
-
-class Period(Strict):
-    """A word after the time ("pm", "вечера") and the hours it turns into hours of the day."""
-
-    words: list[NonEmptyText] = Field(min_length=1)
-    hours: dict[int | str, int | str] = Field(min_length=1)
-
-    @field_validator("hours")
-    @classmethod
-    def _hour_map(cls, value: dict[int | str, int | str]) -> dict[int | str, int | str]:
-        try:
-            hour_map(value)
-        except ValueError as error:
-            raise invalid(str(error)) from None
-        return value
-
-
-class Times(Strict):
-    """The words of a time of day."""
-
-    named: dict[str, str | int] = Field(default_factory=dict)
-    before: list[NonEmptyText] = Field(default_factory=list)
-    hour_marks: list[NonEmptyText] = Field(default_factory=list)
-    hour_words: list[NonEmptyText] = Field(default_factory=list)
-    periods: list[Period] = Field(default_factory=list)
-
-    @field_validator("named")
-    @classmethod
-    def _clock_times(cls, value: dict[str, str | int]) -> dict[str, str | int]:
-        for word, shown in value.items():
-            if isinstance(shown, int):  # YAML reads an unquoted 12:00 as 720
-                raise invalid('write the time in quotes, like "12:00"', at=word)
-            found = CLOCK.match(shown)
-            if found is None or int(found[1]) > 23 or int(found[2]) > 59:
-                raise invalid(f'{shown!r} is not a time of day like "12:00"', at=word)
-        return value
-
-
-class DayForms(Strict):
-    """Every form each weekday is typed in."""
-
-    monday: list[NonEmptyText] = Field(min_length=1)
-    tuesday: list[NonEmptyText] = Field(min_length=1)
-    wednesday: list[NonEmptyText] = Field(min_length=1)
-    thursday: list[NonEmptyText] = Field(min_length=1)
-    friday: list[NonEmptyText] = Field(min_length=1)
-    saturday: list[NonEmptyText] = Field(min_length=1)
-    sunday: list[NonEmptyText] = Field(min_length=1)
-
-    def of(self, day: int) -> list[str]:
-        forms: list[str] = getattr(self, WEEKDAY_FIELDS[day])
-        return forms
-
-
-class DaySet(Strict):
-    """A named set of days: how it is shown, and the other ways it is typed."""
-
-    shown: NonEmptyText
-    typed: list[NonEmptyText] = Field(default_factory=list)
-
-
-class Days(Strict):
-    """The words of days of the week."""
-
-    forms: DayForms
-    short: list[NonEmptyText] = Field(min_length=7, max_length=7)
-    every_day: DaySet
-    weekdays: DaySet
-    weekends: DaySet
-    fillers: list[NonEmptyText] = Field(default_factory=list)
-    range_from: list[NonEmptyText] = Field(default_factory=list)
-    range_to: list[NonEmptyText] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _short_names_are_forms(self) -> Days:
-        for day, shown in enumerate(self.short):
-            if fold(shown) not in {fold(form) for form in self.forms.of(day)}:
-                raise invalid(
-                    f"{shown!r} is not one of the forms of {WEEKDAY_FIELDS[day]} "
-                    "(it must be read back as that day)",
-                    at=f"short.{day + 1}",
-                )
-        return self
-
-    def day_set(self, name: str) -> DaySet:
-        found: DaySet = getattr(self, name)
-        return found
-
-
-class LanguageWords(Strict):
-    """content/words/<code>.yaml."""
-
-    times: Times
-    days: Days
+SAID_KINDS = ("past", "to", "into")  # how a said time's minutes count: after, before, into
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: the parser caches a grammar per table
@@ -177,6 +43,16 @@ class TimeWords:
     range_to: tuple[str, ...]
     short_names: dict[str, tuple[str, ...]]  # language -> Monday..Sunday as shown
     set_names: dict[str, dict[str, str]]  # language -> the name of a set of days -> as shown
+    # Times said in words: "half past seven", «без четверти восемь», «полвосьмого».
+    numbers: dict[str, int]  # "seven" -> 7, «пяти» -> 5 (any form of a number)
+    fractions: dict[str, int]  # "quarter" -> 15: parts of an hour, as minutes
+    ordinals: dict[str, int]  # «восьмого» -> 8: the hour named as "the eighth"
+    minute_words: tuple[str, ...]
+    said: tuple[tuple[str, str], ...]  # (kind: past | to | into, template), every language
+    # One-off reminders: "tomorrow" -> 1 day from today; how a date is shown, per language.
+    dates: dict[str, int]
+    date_shown: dict[str, str]
+    months: dict[str, tuple[str, ...]]
 
     @staticmethod
     def fold(text: str) -> str:
@@ -184,7 +60,7 @@ class TimeWords:
         return fold(text)
 
 
-def _unique(words: Iterator[str]) -> tuple[str, ...]:
+def _unique(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fold(word) for word in words))
 
 
@@ -206,66 +82,96 @@ class _Claims:
         return True
 
 
-def merge_words(
-    collector: Collector, languages: Languages, per_language: dict[str, LanguageWords]
-) -> TimeWords:
-    """One table of the words of every language; a word with two meanings is a problem."""
-    folder = collector.root / "words"
-    named: dict[str, time] = {}
-    periods: dict[str, dict[int, int]] = {}
-    day_forms: dict[str, int] = {}
-    day_sets: dict[str, str] = {}
-    times_claims = _Claims(collector, "the time")
-    period_claims = _Claims(collector, "the period word of")
-    day_claims = _Claims(collector, "a form of")
-    set_claims = _Claims(collector, "the set")
-    for code, words in per_language.items():
-        path = folder / f"{code}.yaml"
+class _Merge:
+    """The tables being built from every language's file, each word claimed once."""
+
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
+        self.named: dict[str, time] = {}
+        self.periods: dict[str, dict[int, int]] = {}
+        self.day_forms: dict[str, int] = {}
+        self.day_sets: dict[str, str] = {}
+        self.counts: dict[str, dict[str, int]] = {"numbers": {}, "fractions": {}, "ordinals": {}}
+        self.dates: dict[str, int] = {}
+        self.times_claims = _Claims(collector, "the time")
+        self.period_claims = _Claims(collector, "the period word of")
+        self.day_claims = _Claims(collector, "a form of")
+        self.set_claims = _Claims(collector, "the set")
+        self.count_claims = _Claims(collector, "the number")
+        self.date_claims = _Claims(collector, "the day")
+
+    def add(self, path: Path, words: LanguageWords) -> None:
         for word, shown in words.times.named.items():
             hour, minute = str(shown).split(":")
-            if times_claims.claim(path, f"times.named.{word}", fold(word), shown, str(shown)):
-                named[fold(word)] = time(int(hour), int(minute))
+            if self.times_claims.claim(path, f"times.named.{word}", fold(word), shown, str(shown)):
+                self.named[fold(word)] = time(int(hour), int(minute))
         for number, period in enumerate(words.times.periods, 1):
             mapped = hour_map(period.hours)
             for word in period.words:
                 where = f"times.periods.{number}.words"
                 key = period_key(word)
-                if period_claims.claim(path, where, key, mapped, f"other hours ({word})"):
-                    periods[key] = mapped
+                if self.period_claims.claim(path, where, key, mapped, f"other hours ({word})"):
+                    self.periods[key] = mapped
+        for field, table in self.counts.items():
+            for word, value in getattr(words.times, field).items():
+                meaning, shown = (field, value), f"{value} ({field})"
+                if self.count_claims.claim(path, f"times.{field}", fold(word), meaning, shown):
+                    table[fold(word)] = value
+        for word, ahead in words.dates.typed.items():
+            if self.date_claims.claim(path, "dates.typed", fold(word), ahead, f"+{ahead}"):
+                self.dates[fold(word)] = ahead
         for day in range(7):
             for form in words.days.forms.of(day):
                 where = f"days.forms.{WEEKDAY_FIELDS[day]}"
-                if day_claims.claim(path, where, fold(form), day, WEEKDAY_FIELDS[day]):
-                    day_forms[fold(form)] = day
+                if self.day_claims.claim(path, where, fold(form), day, WEEKDAY_FIELDS[day]):
+                    self.day_forms[fold(form)] = day
         for name in DAY_SETS:
             day_set = words.days.day_set(name)
             for phrase in (day_set.shown, *day_set.typed):
-                if set_claims.claim(path, f"days.{name}", fold(phrase), name, name):
-                    day_sets[fold(phrase)] = name
-    for code, words in per_language.items():
-        path = folder / f"{code}.yaml"
+                if self.set_claims.claim(path, f"days.{name}", fold(phrase), name, name):
+                    self.day_sets[fold(phrase)] = name
+
+    def check_day_words(self, path: Path, words: LanguageWords) -> None:
+        """A filler or range word may not be a day too (after every language's days are in)."""
         for field in ("fillers", "range_from", "range_to"):
             for word in getattr(words.days, field):
-                if fold(word) in day_forms:
-                    weekday = WEEKDAY_FIELDS[day_forms[fold(word)]]
-                    collector.add(
+                if fold(word) in self.day_forms:
+                    weekday = WEEKDAY_FIELDS[self.day_forms[fold(word)]]
+                    self.collector.add(
                         path,
                         f"days.{field}",
                         f"{word!r} is also a form of {weekday}: it cannot be both",
                     )
+
+
+def merge_words(
+    collector: Collector, languages: Languages, per_language: dict[str, LanguageWords]
+) -> TimeWords:
+    """One table of the words of every language; a word with two meanings is a problem."""
+    folder = collector.root / "words"
+    merge = _Merge(collector)
+    for code, words in per_language.items():
+        merge.add(folder / f"{code}.yaml", words)
+    for code, words in per_language.items():
+        merge.check_day_words(folder / f"{code}.yaml", words)
     every = list(per_language.values())
+
+    def all_of(pick: str) -> Iterator[str]:
+        for words in every:
+            yield from getattr(words.times, pick)
+
     return TimeWords(
         default_language=languages.default,
-        named_times=named,
-        before=_unique(word for words in every for word in words.times.before),
-        hour_marks=_unique(word for words in every for word in words.times.hour_marks),
-        hour_words=_unique(word for words in every for word in words.times.hour_words),
+        named_times=merge.named,
+        before=_unique(all_of("before")),
+        hour_marks=_unique(all_of("hour_marks")),
+        hour_words=_unique(all_of("hour_words")),
         period_words=_unique(
             word for words in every for period in words.times.periods for word in period.words
         ),
-        periods=periods,
-        day_forms=day_forms,
-        day_sets=day_sets,
+        periods=merge.periods,
+        day_forms=merge.day_forms,
+        day_sets=merge.day_sets,
         fillers=frozenset(_unique(word for words in every for word in words.days.fillers)),
         range_from=_unique(word for words in every for word in words.days.range_from),
         range_to=_unique(word for words in every for word in words.days.range_to),
@@ -274,6 +180,21 @@ def merge_words(
             code: {name: words.days.day_set(name).shown for name in DAY_SETS}
             for code, words in per_language.items()
         },
+        numbers=merge.counts["numbers"],
+        fractions=merge.counts["fractions"],
+        ordinals=merge.counts["ordinals"],
+        minute_words=_unique(all_of("minute_words")),
+        said=tuple(
+            dict.fromkeys(
+                (kind, fold(template))
+                for words in every
+                for kind in SAID_KINDS
+                for template in getattr(words.times.said, kind)
+            )
+        ),
+        dates=merge.dates,
+        date_shown={code: words.dates.shown for code, words in per_language.items()},
+        months={code: tuple(words.dates.months) for code, words in per_language.items()},
     )
 
 

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Reminder, ReminderDelivery, User, UserProgress, utcnow
 
 ROUTINE = "routine"  # the daily invitation the user set up
+ONCE = "once"  # an invitation the user set for one day only ("tomorrow at 7:30pm")
 NEXT_DAY = "next_day"  # the one-off morning check after a painful day
+ONE_OFF = frozenset({ONCE, NEXT_DAY})  # sent once, then disabled (and no longer listed)
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,13 @@ async def add_reminder(
     days: int,
     zone: str,
     next_due: datetime,
+    kind: str = ROUTINE,
 ) -> Reminder:
     """Store a new reminder."""
     row = Reminder(
         user_id=user_id,
         chat_id=chat_id,
+        kind=kind,
         local_time=local_time,
         days=days,
         zone=zone,
@@ -90,12 +94,39 @@ async def add_reminder(
 
 
 async def user_reminders(tx: AsyncSession, user_id: int) -> list[Reminder]:
-    """The user's daily reminders (not one-off checks), by time of day."""
+    """The reminders the user set: daily ones, and one-offs not yet sent; by time of day."""
     return list(
         await tx.scalars(
             select(Reminder)
-            .where(Reminder.user_id == user_id, Reminder.kind == ROUTINE)
-            .order_by(Reminder.local_time)
+            .where(
+                Reminder.user_id == user_id,
+                or_(
+                    Reminder.kind == ROUTINE,
+                    and_(Reminder.kind == ONCE, Reminder.enabled.is_(True)),
+                ),
+            )
+            .order_by(Reminder.local_time, Reminder.id)
+        )
+    )
+
+
+async def prune_sent_one_offs(tx: AsyncSession, user_id: int) -> None:
+    """Delete the user's one-off reminders that are done, once their send is settled (a send
+    still claimed or on its way keeps its row, or it could not be recorded)."""
+    open_send = (
+        select(ReminderDelivery.key)
+        .where(
+            ReminderDelivery.reminder_id == Reminder.id,
+            ReminderDelivery.status.in_(("claimed", "sending")),
+        )
+        .exists()
+    )
+    await tx.execute(
+        delete(Reminder).where(
+            Reminder.user_id == user_id,
+            Reminder.kind == ONCE,
+            Reminder.enabled.is_(False),
+            ~open_send,
         )
     )
 
@@ -213,7 +244,7 @@ async def claim_due(
             )
         row.next_due = decision.next_due
         if decision.next_due is None:
-            row.enabled = False  # a one-off check is done (sent, or dropped by a hold)
+            row.enabled = False  # a one-off is done (sent, or dropped by a pause or a hold)
     return claimed, missed
 
 
@@ -298,11 +329,11 @@ async def set_paused(tx: AsyncSession, user_id: int, paused: bool) -> None:
 async def rezone_reminders(
     tx: AsyncSession, user_id: int, zone: str, first: Callable[[Reminder], datetime]
 ) -> None:
-    """After a change of time zone: same local times, new zone, recomputed due instants."""
+    """After a change of time zone: same local times, new zone, recomputed due instants
+    (`first(row)` is called while the row still has its old zone)."""
     for row in await user_reminders(tx, user_id):
-        row.zone = zone
-        if row.enabled:
-            row.next_due = first(row)
+        due = first(row) if row.enabled else None
+        row.zone, row.next_due = zone, due
 
 
 async def prune_deliveries(tx: AsyncSession, before: datetime) -> int:

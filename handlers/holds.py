@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
 
 from background.ending import end_session
+from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
 from db.models import User
 from engine.routines import gentle_routine
@@ -20,6 +21,7 @@ from handlers.checkin import ask_check_in
 from handlers.common import STALE, Press, button, language_of, on_press, press_handlers, reply, text
 from places.emergency import emergency_numbers
 from safety.rules import Hold, Origin, SafetyState, may_correct, may_lift
+from services import reminders as reminder_service
 from services import safety
 from services.safety import load_state
 from throttle import Kind
@@ -194,6 +196,23 @@ async def answer_hold(press: Press, op: str, *where: str) -> None:
     await safety.lift_hold(data.db, user_id, data.now())
     logger.info("a safety hold was lifted by the user's statement")
     await reply(context, chat_id, text(context, language, "safety.lifted"))
+    if emergency:
+        await reminders_again(context, chat_id, user_id, language)
+
+
+async def reminders_again(context: Context, chat_id: int, user_id: int, language: str) -> None:
+    """An emergency hold is lifted: the reminders start again (the daily ones from tomorrow),
+    and the person is told when."""
+    resumed = await reminder_service.resume_after_hold(
+        context.bot_data.db, user_id, context.bot_data.now()
+    )
+    if resumed.earliest is not None:
+        schedule_dispatch(context.application, resumed.earliest)
+    if resumed.times and not resumed.paused:
+        times = ", ".join(resumed.times)
+        await reply(
+            context, chat_id, text(context, language, "reminders.resumed_after_hold", times=times)
+        )
 
 
 async def _correct(
@@ -224,6 +243,7 @@ async def _correct(
         return
     logger.info("an emergency answer was corrected as a mistake by the user")
     await reply(context, chat_id, text(context, language, "safety.mistap_cleared"))
+    await reminders_again(context, chat_id, press.user_id, language)
     if origin is not Origin.ASKED:  # the check goes on with the next group of questions
         await reply(
             context,

@@ -44,6 +44,10 @@ async def answer_nudge(press: Press, reminder_id: int, op: str) -> None:
     await press.context.bot.send_message(press.chat_id, toast)
 
 
-TOASTS = {Outcome.NOT_FOUND: "reminders.old", Outcome.ALREADY_SNOOZED: "reminders.already_snoozed"}
+TOASTS = {
+    Outcome.NOT_FOUND: "reminders.old",
+    Outcome.ALREADY_SNOOZED: "reminders.already_snoozed",
+    Outcome.HELD: "reminders.toast_held",  # nothing to snooze or skip: the hold pauses them
+}
 
 HANDLERS = [*press_handlers(answer_nudge)]

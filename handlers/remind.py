@@ -1,45 +1,106 @@
-"""/remind: a daily reminder's time, then its days (then the zone, if unknown)."""
+"""/remind: with reminders already set, add another or change one; then the time (typed in
+digits or words, with days or a one-off day), the days, the zone if unknown, and the save."""
 
 from __future__ import annotations
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Update,
-)
-from telegram.ext import (
-    ConversationHandler,
-)
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import ConversationHandler
 
 from core.context import Context
 from handlers.common import STALE, Press, Said, on_message, on_press, text
-from handlers.reminder_draft import DAYS, TIME, ZONE, confirm_or_save, draft
-from handlers.timezone import ask_zone
-from places.timeparse import EVERY_DAY, WEEKDAYS, WEEKENDS, format_days, parse_days, parse_time
-from reminders.schedule import mask_from_days
+from handlers.reminder_days import after_days, ask_days
+from handlers.reminder_draft import CHOOSE, DAYS, TIME, describe, draft, take
+from places.timeparse import EVERY_DAY, parse_when
+from reminders.schedule import local_date, mask_from_days
 from services import reminders as units
+from services.reminders import Listing
 from ui.payloads import Action, build
 
 SUGGESTED_TIMES = ("07:00", "07:30", "08:00", "12:30", "18:00", "20:00")
 
 
-DAY_FIELDS = frozenset(str(day) for day in range(7))  # the day buttons: 0 (Monday) to 6
-
-
 @on_message(stale=ConversationHandler.END)
 async def remind(said: Said) -> int:
-    """/remind [time]: with a time, set a daily reminder at once; without, ask for one."""
+    """/remind [when]: with reminders already set, ask to add another or change one; else with
+    a time ("7:30", "half past seven", "tomorrow at 8pm") set it at once; without, ask for one."""
     update, context, message, language = said.update, said.context, said.message, said.language
     state = draft(context)
     state.clear()
-    if context.args:
-        parsed = parse_time(" ".join(context.args), context.bot_data.content.time_words)
-        if parsed is None:
-            await message.reply_text(text(context, language, "reminders.bad_time"))
-            return ConversationHandler.END
-        state.update(time=parsed.strftime("%H:%M"), days=mask_from_days(EVERY_DAY), quick=True)
-        return await after_days(update, context, language)
-    await ask_time(context, message.chat_id, language)
+    found = await units.listing(context.bot_data.db, said.user.id)
+    if not context.args:
+        if found.rows:
+            await ask_add_or_change(context, message.chat_id, language, found)
+            return CHOOSE
+        await ask_time(context, message.chat_id, language)
+        return TIME
+    when = parse_when(" ".join(context.args), context.bot_data.content.time_words)
+    if when is None:
+        await message.reply_text(text(context, language, "reminders.bad_time"))
+        return ConversationHandler.END
+    take(state, when)
+    state.setdefault("days", mask_from_days(EVERY_DAY))
+    state["quick"] = True
+    same_time = any(
+        row.local_time == state["time"] and not units.one_off(row) for row in found.rows
+    )
+    if found.rows and not state["once"] and not same_time:  # a merge needs no question
+        await ask_add_or_change(context, message.chat_id, language, found)
+        return CHOOSE
+    return await after_days(update, context, language)
+
+
+async def ask_add_or_change(context: Context, chat_id: int, language: str, found: Listing) -> None:
+    """The reminders already set, and a button to add another or to change each one (to the
+    time typed with /remind, if one was)."""
+    typed = draft(context).get("time")
+    lines = [text(context, language, "reminders.existing")]
+    lines += [describe(context, language, row) for row in found.rows]
+    add = text(context, language, "reminders.add_time" if typed else "reminders.add", time=typed)
+    rows = [[InlineKeyboardButton(add, callback_data=build(Action.REMIND, "e", "add"))]]
+    times = [row.local_time for row in found.rows]
+    for row in found.rows:
+        key = "reminders.change_to" if typed else "reminders.change_one"
+        # A daily reminder and a one-off at the same time are told apart by their days.
+        name = (
+            row.local_time if times.count(row.local_time) == 1 else describe(context, language, row)
+        )
+        label = text(context, language, key, time=name, new=typed)
+        rows.append([InlineKeyboardButton(label, callback_data=build(Action.REMIND, "e", row.id))])
+    lines.append(text(context, language, "reminders.add_or_change"))
+    await context.bot.send_message(
+        chat_id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+@on_press(Action.REMIND, on_screen=True, stale=CHOOSE)
+async def choose_button(press: Press, step: str, choice: int | str) -> int:
+    """Add another reminder, or change the one pressed."""
+    context, language, chat_id = press.context, press.language, press.chat_id
+    state = draft(context)
+    if step != "e":
+        await press.toast(STALE)
+        return CHOOSE
+    if choice != "add":
+        found = await units.listing(context.bot_data.db, press.user_id)
+        chosen = next((row for row in found.rows if row.id == choice), None)
+        if chosen is None:
+            await press.toast("reminders.old")
+            return CHOOSE
+        state["editing"] = chosen.id
+        if "time" in state and not state.get("said_days") and not state.get("once"):
+            # "/remind 8:00", change 07:30: the same days (a one-off: the same day) at 08:00
+            state["days"] = chosen.days
+            if units.one_off(chosen) and chosen.next_due is not None:
+                today = local_date(context.bot_data.now(), chosen.zone)
+                ahead = (local_date(chosen.next_due, chosen.zone) - today).days
+                state.update(once=True, in_days=max(ahead, 0))
+    await press.toast()
+    await press.query.edit_message_reply_markup(reply_markup=None)
+    if "time" in state:
+        return await after_days(press.update, context, language)
+    await ask_time(context, chat_id, language)
     return TIME
 
 
@@ -70,7 +131,7 @@ async def ask_time(context: Context, chat_id: int, language: str) -> None:
 
 @on_press(Action.REMIND, stale=TIME)
 async def time_button(press: Press, step: str, choice: str) -> int:
-    """A suggested time, or "another time" (then typed)."""
+    """A suggested time, or "another time" (then it asks for one to be typed)."""
     query, context, language, chat_id = press.query, press.context, press.language, press.chat_id
     offered = {value.replace(":", ""): value for value in SUGGESTED_TIMES}
     if step != "t" or (choice != "other" and choice not in offered):  # only a time offered
@@ -78,7 +139,7 @@ async def time_button(press: Press, step: str, choice: str) -> int:
         return TIME
     await query.answer()
     if choice == "other":
-        await context.bot.send_message(chat_id, text(context, language, "reminders.bad_time"))
+        await context.bot.send_message(chat_id, text(context, language, "reminders.type_time"))
         return TIME
     draft(context)["time"] = offered[choice]
     await query.edit_message_reply_markup(reply_markup=None)
@@ -88,121 +149,16 @@ async def time_button(press: Press, step: str, choice: str) -> int:
 
 @on_message(stale=TIME)
 async def time_text(said: Said) -> int:
-    context, message, language = said.context, said.message, said.language
-    parsed = parse_time(message.text or "", context.bot_data.content.time_words)
-    if parsed is None:
+    """A typed time; with days or a one-off day in it ("every day at 8", "tomorrow 7:30"), the
+    days are not asked."""
+    update, context, message, language = said.update, said.context, said.message, said.language
+    when = parse_when(message.text or "", context.bot_data.content.time_words)
+    if when is None:
         await message.reply_text(text(context, language, "reminders.bad_time"))
         return TIME
-    draft(context)["time"] = parsed.strftime("%H:%M")
+    state: dict[str, Any] = draft(context)
+    take(state, when)
+    if "days" in state:
+        return await after_days(update, context, language)
     await ask_days(context, message.chat_id, language)
     return DAYS
-
-
-def days_keyboard(context: Context, language: str, picked: int | None) -> InlineKeyboardMarkup:
-    if picked is None:
-        options = (
-            ("all", "every_day"),
-            ("wd", "weekdays"),
-            ("we", "weekends"),
-            ("pick", "choose_days"),
-        )
-        return InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        text(context, language, f"reminders.{key}"),
-                        callback_data=build(Action.REMIND, "d", value),
-                    )
-                ]
-                for value, key in options
-            ]
-        )
-    names = [
-        format_days(frozenset({day}), language, context.bot_data.content.time_words)
-        for day in range(7)
-    ]
-    row = [
-        InlineKeyboardButton(
-            ("✓" if picked & (1 << day) else "") + names[day],
-            callback_data=build(Action.REMIND, "d", str(day)),
-        )
-        for day in range(7)
-    ]
-    return InlineKeyboardMarkup(
-        [
-            row[:4],
-            row[4:],
-            [
-                InlineKeyboardButton(
-                    text(context, language, "reminders.days_done"),
-                    callback_data=build(Action.REMIND, "d", "done"),
-                )
-            ],
-        ]
-    )
-
-
-async def ask_days(context: Context, chat_id: int, language: str) -> None:
-    await context.bot.send_message(
-        chat_id,
-        text(context, language, "reminders.ask_days"),
-        reply_markup=days_keyboard(context, language, None),
-    )
-
-
-@on_press(Action.REMIND, text_only=True, stale=DAYS)
-async def days_button(press: Press, step: str, choice: str) -> int:
-    """A preset set of days, a day toggled in the picker, or Done."""
-    query, context, language, update = press.query, press.context, press.language, press.update
-    state = draft(context)
-    if step != "d" or "time" not in state:
-        await press.toast(STALE)
-        return DAYS
-    await query.answer()
-    presets = {"all": EVERY_DAY, "wd": WEEKDAYS, "we": WEEKENDS}
-    if choice in presets:
-        state["days"] = mask_from_days(presets[choice])
-    elif choice == "pick" or choice in DAY_FIELDS:
-        picked = state.get("picked", 0) if choice != "pick" else 0
-        if choice != "pick":
-            picked ^= 1 << int(choice)
-        state["picked"] = picked
-        await query.edit_message_text(
-            text(context, language, "reminders.pick_days"),
-            reply_markup=days_keyboard(context, language, picked),
-        )
-        return DAYS
-    elif choice == "done":
-        if not state.get("picked"):
-            await context.bot.send_message(
-                press.chat_id, text(context, language, "reminders.bad_days")
-            )
-            return DAYS
-        state["days"] = state["picked"]
-    else:
-        return DAYS
-    await query.edit_message_reply_markup(reply_markup=None)
-    return await after_days(update, context, language)
-
-
-@on_message(stale=DAYS)
-async def days_text(said: Said) -> int:
-    update, context, message, language = said.update, said.context, said.message, said.language
-    days = parse_days(message.text or "", context.bot_data.content.time_words)
-    if not days:
-        await message.reply_text(text(context, language, "reminders.bad_days"))
-        return DAYS
-    draft(context)["days"] = mask_from_days(days)
-    return await after_days(update, context, language)
-
-
-async def after_days(update: Update, context: Context, language: str) -> int:
-    """Ask for the time zone if it is unknown, else confirm (or save at once for /remind 7:30)."""
-    user = update.effective_user
-    chat = update.effective_chat
-    assert user is not None and chat is not None
-    zone = await units.user_zone(context.bot_data.db, user.id)
-    if zone is None:
-        await ask_zone(context, chat.id, language, user.language_code)
-        return ZONE
-    return await confirm_or_save(context, chat.id, user.id, language, zone)

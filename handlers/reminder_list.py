@@ -1,4 +1,5 @@
-"""/reminders: the list, a page at a time, with pause, resume, change and delete."""
+"""/reminders: the list, a page at a time, with pause, resume, change and delete; under an
+emergency safety hold, every reminder shown as paused for safety."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from telegram import (
 
 from background.reminder_job import schedule_dispatch
 from core.context import Context
+from db.models import Reminder
 from handlers.common import Press, Said, on_message, on_press, text
 from handlers.remind import ask_time
-from handlers.reminder_draft import TIME, draft
-from places.timeparse import format_days
-from reminders.schedule import days_from_mask
+from handlers.reminder_draft import TIME, describe, draft
 from services import reminders as units
 from services.reminders import Outcome
 from ui.payloads import Action, build
@@ -48,38 +48,12 @@ async def send_list(
     else:
         zone = found.zone or data.settings.default_timezone
         lines = [text(context, language, "reminders.list_title", zone=zone)]
+        if found.held:  # an emergency hold: paused for safety, never "Resume" as if all were well
+            lines.append(text(context, language, "reminders.held_title"))
         buttons = []
         for row in rows:
-            state = "" if row.enabled else text(context, language, "reminders.state_paused")
-            lines.append(
-                text(
-                    context,
-                    language,
-                    "reminders.list_item",
-                    time=row.local_time,
-                    days=format_days(
-                        days_from_mask(row.days), language, context.bot_data.content.time_words
-                    ),
-                    state=state,
-                )
-            )
-            toggle = "resume" if not row.enabled else "pause"
-            buttons.append(
-                [
-                    InlineKeyboardButton(
-                        text(context, language, f"reminders.button_{toggle}", time=row.local_time),
-                        callback_data=build(Action.REMINDER, row.id, toggle),
-                    ),
-                    InlineKeyboardButton(
-                        text(context, language, "reminders.button_change", time=row.local_time),
-                        callback_data=build(Action.REMINDER, row.id, "change"),
-                    ),
-                    InlineKeyboardButton(
-                        text(context, language, "reminders.button_delete", time=row.local_time),
-                        callback_data=build(Action.REMINDER, row.id, "delete"),
-                    ),
-                ]
-            )
+            lines.append(list_line(context, language, row, found.held))
+            buttons.append(row_buttons(context, language, row, found.held))
         if pages > 1:
             lines.append(text(context, language, "reminders.page", page=page + 1, pages=pages))
             buttons.append(
@@ -91,23 +65,50 @@ async def send_list(
                     for name, target in (("prev", page - 1), ("next", page + 1))
                 ]
             )
-        paused = found.paused
-        if paused:
+        if found.paused and not found.held:
             lines.append(text(context, language, "reminders.all_paused"))
-        everything = "resume_all" if paused else "pause_all"
-        buttons.append(
-            [
-                InlineKeyboardButton(
-                    text(context, language, f"reminders.button_{everything}"),
-                    callback_data=build(Action.REMINDER, "all", everything),
-                )
-            ]
-        )
+        if not found.held:
+            everything = "resume_all" if found.paused else "pause_all"
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        text(context, language, f"reminders.button_{everything}"),
+                        callback_data=build(Action.REMINDER, "all", everything),
+                    )
+                ]
+            )
         body, markup = "\n".join(lines), InlineKeyboardMarkup(buttons)
     if edit_message_id is not None:
         await context.bot.edit_message_text(body, chat_id, edit_message_id, reply_markup=markup)
     else:
         await context.bot.send_message(chat_id, body, reply_markup=markup)
+
+
+def list_line(context: Context, language: str, row: Reminder, held: bool) -> str:
+    """'07:30 · every day', '07:30 · weekdays · paused', '19:30 · once, Wed 25 Nov'."""
+    if held:
+        state = text(context, language, "reminders.state_held")
+    elif not row.enabled:
+        state = text(context, language, "reminders.state_paused")
+    else:
+        state = ""
+    return describe(context, language, row) + state
+
+
+def row_buttons(
+    context: Context, language: str, row: Reminder, held: bool
+) -> list[InlineKeyboardButton]:
+    """Pause or resume (a daily reminder, when no hold pauses it), change, delete."""
+    ops = ["change", "delete"]
+    if not held and not units.one_off(row):
+        ops.insert(0, "resume" if not row.enabled else "pause")
+    return [
+        InlineKeyboardButton(
+            text(context, language, f"reminders.button_{op}", time=row.local_time),
+            callback_data=build(Action.REMINDER, row.id, op),
+        )
+        for op in ops
+    ]
 
 
 # text_only: the list is edited.
@@ -122,8 +123,9 @@ async def manage(press: Press, target: int | str, op: int | str) -> int | None:
         await send_list(context, chat_id, user_id, language, query.message.message_id, int(op))
         return None
     if target == "all":
-        await units.pause_all(data.db, user_id, op == "pause_all")
-        await press.toast("reminders.paused" if op == "pause_all" else "reminders.resumed")
+        held = await units.pause_all(data.db, user_id, op == "pause_all")
+        toast = "reminders.paused" if op == "pause_all" else "reminders.resumed"
+        await press.toast("reminders.toast_held" if held and op == "resume_all" else toast)
         await send_list(context, chat_id, user_id, language, query.message.message_id)
         return None
     assert isinstance(target, int)
@@ -142,7 +144,8 @@ async def manage(press: Press, target: int | str, op: int | str) -> int | None:
         await press.toast("reminders.old")
         return None
     schedule_dispatch(context.application, changed.earliest)
-    await press.toast(CHANGED_TOASTS[str(op)])
+    held = changed.held and op == "resume"
+    await press.toast("reminders.toast_held" if held else CHANGED_TOASTS[str(op)])
     await send_list(context, chat_id, user_id, language, query.message.message_id)
     return None
 

@@ -1,5 +1,6 @@
 """The reminder conversation: /remind, /timezone and a list's Change, wired as one flow
-(handlers/remind.py, timezone.py, reminder_list.py and reminder_draft.py hold the steps)."""
+(handlers/remind.py, reminder_days.py, timezone.py, reminder_list.py and reminder_draft.py hold
+the steps)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from handlers.common import press_handlers
-from handlers.remind import days_button, days_text, remind, time_button, time_text
+from handlers.remind import choose_button, remind, time_button, time_text
+from handlers.reminder_days import days_button, days_text
 from handlers.reminder_draft import (
+    CHOOSE,
     CONFIRM,
     DAYS,
     TIME,
@@ -49,6 +52,11 @@ def _conversation(typed: filters.BaseFilter, other: filters.BaseFilter) -> Conve
             *press_handlers(manage),
         ],
         states={
+            CHOOSE: [  # add another or change one; a time typed instead is added
+                *press_handlers(choose_button),
+                MessageHandler(typed, time_text),
+                MessageHandler(other, not_understood),
+            ],
             TIME: [
                 *press_handlers(time_button),
                 MessageHandler(typed, time_text),

@@ -19,7 +19,7 @@ from enum import StrEnum
 from db.connection import TransactionFactory
 from db.models import Reminder, utcnow
 from db.reminders import (
-    NEXT_DAY,
+    ONE_OFF,
     Claimed,
     Owner,
     claim_due,
@@ -161,11 +161,12 @@ class Dispatcher:
         """Apply the rules to one due row: send once (even late, within grace) or skip.
 
         Paused reminders and every reminder of a user on an emergency safety hold are skipped,
-        not queued. A one-off row (the morning check) is sent once, or dropped if stale or held.
+        not queued. A one-off row (one the user set, or the morning check) is sent once, or
+        dropped if stale, paused or held.
         """
         assert row.next_due is not None
         paused = owner.paused or owner.hold == Hold.EMERGENCY
-        if row.kind == NEXT_DAY:
+        if row.kind in ONE_OFF:
             if paused:
                 self.stats.skipped_paused += 1
                 return Advance(row.id, None, None, 0)

@@ -177,6 +177,23 @@ def first_due(local_time: str, days: int, zone: str, now: datetime) -> datetime:
     return next_due(parse_hhmm(local_time), days_from_mask(days), zone, now)
 
 
+def one_off_due(local_time: str, zone: str, now: datetime, in_days: int | None) -> datetime | None:
+    """A one-off reminder's instant: at `local_time` `in_days` days from today (local), or with
+    None the next time `local_time` comes; None if that instant is not after `now`."""
+    at = parse_hhmm(local_time)
+    if in_days is None:
+        return next_due(at, EVERY_DAY, zone, now)
+    due = occurrence_on(local_date(now, zone) + timedelta(days=in_days), at, zone)
+    return due if due > now else None
+
+
+def after_today(local_time: str, days: int, zone: str, now: datetime) -> datetime:
+    """The reminder's first occurrence on a later local day than `now`'s."""
+    return after_day(
+        first_due(local_time, days, zone, now), local_time, days, zone, local_date(now, zone)
+    )
+
+
 def seconds_until(moment: datetime | None, now: datetime, cap: float) -> float:
     """How long to sleep until a due instant, capped so changes elsewhere are noticed."""
     if moment is None:

@@ -2,11 +2,16 @@
 
 They return what the handler needs to answer (and the earliest due instant, for the reminder job
 to re-arm); none of them touches Telegram.
+
+An emergency safety hold (users.safety_hold) pauses every reminder of the person: the dispatcher
+sends nothing while it lasts, so a reminder set or resumed under it is stored as the person's and
+held by the hold, and the answers say so (`held`). `resume_after_hold` is called when it lifts.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,10 +20,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import reminders as store
 from db.connection import TransactionFactory
-from db.models import Reminder
+from db.models import Reminder, User
+from db.reminders import ONCE, ROUTINE
 from db.routines import get_progress
 from db.users import get_or_create_user, get_user, set_timezone
-from reminders.schedule import after_day, first_due, local_date
+from reminders.schedule import (
+    after_day,
+    after_today,
+    first_due,
+    local_date,
+    mask_from_days,
+    occurrence_on,
+    one_off_due,
+    parse_hhmm,
+)
+from safety.rules import Hold
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +46,8 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"  # deleted since, or not this user's: the button is old
     ALREADY_SNOOZED = "already_snoozed"
     TOO_MANY = "too_many"
+    PASSED = "passed"  # a one-off whose time has already passed ("today at 7" at 9)
+    HELD = "held"  # an emergency safety hold: nothing to snooze or skip while it lasts
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,18 @@ class Changed:
 
     outcome: Outcome
     earliest: datetime | None = None
+    held: bool = False  # done, but nothing is sent while the emergency hold lasts
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A reminder as set up: its local time ("HH:MM"), days (bit mask), and, for a one-off,
+    its day: `in_days` days from today, or with None the next time the time comes."""
+
+    local_time: str
+    days: int
+    once: bool = False
+    in_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,16 +78,41 @@ class Saved:
     days: int = 0
     due: datetime | None = None
     merged: bool = False
+    before: int = 0  # merged: the days the reminder at that time had before
     count: int = 0  # with TOO_MANY: how many the user has
+    once: bool = False
+    held: bool = False  # stored, and paused by the emergency hold until it is lifted
 
 
 @dataclass(frozen=True)
 class Listing:
-    """What /reminders shows: the user's reminders, zone and whether all are paused."""
+    """What /reminders shows: the user's reminders (daily ones, then one-offs by their day),
+    zone, whether all are paused, and whether an emergency hold pauses them."""
 
     rows: list[Reminder]
     zone: str | None
     paused: bool
+    held: bool = False
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """After a hold is lifted: the local times of the daily reminders that start again (from
+    tomorrow), whether the user had paused them all themselves, and the earliest due instant."""
+
+    times: tuple[str, ...]
+    paused: bool
+    earliest: datetime | None
+
+
+def one_off(row: Reminder) -> bool:
+    """Whether the reminder is for one day only (it is sent once, and only deleted or changed)."""
+    return row.kind == ONCE
+
+
+def held(user: User | None) -> bool:
+    """Whether an emergency safety hold pauses the user's reminders."""
+    return user is not None and user.safety_hold == Hold.EMERGENCY
 
 
 async def own_reminder(tx: AsyncSession, user_id: int, reminder_id: int) -> Reminder | None:
@@ -73,12 +128,23 @@ async def user_zone(db: TransactionFactory, user_id: int) -> str | None:
     return user.timezone if user else None
 
 
+def _in_order(rows: list[Reminder]) -> list[Reminder]:
+    """Daily reminders by time of day, then one-offs by when they come."""
+    daily = [row for row in rows if row.kind == ROUTINE]
+    once = sorted(
+        (row for row in rows if row.kind == ONCE),
+        key=lambda row: row.next_due.timestamp() if row.next_due else 0.0,
+    )
+    return [*daily, *once]
+
+
 async def listing(db: TransactionFactory, user_id: int) -> Listing:
-    """The user's reminders in the order they were made."""
+    """The user's reminders, as /reminders and /remind show them."""
     async with db() as tx:
         user = await get_user(tx, user_id)
         rows = await store.user_reminders(tx, user_id)
-    return Listing(rows, user.timezone if user else None, bool(user and user.reminders_paused))
+    paused = bool(user and user.reminders_paused)
+    return Listing(_in_order(rows), user.timezone if user else None, paused, held(user))
 
 
 async def save(
@@ -87,8 +153,7 @@ async def save(
     user_id: int,
     chat_id: int,
     language: str,
-    local_time: str,
-    days: int,
+    wanted: Wanted,
     zone: str,
     editing: int | None,
     now: datetime,
@@ -96,41 +161,85 @@ async def save(
 ) -> Saved:
     """Store a new reminder, or the change of one being edited.
 
-    A reminder at the same time in the same zone as another is merged into it (their days
-    joined), and a person has at most `limit` reminders.
+    A daily reminder at the same time in the same zone as another is merged into it (their days
+    joined), a one-off at the same instant as another is that one, and a person has at most
+    `limit` reminders. Under an emergency hold it is stored all the same (`held`).
     """
     async with db() as tx:
-        await get_or_create_user(tx, user_id, language)
+        user = await get_or_create_user(tx, user_id, language)
+        await store.prune_sent_one_offs(tx, user_id)
         rows = await store.user_reminders(tx, user_id)
         row = next((r for r in rows if editing is not None and r.id == editing), None)
-        twin = next(
-            (r for r in rows if r is not row and (r.local_time, r.zone) == (local_time, zone)), None
-        )
+        if wanted.once:
+            due = one_off_due(wanted.local_time, zone, now, wanted.in_days)
+            if due is None:
+                await tx.rollback()
+                return Saved(Outcome.PASSED, once=True)
+            days = mask_from_days(frozenset({local_date(due, zone).weekday()}))
+            twin = next(
+                (r for r in rows if r is not row and r.kind == ONCE and r.next_due == due), None
+            )
+        else:
+            days, due = wanted.days, first_due(wanted.local_time, wanted.days, zone, now)
+            twin = next(
+                (
+                    r
+                    for r in rows
+                    if r is not row
+                    and r.kind == ROUTINE
+                    and (r.local_time, r.zone) == (wanted.local_time, zone)
+                ),
+                None,
+            )
+        before = 0
         if twin is not None:
-            days |= twin.days
+            before, days = twin.days, days | twin.days
             if row is not None:
                 await store.delete_reminder(tx, row)
             row = twin
         if row is None and len(rows) >= limit:
             await tx.rollback()
             return Saved(Outcome.TOO_MANY, count=len(rows))
-        due = first_due(local_time, days, zone, now)
+        kind = ONCE if wanted.once else ROUTINE
         if row is not None:
-            row.local_time, row.days, row.zone = local_time, days, zone
+            row.kind, row.local_time, row.days, row.zone = kind, wanted.local_time, days, zone
             row.enabled, row.next_due = True, due
         else:
             await store.add_reminder(
                 tx,
                 user_id=user_id,
                 chat_id=chat_id,
-                local_time=local_time,
+                local_time=wanted.local_time,
                 days=days,
                 zone=zone,
                 next_due=due,
+                kind=kind,
             )
+        on_hold = held(user)
         await tx.commit()
     logger.info("user %s set a reminder%s", user_id, " (merged)" if twin is not None else "")
-    return Saved(Outcome.DONE, days=days, due=due, merged=twin is not None)
+    return Saved(
+        Outcome.DONE,
+        days=days,
+        due=due,
+        merged=twin is not None,
+        before=before,
+        once=wanted.once,
+        held=on_hold,
+    )
+
+
+def _same_local_time(zone: str, now: datetime) -> Callable[[Reminder], datetime]:
+    """The due instant of a row moved to `zone`, at the same local time (a one-off on the same
+    local day), computed while the row still has its old zone."""
+
+    def due(row: Reminder) -> datetime:
+        if row.kind == ONCE and row.next_due is not None:
+            day = local_date(row.next_due, row.zone)
+            return occurrence_on(day, parse_hhmm(row.local_time), zone)
+        return first_due(row.local_time, row.days, zone, now)
+
+    return due
 
 
 async def set_zone(
@@ -140,27 +249,27 @@ async def set_zone(
     due instant afterwards."""
     async with db() as tx:
         await set_timezone(tx, user_id, zone, language)
-        await store.rezone_reminders(
-            tx, user_id, zone, lambda row: first_due(row.local_time, row.days, zone, now)
-        )
+        await store.rezone_reminders(tx, user_id, zone, _same_local_time(zone, now))
         await tx.commit()
         return await store.earliest_due(tx)
 
 
-async def pause_all(db: TransactionFactory, user_id: int, paused: bool) -> None:
-    """Pause or resume every reminder of the user."""
+async def pause_all(db: TransactionFactory, user_id: int, paused: bool) -> bool:
+    """Pause or resume every reminder of the user; whether an emergency hold still pauses them."""
     async with db() as tx:
         await store.set_paused(tx, user_id, paused)
+        user = await get_user(tx, user_id)
         await tx.commit()
+    return held(user)
 
 
 async def change(
     db: TransactionFactory, user_id: int, reminder_id: int, op: str, now: datetime
 ) -> Changed:
-    """Pause, resume or delete one of the user's reminders."""
+    """Pause, resume or delete one of the user's reminders (a one-off is only deleted)."""
     async with db() as tx:
         row = await own_reminder(tx, user_id, reminder_id)
-        if row is None:
+        if row is None or (row.kind == ONCE and op != "delete"):
             await tx.rollback()
             return Changed(Outcome.NOT_FOUND)
         if op == "delete":
@@ -172,8 +281,9 @@ async def change(
             row.next_due = first_due(row.local_time, row.days, row.zone, now)
         else:
             raise ValueError(f"unknown change {op!r}")
+        on_hold = held(await get_user(tx, user_id))
         await tx.commit()
-        return Changed(Outcome.DONE, await store.earliest_due(tx))
+        return Changed(Outcome.DONE, await store.earliest_due(tx), held=on_hold)
 
 
 async def owned(db: TransactionFactory, user_id: int, reminder_id: int) -> bool:
@@ -195,20 +305,31 @@ async def routine_to_start(
     return last if last is not None and last in routines else routines[0]
 
 
+async def _nudged(tx: AsyncSession, user_id: int, reminder_id: int) -> Reminder | Outcome:
+    """The reminder a nudge's button is about, or why it cannot be moved."""
+    row = await own_reminder(tx, user_id, reminder_id)
+    if row is None or (row.kind == ROUTINE and not row.enabled):  # gone, or paused since
+        return Outcome.NOT_FOUND
+    if held(await get_user(tx, user_id)):
+        return Outcome.HELD
+    return row
+
+
 async def snooze(
     db: TransactionFactory, user_id: int, reminder_id: int, now: datetime, minutes: int
 ) -> Changed:
-    """Move the reminder `minutes` on, unless it is already due within them."""
+    """Move the reminder `minutes` on, unless it is already due within them (a one-off that
+    was sent comes once more)."""
     async with db() as tx:
-        row = await own_reminder(tx, user_id, reminder_id)
-        if row is None:
+        row = await _nudged(tx, user_id, reminder_id)
+        if isinstance(row, Outcome):
             await tx.rollback()
-            return Changed(Outcome.NOT_FOUND)
+            return Changed(row)
         snooze_at = now + timedelta(minutes=minutes)
         if row.next_due is not None and now < row.next_due <= snooze_at:
             await tx.rollback()
             return Changed(Outcome.ALREADY_SNOOZED)
-        row.next_due = snooze_at
+        row.enabled, row.next_due = True, snooze_at
         await tx.commit()
         return Changed(Outcome.DONE, await store.earliest_due(tx))
 
@@ -216,17 +337,43 @@ async def snooze(
 async def skip_today(
     db: TransactionFactory, user_id: int, reminder_id: int, now: datetime
 ) -> Changed:
-    """Every occurrence of the user's reminders still due today (local) moves past today."""
+    """Every occurrence of the user's reminders still due today (local) moves past today; a
+    one-off due today is dropped."""
     async with db() as tx:
-        row = await own_reminder(tx, user_id, reminder_id)
-        if row is None:
+        row = await _nudged(tx, user_id, reminder_id)
+        if isinstance(row, Outcome):
             await tx.rollback()
-            return Changed(Outcome.NOT_FOUND)
+            return Changed(row)
         today = local_date(now, row.zone)
         for other in await store.user_reminders(tx, user_id):
-            if other.next_due is not None:
-                other.next_due = after_day(
-                    other.next_due, other.local_time, other.days, other.zone, today
-                )
+            if other.next_due is None:
+                continue
+            if other.kind == ONCE:
+                if local_date(other.next_due, other.zone) == today:
+                    other.enabled, other.next_due = False, None
+                continue
+            other.next_due = after_day(
+                other.next_due, other.local_time, other.days, other.zone, today
+            )
         await tx.commit()
         return Changed(Outcome.DONE, await store.earliest_due(tx))
+
+
+async def resume_after_hold(db: TransactionFactory, user_id: int, now: datetime) -> Resumed:
+    """Call when an emergency hold is lifted: the daily reminders start again from tomorrow
+    (never minutes after the lift: the rest of the day is the person's), one-offs still ahead
+    come as set, and reminders the user paused stay paused. Under a hold it changes nothing."""
+    async with db() as tx:
+        user = await get_user(tx, user_id)
+        if user is None or held(user):
+            return Resumed((), False, None)
+        times = []
+        for row in await store.user_reminders(tx, user_id):
+            if row.kind == ROUTINE and row.enabled:
+                row.next_due = after_today(row.local_time, row.days, row.zone, now)
+                times.append(row.local_time)
+        paused = user.reminders_paused
+        await tx.commit()
+        earliest = await store.earliest_due(tx)
+    logger.info("user %s: %d reminder(s) start again after a hold", user_id, len(times))
+    return Resumed(tuple(times), paused, earliest)

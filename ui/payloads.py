@@ -42,7 +42,7 @@ class Action(StrEnum):
     INTERRUPTED = "ri"  # session id, resume | end
     AFTER = "ar"  # session id, rating 0-10
     BROWSE = "ex"  # exercise index, view (card | steps | easier | harder | try)
-    REMIND = "rm"  # step (t | d | c), value
+    REMIND = "rm"  # step (t | d | c | e), value
     ZONE = "tz"  # IANA zone name
     REMINDER = "rl"  # reminder id (or "all"), op (pause | resume | change | delete)
     NUDGE = "rn"  # reminder id, op (start | snooze | skip)
@@ -147,8 +147,10 @@ SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
     Action.BROWSE: ((ID, one_of("card", "steps", "easier", "harder", "try", "open")),),
     Action.REMIND: (
         (one_of("t"), Field("[0-9]{4}|other")),
-        (one_of("d"), Field("[0-6]|all|wd|we|pick|done")),
-        (one_of("c"), one_of("save", "cancel")),
+        (one_of("d"), Field("[0-6]|all|wd|we|once|pick|done")),
+        (one_of("c"), one_of("save", "cancel", "flip")),
+        (one_of("e"), one_of("add")),  # /remind with reminders set: add another,
+        (one_of("e"), ID),  # or change this one
     ),
     Action.ZONE: ((ZONE_NAME,),),
     Action.REMINDER: (

@@ -4,6 +4,7 @@ reason; a word may mean one thing only, across every language (all are read in e
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,75 @@ MISTAKES: list[tuple[str, str, Callable[[Any], object], Problem]] = [
         Problem(RU, "times.named.noon", f"'noon' is also the time 12:00 in {EN}"),
     ),
     (
+        "a blank that does not exist in a time said in words",
+        "en.yaml",
+        lambda d: d["times"]["said"]["past"].append("{minute} past {hour}"),
+        Problem(
+            EN,
+            "times.said.past.6",
+            "'{minute} past {hour}': {minute} is not a blank "
+            "(use {hour} or {ordinal}, and {minutes} or {fraction})",
+        ),
+    ),
+    (
+        "a time said in words with no hour",
+        "ru.yaml",
+        lambda d: d["times"]["said"]["to"].append("без {minutes}"),
+        Problem(RU, "times.said.to.2", "'без {minutes}' needs one {hour} or one {ordinal}"),
+    ),
+    (
+        "minutes before the hour that are not said",
+        "en.yaml",
+        lambda d: d["times"]["said"]["to"].append("quarter to {hour}"),
+        Problem(EN, "times.said.to.5", "'quarter to {hour}' needs {minutes} or {fraction}"),
+    ),
+    (
+        "a brace without its pair",
+        "en.yaml",
+        lambda d: d["times"]["said"]["past"].append("{hour past"),
+        Problem(EN, "times.said.past.6", "'{hour past': a brace without its pair"),
+    ),
+    (
+        "a number that is no minute",
+        "en.yaml",
+        lambda d: d["times"]["numbers"].update(sixty=60),
+        Problem(EN, "times.numbers.sixty", "60 is not from 0 to 59"),
+    ),
+    (
+        "a number word with two values in two languages",
+        "ru.yaml",
+        lambda d: d["times"]["fractions"].update(half=15),
+        Problem(RU, "times.fractions", f"'half' is also the number 30 (fractions) in {EN}"),
+    ),
+    (
+        "a word that is a number and a fraction",
+        "en.yaml",
+        lambda d: d["times"]["numbers"].update(quarter=15),
+        Problem(EN, "times.fractions", f"'quarter' is also the number 15 (numbers) in {EN}"),
+    ),
+    (
+        "a one-off day word with two meanings",
+        "ru.yaml",
+        lambda d: d["dates"]["typed"].update(tomorrow=2),
+        Problem(RU, "dates.typed", f"'tomorrow' is also the day +1 in {EN}"),
+    ),
+    (
+        "eleven months",
+        "ru.yaml",
+        lambda d: d["dates"]["months"].pop(),
+        Problem(RU, "dates.months", "List should have at least 12 items after validation, not 11"),
+    ),
+    (
+        "a date shown without its day",
+        "en.yaml",
+        lambda d: d["dates"].update(shown="{weekday} {month}"),
+        Problem(
+            EN,
+            "dates.shown",
+            "'{weekday} {month}': use {day} and {month}, and {weekday} if you like",
+        ),
+    ),
+    (
         "a filler that is also a day",
         "en.yaml",
         lambda d: d["days"]["fillers"].append("sun"),
@@ -187,3 +257,17 @@ def test_words_change_what_is_understood(root: Path) -> None:
     assert parse_time("около 7:30", words) is not None
     assert parse_days("weekend", words) is None
     assert parse_days("weekends", words) == NAMED_DAYS["weekends"]
+
+
+def test_a_new_way_of_saying_a_time_is_data_only(root: Path) -> None:
+    """Said times are templates of content: one added to a file is understood at once."""
+    edit(
+        root / "words" / "en.yaml",
+        lambda d: (
+            d["times"]["fractions"].update({"three quarters": 45}),
+            d["times"]["said"]["past"].append("{fraction} after {hour} sharp"),
+        ),
+    )
+    words = load_content(root).time_words
+    assert parse_time("three quarters after nine sharp", words) == time(9, 45)
+    assert parse_time("three quarters after nine sharp", load_content().time_words) is None

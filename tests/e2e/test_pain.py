@@ -236,6 +236,7 @@ async def test_emergency_signs_give_the_local_number_and_hold_everything(  # typ
     await user.wait_text("Please confirm")
     await user.press("Yes, I was told I may exercise")
     await user.wait_text("The hold is lifted")
+    await user.wait_text("Your reminders start again tomorrow: 09:00")
     [stored] = await rows(app, User)
     assert stored.safety_hold is None
 

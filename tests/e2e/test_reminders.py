@@ -135,9 +135,11 @@ async def test_list_pause_resume_delete(app, make_user) -> None:  # type: ignore
     user = make_user()
     await user.send("/timezone Europe/Berlin")
     await user.wait_text("Time zone set")
-    for value in ("/remind 7:30", "/remind 19:30"):
-        await user.send(value)
-        await user.wait_text("Done:")
+    await user.send("/remind 7:30")
+    await user.wait_text("Done:")
+    await user.send("/remind 19:30")
+    await user.press("Add 19:30 as another")
+    await user.wait_text("Done:")
     await user.send("/reminders")
     listing = await user.next_message()
     assert "07:30 · every day" in plain(listing) and "19:30 · every day" in plain(listing)
@@ -156,12 +158,14 @@ async def test_reminders_are_bounded_merged_and_paginated(app, make_user) -> Non
     user = make_user()
     await daily_reminder_in_utc(user, "7:30")
     await user.send("/remind 7:30")  # the same again: merged, not a second row
-    await user.wait_text("Done: I will remind you at 07:30")
+    await user.wait_text("You already have a reminder at 07:30, every day. Nothing changed.")
     assert len(await rows(app, Reminder)) == 1
     for hour in range(8, 14):
         await user.send(f"/remind {hour}:00")
+        await user.press(f"Add {hour:02d}:00 as another")
         await user.wait_text(f"Done: I will remind you at {hour:02d}:00")
     await user.send("/remind 14:00")
+    await user.press("Add 14:00 as another")
     await user.wait_text("You already have 7 reminders")
     assert len(await rows(app, Reminder)) == 7
     await user.send("/reminders")

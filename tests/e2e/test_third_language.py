@@ -1,6 +1,7 @@
 """A third language from files alone: the German test data of tests/content/german/ is added to a
 copy of content/ the way an author adds a language (content/README.md, "Adding a language"), and
-a German speaker is onboarded, guided through a routine and sets reminders in German words.
+a German speaker is onboarded, guided through a routine and sets reminders in German words
+(a one-off said in words too: "morgen um viertel vor acht").
 
 No code knows German: if this passes, adding a language is adding files.
 """
@@ -96,6 +97,8 @@ async def test_onboarding_a_routine_and_reminders_in_german(app, make_user) -> N
     await user.wait_text("Welche Übungsfolge heute?")
     await user.press("Kurze Übungsfolge")
     check = await user.wait_text("kurzer Sicherheitscheck")
+    await user.press("Ja, und sie sind gleich geblieben", message_id=check.message_id)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == check.message_id)
     await user.press("Nein, nichts davon", message_id=check.message_id)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == check.message_id)
     await user.press("Nein, nichts davon", message_id=check.message_id)
@@ -122,8 +125,17 @@ async def test_onboarding_a_routine_and_reminders_in_german(app, make_user) -> N
     await user.press("✓ Speichern")
     await user.wait_text("Erledigt: Ich erinnere dich um 07:30, werktags.")
     await user.send("/remind 8 Uhr abends")
+    await user.press("20:00 hinzufügen")
     await user.wait_text("Erledigt: Ich erinnere dich um 20:00, jeden Tag.")
+    await user.send("/remind morgen um viertel vor acht")  # a one-off, said in words
+    confirm = await user.wait_text("Dich einmal erinnern, um 07:45 am ")
+    assert "Ich lese das als 07:45" in plain(confirm.message)
+    await user.press("Lieber 19:45", message_id=confirm.message_id)
+    flipped = await user.wait_text("Dich einmal erinnern, um 19:45 am ", kinds=("send",))
+    await user.press("Speichern", message_id=flipped.message_id)
+    await user.wait_text("Erledigt: Ich erinnere dich einmal, um 19:45 am ")
     await user.send("/remind")
+    await user.press("Noch eine")
     await user.wait_text("Wann soll ich dich erinnern?")
     await user.send("gegen 6 Uhr früh")
     await user.wait_text("An welchen Tagen?")
@@ -131,5 +143,13 @@ async def test_onboarding_a_routine_and_reminders_in_german(app, make_user) -> N
     await user.wait_text("Dich um 06:00 erinnern, Mo, Mi, Fr (Europe/Berlin)?")
     await user.press("Abbrechen")
     await user.wait_text("Es wurde keine Erinnerung eingerichtet.")
-    saved = {(row.local_time, row.days, row.zone) for row in await rows(app, Reminder)}
-    assert saved == {("07:30", 0b0011111, "Europe/Berlin"), ("20:00", 0b1111111, "Europe/Berlin")}
+    saved = {(row.kind, row.local_time, row.zone) for row in await rows(app, Reminder)}
+    assert saved == {
+        ("routine", "07:30", "Europe/Berlin"),
+        ("routine", "20:00", "Europe/Berlin"),
+        ("once", "19:45", "Europe/Berlin"),
+    }
+    assert {row.days for row in await rows(app, Reminder) if row.kind == "routine"} == {
+        0b0011111,
+        0b1111111,
+    }
