@@ -12,7 +12,7 @@ from db.models import Reminder, User
 from emulator.render import plain
 from tests.e2e.helpers import FakeClock, rows
 
-AGREE = {"en": "I agree", "ru": "Я согласен"}
+AGREE = {"en": "I agree", "ru": "Даю согласие"}
 NOT_NOW = {"en": "Not now", "ru": "Не сейчас"}
 GIVE = {"en": "Give consent", "ru": "Дать согласие"}
 WITHDRAW = {"en": "Withdraw consent", "ru": "Отозвать согласие"}

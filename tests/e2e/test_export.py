@@ -162,7 +162,7 @@ TEXTS = {
         "exercise": "Cat and cow",
     },
     "ru": {
-        "agree": "Я согласен",
+        "agree": "Даю согласие",
         "zone_set": "Часовой пояс: Europe/Moscow",
         "weekly_on": "Еженедельный опрос: включить",
         "reminder_set": "Готово: напомню",

@@ -19,7 +19,7 @@ from handlers.progress import gather
 from tests.e2e.helpers import FakeClock, dispatch_now, reach_check_in, rows
 from ui.progress import chart_for
 
-CONSENT = {"en": "I agree", "ru": "Я согласен"}
+CONSENT = {"en": "I agree", "ru": "Даю согласие"}
 ROUTINE = {"en": "Quick routine", "ru": "Короткий комплекс"}
 HURTS = {"en": "It hurts", "ru": "Больно"}
 AFTER = {"en": "How does your back feel now?", "ru": "Как спина сейчас?"}
