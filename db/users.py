@@ -1,14 +1,28 @@
-"""Query functions for users: first contact, language, time zone, consent, erasure, retention."""
+"""Query functions for users: first contact, language, time zone, everything stored (for the
+export), erasure, retention."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Base, User
+from db.models import (
+    Base,
+    ExercisePain,
+    PainRating,
+    PegScore,
+    PlanPeriod,
+    Reminder,
+    ReminderDelivery,
+    RoutineSession,
+    User,
+    UserProgress,
+)
 
 
 async def get_user(tx: AsyncSession, user_id: int) -> User | None:
@@ -36,18 +50,6 @@ async def set_timezone(tx: AsyncSession, user_id: int, zone: str, language: str)
     """Store the user's IANA time zone (or fixed UTC offset)."""
     user = await get_or_create_user(tx, user_id, language)
     user.timezone = zone
-
-
-async def set_consent(tx: AsyncSession, user_id: int, language: str, at: datetime | None) -> None:
-    """Record (or, with None, withdraw) consent to store health data."""
-    user = await get_or_create_user(tx, user_id, language)
-    user.consent_at = at
-
-
-async def has_consent(tx: AsyncSession, user_id: int) -> bool:
-    """Whether the user agreed to the storage of health data."""
-    consent = await tx.scalar(select(User.consent_at).where(User.id == user_id))
-    return consent is not None
 
 
 async def _erase(tx: AsyncSession, users: Select[int]) -> None:
@@ -85,25 +87,40 @@ async def purge_inactive(tx: AsyncSession, before: datetime) -> int:
     return count
 
 
-async def export_user(tx: AsyncSession, user_id: int) -> dict[str, list[dict[str, object]]]:
-    """Every stored row about the user, table by table, as plain JSON-ready values."""
-    export: dict[str, list[dict[str, object]]] = {}
-    for table in Base.metadata.sorted_tables:
-        if table.name == "users":
-            condition = table.c.id == user_id
-        elif "user_id" in table.c:
-            condition = table.c.user_id == user_id
-        else:
-            continue
-        rows = (await tx.execute(select(table).where(condition))).mappings().all()
-        export[table.name] = [
-            {
-                key: value.isoformat() if isinstance(value, datetime) else value
-                for key, value in row.items()
-            }
-            for row in rows
-        ]
-    return export
+@dataclass(frozen=True)
+class StoredRows:
+    """Every row stored about one person, table by table (health data decrypted)."""
+
+    user: User | None
+    sessions: list[RoutineSession]
+    ratings: list[PainRating]
+    progress: UserProgress | None
+    periods: list[PlanPeriod]
+    pegs: list[PegScore]
+    hurts: list[ExercisePain]
+    reminders: list[Reminder]
+    deliveries: list[ReminderDelivery]
+
+
+async def stored_rows(tx: AsyncSession, user_id: int) -> StoredRows:
+    """Every row about the user, each table in the order the rows were made."""
+
+    async def all_of(model: Any, *order: Any) -> list[Any]:
+        return list(
+            await tx.scalars(select(model).where(model.user_id == user_id).order_by(*order))
+        )
+
+    return StoredRows(
+        user=await tx.get(User, user_id),
+        sessions=await all_of(RoutineSession, RoutineSession.id),
+        ratings=await all_of(PainRating, PainRating.at, PainRating.id),
+        progress=await tx.get(UserProgress, user_id),
+        periods=await all_of(PlanPeriod, PlanPeriod.started_at, PlanPeriod.id),
+        pegs=await all_of(PegScore, PegScore.at, PegScore.id),
+        hurts=await all_of(ExercisePain, ExercisePain.at, ExercisePain.id),
+        reminders=await all_of(Reminder, Reminder.id),
+        deliveries=await all_of(ReminderDelivery, ReminderDelivery.due, ReminderDelivery.key),
+    )
 
 
 async def users_by_id(tx: AsyncSession, ids: Iterable[int]) -> dict[int, User]:

@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler
 
 from core.context import BotData, Context
 from services import people
+from services.safety import load_state
 from ui.payloads import Action, build, decode, pattern
 
 LANGUAGE_KEY = "language"
@@ -182,6 +183,13 @@ def on_text_message(query: CallbackQuery) -> bool:
     A forged payload pressed on a picture must not have the bot edit text that is not there.
     """
     return isinstance(query.message, Message) and query.message.text is not None
+
+
+async def next_steps(context: Context, user_id: int, language: str) -> str:
+    """What to do next, after the welcome: never an invitation to exercise on a safety hold."""
+    state, _ = await load_state(context.bot_data, user_id)
+    key = "start.next_steps" if state.hold is None else "start.next_steps_hold"
+    return text(context, language, key)
 
 
 def text(context: Context, language: str, key: str, /, **params: object) -> str:

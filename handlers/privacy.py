@@ -1,4 +1,5 @@
-"""/privacy, /export and /delete: what is stored, a copy of it, and erasure on request."""
+"""/privacy, /export and /delete: what is stored and where consent stands, a readable summary
+with a full copy, and erasure on request."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
 from background.ending import end_session
-from db.models import utcnow
 from engine.sessions import End
+from handlers import consent
 from handlers.common import Press, Said, on_message, on_press, press_handlers, text
-from services import people
+from services import export, people
+from ui.export import summary_text
 from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
@@ -21,60 +23,40 @@ logger = logging.getLogger(__name__)
 
 @on_message()
 async def show_privacy(said: Said) -> None:
-    """Explain what is stored, why and for how long, with a consent toggle."""
+    """Explain what is stored, why and for how long, where consent stands and how to change it."""
     context, message, user, language = said.context, said.message, said.user, said.language
-    consent = await people.has_consent(context.bot_data.db, user.id)
-    toggle = "withdraw" if consent else "give"
-    months = max(1, round(context.bot_data.settings.retention_days / 30.44))
+    settings = context.bot_data.settings
+    state = await people.consent_of(context.bot_data.db, user.id, settings.default_timezone)
+    months = max(1, round(settings.retention_days / 30.44))
     await message.reply_text(
         text(
             context,
             language,
             "privacy.text",
             months=text(context, language, "privacy.months", count=months),
-            consent=text(
-                context, language, "privacy.consent_on" if consent else "privacy.consent_off"
-            ),
+            consent=consent.consent_words(context, language, state),
         ),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        text(context, language, f"privacy.{toggle}_button"),
-                        callback_data=build(Action.PRIVACY, toggle),
-                    )
-                ]
-            ]
-        ),
+        reply_markup=InlineKeyboardMarkup([[consent.change_button(context, language, state)]]),
     )
 
 
 @on_press(Action.PRIVACY, needs_message=False)
-async def toggle_consent(press: Press, toggle: str) -> None:
-    """Give or withdraw consent from the /privacy message."""
-    query, context, language = press.query, press.context, press.language
-    await query.answer()
-    give = toggle == "give"
-    await people.set_consent(
-        context.bot_data.db, query.from_user.id, language, utcnow() if give else None
-    )
-    logger.info("user %s %s consent", query.from_user.id, "gave" if give else "withdrew")
-    await query.edit_message_reply_markup(reply_markup=None)
-    await context.bot.send_message(
-        query.from_user.id,
-        text(context, language, "start.consent_given" if give else "privacy.withdrawn"),
-    )
+async def change_consent(press: Press, choice: str, seen: str | None = None) -> None:
+    """Give, withdraw or keep consent (`seen`: the state the button was shown in)."""
+    await consent.answer(press, choice, seen, welcome=False)
 
 
 @on_message()
 async def export_data(said: Said) -> None:
-    """Send everything stored about the user as a JSON document."""
+    """Send a readable summary of what is stored, then all of it as a JSON document."""
     context, message, user, language = said.context, said.message, said.user, said.language
-    data = await people.export(context.bot_data.db, user.id)
-    document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode())
+    data = context.bot_data
+    exported = await export.export(data, user.id, language)
+    await message.reply_text(summary_text(data.content, language, exported.document))
+    document = io.BytesIO(json.dumps(exported.document, ensure_ascii=False, indent=2).encode())
     await message.reply_document(
         document,
-        filename=f"backcare-{user.id}.json",
+        filename=exported.filename,
         caption=text(context, language, "privacy.export_caption"),
     )
     logger.info("user %s exported their data", user.id)
@@ -125,6 +107,6 @@ HANDLERS = [
     CommandHandler("privacy", show_privacy),
     CommandHandler("export", export_data),
     CommandHandler("delete", confirm_delete),
-    *press_handlers(toggle_consent),
+    *press_handlers(change_consent),
     *press_handlers(answer_delete),
 ]

@@ -1,4 +1,4 @@
-"""Onboarding: /start, consent to store health data, and the choice of language."""
+"""Onboarding: /start (the welcome, and where consent stands), and the choice of language."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from core.context import Context
-from db.models import utcnow
+from handlers import consent
 from handlers.common import (
     Press,
     Said,
+    next_steps,
     on_message,
     on_press,
     press_handlers,
@@ -20,76 +21,94 @@ from handlers.common import (
     supported_language,
     text,
 )
+from handlers.consent import change_button
 from services import people
 from ui.payloads import Action, build
+from ui.progress import day_text
 
 logger = logging.getLogger(__name__)
 
 
-def consent_keyboard(context: Context, language: str) -> InlineKeyboardMarkup:
-    """Agree / Not now, plus the language switch."""
+def language_row(context: Context, language: str) -> list[InlineKeyboardButton]:
+    """The language switch, under the welcome."""
     native = context.bot_data.content.languages[language].native
+    return [
+        InlineKeyboardButton(
+            text(context, language, "start.language_button", language=native),
+            callback_data=build(Action.LANGUAGE, "menu"),
+        )
+    ]
+
+
+def consent_keyboard(context: Context, language: str) -> InlineKeyboardMarkup:
+    """Agree / Not now (shown without consent: the buttons remember it), plus the language."""
+    seen = people.NOT_GIVEN
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     text(context, language, "start.consent_yes"),
-                    callback_data=build(Action.CONSENT, "yes"),
+                    callback_data=build(Action.CONSENT, "yes", seen),
                 ),
                 InlineKeyboardButton(
                     text(context, language, "start.consent_no"),
-                    callback_data=build(Action.CONSENT, "no"),
+                    callback_data=build(Action.CONSENT, "no", seen),
                 ),
             ],
-            [
-                InlineKeyboardButton(
-                    text(context, language, "start.language_button", language=native),
-                    callback_data=build(Action.LANGUAGE, "menu"),
-                )
-            ],
+            language_row(context, language),
         ]
     )
 
 
 async def start(update: Update, context: Context) -> None:
-    """Greet the user, explain the bot, and ask for consent to store health data."""
+    """Greet the user: someone new is asked for consent; someone known sees where it stands."""
     tg_user = update.effective_user
     message = update.effective_message
     if tg_user is None or message is None:
         return
-    language = await people.greet(
-        context.bot_data.db, tg_user.id, supported_language(context, tg_user.language_code)
+    greeting = await people.greet(
+        context.bot_data.db,
+        tg_user.id,
+        supported_language(context, tg_user.language_code),
+        context.bot_data.settings.default_timezone,
     )
+    language, state = greeting.language, greeting.consent
     remember_language(context, language)
     name = html.escape(tg_user.first_name or "")
-    await message.reply_text(
-        "\n\n".join(
-            [
-                text(context, language, "start.welcome", name=name),
-                text(context, language, "start.disclaimer"),
-                text(context, language, "start.consent_question"),
-            ]
-        ),
-        reply_markup=consent_keyboard(context, language),
-    )
+    disclaimer = text(context, language, "start.disclaimer")
+    if not greeting.known:
+        parts = [
+            text(context, language, "start.welcome", name=name),
+            disclaimer,
+            text(context, language, "start.consent_question"),
+        ]
+        markup = consent_keyboard(context, language)
+    elif state.day is not None:
+        day = day_text(state.day, language, year=True)
+        parts = [
+            text(context, language, "start.welcome_back", name=name),
+            disclaimer,
+            text(context, language, "start.consent_state_given", day=day),
+            await next_steps(context, tg_user.id, language),
+        ]
+        markup = InlineKeyboardMarkup([language_row(context, language)])
+    else:
+        parts = [
+            text(context, language, "start.welcome", name=name),
+            disclaimer,
+            text(context, language, "start.consent_state_not_given"),
+            await next_steps(context, tg_user.id, language),
+        ]
+        markup = InlineKeyboardMarkup(
+            [[change_button(context, language, state)], language_row(context, language)]
+        )
+    await message.reply_text("\n\n".join(parts), reply_markup=markup)
 
 
 @on_press(Action.CONSENT, needs_message=False)
-async def answer_consent(press: Press, answer: str) -> None:
-    """Store the consent answer and show the next steps."""
-    query, context, language = press.query, press.context, press.language
-    await query.answer()
-    agreed = answer == "yes"
-    await people.set_consent(
-        context.bot_data.db, query.from_user.id, language, utcnow() if agreed else None
-    )
-    logger.info("user %s %s consent", query.from_user.id, "gave" if agreed else "declined")
-    reply = text(context, language, "start.consent_given" if agreed else "start.consent_declined")
-    if query.message is not None:
-        await query.edit_message_reply_markup(reply_markup=None)
-    await context.bot.send_message(
-        query.from_user.id, reply + "\n\n" + text(context, language, "start.next_steps")
-    )
+async def answer_consent(press: Press, answer: str, seen: str | None = None) -> None:
+    """I agree / Not now under the welcome (`seen`: the state it was shown in)."""
+    await consent.answer(press, "give" if answer == "yes" else "withdraw", seen, welcome=True)
 
 
 def language_keyboard(context: Context) -> InlineKeyboardMarkup:

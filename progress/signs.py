@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 NONE, EMERGENCY, DOCTOR, LEGS, CORRECTED = "none", "emergency", "doctor", "legs", "corrected"
 ANSWERS = (NONE, EMERGENCY, DOCTOR, LEGS, CORRECTED)
-# s: the first check before a session; p: after a pain report; m: asked from the check-in's
-# "I have warning signs" button.
-FIRST_CHECK, AFTER_PAIN, ASKED = "s", "p", "m"
-ORIGINS = (FIRST_CHECK, AFTER_PAIN, ASKED)
+# As safety.rules.Origin: s: the first check before a session (a new or unassessed episode);
+# k: the first check, for back pain a clinician has assessed; p: after a pain report; m: asked
+# from the check-in's "I have warning signs" button.
+FIRST_CHECK, KNOWN, AFTER_PAIN, ASKED = "s", "k", "p", "m"
+ORIGINS = (FIRST_CHECK, KNOWN, AFTER_PAIN, ASKED)
 
 # What the bot said after no warning sign depends on where it was asked.
-_NO_SIGNS_ADVICE = {FIRST_CHECK: "gentle", AFTER_PAIN: "leave", ASKED: "watch"}
+_NO_SIGNS_ADVICE = {FIRST_CHECK: "gentle", KNOWN: "gentle", AFTER_PAIN: "leave", ASKED: "watch"}
 
 
 @dataclass(frozen=True)

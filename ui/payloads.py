@@ -23,9 +23,9 @@ NUMBER = re.compile(r"[0-9]{1,18}")
 class Action(StrEnum):
     """What a button does; the short value goes on the wire."""
 
-    CONSENT = "cs"
+    CONSENT = "cs"  # yes | no, the consent state shown (n: not given, or when it was given)
     LANGUAGE = "lg"
-    PRIVACY = "pv"
+    PRIVACY = "pv"  # give | withdraw | keep, the consent state shown (as CONSENT)
     DELETE = "dl"
     ROUTINE_CHOICE = "rc"  # routine id
     CHECK_IN = "ci"  # routine id, rating 0-10
@@ -111,12 +111,18 @@ NAME = Field(r"[a-z][a-z0-9_]{0,31}(?:\.[a-z][a-z0-9_]{0,31}|~(?:[0-9]{1,2}[eo])
 CODE = Field(r"[a-z]{2,3}")  # a language code
 ZONE_NAME = Field(r"[A-Za-z][A-Za-z0-9_+\-/]{0,60}")  # an IANA zone name
 ORIGIN = one_of("s", "k", "p", "m")  # where warning signs were asked (safety.rules.Origin)
+# The consent state a consent button was shown in: n (not given), or the second it was given at
+# (services/people.consent_seen). Buttons of earlier versions carry none.
+CONSENT_SEEN = Field(r"n|[0-9]{1,12}")
 
 # Each action's payload shapes, field by field; a press matching none is stale or forged.
 SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
-    Action.CONSENT: ((one_of("yes", "no"),),),
+    Action.CONSENT: ((one_of("yes", "no"),), (one_of("yes", "no"), CONSENT_SEEN)),
     Action.LANGUAGE: ((one_of("menu"),), (CODE,)),
-    Action.PRIVACY: ((one_of("give", "withdraw"),),),
+    Action.PRIVACY: (
+        (one_of("give", "withdraw"),),
+        (one_of("give", "withdraw", "keep"), CONSENT_SEEN),
+    ),
     Action.DELETE: ((one_of("yes", "no"),),),
     Action.ROUTINE_CHOICE: ((NAME,),),
     Action.CHECK_IN: ((NAME, RATING),),

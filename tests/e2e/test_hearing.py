@@ -224,3 +224,16 @@ async def test_free_text_under_a_hold_never_invites_to_exercise(app, make_user) 
     await user.expect_silence(0.3)
     assert not [t for t in sends_after(user, mark) if "How strong" in t or "gentle plan" in t]
     assert BREATH["en"] not in " ".join(sends_after(user, mark))
+
+
+async def test_start_under_a_hold_never_invites_to_exercise(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from tests.e2e.test_pain import report_with_emergency_signs
+
+    user = make_user()
+    await consent(user)
+    await report_with_emergency_signs(user)
+    await user.wait_text("Please get emergency care now")
+    await user.send("/start")
+    welcome = plain((await user.wait_text("Welcome back")).message)
+    assert "on hold for your safety" in welcome
+    assert "start today's routine" not in welcome and "every exercise" not in welcome.lower()

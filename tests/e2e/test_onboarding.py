@@ -68,17 +68,19 @@ async def test_privacy_export_and_delete(app, make_user) -> None:  # type: ignor
     privacy = plain(await user.next_message())
     assert "/export" in privacy and "/delete" in privacy and "How long" in privacy
     await user.send("/export")
-    document = await user.next_message()
-    data = json.loads(user.download(document).decode())
-    assert data["users"][0]["id"] == user.user_id
-    assert data["users"][0]["consent_at"] is not None
+    summary = plain(await user.next_message())
+    assert "What I store about you" in summary and "Consent for health data: given" in summary
+    data = json.loads(user.download(await user.next_message()).decode())
+    assert data["person"]["telegram_user_id"] == user.user_id
+    assert data["person"]["health_data_consent_since"] is not None
     await user.send("/delete")
     await user.next_message()
     await user.press("Yes, delete everything")
     await user.wait_text("All your data is deleted")
     await user.send("/export")
+    assert "I store nothing about you." in plain(await user.next_message())
     after = json.loads(user.download(await user.next_message()).decode())
-    assert after["users"] == []
+    assert after["person"] is None and after["sessions"] == [] and after["reminders"] == []
 
 
 async def test_bad_input_gets_kind_replies(app, make_user) -> None:  # type: ignore[no-untyped-def]

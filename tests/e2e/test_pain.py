@@ -21,7 +21,7 @@ from tests.e2e.helpers import (
     rows,
 )
 
-CONSENT = {"en": "I agree", "ru": "Я согласен"}
+CONSENT = {"en": "I agree", "ru": "Даю согласие"}
 HOW_STRONG = {"en": "How strong is the pain right now?", "ru": "Насколько сильная боль сейчас?"}
 THANKS = {"en": "Thank you", "ru": "Спасибо"}
 WARNING = {"en": "Stop the exercise now", "ru": "Прекратите упражнение сейчас"}

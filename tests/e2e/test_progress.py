@@ -19,7 +19,7 @@ from handlers.progress import gather
 from tests.e2e.helpers import FakeClock, dispatch_now, reach_check_in, rows
 from ui.progress import chart_for
 
-CONSENT = {"en": "I agree", "ru": "Я согласен"}
+CONSENT = {"en": "I agree", "ru": "Даю согласие"}
 ROUTINE = {"en": "Quick routine", "ru": "Короткий комплекс"}
 HURTS = {"en": "It hurts", "ru": "Больно"}
 AFTER = {"en": "How does your back feel now?", "ru": "Как спина сейчас?"}
@@ -347,9 +347,16 @@ async def test_export_includes_and_delete_removes_the_new_health_data(app, make_
     await user.send("/export")
     exported = await user.wait_for(lambda e: e.kind == "send" and "document" in (e.message or {}))
     data = json.loads(user.download(exported.message))
-    assert [(r["pain"], r["enjoyment"], r["activity"]) for r in data["peg_scores"]] == [(7, 6, 5)]
+    assert [
+        (
+            r["average_pain"],
+            r["interference_with_enjoyment_of_life"],
+            r["interference_with_general_activity"],
+        )
+        for r in data["weekly_checks"]
+    ] == [(7, 6, 5)]
     assert [r["kind"] for r in data["reminders"]] == ["weekly_check"]
-    assert "exercise_pain" in data
+    assert "exercises_that_hurt" in data
     await user.send("/delete")
     await user.press("Yes, delete everything")
     await user.wait_text("deleted")

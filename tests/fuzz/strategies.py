@@ -128,9 +128,9 @@ ROUTINES = ["full", "quick", "office", "gentle", "x.breathing", "x.cat_cow", "qu
 # Each action's fields as the bot writes them (ui/payloads.py `Action`): well-formed
 # payloads reach the checks deep in each handler, where one odd field can still hurt.
 SHAPES: dict[Action, list[list[str]]] = {
-    Action.CONSENT: [["yes", "no"]],
+    Action.CONSENT: [["yes", "no"], ["n", "1796300000", "0"]],
     Action.LANGUAGE: [["menu", "en", "ru"]],
-    Action.PRIVACY: [["give", "withdraw"]],
+    Action.PRIVACY: [["give", "withdraw", "keep"], ["n", "1796300000", "0"]],
     Action.DELETE: [["yes", "no"]],
     Action.ROUTINE_CHOICE: [ROUTINES],
     Action.CHECK_IN: [ROUTINES, RATINGS],
