@@ -48,7 +48,6 @@ from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import serve
-from safety.painwords import PainLexicon
 from throttle import TelegramRateLimiter, replying_to
 from throttle.transport import AiohttpRequest
 
@@ -70,9 +69,7 @@ def build_application(
     metrics = Metrics()
     # The pain words of every language, built once: heard by the handlers and by the update
     # processor (a pain report is never dropped in a flood).
-    lexicon = PainLexicon.from_texts(
-        content.texts, {code: language.name for code, language in content.languages.items()}
-    )
+    lexicon = handlers.hearing.lexicon(content)
     builder = (
         Application.builder()
         .token(token)

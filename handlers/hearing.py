@@ -13,6 +13,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, MessageHandler, filters
 
+from content import Content
 from core.context import BotData, Context
 from handlers.common import Press, on_press, press_handlers, text
 from handlers.controls import show_paused
@@ -118,6 +119,12 @@ async def answer_unclear(press: Press, answer: str, paused: int) -> None:
     else:
         key = "pain.unclear_fine_alone"
     await context.bot.send_message(chat_id, text(context, language, key))
+
+
+def lexicon(content: Content) -> PainLexicon:
+    """The pain words of every language of the content, built once at start."""
+    names = {code: language.name for code, language in content.languages.items()}
+    return PainLexicon.from_texts(content.texts, names)
 
 
 def handlers(data: BotData) -> list[BaseHandler[Any, Any, Any]]:

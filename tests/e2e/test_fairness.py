@@ -16,6 +16,7 @@ from telegram import Bot, Update
 from core.updates import PerChatUpdateProcessor
 from emulator.render import plain
 from handlers.chats import pain_reports
+from handlers.hearing import lexicon
 from tests.conftest import TEST_TOKEN
 
 FLOOD = 1000
@@ -122,7 +123,7 @@ async def test_a_backlog_is_capped_pain_goes_first_and_idle_state_is_forgotten( 
     caplog.set_level(logging.INFO, logger="core.updates")
     clock = Clock()
     processor = PerChatUpdateProcessor(
-        settings, content, never_drop=pain_reports(content), clock=clock
+        settings, content, never_drop=pain_reports(lexicon(content)), clock=clock
     )
     flooder = emulator.add_user(700001, "Flo", "ru")
     ran: list[str] = []
@@ -174,7 +175,7 @@ async def test_a_backlog_is_capped_pain_goes_first_and_idle_state_is_forgotten( 
 
 async def test_a_chat_waits_for_its_turn_before_it_takes_a_slot(bot, settings, content) -> None:  # type: ignore[no-untyped-def]
     processor = PerChatUpdateProcessor(
-        settings, content, never_drop=pain_reports(content), max_concurrent_updates=2
+        settings, content, never_drop=pain_reports(lexicon(content)), max_concurrent_updates=2
     )
     gate = asyncio.Event()
     ran: list[str] = []

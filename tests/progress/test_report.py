@@ -20,6 +20,7 @@ from progress.document import ReportDoc, Section
 from progress.report import build
 from progress.signs import ANSWERS, ORIGINS
 from progress.stats import Facts, HurtFact, PeriodFact, RatingFact, SessionFact
+from safety.rules import Answer, Origin
 from ui.progress import caption
 from ui.report import SAID_CHARS, report_doc
 
@@ -298,6 +299,7 @@ def test_long_words_are_cut_and_letters_the_font_lacks_never_reach_a_log(
 
 ADVICE = {
     ("none", "s"): "exercise gently, stop on any pain",
+    ("none", "k"): "exercise gently, stop on any pain",
     ("none", "m"): "stop the exercises and get medical help if any of these signs appear",
     ("none", "p"): (
         "leave the exercises for now, keep gently active, see a doctor or physiotherapist if "
@@ -307,6 +309,7 @@ ADVICE = {
 }
 ASKED = {
     "s": "before the first session",
+    "k": "before the first session (back pain a clinician has assessed, unchanged)",
     "p": "after a pain report",
     "m": 'at the check-in (the "I have warning signs" button)',
 }
@@ -348,7 +351,8 @@ def test_the_advice_for_every_code(content: Content, answer: str, origin: str) -
 
 def test_every_code_is_covered_and_pinned() -> None:
     assert set(ANSWERS) == {"none", "emergency", "doctor", "legs", "corrected"}
-    assert set(ORIGINS) == {"s", "p", "m"}
+    assert set(ORIGINS) == {origin.value for origin in Origin}  # as the bot stores them
+    assert set(ANSWERS) == {answer.value for answer in Answer}
 
 
 def test_old_answers_are_the_first_checks_and_unknown_ones_are_not_guessed(
