@@ -95,6 +95,7 @@ async def put_on_hold(
         state,
         may_lift=may_lift(state, now, _lift_wait(data)),
         correct=correct,
+        offer_gentle=False,  # the advice comes first: no exercise is offered with it
     )
     await send_urgent(context, chat_id, message, reply_markup=markup)
     logger.info("routine put on hold (%s)", hold.value)

@@ -56,12 +56,14 @@ def signs_markup(
 
 
 def local(moment: datetime, zone: str | None, language: str, skeleton: str) -> str:
-    """A moment in the person's zone (UTC if unknown), in their language's words."""
+    """A moment in the person's zone, in their language's words; "UTC" said when the zone is
+    not known."""
     try:
-        tz = ZoneInfo(zone) if zone else ZoneInfo("UTC")
+        tz = ZoneInfo(zone) if zone else None
     except (KeyError, ValueError):
-        tz = ZoneInfo("UTC")
-    return format_datetime(moment.astimezone(tz), skeleton, locale=language)
+        tz = None
+    said = format_datetime(moment.astimezone(tz or ZoneInfo("UTC")), skeleton, locale=language)
+    return said if tz is not None else f"{said} UTC"
 
 
 def hold_terms(
@@ -94,10 +96,12 @@ def hold_markup(
     *,
     may_lift: bool,
     correct: tuple[Origin, str | None] | None,
+    offer_gentle: bool = True,
 ) -> InlineKeyboardMarkup | None:
-    """The ways out of a hold on offer now: the gentle plan and "a doctor has checked me" (a
-    see-a-doctor hold), "a clinician has checked me" (an emergency hold, after the wait),
-    "it was a mistake" (right after an emergency Yes)."""
+    """The ways out of a hold on offer now: the gentle plan (not with the advice itself, which
+    says to leave the exercises) and "a doctor has checked me" (a see-a-doctor hold), "a
+    clinician has checked me" (an emergency hold, after the wait), "it was a mistake" (right
+    after an emergency Yes)."""
     rows: list[list[InlineKeyboardButton]] = []
     if state.hold is Hold.EMERGENCY:
         if correct is not None:
@@ -109,7 +113,8 @@ def hold_markup(
         if may_lift:
             rows.append(row(content, language, "safety.lift_button", Action.HOLD, "lift"))
     elif state.hold is Hold.DOCTOR:
-        rows.append(row(content, language, "safety.gentle_button", Action.HOLD, "gentle"))
+        if offer_gentle:
+            rows.append(row(content, language, "safety.gentle_button", Action.HOLD, "gentle"))
         rows.append(row(content, language, "safety.lift_doctor_button", Action.HOLD, "lift"))
     return InlineKeyboardMarkup(rows) if rows else None
 
