@@ -237,3 +237,7 @@ async def test_start_under_a_hold_never_invites_to_exercise(app, make_user) -> N
     welcome = plain((await user.wait_text("Welcome back")).message)
     assert "on hold for your safety" in welcome
     assert "start today's routine" not in welcome and "every exercise" not in welcome.lower()
+    await user.send("/help")
+    assert "Your routine is on hold for your safety" in plain(
+        (await user.wait_text("What I can do")).message
+    )
