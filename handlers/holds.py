@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -88,36 +88,36 @@ async def put_on_hold(
     key = advice or ("safety.emergency" if hold is Hold.EMERGENCY else "safety.see_doctor")
     state = SafetyState(hold=hold, hold_since=now, screened=True)
     correct = correct if hold is Hold.EMERGENCY and data.settings.hold_mistap_minutes else None
-    message = _advice_text(data, language, key, number, state, zone, now, correct is not None)
-    markup = hold_markup(
-        data.content,
-        language,
-        state,
-        may_lift=may_lift(state, now, _lift_wait(data)),
-        correct=correct,
-        offer_gentle=False,  # the advice comes first: no exercise is offered with it
-    )
-    await send_urgent(context, chat_id, message, reply_markup=markup)
+    # The advice comes first: no exercise is offered with it, not even the gentle plan.
+    await _send_advice(context, chat_id, language, key, number, state, zone, correct, gentle=False)
     logger.info("routine put on hold (%s)", hold.value)
 
 
-def _advice_text(
-    data: BotData,
+async def _send_advice(
+    context: Context,
+    chat_id: int,
     language: str,
     key: str,
     number: str,
     state: SafetyState,
     zone: str | None,
-    now: datetime,
-    correctable: bool,
-) -> str:
-    """The advice, what is on hold and how it ends, and (right after a Yes) how to correct it."""
-    content = data.content
+    correct: tuple[Origin, str | None] | None,
+    *,
+    gentle: bool,
+) -> None:
+    """The advice, what is on hold and how it ends, (right after a Yes) how to correct it, and
+    the ways out on offer now; under the warning's delivery rule."""
+    data = context.bot_data
+    content, now = data.content, data.now()
     parts = [content.text(language, key, number=number)]
     parts.append(hold_terms(content, language, state, zone, now, _lift_wait(data)))
-    if correctable:
+    if correct is not None:
         parts.append(content.text(language, "safety.mistap_note"))
-    return "\n\n".join(parts)
+    lift = may_lift(state, now, _lift_wait(data))
+    markup = hold_markup(
+        content, language, state, may_lift=lift, correct=correct, offer_gentle=gentle
+    )
+    await send_urgent(context, chat_id, "\n\n".join(parts), reply_markup=markup)
 
 
 async def hold_advice(
@@ -133,15 +133,7 @@ async def hold_advice(
     if may_correct(state, now, _mistap_window(data)):
         correct = (Origin.ASKED, None)  # nothing to go back to: the correction only lifts
     key = "safety.emergency" if state.hold is Hold.EMERGENCY else "safety.hold_doctor"
-    message = _advice_text(data, language, key, number, state, zone, now, correct is not None)
-    markup = hold_markup(
-        data.content,
-        language,
-        state,
-        may_lift=may_lift(state, now, _lift_wait(data)),
-        correct=correct,
-    )
-    await send_urgent(context, chat_id, message, reply_markup=markup)
+    await _send_advice(context, chat_id, language, key, number, state, zone, correct, gentle=True)
 
 
 def _lift_wait(data: BotData) -> timedelta:
