@@ -174,7 +174,7 @@ def test_a_russian_summary_in_plural_forms_with_the_hold_first(content: Content)
     summary = shown(summary_text(content, "ru", build(rows, content, "ru", "UTC", NOW).document))
     for line in (
         "Что я о вас храню (на 3 декабря 2026)",
-        "Согласие на данные о здоровье: дано (с 30 ноября 2026).",
+        "Согласие на хранение данных о здоровье: дано (с 30 ноября 2026).",
         "Часовой пояс: Asia/Kolkata.",
         "• 22 занятия, 21 завершено, последнее — 2 декабря 2026",
         "• 2 оценки самочувствия спины",
