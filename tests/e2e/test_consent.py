@@ -29,20 +29,20 @@ WITHDRAWN = {
 }
 UNCHANGED_GIVEN = {
     "en": "Nothing changed: consent for health data is given (since 3 December 2026).",
-    "ru": "Ничего не изменилось: согласие на данные о здоровье дано (с 3 декабря 2026).",
+    "ru": "Ничего не изменилось: согласие на хранение данных о здоровье дано (с 3 декабря 2026).",
 }
 WELCOME_BACK = {"en": "Welcome back, Ann!", "ru": "С возвращением, Ann!"}
 STATE_GIVEN = {
     "en": "Consent for health data: given (since 3 December 2026). /privacy to change it.",
-    "ru": "Согласие на данные о здоровье: дано (с 3 декабря 2026). Изменить: /privacy.",
+    "ru": "Согласие на хранение данных о здоровье: дано (с 3 декабря 2026). Изменить: /privacy.",
 }
 STATE_NOT_GIVEN = {
     "en": "Consent for health data: not given.",
-    "ru": "Согласие на данные о здоровье: не дано.",
+    "ru": "Согласие на хранение данных о здоровье: не дано.",
 }
 PRIVACY_GIVEN = {
     "en": "Consent for health data: given (since 3 December 2026).",
-    "ru": "Согласие на данные о здоровье: дано (с 3 декабря 2026).",
+    "ru": "Согласие на хранение данных о здоровье: дано (с 3 декабря 2026).",
 }
 WEEKLY_ON = {"en": "Weekly check: turn on", "ru": "Еженедельный опрос: включить"}
 WEEKLY_OFF = {"en": "The weekly check is off too", "ru": "Еженедельный опрос тоже выключен"}

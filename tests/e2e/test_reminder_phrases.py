@@ -253,6 +253,8 @@ async def test_russian_words_and_dates_in_a_russian_chat(app, make_user) -> None
     ask = await user.wait_text("Добавить ещё одно напоминание или изменить одно из этих?")
     assert "19:45 · один раз, ср, 25 ноября" in plain(ask.message)
     await user.press("Добавить 07:30", message_id=ask.message_id)
-    confirm = await user.wait_text("Записываю как 07:30. Если нужно 19:30, нажмите кнопку ниже.")
+    confirm = await user.wait_text(
+        "Я понял это как 07:30. Если вы имели в виду 19:30, нажмите кнопку ниже."
+    )
     await user.press("Сохранить", message_id=confirm.message_id)
     await user.wait_text("Готово: напомню в 07:30, каждый день.")

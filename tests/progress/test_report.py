@@ -168,7 +168,7 @@ def test_adherence_says_why_no_day_counts(content: Content) -> None:
         "plan or a safety hold; planned days: the user's reminder days (every day)."
     ) in summary.lines
     russian = caption(content, "ru", facts, 30, None, True)
-    assert "1 день щадящего плана или паузы не учитывается" in russian
+    assert "1 день щадящего плана или ограничения не учитывается" in russian
 
 
 def test_progress_always_has_an_adherence_line(content: Content) -> None:
