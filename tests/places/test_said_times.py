@@ -290,3 +290,23 @@ def test_random_text_never_raises(text: str) -> None:
 )
 def test_a_one_off_day_is_shown_in_the_language(day: str, lang: str, shown: str) -> None:
     assert format_date(date.fromisoformat(day), lang, WORDS) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("в час дня", time(13, 0)),
+        ("на 8 утра", time(8, 0)),
+    ],
+)
+def test_russian_times_added_by_the_native_review(text: str, expected: time) -> None:
+    found = when(text)
+    assert found is not None and found.at == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["каждое воскресенье в 9", "каждые выходные в 9", "в будние дни в 9", "на выходных в 9"]
+)
+def test_russian_day_phrases_added_by_the_native_review(text: str) -> None:
+    found = when(text)
+    assert found is not None and found.at == time(9, 0) and found.days is not None

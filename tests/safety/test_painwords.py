@@ -465,3 +465,32 @@ def test_any_text_is_heard_without_error(text: str) -> None:
     heard = LEXICON.hear(text)
     assert heard.meaning in Meaning
     assert heard.leg_nerve <= (heard.meaning is Meaning.PAIN)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("спину скрутило", Meaning.PAIN),
+        ("в поясницу вступило", Meaning.PAIN),
+        ("свело ногу", Meaning.PAIN),
+        ("спина отваливается", Meaning.PAIN),
+        ("ломота в пояснице", Meaning.PAIN),
+        ("потянул спину", Meaning.UNCLEAR),
+        ("сковало поясницу", Meaning.UNCLEAR),
+        ("некомфортно", Meaning.UNCLEAR),
+        ("боль отступила", Meaning.DENIAL),
+        ("боль унялась", Meaning.DENIAL),
+        ("боль не отступила", Meaning.PAIN),
+        # A negated negation is not a denial: the safe reading is a report.
+        ("перестало болеть", Meaning.PAIN),
+        ("никак не перестанет болеть", Meaning.PAIN),
+    ],
+)
+def test_everyday_russian_added_by_the_native_review(text: str, expected: Meaning) -> None:
+    assert meaning(text) is expected
+
+
+@pytest.mark.parametrize("text", ["нога ватная", "ноги отказывают", "немеет ступня"])
+def test_russian_leg_symptoms_bring_the_emergency_questions(text: str) -> None:
+    heard = LEXICON.hear(text)
+    assert heard.meaning is Meaning.PAIN and heard.leg_nerve
