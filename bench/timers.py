@@ -37,8 +37,8 @@ from bench.common import (
 from bench.databases import Database, add_option, comparison, opened, runnable
 from content import load_content
 from emulator import BotApiEmulator, Limits
-from engine.plan import build_plan
-from engine.routines import routine_doses, routine_pace
+from guided.engine.routines import routine_doses, routine_pace
+from guided.engine.timeline import build_timeline
 
 
 async def one_user(emulator: BotApiEmulator, user_id: int, delay: float, timeout: float) -> bool:
@@ -74,7 +74,7 @@ async def main(
     sessions: int, scale: float, spread: float, database: Database, debug: bool = False
 ) -> dict[str, float]:
     content = load_content()
-    plan = build_plan(
+    plan = build_timeline(
         routine_doses(content, "quick"),
         0,
         content.progression.levels,
