@@ -102,7 +102,7 @@ class RoutineSession(Base):
 
     __tablename__ = "routine_sessions"
     __table_args__ = (
-        # At most one open session per chat, enforced by the database as well as the engine.
+        # At most one open session per chat, enforced by the database as well as the service.
         Index(
             "one_open_session_per_chat",
             "chat_id",

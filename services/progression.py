@@ -1,5 +1,6 @@
 """Progression as a unit of work's part: the level moved by the sessions not yet counted, and
-the step back after a pain report. The rule itself is guided/engine/progression.py; the caller commits."""
+the step back after a pain report. The rule itself is guided/engine/progression.py; the caller
+commits."""
 
 from __future__ import annotations
 

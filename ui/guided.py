@@ -144,8 +144,8 @@ def _where(content: Content, language: str, beat: Beat, unit: str) -> str:
 
 
 def breathing_cues(content: Content, routine_id: str, item: int) -> Breathing:
-    """The cues shown with each breath and hold of an item: the easier version's own where the
-    routine shows it."""
+    """The cues shown with each breath and timed hold of an item: the easier version's own where
+    the routine shows it."""
     exercise = content.exercises[routine_items(content, routine_id)[item].exercise]
     return exercise.cues(easier_here(content, routine_id, item))
 
