@@ -6,8 +6,8 @@
 
 The bot runs as its own process (`python bot.py`, as in production); the emulator and the
 simulated users run here. Each user starts the quick routine at a random moment within 10 s and
-then only watches. Lateness of a timed message = when the emulator received it minus when the plan
-says it is due (the plan's offsets from that session's first live message).
+then only watches. Lateness of a timed message = when the emulator received it minus when the
+timeline says it is due (its offsets from that session's first live message).
 """
 
 from __future__ import annotations
@@ -74,15 +74,15 @@ async def main(
     sessions: int, scale: float, spread: float, database: Database, debug: bool = False
 ) -> dict[str, float]:
     content = load_content()
-    plan = build_timeline(
+    beats = build_timeline(
         routine_doses(content, "quick"),
         0,
         content.progression.levels,
         routine_pace(content, "quick"),
         scale,
-    )
+    ).beats
     offsets, elapsed = [], 0.0
-    for beat in plan.beats[:-1]:
+    for beat in beats[:-1]:
         offsets.append(elapsed)
         elapsed += beat.duration
     # A time-scaled run scales Telegram's per-chat limit with it (at scale 1: 1 message/s).
@@ -155,7 +155,7 @@ async def main(
             continue
         active_windows.append((arrivals[0], arrivals[-1]))
         # The planned start is not visible from outside the bot; anchor each session at the
-        # start that its best-kept beat implies, so lateness is measured against the plan.
+        # start that its best-kept beat implies, so lateness is measured against the timeline.
         pairs = list(zip(arrivals, offsets, strict=False))
         anchor = min(got - planned for got, planned in pairs)
         lateness.extend(got - planned - anchor for got, planned in pairs)
@@ -173,7 +173,7 @@ async def main(
         for got, planned in zip(arrivals, offsets, strict=False):
             print(f"{planned:8.2f} {got - arrivals[0]:8.2f}")
     print(
-        f"Backcare timer benchmark: {sessions} quick routines (plan {elapsed / scale:.0f} s at "
+        f"Backcare timer benchmark: {sessions} quick routines (timeline {elapsed / scale:.0f} s at "
         f"real pace, time scale {scale}), started within {spread:.0f} s, on {database.name}"
     )
     print(

@@ -53,7 +53,7 @@ class Rating:
     gentle: frozenset[str]
 
 
-async def rate(
+async def rate_session(
     data: BotData,
     *,
     user_id: int,
@@ -75,7 +75,7 @@ async def rate(
 
 
 async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None]:
-    """`rate` for many answers in one transaction, each read done once for all of them."""
+    """`rate_session` for many answers in one transaction, each read done once for all of them."""
     finals: dict[int, tuple[int, dict[str, Any]]] = {}
     for item in items:
         finals.update(data.checkpoints.take_final(item.session_id))

@@ -26,8 +26,7 @@ from guided.engine.status import End, SessionStatus
 from guided.engine.timeline import Beat, Timeline
 from guided.engine.timers import Live, SessionTimers
 from guided.presenter import Interrupted, Presenter
-from guided.rating import Rated
-from guided.rating import rate as store_rating
+from guided.rating import Rated, rate_session
 from guided.store import Ended, PainStored
 from safety.rules import Source
 from services.safety import NOT_STORED
@@ -187,9 +186,7 @@ class GuidedSessions:
             if live is not None:
                 self._data.checkpoints.discard(live.session_id)
         else:
-            async with self._data.db() as tx:
-                ended = await store.record_end(tx, self._data, chat_id, reason, live)
-                await tx.commit()
+            ended = await store.end(self._data, chat_id, reason, live)
         if ended is not None:
             # Why a session ended is health data when it is pain or warning signs: not logged.
             said = "" if reason.private else f": {reason.value}"
@@ -292,7 +289,7 @@ class GuidedSessions:
     ) -> Rated | None:
         """The answer to "How does your back feel now?" (guided/rating.py); None for an old
         button."""
-        return await store_rating(
+        return await rate_session(
             self._data,
             user_id=user_id,
             chat_id=chat_id,

@@ -213,6 +213,14 @@ class Ended:
     seconds: float
 
 
+async def end(data: BotData, chat_id: int, reason: End, live: Live | None) -> Ended | None:
+    """One transaction: the end of the chat's session (`record_end`)."""
+    async with data.db() as tx:
+        ended = await record_end(tx, data, chat_id, reason, live)
+        await tx.commit()
+    return ended
+
+
 async def record_end(
     tx: AsyncSession,
     data: BotData,

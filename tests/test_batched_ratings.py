@@ -236,7 +236,7 @@ async def test_ratings_arriving_together_share_one_transaction(tmp_path: Path) -
     data, engine = bot_data(path)
     results = await asyncio.gather(
         *(
-            ratings.rate(
+            ratings.rate_session(
                 data,
                 user_id=p["id"],
                 chat_id=p["id"],
