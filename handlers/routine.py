@@ -103,7 +103,7 @@ async def begin(
     routine_id: str,
     rating: int,
 ) -> None:
-    """Store the check-in and start the engine (or advise against exercise for strong pain).
+    """Store the check-in and start the session (or advise against exercise for strong pain).
 
     The check-in message becomes the note on today's dose: one message, not two, so the
     session's first picture and live message fit in the chat's burst and leave on time.
