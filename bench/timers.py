@@ -47,8 +47,11 @@ async def one_user(emulator: BotApiEmulator, user_id: int, delay: float, timeout
     await user.send("/routine")
     await user.wait_text("Which routine today?", timeout=60)
     await user.press("Quick routine")
-    # A new user answers the one-time warning-sign check (two groups, No to both) first.
+    # A new user answers the one-time warning-sign check first: a clinician has assessed this
+    # back pain (Yes, unchanged), then two groups of signs, No to both.
     check = await user.wait_text("short safety check", timeout=60)
+    await user.press("Yes, and it has not changed", message_id=check.message_id, timeout=60)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == check.message_id, 60)
     await user.press("No, none of these", message_id=check.message_id, timeout=60)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == check.message_id, 60)
     await user.press("No, none of these", message_id=check.message_id, timeout=60)
