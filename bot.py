@@ -24,10 +24,9 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, Defaults
 
 import handlers
-from background.guided import recover_sessions
-from background.hooks import RoutineHooks
 from background.leases import start_heartbeat
 from background.media import MediaLibrary
+from background.presenter import ChatPresenter
 from background.reminder_job import start_dispatcher
 from background.sweeps import schedule_sweeps, sweep
 from content import Content, ContentError, load_content
@@ -37,13 +36,13 @@ from core.context import CONTEXT_TYPES, BotData
 from core.logs import secrets_of, setup_logging
 from core.probe import maybe_start
 from core.updates import PerChatUpdateProcessor
-from db.checkpoints import CheckpointWriter
 from db.connection import make_engine, make_transaction_factory
 from db.crypto import DataKeyError, read_or_create_key_file
 from db.keys import check_keys
 from db.migrate import upgrade_to_head
-from engine.progression import Rule
-from engine.sessions import Sessions
+from guided.checkpoints import CheckpointWriter
+from guided.engine.progression import Rule
+from guided.service import GuidedSessions
 from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
@@ -121,7 +120,9 @@ def build_application(
     bot_data.content = content
     bot_data.pain_lexicon = lexicon
     bot_data.progression = Rule(**content.progression.model_dump())
-    bot_data.sessions = Sessions(RoutineHooks(application))
+    # The guided sessions and the screen they show on: the chat (a second presenter, such as a
+    # Mini App, is handed to the service here).
+    bot_data.sessions = GuidedSessions(bot_data, ChatPresenter(application))
     bot_data.metrics = metrics
     bot_data.transports = list(transports)
     metrics.watch(application)
@@ -150,7 +151,7 @@ async def start_services(application: Application) -> None:
     bot_data.media = MediaLibrary(bot_data.db, bot_data.content.media_path)
     await bot_data.media.load()
     await set_command_menus(application)
-    await recover_sessions(application)
+    await bot_data.sessions.recover()  # sessions a restart interrupted: Resume or End
     await start_dispatcher(application)
     await start_heartbeat(application)  # leases: several processes may share PostgreSQL
     schedule_sweeps(application)

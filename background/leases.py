@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from telegram.ext import Application
 
-from background.guided import recover_sessions
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
 from db import instances
@@ -38,7 +37,7 @@ async def beat_and_settle(application: Application) -> list[str]:
     logger.warning("processes %s stopped beating: settling what they left", ", ".join(lapsed))
     dispatcher = data.dispatcher
     await dispatcher.recover(lapsed, at_start=False)
-    await recover_sessions(application, lapsed)
+    await data.sessions.recover(lapsed)
     async with data.db() as tx:
         await instances.forget(tx, lapsed)
         await tx.commit()

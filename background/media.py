@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 class MediaLibrary:
     """The file_id cache in memory, backed by the media_files table."""
 
-    def __init__(self, sessions: TransactionFactory, resolve: Callable[[str], Path]) -> None:
-        self._sessions = sessions
+    def __init__(self, transactions: TransactionFactory, resolve: Callable[[str], Path]) -> None:
+        self._transactions = transactions
         self._resolve = resolve  # content's media_path: a name in content/media -> its file
         self._file_ids: dict[str, tuple[str, str]] = {}
         self._digests: dict[str, str] = {}
@@ -31,7 +31,7 @@ class MediaLibrary:
 
     async def load(self) -> None:
         """Read the stored file_ids once at start."""
-        async with self._sessions() as tx:
+        async with self._transactions() as tx:
             self._file_ids = await load_file_ids(tx)
 
     def _digest(self, name: str) -> str:
@@ -119,7 +119,7 @@ class MediaLibrary:
 
     async def _remember(self, name: str, file_id: str) -> None:
         """Use the file_id at once; store it in the background (callers never wait on the
-        database for it: sessions waiting for the same picture go on right away)."""
+        database for it: guided sessions waiting for the same picture go on right away)."""
         digest = self._digest(name)
         self._file_ids[name] = (digest, file_id)
         task = asyncio.create_task(self._store(name, digest, file_id), name=f"media:{name}")
@@ -128,7 +128,7 @@ class MediaLibrary:
 
     async def _store(self, name: str, digest: str, file_id: str) -> None:
         try:
-            async with self._sessions() as tx:
+            async with self._transactions() as tx:
                 await save_file_id(tx, name, digest, file_id)
                 await tx.commit()
         except Exception:  # it is uploaded again after a restart: nothing is lost
@@ -136,7 +136,7 @@ class MediaLibrary:
 
     async def _forget(self, name: str) -> None:
         self._file_ids.pop(name, None)
-        async with self._sessions() as tx:
+        async with self._transactions() as tx:
             await forget_file_id(tx, name)
             await tx.commit()
 

@@ -16,6 +16,7 @@ from telegram.ext import Application
 from core.context import BotData, Context
 from db.reminders import prune_deliveries
 from db.users import inactive_users, mark_seen, purge_inactive
+from guided.engine.status import End
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ async def sweep(application: Application) -> int:
     for user_id in leaving:
         # Nothing of theirs may outlive the erasure: a timer (private chat id == user id), or a
         # draft kept in memory (a reminder being set up, the cached language).
-        await data.sessions.stop(user_id)
+        await data.sessions.stop(user_id, End.ERASED)
         application.drop_user_data(user_id)
     try:
         async with data.db.begin() as tx:

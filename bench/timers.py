@@ -6,8 +6,8 @@
 
 The bot runs as its own process (`python bot.py`, as in production); the emulator and the
 simulated users run here. Each user starts the quick routine at a random moment within 10 s and
-then only watches. Lateness of a timed message = when the emulator received it minus when the plan
-says it is due (the plan's offsets from that session's first live message).
+then only watches. Lateness of a timed message = when the emulator received it minus when the
+timeline says it is due (its offsets from that session's first live message).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from bench.common import (
 from bench.databases import Database, add_option, comparison, opened, runnable
 from content import load_content
 from emulator import BotApiEmulator, Limits
-from engine.plan import build_plan
-from engine.routines import routine_doses, routine_pace
+from guided.engine.routines import routine_doses, routine_pace
+from guided.engine.timeline import build_timeline
 
 
 async def one_user(emulator: BotApiEmulator, user_id: int, delay: float, timeout: float) -> bool:
@@ -47,8 +47,11 @@ async def one_user(emulator: BotApiEmulator, user_id: int, delay: float, timeout
     await user.send("/routine")
     await user.wait_text("Which routine today?", timeout=60)
     await user.press("Quick routine")
-    # A new user answers the one-time warning-sign check (two groups, No to both) first.
+    # A new user answers the one-time warning-sign check first: a clinician has assessed this
+    # back pain (Yes, unchanged), then two groups of signs, No to both.
     check = await user.wait_text("short safety check", timeout=60)
+    await user.press("Yes, and it has not changed", message_id=check.message_id, timeout=60)
+    await user.wait_for(lambda e: e.kind == "edit" and e.message_id == check.message_id, 60)
     await user.press("No, none of these", message_id=check.message_id, timeout=60)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == check.message_id, 60)
     await user.press("No, none of these", message_id=check.message_id, timeout=60)
@@ -74,15 +77,15 @@ async def main(
     sessions: int, scale: float, spread: float, database: Database, debug: bool = False
 ) -> dict[str, float]:
     content = load_content()
-    plan = build_plan(
+    beats = build_timeline(
         routine_doses(content, "quick"),
         0,
         content.progression.levels,
         routine_pace(content, "quick"),
         scale,
-    )
+    ).beats
     offsets, elapsed = [], 0.0
-    for beat in plan.beats[:-1]:
+    for beat in beats[:-1]:
         offsets.append(elapsed)
         elapsed += beat.duration
     # A time-scaled run scales Telegram's per-chat limit with it (at scale 1: 1 message/s).
@@ -155,7 +158,7 @@ async def main(
             continue
         active_windows.append((arrivals[0], arrivals[-1]))
         # The planned start is not visible from outside the bot; anchor each session at the
-        # start that its best-kept beat implies, so lateness is measured against the plan.
+        # start that its best-kept beat implies, so lateness is measured against the timeline.
         pairs = list(zip(arrivals, offsets, strict=False))
         anchor = min(got - planned for got, planned in pairs)
         lateness.extend(got - planned - anchor for got, planned in pairs)
@@ -173,7 +176,7 @@ async def main(
         for got, planned in zip(arrivals, offsets, strict=False):
             print(f"{planned:8.2f} {got - arrivals[0]:8.2f}")
     print(
-        f"Backcare timer benchmark: {sessions} quick routines (plan {elapsed / scale:.0f} s at "
+        f"Backcare timer benchmark: {sessions} quick routines (timeline {elapsed / scale:.0f} s at "
         f"real pace, time scale {scale}), started within {spread:.0f} s, on {database.name}"
     )
     print(

@@ -366,7 +366,7 @@ class Languages(Strict):
 class Progression(Strict):
     """content/progression.yaml: how doses grow from start to max, and what moves the level.
 
-    The field names are engine.progression.Rule's (the bot builds its rule from this model).
+    The field names are guided.engine.progression.Rule's (the bot builds its rule from this model).
     """
 
     levels: int = Field(default=6, ge=2, le=20)

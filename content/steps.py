@@ -14,7 +14,7 @@ from content.schema import DoseRange, Exercise, Routine
 
 
 def count_at(dose_range: DoseRange, level: int, levels: int) -> int:
-    """A range's count at a level: the same rounding as engine.progression.Range.at.
+    """A range's count at a level: the same rounding as guided.engine.progression.Range.at.
 
     content/ imports nothing of ours, so the one-line formula is repeated here; a test keeps the
     two equal (tests/content/test_progression_steps.py).
@@ -77,7 +77,7 @@ def check_routine_steps(
         exercise = exercises.get(item.exercise)
         if exercise is None:
             return  # an unknown or broken exercise is reported on its own
-        # The same choice as engine.routines.routine_doses: the item's override wins.
+        # The same choice as guided.engine.routines.routine_doses: the item's override wins.
         ranges.append(item.amount_override() or exercise.dose.amount)
         ranges.append(item.rounds or exercise.dose.rounds)
     still = still_steps(ranges, levels)

@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from content import Content
     from core.config import Settings
     from core.probe import Probe
-    from db.checkpoints import CheckpointWriter
     from db.connection import TransactionFactory
-    from engine.progression import Rule
-    from engine.sessions import Sessions
+    from guided.checkpoints import CheckpointWriter
+    from guided.engine.progression import Rule
+    from guided.service import GuidedSessions
     from handlers.chats import Pointers
     from ops.metrics import Metrics
     from progress.render import Renderer
@@ -38,8 +38,8 @@ class BotData:
     content: Content
     pain_lexicon: PainLexicon  # what people write about pain, in every language
     db: TransactionFactory
-    sessions: Sessions
-    checkpoints: CheckpointWriter
+    sessions: GuidedSessions  # every guided session: its whole life (guided/service.py)
+    checkpoints: CheckpointWriter  # written by the guided sessions' service only
     media: MediaLibrary
     progression: Rule
     dispatcher: Dispatcher  # the reminder dispatcher, created at start

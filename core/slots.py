@@ -3,7 +3,7 @@ slot back while it waits parked in a group commit (core/batching.py).
 
 Slots keep a burst of updates from crowding the event loop, so the timers of running sessions
 keep their beat. A handler waiting for its batch's transaction is not crowding anything, yet it
-held its slot: 64 slots let only ~20 ratings share a transaction, and a burst of 1,000 ratings
+kept its slot: 64 slots let only ~20 ratings share a transaction, and a burst of 1,000 ratings
 took 600 ms to the 99th percentile (issue 12). Parked, it frees the slot for the next update
 (which may join the same batch); woken, it takes a slot again before any new update does.
 """
@@ -58,44 +58,45 @@ class Slots:
         self._free += 1
 
     @asynccontextmanager
-    async def hold(self) -> AsyncIterator[None]:
+    async def occupy(self) -> AsyncIterator[None]:
         """Run the body in a slot, which `parked()` inside it may lend out meanwhile."""
         await self.acquire()
-        held = _Held(self)
-        token = _current.set(held)
+        occupant = _Occupant(self)
+        token = _current.set(occupant)
         try:
             yield
         finally:
             _current.reset(token)
-            if held.holding:
-                held.holding = False
+            if occupant.seated:
+                occupant.seated = False
                 self.release()
 
 
-class _Held:
+class _Occupant:
     def __init__(self, slots: Slots) -> None:
         self.slots = slots
-        self.holding = True
+        self.seated = True
         # A task the handler starts inherits this context; only the handler's own task may lend
         # its slot (a task outliving the handler would otherwise take one back and keep it).
         self.task = asyncio.current_task()
 
 
-_current: ContextVar[_Held | None] = ContextVar("update_slot", default=None)
+_current: ContextVar[_Occupant | None] = ContextVar("update_slot", default=None)
 
 
 @asynccontextmanager
 async def parked() -> AsyncIterator[None]:
     """The body only waits (for a batch's result): the caller's slot, if it holds one, is free
     meanwhile, and taken back (ahead of new updates) before the handler goes on."""
-    held = _current.get()
-    if held is None or not held.holding or held.task is not asyncio.current_task():
+    occupant = _current.get()
+    if occupant is None or not occupant.seated or occupant.task is not asyncio.current_task():
         yield
         return
-    held.holding = False
-    held.slots.release()
+    occupant.seated = False
+    occupant.slots.release()
     try:
         yield
     finally:
-        await held.slots.acquire(first=True)  # cancelled here: the slot is not ours to give back
-        held.holding = True
+        # Cancelled here: the slot is not ours to give back.
+        await occupant.slots.acquire(first=True)
+        occupant.seated = True

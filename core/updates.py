@@ -139,7 +139,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self._key(update)
         if key is None or not isinstance(update, Update):
-            async with self._slots.hold():  # nobody to keep in order or to limit (a poll's state)
+            async with self._slots.occupy():  # nobody to keep in order or to limit (a poll's state)
                 await coroutine
             return
         user = update.effective_user
@@ -160,7 +160,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             await turns.acquire(urgent=urgent)
             try:
-                async with self._slots.hold():
+                async with self._slots.occupy():
                     if self._replying_to is not None:
                         self._replying_to(key)
                     await coroutine

@@ -1,1 +1,1 @@
-"""Storage: typed models, the async engine and session factory, query functions, migrations."""
+"""Storage: typed models, the async engine and transaction factory, query functions, migrations."""

@@ -1,5 +1,6 @@
-"""The async engine and the transaction factory (SQLAlchemy sessions, one unit of work each);
-SQLite gets WAL mode, a busy timeout, secure deletion and private file permissions."""
+"""The async engine and the transaction factory (each transaction, an SQLAlchemy AsyncSession, is
+one unit of work); SQLite gets WAL mode, a busy timeout, secure deletion and private file
+permissions."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def make_engine(
         # fair (FIFO) queue, replaces lock contention between connections, where SQLite's busy
         # handler sleeps and retries unfairly and, under a burst, gave up after busy_timeout
         # ("database is locked", seen in bench.timers). No code may hold a transaction open
-        # across a Telegram call or open a second session inside a first.
+        # across a Telegram call or open a second transaction inside a first.
         engine = create_async_engine(
             url, pool_size=1, max_overflow=0, pool_timeout=120, hide_parameters=True
         )
@@ -103,7 +104,7 @@ def _begin_immediate(connection: Any) -> None:
 
 # The transaction open in the current task, if any. A second one opened inside the first would wait
 # for the one SQLite connection that the first holds: a deadlock under load, not an error.
-_open: ContextVar[bool] = ContextVar("database_session_open", default=False)
+_open: ContextVar[bool] = ContextVar("database_transaction_open", default=False)
 
 
 class NestedTransactionError(RuntimeError):

@@ -19,8 +19,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import TextClause
 
 from db.crypto import EncryptedInt, EncryptedText
+from guided.engine.status import OPEN
 
 
 def utcnow() -> datetime:
@@ -90,8 +92,9 @@ class MediaFile(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-# Session statuses that still belong to a live (or resumable) session.
-OPEN_STATUSES = ("active", "paused", "interrupted")
+def _open_only() -> TextClause:
+    """The partial index's condition: the open statuses (as migration 0002 wrote them)."""
+    return text("status IN (" + ", ".join(f"'{status.value}'" for status in OPEN) + ")")
 
 
 class RoutineSession(Base):
@@ -99,13 +102,13 @@ class RoutineSession(Base):
 
     __tablename__ = "routine_sessions"
     __table_args__ = (
-        # At most one open session per chat, enforced by the database as well as the engine.
+        # At most one open session per chat, enforced by the database as well as the service.
         Index(
             "one_open_session_per_chat",
             "chat_id",
             unique=True,
-            sqlite_where=text("status IN ('active', 'paused', 'interrupted')"),
-            postgresql_where=text("status IN ('active', 'paused', 'interrupted')"),
+            sqlite_where=_open_only(),
+            postgresql_where=_open_only(),
         ),
         Index("routine_sessions_status", "status"),
     )
@@ -117,7 +120,7 @@ class RoutineSession(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     routine_id: Mapped[str] = mapped_column(String(64))
     level: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # guided.engine.status.SessionStatus
     # The last checkpoint beat reached: a resumed session restarts from here.
     beat_index: Mapped[int] = mapped_column(Integer, default=0)
     live_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ExercisePain, PainRating, PegScore, PlanPeriod, Reminder, RoutineSession, User
 from db.reminders import ROUTINE
+from guided.engine.status import ENDED
 
 WEEKLY_CHECK = "weekly_check"  # reminders.kind: the optional PEG-3, one day a week
-ENDED = ("completed", "stopped", "pain", "warning_signs")
 
 
 async def _consent(tx: AsyncSession, user_id: int) -> bool:

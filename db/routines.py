@@ -8,14 +8,15 @@ from datetime import date, datetime, timedelta, tzinfo
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import OPEN_STATUSES, PainRating, RoutineSession, User, UserProgress
+from db.models import PainRating, RoutineSession, User, UserProgress
+from guided.engine.status import OPEN, RUNNING, SessionStatus
 
 
 async def open_session(tx: AsyncSession, chat_id: int) -> RoutineSession | None:
     """The chat's active, paused or interrupted session, if any."""
     return await tx.scalar(
         select(RoutineSession).where(
-            RoutineSession.chat_id == chat_id, RoutineSession.status.in_(OPEN_STATUSES)
+            RoutineSession.chat_id == chat_id, RoutineSession.status.in_(OPEN)
         )
     )
 
@@ -35,7 +36,7 @@ async def create_session(
         chat_id=chat_id,
         routine_id=routine_id,
         level=level,
-        status="active",
+        status=SessionStatus.ACTIVE,
         owner=owner,
     )
     tx.add(row)
@@ -61,12 +62,10 @@ async def claim_interrupted(
     if unowned:
         mine = or_(mine, RoutineSession.owner.is_(None))
     rows = list(
-        await tx.scalars(
-            select(RoutineSession).where(RoutineSession.status.in_(("active", "paused")), mine)
-        )
+        await tx.scalars(select(RoutineSession).where(RoutineSession.status.in_(RUNNING), mine))
     )
     for row in rows:
-        row.status = "interrupted"
+        row.status = SessionStatus.INTERRUPTED
     return rows
 
 
@@ -119,7 +118,7 @@ async def unapplied_sessions(tx: AsyncSession, user_id: int) -> list[RoutineSess
             select(RoutineSession)
             .where(
                 RoutineSession.user_id == user_id,
-                RoutineSession.status.not_in(OPEN_STATUSES),
+                RoutineSession.status.not_in(OPEN),
                 RoutineSession.progress_applied.is_(False),
             )
             .order_by(RoutineSession.id)
@@ -132,7 +131,7 @@ async def completed_days(
 ) -> set[date]:
     """Local dates on which the user completed a session (of a routine not in `exclude`)."""
     query = select(RoutineSession.ended_at).where(
-        RoutineSession.user_id == user_id, RoutineSession.status == "completed"
+        RoutineSession.user_id == user_id, RoutineSession.status == SessionStatus.COMPLETED
     )
     if exclude:
         query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
@@ -166,7 +165,7 @@ async def last_level(tx: AsyncSession, user_id: int, except_id: int, *, routine:
     return await tx.scalar(query.order_by(RoutineSession.id.desc()).limit(1))
 
 
-# --- the same reads for many users at once (a batch of ratings: services/sessions.rate) -------
+# --- the same reads for many users at once (a batch of ratings: guided/rating.py) ------------
 
 
 async def sessions_by_id(tx: AsyncSession, ids: Collection[int]) -> dict[int, RoutineSession]:
@@ -203,7 +202,7 @@ async def unapplied_sessions_of(
         select(RoutineSession)
         .where(
             RoutineSession.user_id.in_(list(user_ids)),
-            RoutineSession.status.not_in(OPEN_STATUSES),
+            RoutineSession.status.not_in(OPEN),
             RoutineSession.progress_applied.is_(False),
         )
         .order_by(RoutineSession.id)
@@ -236,7 +235,8 @@ async def completed_ends_of(
     found: dict[int, list[tuple[datetime, str]]] = {user_id: [] for user_id in user_ids}
     rows = await tx.execute(
         select(RoutineSession.user_id, RoutineSession.ended_at, RoutineSession.routine_id).where(
-            RoutineSession.user_id.in_(list(user_ids)), RoutineSession.status == "completed"
+            RoutineSession.user_id.in_(list(user_ids)),
+            RoutineSession.status == SessionStatus.COMPLETED,
         )
     )
     for user_id, ended_at, routine_id in rows.all():

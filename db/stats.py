@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import PainRating, Reminder, ReminderDelivery, RoutineSession, User
+from guided.engine.status import SessionStatus
 
 CHART_DAYS = 14
 
@@ -62,8 +63,8 @@ async def collect(tx: AsyncSession, now: datetime) -> Figures:
         ).all()
     )
     figures.started_7 = sum(statuses.values())
-    figures.completed_7 = statuses.get("completed", 0)
-    figures.stopped_for_pain_7 = statuses.get("pain", 0)
+    figures.completed_7 = statuses.get(SessionStatus.COMPLETED, 0)
+    figures.stopped_for_pain_7 = statuses.get(SessionStatus.PAIN, 0)
     figures.reports_7 = await _count(
         tx, PainRating.kind == "report", PainRating.at >= week, model=PainRating
     )

@@ -12,7 +12,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from engine.routines import gentle_routine
+from guided.engine.routines import gentle_routine
 from handlers.common import Press, on_press, press_handlers, text
 from handlers.holds import hold_advice
 from safety.rules import Hold, Trend

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler
 
 from content import Content
 from core.context import BotData, Context
-from engine.routines import single
+from guided.engine.routines import single
 from handlers.common import (
     STALE,
     Press,

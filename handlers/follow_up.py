@@ -13,7 +13,8 @@ from telegram import Message
 from telegram.error import TelegramError
 
 from core.context import Context
-from handlers.outcomes import HurtNote, ask_which_exercise
+from handlers.outcomes import ask_which_exercise
+from services.outcomes import HurtNote
 
 OPEN = "follow_up"  # the message id of the open question
 NOTE = "hurt_note"  # the exercise noted as hurting, asked about last

@@ -16,11 +16,9 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 from content import Content
 from core.context import BotData, Context
 from handlers.common import Press, on_press, press_handlers, text
-from handlers.controls import show_paused
 from handlers.pain import report_pain, safe_language
 from safety.painwords import Heard, Meaning, PainLexicon
 from safety.rules import Source
-from services import sessions
 from ui.payloads import Action
 from ui.safety import denial_markup, unclear_markup
 
@@ -82,11 +80,7 @@ async def ask_if_it_hurts(context: Context, chat_id: int, language: str, said: s
     """ "Does it hurt?" in one tap; a running session pauses while the person answers."""
     data = context.bot_data
     live = await data.sessions.pause(chat_id)
-    paused = 0
-    if live is not None:
-        paused = live.session_id
-        await sessions.save_status(data.db, live.session_id, "paused")
-        await show_paused(data, context.bot, live)
+    paused = live.session_id if live is not None else 0
     if context.chat_data is not None:
         context.chat_data[UNCLEAR_SAID] = said
     question = text(context, language, "pain.unclear_question")
@@ -114,7 +108,6 @@ async def answer_unclear(press: Press, answer: str, paused: int) -> None:
     live = data.sessions.get(chat_id)
     if paused and live is not None and live.session_id == paused and live.paused:
         await data.sessions.resume(chat_id)
-        await sessions.save_status(data.db, live.session_id, "active")
         key = "pain.unclear_fine_session"
     else:
         key = "pain.unclear_fine_alone"

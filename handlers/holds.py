@@ -11,12 +11,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
 
-from background.ending import end_session
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
 from db.models import User
-from engine.routines import gentle_routine
-from engine.sessions import End
+from guided.engine.routines import gentle_routine
+from guided.engine.status import End
 from handlers.checkin import ask_check_in
 from handlers.common import STALE, Press, button, language_of, on_press, press_handlers, reply, text
 from places.emergency import emergency_numbers
@@ -76,7 +75,7 @@ async def put_on_hold(
     with what is on hold and how it ends; right after an emergency Yes (`correct`: where it was
     asked), a way to correct a mistake."""
     data = context.bot_data
-    await end_session(data, context.bot, chat_id, End.WARNING_SIGNS)
+    await data.sessions.stop(chat_id, End.WARNING_SIGNS)
     zone: str | None = None
     now = data.now()
     try:

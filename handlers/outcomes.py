@@ -8,17 +8,15 @@ and the which-exercise question is not asked (nothing could be kept).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Content
 from core.context import Context
-from engine.routines import routine_exists, routine_items
-from engine.sessions import Live
+from guided.engine.routines import routine_exists, routine_items
 from handlers.common import STALE, Press, on_press, press_handlers, text
 from services import outcomes
-from services.outcomes import Hurt
+from services.outcomes import Hurt, HurtNote
 from ui.guided import item_title
 from ui.payloads import Action, build
 from ui.progress import change_text, decimal, easier_title, exercise_title, peg_question
@@ -74,37 +72,6 @@ def hurt_change(content: Content, hurt: Hurt, language: str, key: str) -> str:
         was_easier=hurt.easier,
         gentle=hurt.gentle,
     )
-
-
-@dataclass(frozen=True)
-class HurtNote:
-    """The exercise noted as hurting when a session stopped for pain, asked about last."""
-
-    hurt_id: int
-    hurt: Hurt
-    routine_id: str
-    current: int  # its place in the session
-
-
-async def note_which_exercise(context: Context, user_id: int, live: Live | None) -> HurtNote | None:
-    """After a pain report in a session: note the exercise on screen at once (with consent)."""
-    data = context.bot_data
-    if live is None or not routine_exists(data.content, live.routine_id):
-        return None
-    items = routine_items(data.content, live.routine_id)
-    current = min(live.current.item, len(items) - 1)
-    noted = await outcomes.record_hurt(
-        data,
-        user_id=user_id,
-        session_id=live.session_id,
-        routine_id=live.routine_id,
-        index=current,
-        now=data.now(),
-    )
-    if noted is None:
-        return None  # no consent: nothing can be kept, so nothing is asked
-    hurt_id, hurt = noted
-    return HurtNote(hurt_id, hurt, live.routine_id, current)
 
 
 async def ask_which_exercise(context: Context, chat_id: int, language: str, note: HurtNote) -> None:

@@ -2,15 +2,15 @@
 message about pain may mean (a denial: no warning; an unclear word: one question), and the first
 questions of the follow-up (how strong, where).
 
-`report_pain` is the most reliable path in the bot: the timers stop, the stop-and-consult warning
-leaves before any database work and is retried until it is delivered (or two minutes pass), and
-the report is written whatever happens to the send. Nothing after the warning encourages
-carrying on: the follow-up only asks, one question at a time (handlers/follow_up.py).
+`report_pain` is the most reliable path in the bot: the guided sessions' service
+(`data.sessions.hurt`, guided/service.py) stops the timer, sends the stop-and-consult warning
+before any database work (retried until it is delivered, or two minutes pass) and writes the
+report whatever happens to the send. Nothing after the warning encourages carrying on: the
+follow-up only asks, one question at a time (handlers/follow_up.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import Any
@@ -19,10 +19,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from background.ending import close_live, halt
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
-from engine.sessions import End
 from handlers import follow_up
 from handlers.common import (
     Press,
@@ -33,11 +31,10 @@ from handlers.common import (
     text,
 )
 from handlers.holds import hold_advice
-from handlers.outcomes import note_which_exercise
 from safety.rules import Hold, Origin, SafetyState, Source
 from services import safety
+from services.outcomes import HurtNote
 from services.safety import Report, load_state
-from throttle import Kind
 from ui.guided import rating_keyboard
 from ui.payloads import IT_HURTS_PATTERN, WHERE, Action, build
 from ui.safety import EMERGENCY, LEGS, signs_markup, signs_question
@@ -69,45 +66,17 @@ async def report_pain(
     leg_nerve: bool = False,
 ) -> None:
     """Stop, warn first (retried until delivered), record, then ask the follow-up."""
-    data = context.bot_data
-    live = await halt(data, chat_id, End.PAIN)  # no timed message after this; no ✓ on it
-    key = "pain.stop_warning" if live is not None else "pain.no_session"
-    warning = text(context, language, key)
-    # The warning kind: retried through 429s, 5xx and time-outs for two minutes (throttle/).
-    delivery = asyncio.create_task(
-        context.bot.send_message(
-            chat_id,
-            warning,
-            rate_limit_args={"kind": Kind.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
-        )
+    stopped = await context.bot_data.sessions.hurt(
+        chat_id=chat_id, user_id=user_id, language=language, source=source, said=said
     )
-    await asyncio.sleep(0)  # the warning's request starts before any database work
-    report = Report(None, False, None, None)
-    try:
-        report = await safety.store_report(
-            data,
-            user_id=user_id,
-            chat_id=chat_id,
-            language=language,
-            live=live,
-            source=source,
-            said=said,
-        )
-        if report.ended is not None:  # why (pain) is health data: not logged
-            logger.info("session %s ended", report.ended.session_id)
-        if report.morning_check is not None:
-            schedule_dispatch(context.application, report.morning_check)
-    except Exception:
-        logger.exception("a pain report could not be stored (the warning is sent regardless)")
-    try:
-        await delivery
-    except TelegramError as error:
-        logger.error("the stop warning was not delivered: %s", type(error).__name__)
+    report = stopped.stored.report
+    if report.morning_check is not None:
+        schedule_dispatch(context.application, report.morning_check)
+    if not stopped.warned:
         return
-    if live is not None:
-        await close_live(data, context.bot, live)
     await follow_up.close(context, chat_id)  # a new report closes the open follow-up
-    await ask_follow_up(context, chat_id, user_id, language, report, live, leg_nerve=leg_nerve)
+    note = stopped.stored.noted
+    await ask_follow_up(context, chat_id, user_id, language, report, note, leg_nerve=leg_nerve)
 
 
 async def ask_follow_up(
@@ -116,13 +85,14 @@ async def ask_follow_up(
     user_id: int,
     language: str,
     report: Report,
-    live: Any,
+    note: HurtNote | None,
     *,
     leg_nerve: bool,
 ) -> None:
     """The first question after the warning: how strong (or where, if the episode's report has
     it), or the emergency questions at once for numbness or weakness in a leg. Under an
-    emergency hold, the urgent advice again instead: nothing else is asked."""
+    emergency hold, the urgent advice again instead: nothing else is asked. The exercise that
+    was on screen (`note`) is asked about last."""
     data = context.bot_data
     try:
         state, user = await load_state(data, user_id)
@@ -132,9 +102,6 @@ async def ask_follow_up(
     if state.hold is Hold.EMERGENCY:
         await hold_advice(context, chat_id, language, state, user)
         return
-    note = None
-    if live is not None:  # a session was running: the exercise on screen is noted
-        note = await note_which_exercise(context, user_id, live)  # with consent only
     report_id = report.report_id or 0
     lines = [text(context, language, "pain.follow_up_nerve" if leg_nerve else "pain.lead_in")]
     if report.joined:

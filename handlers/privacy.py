@@ -10,8 +10,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
-from background.ending import end_session
-from engine.sessions import End
+from guided.engine.status import End
 from handlers import consent
 from handlers.common import Press, Said, on_message, on_press, press_handlers, text
 from services import export, people
@@ -95,7 +94,7 @@ async def answer_delete(press: Press, answer: str) -> None:
         return
     # A running session ends first (its timer stops), so nothing timed follows the erasure.
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    await end_session(context.bot_data, context.bot, chat_id, End.ERASED)
+    await context.bot_data.sessions.stop(chat_id, End.ERASED)
     await people.erase(context.bot_data.db, query.from_user.id)
     if context.user_data is not None:
         context.user_data.clear()  # drafts (a reminder being set up) and the cached language

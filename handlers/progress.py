@@ -14,7 +14,7 @@ from telegram.ext import CommandHandler
 
 from background.reminder_job import schedule_dispatch
 from core.context import BotData, Context
-from engine.routines import is_gentle
+from guided.engine.routines import is_gentle
 from handlers.common import STALE, Press, Said, on_message, on_press, press_handlers, text
 from progress.render import Renderer
 from progress.stats import Facts, last_days

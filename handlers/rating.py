@@ -7,11 +7,9 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from background.guided import gentle_ids
 from background.reminder_job import schedule_dispatch
 from handlers.common import Press, on_press, press_handlers, text
 from safety.rules import AfterSession
-from services import sessions
 from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
@@ -30,14 +28,8 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
     # Buttons of earlier versions carry no check-in rating ("ar:<session>:<rating>").
     checkin, rating = (None, ratings[0]) if len(ratings) == 1 else ratings
     assert rating is not None  # the last field is always a rating (ui/payloads.SHAPES)
-    rated = await sessions.rate(
-        data,
-        user_id=user_id,
-        chat_id=chat_id,
-        session_id=session_id,
-        checkin=checkin,
-        rating=rating,
-        gentle=gentle_ids(data),
+    rated = await data.sessions.rate(
+        user_id=user_id, chat_id=chat_id, session_id=session_id, checkin=checkin, rating=rating
     )
     if rated is None:
         await query.answer(text(context, language, "routine.toast_old"))

@@ -1,15 +1,13 @@
-"""/routine and /stop: choose a routine, check in, and the controls of the live session."""
+"""/routine and /sound: choose a routine, check in, start the session (the guided sessions'
+service, `data.sessions`, stores and runs it), and the change alerts."""
 
 from __future__ import annotations
-
-import logging
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
-from background.guided import gentle_ids, level_note, make_live, offer_resume
 from core.context import Context
-from engine.routines import is_gentle, routine_exists
+from guided.engine.routines import is_gentle, routine_exists
 from handlers.common import (
     STALE,
     Press,
@@ -22,13 +20,10 @@ from handlers.common import (
 from handlers.holds import hold_advice
 from handlers.safety import offer_session
 from safety.rules import HIGH_PAIN, Gate, gate
-from services import sessions
 from services.safety import load_state
-from ui.guided import alerts_note
+from ui.guided import alerts_note, level_note
 from ui.payloads import Action, build
 from ui.progress import plan_changes_note
-
-logger = logging.getLogger(__name__)
 
 
 @on_message()
@@ -43,18 +38,9 @@ async def choose_routine(said: Said) -> None:
     if state.hold is not None:  # a safety hold: its advice, and no routine to choose
         await hold_advice(context, message.chat_id, language, state, stored)
         return
-    open_row, last = await sessions.open_or_last(data, user.id, message.chat_id, language)
+    open_row, last = await data.sessions.open_or_last(user.id, message.chat_id, language)
     if open_row is not None:
-        await offer_resume(
-            data,
-            context.bot,
-            open_row.id,
-            message.chat_id,
-            language,
-            open_row.routine_id,
-            open_row.beat_index,
-            open_row.level,
-        )
+        await data.sessions.offer_resume(open_row, language)
         return
     routines = [routine for routine in data.content.routines.values() if not routine.gentle]
     buttons = [
@@ -117,7 +103,7 @@ async def begin(
     routine_id: str,
     rating: int,
 ) -> None:
-    """Store the check-in and start the engine (or advise against exercise for strong pain).
+    """Store the check-in and start the session (or advise against exercise for strong pain).
 
     The check-in message becomes the note on today's dose: one message, not two, so the
     session's first picture and live message fit in the chat's burst and leave on time.
@@ -132,46 +118,32 @@ async def begin(
         await offer_session(context, chat_id, user_id, language, routine_id)
         return
     if rating >= HIGH_PAIN:
-        await sessions.record_checkin(data.db, user_id, rating)
+        await data.sessions.record_checkin(user_id, rating)
         await query.edit_message_reply_markup(reply_markup=None)
         await context.bot.send_message(chat_id, text(context, language, "routine.too_much"))
         return
-    gentle = is_gentle(data.content, routine_id)
-    created = await sessions.create(
-        data,
-        user_id=user_id,
-        chat_id=chat_id,
-        language=language,
-        routine_id=routine_id,
-        rating=rating,
-        gentle=gentle_ids(data),
+    started = await data.sessions.create(
+        user_id=user_id, chat_id=chat_id, language=language, routine_id=routine_id, rating=rating
     )
-    if created is None:  # a session is open in this chat already
+    if started is None:  # a session is open in this chat already
         await query.edit_message_reply_markup(reply_markup=None)
         await context.bot.send_message(chat_id, text(context, language, "routine.already_running"))
         return
-    level, last, routine_id = created.level, created.last_level, created.routine_id
-    live = make_live(data, created.session_id, chat_id, user_id, language, routine_id, level)
-    live.checkin, live.alerts = rating, created.alerts
-    note = level_note(data, live, None if gentle else last)
-    note += plan_changes_note(data.content, language, routine_id)
-    note += "\n" + alerts_note(data.content, language, created.alerts)
+    live = started.live
+    note = level_note(data.content, live, started.before)
+    note += plan_changes_note(data.content, language, live.routine_id)
+    note += "\n" + alerts_note(data.content, language, live.alerts)
     await query.edit_message_text(
         text(context, language, "routine.checked_in", rating=rating) + "\n" + note
     )
-    data.sessions.start(live)
-    logger.info("session %s started: %s at level %s", created.session_id, routine_id, level)
+    data.sessions.begin(live)
 
 
 @on_message()
 async def switch_sound(said: Said) -> None:
     """/sound: turn the notifying message at each new exercise and side off, or back on."""
     context, message, language = said.context, said.message, said.language
-    data = context.bot_data
-    on = await sessions.switch_alerts(data.db, said.user.id, language)
-    live = data.sessions.get(message.chat_id)
-    if live is not None:  # from the next change on
-        live.alerts = on
+    on = await context.bot_data.sessions.switch_alerts(said.user.id, message.chat_id, language)
     await message.reply_text(
         text(context, language, "routine.sound_on" if on else "routine.sound_off")
     )

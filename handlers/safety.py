@@ -15,7 +15,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from core.context import BotData, Context
-from engine.routines import is_gentle
+from guided.engine.routines import is_gentle
 from handlers.checkin import ask_check_in
 from handlers.common import text
 from handlers.holds import hold_advice

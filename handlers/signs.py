@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler
 
 from core.context import Context
-from engine.routines import routine_exists
+from guided.engine.routines import routine_exists
 from handlers import follow_up
 from handlers.common import STALE, Press, button, on_press, press_handlers, reply, text
 from handlers.holds import put_on_hold

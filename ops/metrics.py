@@ -2,7 +2,7 @@
 
 Counted as they happen: updates by kind and the reply latency (from an update's arrival to the
 end of its handlers). Read when scraped, from the counters the bot keeps anyway: sends by kind
-and outcome (the rate limiter), live sessions (the engine), reminders by outcome (the
+and outcome (the rate limiter), live sessions (the guided sessions), reminders by outcome (the
 dispatcher), errors and background-job failures. No label ever carries a user id or any text.
 Each Application has its own registry (tests run several in one process).
 """

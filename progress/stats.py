@@ -12,15 +12,14 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from guided.engine.status import STOPPED_EARLY, SessionStatus
+
 # Stored rating kinds (pain_ratings.kind) that say how the back is "now", before any exercise:
 # the check-in before a session and the daily and morning checks.
 NOW_KINDS = frozenset({"checkin", "daily", "morning", "asked"})
 AFTER = "after"
 REPORT = "report"
 RED_FLAG = "red_flag"
-COMPLETED = "completed"
-STOPPED = frozenset({"stopped", "pain", "warning_signs"})  # ended before the last exercise
-PAIN = "pain"
 # A difference of averages smaller than this is "about the same" (ratings are whole numbers).
 TREND_MARGIN = 0.5
 
@@ -30,7 +29,7 @@ class SessionFact:
     """One guided session as stored."""
 
     started_at: datetime
-    status: str
+    status: SessionStatus
     routine_id: str
     seconds: float = 0.0
     gentle: bool = False
@@ -229,7 +228,7 @@ def completed_days(facts: Facts, *, gentle: bool = False) -> set[date]:
     return {
         local_day(s.started_at, facts.tzinfo)
         for s in facts.sessions
-        if s.status == COMPLETED and (gentle or not s.gentle)
+        if s.status == SessionStatus.COMPLETED and (gentle or not s.gentle)
     }
 
 
@@ -250,11 +249,11 @@ def summarize(facts: Facts, window: Window) -> Summary:
     ]
     planned = [day for day in plan_days if day not in frozen]
     done_days = completed_days(facts, gentle=True)
-    ended = [s for s in inside if s.status == COMPLETED or s.status in STOPPED]
+    ended = [s for s in inside if s.status == SessionStatus.COMPLETED or s.status in STOPPED_EARLY]
     return Summary(
-        done=sum(s.status == COMPLETED for s in inside),
-        stopped=sum(s.status in STOPPED for s in inside),
-        stopped_for_pain=sum(s.status == PAIN for s in inside),
+        done=sum(s.status == SessionStatus.COMPLETED for s in inside),
+        stopped=sum(s.status in STOPPED_EARLY for s in inside),
+        stopped_for_pain=sum(s.status == SessionStatus.PAIN for s in inside),
         minutes=round(sum(s.seconds for s in ended) / 60),
         active_days=sum(day in done_days for day in planned),
         planned_days=len(planned),

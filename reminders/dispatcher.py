@@ -62,9 +62,9 @@ class Ledger:
     """
 
     def __init__(
-        self, sessions: TransactionFactory, on_written: Callable[[Finished], None]
+        self, transactions: TransactionFactory, on_written: Callable[[Finished], None]
     ) -> None:
-        self._sessions = sessions
+        self._transactions = transactions
         self._on_written = on_written
         self._marks: dict[str, asyncio.Future[bool]] = {}
         self._results: list[Finished] = []
@@ -96,7 +96,7 @@ class Ledger:
             marks, self._marks = self._marks, {}
             results, self._results = self._results, []
             try:
-                async with self._sessions() as tx:
+                async with self._transactions() as tx:
                     for item, result, message_id in results:
                         await finish_delivery(tx, item.key, result.value, message_id)
                         if result is Result.BLOCKED:
@@ -137,7 +137,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        sessions: TransactionFactory,
+        transactions: TransactionFactory,
         send: SendFn,
         *,
         grace: timedelta,
@@ -146,14 +146,14 @@ class Dispatcher:
         concurrency: int = 64,
         owner: str = "main",
     ) -> None:
-        self._sessions = sessions
+        self._transactions = transactions
         self._send = send
         self._grace = grace
         self._now = now
         self._batch = batch
         self.owner = owner
         self._concurrency = asyncio.Semaphore(concurrency)
-        self._ledger = Ledger(sessions, self._count)
+        self._ledger = Ledger(transactions, self._count)
         self._running = asyncio.Lock()
         self.stats = Stats()
 
@@ -206,7 +206,7 @@ class Dispatcher:
         owners = [self.owner, *lapsed] if at_start else list(lapsed)
         if not owners:
             return 0
-        async with self._sessions() as tx:
+        async with self._transactions() as tx:
             handed_back, uncertain = await settle_after_stop(tx, owners, unowned=at_start)
             await tx.commit()
         if handed_back:
@@ -239,11 +239,11 @@ class Dispatcher:
                 await self._ledger.flush()
                 now = self._now()
                 claimed, missed = upcoming if upcoming is not None else await self._claim(now)
-            async with self._sessions() as tx:
+            async with self._transactions() as tx:
                 return await earliest_due(tx)
 
     async def _claim(self, now: datetime) -> tuple[list[Claimed], int]:
-        async with self._sessions() as tx:
+        async with self._transactions() as tx:
             claimed, missed = await claim_due(tx, now, self._batch, self.decide, process=self.owner)
             await tx.commit()
         self.stats.missed_stale += missed

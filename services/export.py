@@ -15,8 +15,9 @@ from core.context import BotData
 from db import users as store
 from db.progress import WEEKLY_CHECK
 from db.reminders import ONCE, ROUTINE
-from engine.marks import ITEM_MARKS
-from engine.routines import SINGLE
+from guided.engine.marks import ITEM_MARKS
+from guided.engine.routines import SINGLE
+from guided.engine.status import SessionStatus
 from places.zones import zone_info
 
 FORMAT_VERSION = 1
@@ -54,14 +55,14 @@ SIGN_ORIGIN = {
 }
 HOLD = {None: "none", "emergency": "urgent_care_first", "doctor": "see_a_doctor_first"}
 SESSION_STATUS = {
-    "active": "running",
-    "paused": "paused",
-    "interrupted": "interrupted_by_a_restart",
-    "completed": "completed",
-    "stopped": "stopped",
-    "pain": "stopped_for_pain",
-    "warning_signs": "stopped_for_warning_signs",
-    "erased": "erased",
+    SessionStatus.ACTIVE: "running",
+    SessionStatus.PAUSED: "paused",
+    SessionStatus.INTERRUPTED: "interrupted_by_a_restart",
+    SessionStatus.COMPLETED: "completed",
+    SessionStatus.STOPPED: "stopped",
+    SessionStatus.PAIN: "stopped_for_pain",
+    SessionStatus.WARNING_SIGNS: "stopped_for_warning_signs",
+    SessionStatus.ERASED: "erased",
 }
 CHANGE = {"easier": "easier_variant", "leave_out": "left_out"}
 PERIOD = {"gentle": "gentle_plan", "hold": "safety_hold"}

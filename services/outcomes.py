@@ -20,7 +20,8 @@ from db import progress as store
 from db.connection import TransactionFactory
 from db.routines import get_session
 from db.users import get_user
-from engine.routines import is_gentle, routine_items
+from guided.engine.routines import is_gentle, routine_exists, routine_items
+from guided.engine.status import SessionStatus
 from places.zones import zone_info
 from progress.stats import (
     Facts,
@@ -47,7 +48,7 @@ def facts_of(
         sessions=tuple(
             SessionFact(
                 s.started_at,
-                s.status,
+                SessionStatus(s.status),
                 s.routine_id,
                 s.active_seconds,
                 is_gentle(s.routine_id),
@@ -172,20 +173,36 @@ def hurt_at(content: Content, routine_id: str, index: int) -> Hurt | None:
     )
 
 
-async def record_hurt(
-    data: BotData, *, user_id: int, session_id: int, routine_id: str, index: int, now: datetime
-) -> tuple[int, Hurt] | None:
-    """Note the exercise on screen when pain was reported (with consent): the answer's id and
-    what was noted; None without consent (or past the routine's end)."""
-    hurt = hurt_at(data.content, routine_id, index)
+@dataclass(frozen=True)
+class HurtNote:
+    """The exercise noted as hurting when a session stopped for pain, asked about last."""
+
+    hurt_id: int
+    hurt: Hurt
+    routine_id: str
+    current: int  # its place in the session
+
+
+async def note_hurt(
+    tx: AsyncSession,
+    data: BotData,
+    *,
+    user_id: int,
+    session_id: int,
+    routine_id: str,
+    item: int,
+    now: datetime,
+) -> HurtNote | None:
+    """Part of the pain report's unit of work: note the exercise that was on screen (with
+    consent); None without consent, or for a routine the content no longer has."""
+    if not routine_exists(data.content, routine_id):
+        return None
+    current = min(item, len(routine_items(data.content, routine_id)) - 1)
+    hurt = hurt_at(data.content, routine_id, current)
     if hurt is None:
         return None
-    async with data.db() as tx:
-        hurt_id = await store.record_hurt(
-            tx, user_id, session_id, hurt.exercise_id, hurt.change, now
-        )
-        await tx.commit()
-    return None if hurt_id is None else (hurt_id, hurt)
+    hurt_id = await store.record_hurt(tx, user_id, session_id, hurt.exercise_id, hurt.change, now)
+    return None if hurt_id is None else HurtNote(hurt_id, hurt, routine_id, current)
 
 
 @dataclass(frozen=True)

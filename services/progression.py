@@ -1,5 +1,6 @@
 """Progression as a unit of work's part: the level moved by the sessions not yet counted, and
-the step back after a pain report. The rule itself is engine/progression.py; the caller commits."""
+the step back after a pain report. The rule itself is guided/engine/progression.py; the caller
+commits."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import RoutineSession, UserProgress
 from db.routines import get_progress, ratings_for, unapplied_sessions
-from engine.marks import every_exercise_done
-from engine.progression import Outcome, Progress, Rule, advance
+from guided.engine.marks import every_exercise_done
+from guided.engine.progression import Outcome, Progress, Rule, advance
+from guided.engine.status import SessionStatus
 
 
 async def apply_outcomes(
@@ -53,9 +55,9 @@ def apply_loaded(
         checkin, rating = (known or {}).get(row.id, (None, None))
         outcome = Outcome(
             # A session reached its end with an exercise skipped is not a good session: it
-            # holds the level rather than stepping up (engine/marks.py).
-            completed=row.status == "completed" and every_exercise_done(row.item_marks),
-            pain_reported=row.status == "pain",
+            # holds the level rather than stepping up (guided/engine/marks.py).
+            completed=row.status == SessionStatus.COMPLETED and every_exercise_done(row.item_marks),
+            pain_reported=row.status == SessionStatus.PAIN,
             pain_before=checkin if checkin is not None else ratings.get("checkin"),
             pain_after=rating if rating is not None else ratings.get("after"),
         )

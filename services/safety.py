@@ -19,7 +19,6 @@ from db.connection import TransactionFactory
 from db.models import User, UserProgress
 from db.routines import get_progress, record_health
 from db.users import get_or_create_user, users_by_id
-from engine.sessions import End, Live
 from reminders.schedule import morning_after, parse_hhmm
 from safety.rules import (
     Answer,
@@ -33,7 +32,6 @@ from safety.rules import (
     same_episode,
     trend,
 )
-from services.endings import Ended, record_end
 from services.progression import step_down_for_pain
 
 
@@ -203,56 +201,52 @@ async def add_to_report(
 
 @dataclass(frozen=True)
 class Report:
-    """A pain report as stored: its id (None without consent), the session it ended, the check,
-    whether it joined the report before it (one episode), and what that report already has."""
+    """A pain report as stored: its id (None without consent), the morning check, whether it
+    joined the report before it (one episode), and what that report already has."""
 
     report_id: int | None
     consent: bool
-    ended: Ended | None
     morning_check: datetime | None
     joined: bool = False
     has_strength: bool = False
     has_where: bool = False
 
 
-async def store_report(
+NOT_STORED = Report(None, False, None)  # the database failed: the warning went regardless
+
+
+async def record_report(
+    tx: AsyncSession,
     data: BotData,
-    *,
-    user_id: int,
+    user: User,
     chat_id: int,
-    language: str,
-    live: Live | None,
+    session_id: int | None,
     source: Source,
     said: str | None = None,
 ) -> Report:
-    """One transaction for a pain report: the session's end, the report (with consent, and the
-    person's words with it), two levels back, flare-up mode on, and the morning check. A report
-    within `PAIN_EPISODE_MINUTES` of the last one joins it: no second report, no second step."""
+    """Part of the pain report's unit of work (guided/service.py, `hurt`, which stores the
+    session's end in the same transaction): the report (with consent, and the person's words
+    with it), two levels back, flare-up mode on, and the morning check. A report within
+    `PAIN_EPISODE_MINUTES` of the last one joins it: no second report, no second step. The
+    caller commits."""
     now = data.now()
     window = timedelta(minutes=data.settings.pain_episode_minutes)
-    async with data.db() as tx:
-        user = await get_or_create_user(tx, user_id, language)
-        consent = user.consent_at is not None
-        progress = await get_progress(tx, user_id)
-        joined = same_episode(progress.last_pain_at, now, window)
-        # Without consent the session is stored as stopped: no trace of the pain is kept.
-        status = None if consent else End.STOPPED.value
-        ended = await record_end(tx, data, chat_id, End.PAIN, live, status=status)
-        session_id = ended.session_id if ended else None
-        words = said if consent else None
-        row = await store.join_report(tx, user_id, now - window, words) if joined else None
-        if row is not None:
-            report_id: int | None = row.id
-            has = (row.value is not None, row.detail is not None)
-        else:
-            report_id = await store.record_report(
-                tx, user_id, session_id, now, source=source.value, said=words
-            )
-            has = (False, False)
-        due = None
-        if not joined:
-            await step_down_for_pain(tx, user_id, data.progression)
-            due = await schedule_morning_check(tx, data, user, chat_id, now)
-        await store.start_flare(tx, user_id, now)
-        await tx.commit()
-    return Report(report_id, consent, ended, due, joined, *has)
+    consent = user.consent_at is not None
+    progress = await get_progress(tx, user.id)
+    joined = same_episode(progress.last_pain_at, now, window)
+    words = said if consent else None
+    row = await store.join_report(tx, user.id, now - window, words) if joined else None
+    if row is not None:
+        report_id: int | None = row.id
+        has = (row.value is not None, row.detail is not None)
+    else:
+        report_id = await store.record_report(
+            tx, user.id, session_id, now, source=source.value, said=words
+        )
+        has = (False, False)
+    due = None
+    if not joined:
+        await step_down_for_pain(tx, user.id, data.progression)
+        due = await schedule_morning_check(tx, data, user, chat_id, now)
+    await store.start_flare(tx, user.id, now)
+    return Report(report_id, consent, due, joined, *has)

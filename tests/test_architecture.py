@@ -1,6 +1,7 @@
 """The import rules of ARCHITECTURE.md, checked on the code so they cannot drift.
 
-Rooms are top-level folders. An import inside `if TYPE_CHECKING:` is a type hint, not an arrow.
+Rooms are top-level folders, and the folders of NESTED inside them. An import inside
+`if TYPE_CHECKING:` is a type hint, not an arrow.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ OURS = (
     "services",
     "ui",
     "safety",
-    "engine",
+    "guided",
     "reminders",
     "places",
     "throttle",
@@ -31,22 +32,30 @@ OURS = (
     "progress",
     "ops",
 )
+# Rooms inside a room: the guided session is one package (guided/) in two layers, its pure
+# engine (statuses included) among the rules, its service beside services/.
+NESTED = ("guided.engine",)
 # Logic without Telegram I/O of its own.
-RULES = {"safety", "engine", "reminders", "places", "throttle", "progress"}
+RULES = {"safety", "guided.engine", "reminders", "places", "throttle", "progress"}
 # What each room may import at run time (besides itself and third-party packages), top to bottom.
 MAY_IMPORT: dict[str, set[str]] = {
-    "handlers": {"background", "ops", "services", "ui", "core", "db", "content"} | RULES,
-    "background": {"services", "ui", "core", "db", "content"} | RULES,
+    "handlers": {"background", "ops", "guided", "services", "ui", "core", "db", "content"} | RULES,
+    # The chat presenter (background/presenter.py) shows what the guided sessions' service asks.
+    "background": {"guided", "services", "ui", "core", "db", "content"} | RULES,
+    # The guided sessions' service: its units of work use the other services' parts (the pain
+    # report, progression, the adapted routine) inside its own transactions.
+    "guided": {"services", "core", "db", "content"} | RULES,
     "services": {"core", "db", "content"} | RULES,
-    "ui": {"engine", "progress", "safety", "content"},
+    "ui": {"guided.engine", "progress", "safety", "content"},
     "core": {"content", "db"},
     "reminders": {"db", "safety", "places"},
     "safety": set(),
-    "engine": {"content"},
+    "guided.engine": {"content"},
     "places": set(),
-    "progress": set(),
+    # The session statuses (guided/engine/status.py) are read by every reader of sessions.
+    "progress": {"guided.engine"},
     "throttle": set(),
-    "db": set(),
+    "db": {"guided.engine"},
     "content": {"safety"},
     "illustrations": set(),
     "emulator": set(),
@@ -78,8 +87,22 @@ def runtime_imports(path: Path) -> set[str]:
     return {name for name in found if name.split(".")[0] in OURS or name == "telegram"}
 
 
+def room_of(module: str) -> str:
+    """The room a module (or a package path) belongs to."""
+    for nested in NESTED:
+        if module == nested or module.startswith(nested + "."):
+            return nested
+    return module.split(".")[0]
+
+
 def files(room: str) -> list[Path]:
-    return [path for path in (ROOT / room).rglob("*.py") if "migrations" not in path.parts]
+    found = (ROOT / room.replace(".", "/")).rglob("*.py")
+    return [
+        path
+        for path in found
+        if "migrations" not in path.parts
+        and room_of(".".join(path.relative_to(ROOT).with_suffix("").parts)) == room
+    ]
 
 
 def arrows() -> set[tuple[str, str]]:
@@ -88,7 +111,7 @@ def arrows() -> set[tuple[str, str]]:
     for room in MAY_IMPORT:
         for path in files(room):
             for module in runtime_imports(path):
-                if module.split(".")[0] not in (room, "telegram"):
+                if room_of(module) not in (room, "telegram"):
                     found.add((room, module))
     return found
 
@@ -98,26 +121,49 @@ def test_each_room_imports_only_what_it_may(room: str) -> None:
     wrong = {
         module
         for source, module in arrows()
-        if source == room and module.split(".")[0] not in MAY_IMPORT[room]
+        if source == room and room_of(module) not in MAY_IMPORT[room]
     }
     assert not wrong, f"{room}/ must not import {sorted(wrong)} (see ARCHITECTURE.md)"
 
 
+def test_storage_and_numbers_read_only_the_statuses_of_guided_sessions() -> None:
+    """db/ and progress/ import nothing of ours but the statuses: never the engine's timers."""
+    read = {module for source, module in arrows() if source in ("db", "progress")}
+    assert read <= {"guided.engine.status"}, sorted(read)
+
+
+def test_no_circle_between_rooms() -> None:
+    """Following the imports from any room never leads back to it."""
+    edges: dict[str, set[str]] = {}
+    for source, module in arrows():
+        if room_of(module) in MAY_IMPORT:
+            edges.setdefault(source, set()).add(room_of(module))
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for room in edges.get(start, set()) - seen:
+            if room == goal or reaches(room, goal, seen | {room}):
+                return True
+        return False
+
+    circles = sorted(room for room in edges if reaches(room, room, set()))
+    assert not circles, f"rooms that import themselves back: {circles}"
+
+
 def test_only_the_entry_point_tests_and_benchmarks_import_the_emulator() -> None:
-    assert not {source for source, module in arrows() if module.split(".")[0] == "emulator"}
+    assert not {source for source, module in arrows() if room_of(module) == "emulator"}
 
 
 def test_nothing_below_handlers_imports_them() -> None:
     assert not {
         (source, module)
         for source, module in arrows()
-        if source in BELOW_HANDLERS and module.split(".")[0] == "handlers"
+        if source in BELOW_HANDLERS and room_of(module) == "handlers"
     }
 
 
 def test_units_of_work_never_touch_telegram() -> None:
     """A transaction cannot span a Telegram call if the code that owns it cannot make one."""
-    for room in ("services", "db"):
+    for room in ("guided", "guided.engine", "services", "db"):
         touching = [p.name for p in files(room) if "telegram" in runtime_imports(p)]
         assert not touching, f"{room}/ must not import telegram: {touching}"
 

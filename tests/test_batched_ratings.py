@@ -1,4 +1,4 @@
-"""Ratings that arrive together are written in one transaction (services/sessions.rate_many),
+"""Ratings that arrive together are written in one transaction (guided/rating.rate_many),
 and each person gets exactly what they would get alone: the same verdict, streak, level and
 stored rows as the same answers given one at a time."""
 
@@ -20,14 +20,14 @@ from content import load_content
 from core.batching import Batched
 from core.config import Settings
 from core.context import BotData
-from db.checkpoints import CheckpointWriter
 from db.connection import make_engine, make_transaction_factory
 from db.crypto import DataKeys
 from db.migrate import upgrade_to_head
 from db.models import PainRating, PlanPeriod, RoutineSession, User, UserProgress
-from engine.progression import Rule
-from services import sessions
-from services.sessions import Rating
+from guided import rating as ratings
+from guided.checkpoints import CheckpointWriter
+from guided.engine.progression import Rule
+from guided.rating import Rating
 
 KEY = "bLzBeUKw6kVFu4IobApJLvIXrTDt8dmcxBBNw8zBsV4="
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -155,7 +155,7 @@ def presses(histories: list[dict[str, Any]], rated: dict[int, int], seed: int) -
     return found
 
 
-def shown(result: sessions.Rated | None) -> Any:
+def shown(result: ratings.Rated | None) -> Any:
     """What a person is shown (and what is decided for them)."""
     if result is None:
         return None
@@ -197,12 +197,12 @@ async def compare(tmp_path: Path, seed: int, count: int) -> None:
     shutil.copy(base, alone)
 
     data, engine = bot_data(together)
-    batched = await sessions.rate_many(data, items)
+    batched = await ratings.rate_many(data, items)
     state_together = await stored(engine)
     await engine.dispose()
 
     data, engine = bot_data(alone)
-    one_by_one = [(await sessions.rate_many(data, [item]))[0] for item in items]
+    one_by_one = [(await ratings.rate_many(data, [item]))[0] for item in items]
     state_alone = await stored(engine)
     await engine.dispose()
 
@@ -236,7 +236,7 @@ async def test_ratings_arriving_together_share_one_transaction(tmp_path: Path) -
     data, engine = bot_data(path)
     results = await asyncio.gather(
         *(
-            sessions.rate(
+            ratings.rate_session(
                 data,
                 user_id=p["id"],
                 chat_id=p["id"],

@@ -1,31 +1,23 @@
-"""The note on today's plan compares like with like (the same routine) and names what changed."""
+"""The note on today's dose compares like with like (the same routine) and names what changed."""
 
 from __future__ import annotations
 
-from background.guided import gentle_ids, level_note, make_live
 from core.context import BotData
 from db import routines as store
-from services import sessions
+from ui.guided import level_note
 
 USER = 700001
 
 
 async def start(data: BotData, routine: str) -> str:
     """Start a session of this routine as /routine does and return its note; then end it."""
-    created = await sessions.create(
-        data,
-        user_id=USER,
-        chat_id=USER,
-        language="en",
-        routine_id=routine,
-        rating=2,
-        gentle=gentle_ids(data),
+    started = await data.sessions.create(
+        user_id=USER, chat_id=USER, language="en", routine_id=routine, rating=2
     )
-    assert created is not None
-    live = make_live(data, created.session_id, USER, USER, "en", created.routine_id, created.level)
-    note = level_note(data, live, created.last_level)
+    assert started is not None
+    note = level_note(data.content, started.live, started.before)
     async with data.db() as tx:
-        await store.save_state(tx, created.session_id, status="stopped", progress_applied=True)
+        await store.save_state(tx, started.live.session_id, status="stopped", progress_applied=True)
         await tx.commit()
     return note
 

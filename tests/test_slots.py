@@ -18,20 +18,20 @@ async def test_a_parked_handler_lends_its_slot_and_comes_back_before_new_updates
     b_started, b_may_end = asyncio.Event(), asyncio.Event()
 
     async def a() -> None:
-        async with slots.hold():
+        async with slots.occupy():
             order.append("a runs")
             async with parked():
                 await woken.wait()
             order.append("a goes on")
 
     async def b() -> None:
-        async with slots.hold():
+        async with slots.occupy():
             order.append("b runs")
             b_started.set()
             await b_may_end.wait()
 
     async def c() -> None:
-        async with slots.hold():
+        async with slots.occupy():
             order.append("c runs")
 
     first = asyncio.create_task(a())
@@ -65,7 +65,7 @@ async def test_a_task_started_by_a_handler_does_not_lend_the_handlers_slot() -> 
             await handler_may_end.wait()
 
     async def handler() -> None:
-        async with slots.hold():
+        async with slots.occupy():
             task = asyncio.create_task(background())  # inherits the context
             await parked_meanwhile.wait()
             other = asyncio.create_task(other_handler())
@@ -76,7 +76,7 @@ async def test_a_task_started_by_a_handler_does_not_lend_the_handlers_slot() -> 
         await other
 
     async def other_handler() -> None:
-        async with slots.hold():
+        async with slots.occupy():
             other_ran.append(True)
 
     await handler()
@@ -89,11 +89,11 @@ async def test_a_cancelled_waiter_loses_no_slot() -> None:
     release = asyncio.Event()
 
     async def holder() -> None:
-        async with slots.hold():
+        async with slots.occupy():
             await release.wait()
 
     async def waiter() -> None:
-        async with slots.hold():
+        async with slots.occupy():
             raise AssertionError("never runs")
 
     held = asyncio.create_task(holder())
@@ -125,7 +125,7 @@ async def test_never_more_running_than_slots_and_all_given_back(
 
     async def handler(before: int, parked_for: int) -> None:
         nonlocal running, most
-        async with slots.hold():
+        async with slots.occupy():
             running += 1
             most = max(most, running)
             try:

@@ -239,7 +239,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 except RetryAfter as error:
                     seconds = retry_after_seconds(error)
                     # Held even when giving up: the chat's next request would only meet a 429.
-                    self._hold(chat, bulk, self._clock() + seconds)
+                    self._pause_after_429(chat, bulk, self._clock() + seconds)
                     self.stats.rate_limited += 1
                     if not self._may_retry(error, seconds, contract, started, endpoint, chat_id):
                         raise
@@ -383,14 +383,14 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if self._overall is not None:
             self._overall.book(now)
 
-    def _hold(self, chat: ChatKey, bulk: bool, until: float) -> None:
+    def _pause_after_429(self, chat: ChatKey, bulk: bool, until: float) -> None:
         # Telegram does not say which limit a 429 is about. For a bulk send the bulk ceiling is
         # the likely one, so all bulk sends pause (this chat's later requests wait anyway, queued
         # behind the retry). Otherwise assume it is the chat's own pace: only that chat pauses.
         if bulk:
-            self._bulk.hold(until)
+            self._bulk.pause_until(until)
         else:
-            self._chat_pace.hold(chat, until)
+            self._chat_pace.pause_until(chat, until)
 
     def _backoff(self, contract: Contract, failures: int) -> float:
         """Seconds before the retry after the `failures`-th failure: doubling, capped, with

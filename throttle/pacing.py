@@ -43,11 +43,11 @@ class ChatPace:
         arrival = self.arrivals.get(chat, now)
         self.arrivals[chat] = (arrival if arrival > now else now) + self.interval
 
-    def hold(self, chat: ChatKey, until: float) -> None:
+    def pause_until(self, chat: ChatKey, until: float) -> None:
         """Nothing for `chat` before `until`, and after it the steady pace, not a fresh burst."""
-        held = until + self.tolerance
-        if self.arrivals.get(chat, held) <= held:
-            self.arrivals[chat] = held
+        paused = until + self.tolerance
+        if self.arrivals.get(chat, paused) <= paused:
+            self.arrivals[chat] = paused
 
     def forget_idle(self, now: float) -> int:
         """Drop the chats whose bucket is full again; returns how many were dropped."""
@@ -65,18 +65,18 @@ class WindowCeiling:
     meant for the few global ceilings, not per chat (it costs `burst` floats).
     """
 
-    __slots__ = ("held_until", "recent", "window")
+    __slots__ = ("paused_until", "recent", "window")
 
     def __init__(self, rate: float, burst: int) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError(f"a ceiling needs rate > 0 and burst >= 1, got {rate}, {burst}")
         self.window = burst / rate
         self.recent: deque[float] = deque(maxlen=burst)
-        self.held_until = -math.inf
+        self.paused_until = -math.inf
 
     def delay(self, now: float) -> float:
         """Seconds until the next send may go; zero or less means now."""
-        wait = self.held_until - now
+        wait = self.paused_until - now
         recent = self.recent
         if len(recent) == recent.maxlen:
             wait = max(wait, recent[0] + self.window - now)
@@ -85,6 +85,6 @@ class WindowCeiling:
     def book(self, now: float) -> None:
         self.recent.append(now)
 
-    def hold(self, until: float) -> None:
+    def pause_until(self, until: float) -> None:
         """Nothing through this ceiling before `until` (Telegram answered 429 to a send)."""
-        self.held_until = max(self.held_until, until)
+        self.paused_until = max(self.paused_until, until)

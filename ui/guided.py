@@ -1,4 +1,5 @@
-"""What the user sees of a guided session: captions, the live message, its buttons."""
+"""What the user sees of a guided session in the chat: the note on today's dose, captions, the live
+message and its buttons, the offer to resume after a restart."""
 
 from __future__ import annotations
 
@@ -7,11 +8,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from content import Content
 from content.adapted import base_id
 from content.schema import Breathing
-from engine import marks
-from engine.marks import Mark
-from engine.plan import Beat, Dose, Kind, Plan
-from engine.routines import SINGLE, easier_here, exercise_id, routine_items
-from engine.sessions import Live
+from guided.engine import marks
+from guided.engine.marks import Mark
+from guided.engine.routines import (
+    SINGLE,
+    easier_here,
+    exercise_id,
+    is_gentle,
+    routine_doses,
+    routine_items,
+)
+from guided.engine.timeline import Beat, BeatKind, Direction, Dose, Timeline, compare
+from guided.engine.timers import Live
 from ui.payloads import Action, build
 
 BAR_WIDTH = 10
@@ -19,11 +27,11 @@ RATINGS = frozenset(str(n) for n in range(11))  # the 0-10 buttons, as the bot w
 
 
 def dose_text(
-    content: Content, language: str, plan: Plan, doses: tuple[Dose, ...], item: int
+    content: Content, language: str, timeline: Timeline, doses: tuple[Dose, ...], item: int
 ) -> str:
     """'5 rounds of 3 breaths' / '30 seconds each side'."""
     dose = doses[item]
-    amount, rounds = plan.amounts[item], plan.rounds[item]
+    amount, rounds = timeline.amounts[item], timeline.rounds[item]
     unit = content.text(language, f"routine.unit_{dose.unit}", count=amount)
     if rounds > 1:
         text = content.text(
@@ -48,6 +56,41 @@ def routine_title(content: Content, routine_id: str, language: str) -> str:
     if routine_id.startswith(SINGLE):
         return item_title(content, routine_id, 0, language)
     return content.localize(content.routines[base_id(routine_id)].title, language)
+
+
+def level_note(content: Content, live: Live, before: Timeline | None) -> str:
+    """'Today: Quick routine, a little more than last time: Cat and cow, 6 repetitions (was 5).'
+
+    `before`: the same routine at the level of last time (None: the first time), so the note
+    compares like with like, and it names every exercise whose dose changed.
+    """
+    language = live.language
+    routine = routine_title(content, live.routine_id, language)
+    count = len(live.timeline.amounts)
+    if is_gentle(content, live.routine_id):
+        return content.text(language, "routine.level_gentle", count=count)
+    if before is None:  # the first session of this routine: at the start, or at the level reached
+        key = "routine.level_first" if live.level == 0 else "routine.level_new"
+        return content.text(language, key, routine=routine, count=count)
+    doses = routine_doses(content, live.routine_id)
+    change = compare(before, live.timeline)
+    if change.direction is Direction.SAME:
+        return content.text(language, "routine.level_same", routine=routine)
+    changes = "; ".join(
+        content.text(
+            language,
+            "routine.level_change",
+            title=item_title(content, live.routine_id, item, language),
+            dose=dose_text(content, language, live.timeline, doses, item),
+            before=dose_text(content, language, before, doses, item),
+        )
+        for item in change.items
+    )
+    key = {
+        Direction.HARDER: "routine.level_up",
+        Direction.EASIER: "routine.level_down",
+    }.get(change.direction, "routine.level_mixed")
+    return content.text(language, key, routine=routine, changes=changes)
 
 
 def alerts_note(content: Content, language: str, on: bool) -> str:
@@ -78,7 +121,7 @@ def intro_caption(content: Content, live: Live, doses: tuple[Dose, ...], item: i
         title=item_title(content, live.routine_id, item, language),
         purpose=content.localize(exercise.purpose, language),
         steps="\n".join(f"{index}. {step}" for index, step in enumerate(steps, 1)),
-        dose=dose_text(content, language, live.plan, doses, item),
+        dose=dose_text(content, language, live.timeline, doses, item),
         cautions="\n".join(f"• {caution}" for caution in cautions),
     )
 
@@ -101,8 +144,8 @@ def _where(content: Content, language: str, beat: Beat, unit: str) -> str:
 
 
 def breathing_cues(content: Content, routine_id: str, item: int) -> Breathing:
-    """The cues shown with each breath and hold of an item: the easier version's own where the
-    routine shows it."""
+    """The cues shown with each breath and timed hold of an item: the easier version's own where
+    the routine shows it."""
     exercise = content.exercises[routine_items(content, routine_id)[item].exercise]
     return exercise.cues(easier_here(content, routine_id, item))
 
@@ -114,10 +157,10 @@ def beat_text(
     language = live.language
     title = item_title(content, live.routine_id, beat.item, language)
     cues = breathing_cues(content, live.routine_id, beat.item)
-    if beat.kind is Kind.INTRO:
+    if beat.kind is BeatKind.INTRO:
         return content.text(language, "routine.get_ready", title=title, seconds=seconds)
-    if beat.kind in (Kind.INHALE, Kind.EXHALE):
-        phase = "inhale" if beat.kind is Kind.INHALE else "exhale"
+    if beat.kind in (BeatKind.INHALE, BeatKind.EXHALE):
+        phase = "inhale" if beat.kind is BeatKind.INHALE else "exhale"
         done = (beat.count - (1 if phase == "inhale" else 0.5)) / max(1, beat.total)
         return content.text(
             language,
@@ -126,7 +169,7 @@ def beat_text(
             where=_where(content, language, beat, doses[beat.item].unit),
             bar=_bar(done),
         )
-    if beat.kind is Kind.HOLD:
+    if beat.kind is BeatKind.TIMED_HOLD:
         side = ""
         if beat.side:
             side = content.text(
@@ -140,14 +183,14 @@ def beat_text(
             side=side,
             bar=_bar(1 - beat.count / max(1, beat.total)),
         )
-    if beat.kind is Kind.SWITCH:
+    if beat.kind is BeatKind.SWITCH:
         return content.text(language, "routine.switch", title=title, seconds=seconds)
-    if beat.kind is Kind.REST:
+    if beat.kind is BeatKind.REST:
         upcoming = content.text(
             language, "routine.next_round", round=beat.round, rounds=beat.rounds
         )
         return content.text(language, "routine.rest", seconds=seconds, next=upcoming)
-    if beat.kind is Kind.NEXT:
+    if beat.kind is BeatKind.NEXT:
         upcoming = upcoming_title(content, live, beat.item + 1)
         return content.text(language, "routine.rest", seconds=seconds, next=upcoming)
     return ""
@@ -251,6 +294,30 @@ def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyb
     if live.asking_to_end:
         rows.append([button("end_yes", "se")])
     return InlineKeyboardMarkup(rows)
+
+
+def interrupted_text(
+    content: Content, language: str, routine_id: str, item: int, count: int
+) -> str:
+    """Where a session a restart interrupted was: its exercise and its place in the routine."""
+    return content.text(
+        language,
+        "routine.interrupted",
+        title=item_title(content, routine_id, item, language),
+        where=content.text(language, "routine.interrupted_where", number=item + 1, count=count),
+    )
+
+
+def resume_markup(content: Content, language: str, session_id: int) -> InlineKeyboardMarkup:
+    """Resume and End, for a session a restart interrupted."""
+
+    def button(key: str, op: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            content.text(language, f"routine.button_{key}"),
+            callback_data=build(Action.INTERRUPTED, session_id, op),
+        )
+
+    return InlineKeyboardMarkup([[button("resume", "resume"), button("end", "end")]])
 
 
 def rating_keyboard(action: Action, *fields: str | int) -> InlineKeyboardMarkup:

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Content
 from content.adapted import adaptations, base_id
-from engine.routines import SINGLE
+from guided.engine.routines import SINGLE
 from progress.chartdata import ChartData, ChartLabels, chart_data
 from progress.stats import (
     Direction,

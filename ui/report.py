@@ -17,11 +17,11 @@ from babel.dates import format_datetime
 
 from content import Content
 from content.adapted import adaptations
+from guided.engine.status import ENDED, SessionStatus
 from progress.chartdata import chart_data
 from progress.document import ReportDoc, Section
 from progress.signs import read_sign
 from progress.stats import (
-    COMPLETED,
     RED_FLAG,
     REPORT,
     Facts,
@@ -51,7 +51,7 @@ TABLE_ROWS = 12  # rows of the sessions, PEG, warning-sign and exercise tables: 
 SAID_CHARS = 160  # the person's own words are quoted up to this length
 WHERE = frozenset({"lb", "ub", "l1", "l2", "el"})  # pain.where_<code>
 SOURCES = frozenset({"button", "command", "words"})  # report.source_<source>
-RESULTS = frozenset({COMPLETED, "stopped", "pain", "warning_signs"})  # report.result_<status>
+RESULTS = ENDED  # report.result_<status>
 
 T = TypeVar("T")
 Row = tuple[str, ...]
@@ -175,8 +175,8 @@ class _Writer:
                 done=summary.done,
                 stopped=summary.stopped,
                 pain=summary.stopped_for_pain,
-                signs=sum(s.status == "warning_signs" for s in inside),
-                user=sum(s.status == "stopped" for s in inside),
+                signs=sum(s.status == SessionStatus.WARNING_SIGNS for s in inside),
+                user=sum(s.status == SessionStatus.STOPPED for s in inside),
                 minutes=summary.minutes,
             ),
             adherence + ".",

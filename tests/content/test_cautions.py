@@ -13,9 +13,9 @@ import re
 import pytest
 
 from content import Content, Exercise, load_content
-from engine.plan import build_plan
-from engine.routines import SINGLE, exercise_id, routine_doses, routine_pace
-from engine.sessions import Live
+from guided.engine.routines import SINGLE, exercise_id, routine_doses, routine_pace
+from guided.engine.timeline import build_timeline
+from guided.engine.timers import Live
 from ui.guided import intro_caption
 
 LANGUAGES = ("en", "ru")
@@ -130,7 +130,7 @@ def test_every_intro_caption_with_its_cautions_fits(content: Content, language: 
     for routine_id in routine_ids:
         doses = routine_doses(content, routine_id)
         pace = routine_pace(content, routine_id)
-        plan = build_plan(doses, levels - 1, levels, pace, 1.0)
+        timeline = build_timeline(doses, levels - 1, levels, pace, 1.0)
         live = Live(
             session_id=1,
             chat_id=1,
@@ -138,7 +138,7 @@ def test_every_intro_caption_with_its_cautions_fits(content: Content, language: 
             language=language,
             routine_id=routine_id,
             level=levels - 1,
-            plan=plan,
+            timeline=timeline,
         )
         for item in range(len(doses)):
             caption = intro_caption(content, live, doses, item)

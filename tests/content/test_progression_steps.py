@@ -11,7 +11,7 @@ from content import Problem, load_content
 from content.loader import ROOT, load_all
 from content.schema import DoseRange
 from content.steps import count_at, still_steps
-from engine.progression import Range
+from guided.engine.progression import Range
 from tests.content.conftest import edit, problems_in, write_yaml
 
 QUICK = "content/routines/quick.yaml"
@@ -30,7 +30,7 @@ def test_the_shipped_content_changes_something_at_every_step() -> None:
 
 
 def test_the_count_is_the_engines() -> None:
-    # content/ repeats engine.progression.Range.at (it imports nothing of ours); keep them equal.
+    # content/ repeats guided.engine.progression.Range.at (it imports nothing of ours); keep them equal.
     for levels in range(2, 21):
         for start in range(1, 12):
             for top in range(start, start + 25):

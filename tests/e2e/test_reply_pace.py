@@ -17,8 +17,8 @@ from emulator import BotApiEmulator
 from emulator.limits import Limits
 from emulator.render import plain
 from emulator.state import Event
-from engine.plan import Kind, build_plan
-from engine.routines import routine_doses, routine_pace
+from guided.engine.routines import routine_doses, routine_pace
+from guided.engine.timeline import BeatKind, build_timeline
 from tests.e2e.helpers import reach_check_in
 
 # The session runs at a quarter of its real pace, and so does Telegram's per-chat limit
@@ -81,8 +81,8 @@ async def test_a_reply_takes_the_chats_next_slot_ahead_of_a_waiting_beat(  # typ
     that beat's slot: within one interval (half an interval here; queued behind the beat it
     would take one and a half), before the beat, with no send over Telegram's limit."""
     levels, pace = content.progression.levels, routine_pace(content, "quick")
-    plan = build_plan(routine_doses(content, "quick"), 0, levels, pace, SCALE)
-    intro_seconds = next(b.duration for b in plan.beats if b.kind is Kind.INTRO and b.item == 1)
+    beats = build_timeline(routine_doses(content, "quick"), 0, levels, pace, SCALE).beats
+    intro_seconds = next(b.duration for b in beats if b.kind is BeatKind.INTRO and b.item == 1)
     user = make_user()
     await user.send("/routine")
     await user.next_message()

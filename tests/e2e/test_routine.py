@@ -12,8 +12,9 @@ from bot import build_application
 from core.runner import running
 from db.models import PainRating, RoutineSession, UserProgress
 from emulator.render import plain
-from engine.plan import Kind, build_plan
-from engine.routines import routine_doses, routine_pace
+from guided.engine.routines import routine_doses, routine_pace
+from guided.engine.timeline import BeatKind as Kind
+from guided.engine.timeline import build_timeline as build_plan
 from tests.conftest import TEST_TOKEN
 from tests.e2e.helpers import reach_check_in
 

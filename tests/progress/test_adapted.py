@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from content import Content
 from content.adapted import adapt, adaptations, adapted_items, base_id, change_after_pain
 from content.schema import RoutineItem
-from engine.routines import routine_doses, routine_exists, routine_items
+from guided.engine.routines import routine_doses, routine_exists, routine_items
 from tests.progress.strategies import decided_hurts, routine_ids
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from content import Content
 from content.adapted import adapt
-from engine.routines import routine_items
+from guided.engine.routines import routine_items
 from services.outcomes import Hurt, hurt_at
 from tests.progress.strategies import decided_hurts, routine_ids
 from ui.progress import change_text

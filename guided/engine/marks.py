@@ -42,6 +42,12 @@ def read(stored: str | None, count: int) -> str:
     return "".join(letters[:count]).ljust(count, Mark.NOT_REACHED.value)
 
 
+def resumed(stored: str | None, count: int, item: int) -> str:
+    """The stored marks of a session resumed at exercise `item` after a restart: from it on,
+    not reached (those exercises are done anew)."""
+    return read(read(stored, count)[:item], count)
+
+
 def put(marks: str, item: int, mark: Mark) -> str:
     """The marks with one exercise's letter replaced."""
     if not 0 <= item < len(marks):

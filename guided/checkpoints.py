@@ -1,4 +1,4 @@
-"""Writes the progress of live sessions in batches: one transaction for many sessions.
+"""The guided sessions' checkpoint writer: the progress of live sessions, many in one transaction.
 
 A thousand live sessions reach a checkpoint every few seconds; one commit each would keep the
 SQLite writer busy and put database waits inside the timers. The latest checkpoint of each session
@@ -8,7 +8,7 @@ resumed session restarts from its previous checkpoint, which is safe).
 The end of a completed session is written the same way (`finish`): the timer sends the rating
 question without waiting for the database. A unit of work that needs the session's final state
 at once (the rating, a new session in the same chat) takes it with `take_final` and writes it in
-its own transaction.
+its own transaction (guided/store.py, `settled`). Only the guided sessions' service writes here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy import Table, bindparam, or_, update
 
 from db.connection import TransactionFactory
 from db.models import RoutineSession
+from guided.engine.status import RUNNING
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,8 @@ logger = logging.getLogger(__name__)
 class CheckpointWriter:
     """Collects the latest checkpoint per session and writes them in one transaction."""
 
-    def __init__(self, sessions: TransactionFactory, interval: float = 2.0) -> None:
-        self._sessions = sessions
+    def __init__(self, transactions: TransactionFactory, interval: float = 2.0) -> None:
+        self._transactions = transactions
         self._interval = interval
         self._pending: dict[int, dict[str, Any]] = {}
         self._final: dict[int, tuple[int, dict[str, Any]]] = {}  # session -> (chat, values)
@@ -95,7 +96,7 @@ class CheckpointWriter:
             shapes.setdefault(tuple(sorted(values)), []).append(row)
         table = cast(Table, RoutineSession.__table__)
         try:
-            async with self._sessions() as tx:
+            async with self._transactions() as tx:
                 for keys, rows in shapes.items():
                     # Only sessions still open: a final state written meanwhile is kept.
                     statement = (
@@ -103,7 +104,7 @@ class CheckpointWriter:
                         .where(
                             table.c.id == bindparam("session_id"),
                             # Plain comparisons: an IN list cannot go into an executemany.
-                            or_(table.c.status == "active", table.c.status == "paused"),
+                            or_(*(table.c.status == status for status in RUNNING)),
                         )
                         .values({key: bindparam(f"new_{key}") for key in keys})
                     )

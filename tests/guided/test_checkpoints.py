@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from db.checkpoints import CheckpointWriter
 from db.connection import make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import RoutineSession, User
 from db.routines import create_session
+from guided.checkpoints import CheckpointWriter
 
 
 async def test_latest_checkpoints_are_written_in_one_flush_and_finished_sessions_kept(

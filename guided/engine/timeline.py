@@ -1,7 +1,8 @@
-"""A routine expanded into beats: every message the live session shows, with its duration.
+"""A routine expanded into its timeline: every beat the live session shows, with its duration.
 
-The plan is pure data computed from content, the user's level and the pacing; sessions with the
-same inputs share one plan, so a live session costs a few fields, not a copy of its timeline.
+The timeline is pure data computed from content, the user's level and the pacing; sessions with
+the same inputs share one timeline, so a live session costs a few fields, not a copy of it.
+(A *plan* is something else: the gentle plan or the normal plan a person follows.)
 """
 
 from __future__ import annotations
@@ -10,29 +11,29 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from engine.progression import Range
+from guided.engine.progression import Range
 
-HOLD_TICK_SECONDS = 5  # a timed hold updates its message every 5 s: a breath, not a tick
+TIMED_HOLD_TICK_SECONDS = 5  # a timed hold updates its message every 5 s: a breath, not a tick
 
 
 class Direction(StrEnum):
-    """How one plan's doses stand against another's (see `compare`)."""
+    """How one timeline's doses stand against another's (see `compare`)."""
 
     HARDER = "harder"  # some number grew and none fell
     EASIER = "easier"  # some number fell and none grew
     SAME = "same"  # every number is equal
     # Some grew and some fell. Levels of one routine never do this (every range only grows),
-    # but a plan built before an author changed the ranges can differ from today's both ways.
+    # but a timeline built before an author changed the ranges can differ from today's both ways.
     MIXED = "mixed"
 
 
-class Kind(StrEnum):
+class BeatKind(StrEnum):
     """What a beat shows on the live message."""
 
     INTRO = "intro"  # the picture and steps; waits for Ready, or its countdown
     INHALE = "inhale"
     EXHALE = "exhale"
-    HOLD = "hold"  # a timed hold: seconds left
+    TIMED_HOLD = "timed_hold"  # an exercise held still for seconds: seconds left
     SWITCH = "switch"  # switch sides
     REST = "rest"  # rest between rounds of one exercise
     NEXT = "next"  # rest before the next exercise
@@ -66,23 +67,23 @@ class Pace:
 class Beat:
     """One state of the live message and how long it lasts."""
 
-    kind: Kind
+    kind: BeatKind
     item: int  # index of the exercise within the routine
     duration: float
     round: int = 0
     rounds: int = 0
     side: int = 0  # 0: both/none, 1: first side, 2: second side
     count: int = 0  # breath or rep number, or seconds left in a timed hold
-    total: int = 0  # breaths or reps per hold, or seconds per hold
+    total: int = 0  # breaths or reps per round, or seconds of a timed hold
     checkpoint: bool = False  # where a resumed session restarts after a restart
 
 
 @dataclass(frozen=True)
-class Plan:
+class Timeline:
     """The beats of a whole session and the doses chosen for this level."""
 
     beats: tuple[Beat, ...]
-    amounts: tuple[int, ...]  # per item: breaths/seconds/reps per hold at this level
+    amounts: tuple[int, ...]  # per item: breaths/seconds/reps per round at this level
     rounds: tuple[int, ...]  # per item: rounds at this level
 
     def next_item_start(self, index: int) -> int:
@@ -90,7 +91,7 @@ class Plan:
         current = self.beats[index].item
         for position in range(index + 1, len(self.beats)):
             beat = self.beats[position]
-            if beat.kind is Kind.DONE or (beat.kind is Kind.INTRO and beat.item != current):
+            if beat.kind is BeatKind.DONE or (beat.kind is BeatKind.INTRO and beat.item != current):
                 return position
         return len(self.beats) - 1
 
@@ -99,10 +100,10 @@ class Plan:
         itself, or the start of its breath (the inhale) or of its timed hold (the first tick)."""
         index = max(0, min(index, len(self.beats) - 1))
         beat = self.beats[index]
-        if beat.kind is Kind.EXHALE and index > 0:
+        if beat.kind is BeatKind.EXHALE and index > 0:
             return index - 1
-        if beat.kind is Kind.HOLD:
-            while index > 0 and _same_hold(self.beats[index - 1], beat):
+        if beat.kind is BeatKind.TIMED_HOLD:
+            while index > 0 and _same_timed_hold(self.beats[index - 1], beat):
                 index -= 1
         return index
 
@@ -114,29 +115,31 @@ class Plan:
         return 0
 
     def seconds_total(self) -> float:
-        """Planned length of the session."""
+        """The session's length as timed."""
         return sum(beat.duration for beat in self.beats)
 
 
-def _same_hold(earlier: Beat, beat: Beat) -> bool:
+def _same_timed_hold(earlier: Beat, beat: Beat) -> bool:
     return (
-        earlier.kind is Kind.HOLD
+        earlier.kind is BeatKind.TIMED_HOLD
         and (earlier.item, earlier.round, earlier.side) == (beat.item, beat.round, beat.side)
         and earlier.count > beat.count
     )
 
 
-def _hold(
+def _one_round(
     dose: Dose, amount: int, item: int, rnd: int, rounds: int, side: int, pace: Pace, scale: float
 ) -> list[Beat]:
+    """The beats of one round on one side: the ticks of a timed hold, or a breath in and out
+    for each breath or repetition."""
     if dose.unit == "seconds":
         beats = []
-        for left in range(amount, 0, -HOLD_TICK_SECONDS):
+        for left in range(amount, 0, -TIMED_HOLD_TICK_SECONDS):
             beats.append(
                 Beat(
-                    Kind.HOLD,
+                    BeatKind.TIMED_HOLD,
                     item,
-                    min(HOLD_TICK_SECONDS, left) * scale,
+                    min(TIMED_HOLD_TICK_SECONDS, left) * scale,
                     rnd,
                     rounds,
                     side,
@@ -148,17 +151,19 @@ def _hold(
     beats = []
     for number in range(1, amount + 1):
         beats.append(
-            Beat(Kind.INHALE, item, pace.inhale * scale, rnd, rounds, side, number, amount)
+            Beat(BeatKind.INHALE, item, pace.inhale * scale, rnd, rounds, side, number, amount)
         )
         beats.append(
-            Beat(Kind.EXHALE, item, pace.exhale * scale, rnd, rounds, side, number, amount)
+            Beat(BeatKind.EXHALE, item, pace.exhale * scale, rnd, rounds, side, number, amount)
         )
     return beats
 
 
 @lru_cache(maxsize=256)
-def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, scale: float) -> Plan:
-    """Expand a routine's doses at a level into beats (cached: sessions share their plan)."""
+def build_timeline(
+    doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, scale: float
+) -> Timeline:
+    """Expand a routine's doses at a level into beats (cached: sessions share their timeline)."""
     beats: list[Beat] = []
     amounts: list[int] = []
     rounds_list: list[int] = []
@@ -168,7 +173,17 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
         amounts.append(amount)
         rounds_list.append(rounds)
         beats.append(
-            Beat(Kind.INTRO, item, dose.get_ready * scale, 0, rounds, 0, 0, amount, checkpoint=True)
+            Beat(
+                BeatKind.INTRO,
+                item,
+                dose.get_ready * scale,
+                0,
+                rounds,
+                0,
+                0,
+                amount,
+                checkpoint=True,
+            )
         )
         sides = (1, 2) if dose.per_side else (0,)
         for rnd in range(1, rounds + 1):
@@ -176,7 +191,7 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
                 if side == 2:
                     beats.append(
                         Beat(
-                            Kind.SWITCH,
+                            BeatKind.SWITCH,
                             item,
                             dose.switch_sides * scale,
                             rnd,
@@ -190,7 +205,7 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
                 elif rnd > 1:
                     beats.append(
                         Beat(
-                            Kind.REST,
+                            BeatKind.REST,
                             item,
                             dose.rest_seconds * scale,
                             rnd,
@@ -201,18 +216,18 @@ def build_plan(doses: tuple[Dose, ...], level: int, levels: int, pace: Pace, sca
                             checkpoint=True,
                         )
                     )
-                beats.extend(_hold(dose, amount, item, rnd, rounds, side, pace, scale))
+                beats.extend(_one_round(dose, amount, item, rnd, rounds, side, pace, scale))
         if item < len(doses) - 1:
             beats.append(
-                Beat(Kind.NEXT, item, pace.rest_between * scale, rounds, rounds, 0, 0, amount)
+                Beat(BeatKind.NEXT, item, pace.rest_between * scale, rounds, rounds, 0, 0, amount)
             )
-    beats.append(Beat(Kind.DONE, len(doses) - 1, 0.0, checkpoint=True))
-    return Plan(tuple(beats), tuple(amounts), tuple(rounds_list))
+    beats.append(Beat(BeatKind.DONE, len(doses) - 1, 0.0, checkpoint=True))
+    return Timeline(tuple(beats), tuple(amounts), tuple(rounds_list))
 
 
 @dataclass(frozen=True)
 class Change:
-    """What differs from one plan to the next, in the numbers the user sees."""
+    """What differs from one timeline to the next, in the numbers the user sees."""
 
     direction: Direction
     raised: tuple[int, ...]  # items (indexes) with a number that grew
@@ -224,15 +239,16 @@ class Change:
         return tuple(sorted({*self.raised, *self.lowered}))
 
 
-def compare(old: Plan, new: Plan) -> Change:
-    """How `new` differs from `old` (two plans of one routine) in rounds and amounts per hold.
+def compare(old: Timeline, new: Timeline) -> Change:
+    """How `new` differs from `old` (two timelines of one routine) in rounds and amounts per
+    round.
 
     Rounds and breaths, seconds or reps are what the user sees and counts; the session's length
-    follows from them. Raises ValueError for plans with different numbers of items.
+    follows from them. Raises ValueError for timelines with different numbers of items.
     """
     if len(old.amounts) != len(new.amounts):
         raise ValueError(
-            f"plans of different routines: {len(old.amounts)} and {len(new.amounts)} items"
+            f"timelines of different routines: {len(old.amounts)} and {len(new.amounts)} items"
         )
     raised: list[int] = []
     lowered: list[int] = []

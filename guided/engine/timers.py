@@ -1,8 +1,10 @@
-"""The one owner of every live guided session: starts, advances, pauses, skips and cancels.
+"""The timers of live guided sessions, one per chat: they start, advance, pause, skip and stop.
 
 Each session is a small `Live` record and at most one asyncio task (its timer). Cancelling that task
 cancels every pending timed message of the chat at once. Beats are scheduled against absolute due
-times, so a slow network never makes the plan drift.
+times, so a slow network never makes the timeline drift. What a beat shows and what is stored is
+asked of the hooks (`TimerHooks`: the service, guided/service.py); the timers never wait for the
+database.
 """
 
 from __future__ import annotations
@@ -10,38 +12,22 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
 
-from engine import marks
-from engine.clock import Clock, RealClock
-from engine.marks import Mark
-from engine.plan import Beat, Kind, Plan
+from guided.engine import marks
+from guided.engine.clock import Clock, RealClock
+from guided.engine.marks import Mark
+from guided.engine.status import End
+from guided.engine.timeline import Beat, BeatKind, Timeline
 
 logger = logging.getLogger(__name__)
 
 
-class End(StrEnum):
-    """Why a session ended; the value is the status stored for it."""
-
-    COMPLETED = "completed"
-    STOPPED = "stopped"  # the user pressed Stop, typed /stop, or ended an interrupted session
-    PAIN = "pain"  # a pain report (It hurts, /pain, typed pain words)
-    WARNING_SIGNS = "warning_signs"  # warning signs reported: the routine is on hold
-    ERASED = "erased"  # /delete or the retention sweep: the rows go right after
-
-    @property
-    def mark(self) -> Mark:
-        """The mark left on the exercise where a session ended for this reason."""
-        if self in (End.PAIN, End.WARNING_SIGNS):
-            return Mark.HURT
-        return Mark.DONE if self is End.COMPLETED else Mark.STOPPED
-
-
 @dataclass(slots=True, eq=False)
 class Live:
-    """A running session: identity, the shared plan, and where it is."""
+    """A running session: identity, the shared timeline, and where it is."""
 
     session_id: int
     chat_id: int
@@ -49,12 +35,12 @@ class Live:
     language: str
     routine_id: str
     level: int
-    plan: Plan
+    timeline: Timeline
     checkin: int | None = None  # the check-in rating (0-10), kept for the after-session verdict
     index: int = 0  # the next beat to show
     due: float = 0.0  # monotonic time the next beat is due
     paused_left: float | None = None  # time left in the current beat while paused
-    marks: str = ""  # one letter per exercise (engine/marks.py); set by `start` when empty
+    marks: str = ""  # one letter per exercise (guided/engine/marks.py); set by `start` when empty
     alerts: bool = True  # a new (notifying) message at each new exercise and side switch
     asking_to_end: bool = False  # Stop was pressed: paused, "End the session?" on screen
     message_id: int | None = None  # the live message being edited
@@ -70,7 +56,7 @@ class Live:
     @property
     def current(self) -> Beat:
         """The beat on screen now."""
-        return self.plan.beats[max(0, self.index - 1)]
+        return self.timeline.beats[max(0, self.index - 1)]
 
     @property
     def paused(self) -> bool:
@@ -91,8 +77,8 @@ class Live:
             self.marks = marks.ended_here(self.marks, self.current.item, reason.mark)
 
 
-class Hooks(Protocol):
-    """What the engine asks of the outside world (Telegram and storage)."""
+class TimerHooks(Protocol):
+    """What the timers ask of the service: show a beat, store a checkpoint, finish."""
 
     async def on_beat(self, live: Live, beat: Beat) -> None: ...
 
@@ -101,14 +87,13 @@ class Hooks(Protocol):
     async def on_complete(self, live: Live) -> None: ...
 
 
-class Sessions:
-    """All live sessions of this process, one per chat."""
+class SessionTimers:
+    """The timers of this process's live sessions, one per chat."""
 
-    def __init__(self, hooks: Hooks, clock: Clock | None = None) -> None:
+    def __init__(self, hooks: TimerHooks, clock: Clock | None = None) -> None:
         self._hooks = hooks
         self._clock = clock or RealClock()
         self._live: dict[int, Live] = {}
-        self.lateness: list[float] | None = None  # set to [] to record (benchmarks)
 
     def get(self, chat_id: int) -> Live | None:
         """The chat's live session."""
@@ -123,125 +108,121 @@ class Sessions:
             raise RuntimeError(f"chat {live.chat_id} already has a live session")
         now = self._clock.monotonic()
         live.index, live.due, live.resumed_at = index, now, now
-        live.marks = marks.read(live.marks, len(live.plan.amounts))
+        live.marks = marks.read(live.marks, len(live.timeline.amounts))
         self._live[live.chat_id] = live
         self._spawn(live)
 
     async def pause(self, chat_id: int) -> Live | None:
-        """Hold the clock; returns the session if it was running."""
-        live = self._live.get(chat_id)
-        if live is None:
-            return None
-        async with live.lock:
-            if live.paused or live.stopping:
-                return None
-            await self._hold(live)
-            return live
+        """Stop the clock; the session if it was running."""
+        return await self._change(chat_id, lambda live: not live.paused, self._stop_clock)
 
     async def ask_to_end(self, chat_id: int) -> Live | None:
-        """Stop was pressed: hold the clock until the person answers "End the session?".
+        """Stop was pressed: the clock stops until the person answers "End the session?".
 
         None if there is no session or the question is already asked (a double tap).
         """
-        live = self._live.get(chat_id)
-        if live is None:
-            return None
-        async with live.lock:
-            if live.asking_to_end or live.stopping:
-                return None
-            if not live.paused:
-                await self._hold(live)
-            live.asking_to_end = True
-            return live
-
-    async def _hold(self, live: Live) -> None:
-        await self._halt(live)
-        now = self._clock.monotonic()
-        live.paused_left = max(0.0, live.due - now)
-        live.active_seconds += now - live.resumed_at
+        return await self._change(chat_id, lambda live: not live.asking_to_end, self._ask)
 
     async def resume(self, chat_id: int) -> Live | None:
-        """Continue a paused session: the interrupted breath, hold or countdown starts again,
-        whole (nothing is cut short by the pause)."""
-        live = self._live.get(chat_id)
-        if live is None:
-            return None
-        async with live.lock:
-            if not live.paused or live.stopping:
-                return None
-            now = self._clock.monotonic()
-            live.index = live.plan.restart_point(live.index - 1) if live.index else 0
-            live.due = now
-            live.paused_left = None
-            live.asking_to_end = False
-            live.resumed_at = now
-            self._spawn(live)
-            return live
+        """Continue a paused session: the interrupted breath, timed hold or countdown starts
+        again, whole (nothing is cut short by the pause)."""
+        return await self._change(chat_id, lambda live: live.paused, self._resume)
 
     async def skip(self, chat_id: int) -> Live | None:
         """Jump to the next exercise (or the end), resuming if paused."""
-        live = self._live.get(chat_id)
-        if live is None:
-            return None
-        async with live.lock:
-            if live.stopping:
-                return None
-            await self._halt(live)
-            now = self._clock.monotonic()
-            if live.paused:
-                live.paused_left = None
-                live.resumed_at = now
-            live.asking_to_end = False
-            if live.marks[live.current.item] == Mark.NOT_REACHED:
-                live.marks = marks.put(live.marks, live.current.item, Mark.SKIPPED)
-            live.index = live.plan.next_item_start(max(0, live.index - 1))
-            live.due = now
-            self._spawn(live)
-            return live
+        return await self._change(chat_id, lambda live: True, self._skip)
 
     async def ready(self, chat_id: int) -> Live | None:
         """Cut the get-ready countdown short."""
-        live = self._live.get(chat_id)
-        if live is None:
-            return None
-        async with live.lock:
-            if live.stopping or live.paused or live.current.kind is not Kind.INTRO:
-                return None
-            await self._halt(live)
-            live.due = self._clock.monotonic()
-            self._spawn(live)
-            return live
+        return await self._change(
+            chat_id,
+            lambda live: not live.paused and live.current.kind is BeatKind.INTRO,
+            self._ready,
+        )
 
-    async def stop(self, chat_id: int) -> Live | None:
-        """End the session now: no timed message of this chat is sent after this returns."""
-        live = self._live.get(chat_id)
-        if live is None:
-            return None
-        async with live.lock:
-            if live.stopping:
-                return None
-            live.stopping = True
-            await self._halt(live)
-            if not live.paused:
-                live.active_seconds += self._clock.monotonic() - live.resumed_at
-            self._live.pop(chat_id, None)
-            return live
+    async def stop(self, chat_id: int, reason: End) -> Live | None:
+        """End the session now, marking the exercise on screen with the reason: no timed
+        message of this chat is sent after this returns."""
+
+        async def end(live: Live) -> None:
+            await self._end(live)
+            live.end_here(reason)
+
+        return await self._change(chat_id, lambda live: True, end)
 
     async def shutdown(self) -> None:
         """Cancel every timer (process exit); stored state lets sessions resume later."""
         for live in list(self._live.values()):
             live.stopping = True
-            await self._halt(live)
+            await self._cancel_timer(live)
         self._live.clear()
+
+    async def _change(
+        self,
+        chat_id: int,
+        allowed: Callable[[Live], bool],
+        change: Callable[[Live], Awaitable[None]],
+    ) -> Live | None:
+        """Change the chat's session under its lock, unless it is stopping or the change is not
+        `allowed` now (a double tap, an old button); the session, or None if nothing changed."""
+        live = self._live.get(chat_id)
+        if live is None:
+            return None
+        async with live.lock:
+            if live.stopping or not allowed(live):
+                return None
+            await change(live)
+            return live
+
+    async def _stop_clock(self, live: Live) -> None:
+        await self._cancel_timer(live)
+        now = self._clock.monotonic()
+        live.paused_left = max(0.0, live.due - now)
+        live.active_seconds += now - live.resumed_at
+
+    async def _ask(self, live: Live) -> None:
+        if not live.paused:
+            await self._stop_clock(live)
+        live.asking_to_end = True
+
+    async def _resume(self, live: Live) -> None:
+        self._run_from(live, live.timeline.restart_point(live.index - 1) if live.index else 0)
+
+    async def _skip(self, live: Live) -> None:
+        await self._cancel_timer(live)
+        if live.marks[live.current.item] == Mark.NOT_REACHED:
+            live.marks = marks.put(live.marks, live.current.item, Mark.SKIPPED)
+        self._run_from(live, live.timeline.next_item_start(max(0, live.index - 1)))
+
+    async def _ready(self, live: Live) -> None:
+        await self._cancel_timer(live)
+        self._run_from(live, live.index)
+
+    async def _end(self, live: Live) -> None:
+        live.stopping = True
+        await self._cancel_timer(live)
+        if not live.paused:
+            live.active_seconds += self._clock.monotonic() - live.resumed_at
+        self._live.pop(live.chat_id, None)
+
+    def _run_from(self, live: Live, index: int) -> None:
+        """Run the timer from beat `index`, due now (a stopped clock runs again)."""
+        now = self._clock.monotonic()
+        if live.paused:
+            live.paused_left = None
+            live.resumed_at = now
+        live.asking_to_end = False
+        live.index, live.due = index, now
+        self._spawn(live)
 
     def _spawn(self, live: Live) -> None:
         # A context of its own, not the handler's that started it: the beats are timed by the
-        # plan, not replies to the update (throttle/replies.py) nor inside its transaction.
+        # timeline, not replies to the update (throttle/replies.py) nor inside its transaction.
         live.task = asyncio.get_running_loop().create_task(
             self._run(live), name=f"routine:{live.chat_id}", context=contextvars.Context()
         )
 
-    async def _halt(self, live: Live) -> None:
+    async def _cancel_timer(self, live: Live) -> None:
         """Stop the timer task; a hook in flight finishes first, so nothing arrives after us."""
         task, live.task = live.task, None
         if task is None or task.done():
@@ -257,18 +238,19 @@ class Sessions:
             await asyncio.wait({task})
 
     async def _run(self, live: Live) -> None:
-        beats = live.plan.beats
+        beats = live.timeline.beats
         while live.index < len(beats) and not live.stopping:
             delay = live.due - self._clock.monotonic()
             if delay > 0:
                 await self._clock.sleep(delay)
             position = live.index
             beat = beats[position]
-            if self.lateness is not None:
-                self.lateness.append(self._clock.monotonic() - live.due)
-            if beat.kind in (Kind.NEXT, Kind.DONE) and live.marks[beat.item] == Mark.NOT_REACHED:
-                live.marks = marks.put(live.marks, beat.item, Mark.DONE)  # its last hold is over
-            if beat.kind is Kind.DONE:  # the time spent is part of the final message
+            if (
+                beat.kind in (BeatKind.NEXT, BeatKind.DONE)
+                and live.marks[beat.item] == Mark.NOT_REACHED
+            ):
+                live.marks = marks.put(live.marks, beat.item, Mark.DONE)  # its last round is over
+            if beat.kind is BeatKind.DONE:  # the time spent is part of the final message
                 now = self._clock.monotonic()
                 live.active_seconds += now - live.resumed_at
                 live.resumed_at = now
@@ -286,7 +268,7 @@ class Sessions:
                 live.due += beat.duration
             finally:
                 live.busy = False
-            if beat.kind is Kind.DONE and not live.stopping:
+            if beat.kind is BeatKind.DONE and not live.stopping:
                 self._live.pop(live.chat_id, None)
                 live.stopping = True
                 try:

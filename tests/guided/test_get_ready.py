@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from content import Content
-from engine.plan import Kind
-from engine.routines import routine_doses, routine_items, routine_plan
+from guided.engine.routines import routine_doses, routine_items, routine_timeline
+from guided.engine.timeline import BeatKind
 
 
 def test_each_exercise_waits_as_long_as_its_content_says(content: Content) -> None:
     for routine_id in content.routines:
         items = routine_items(content, routine_id)
-        plan = routine_plan(content, routine_id, 0, content.progression.levels, 1.0)
-        intros = [beat.duration for beat in plan.beats if beat.kind is Kind.INTRO]
-        switches = {beat.item: beat.duration for beat in plan.beats if beat.kind is Kind.SWITCH}
+        timeline = routine_timeline(content, routine_id, 0, content.progression.levels, 1.0)
+        intros = [beat.duration for beat in timeline.beats if beat.kind is BeatKind.INTRO]
+        switches = {
+            beat.item: beat.duration for beat in timeline.beats if beat.kind is BeatKind.SWITCH
+        }
         for index, item in enumerate(items):
             ready = content.exercises[item.exercise].get_ready
             assert intros[index] in (ready.same_position, ready.new_position), routine_id

@@ -1,4 +1,4 @@
-"""The level rule and plan comparison: properties over every rule the content may hold."""
+"""The level rule and timeline comparison: properties over every rule the content may hold."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from content import Content
 from content.schema import Progression
-from engine.plan import Change, Direction, Dose, Pace, Plan, build_plan, compare
-from engine.progression import Outcome, Progress, Range, Rule, advance
-from engine.routines import SINGLE, routine_doses
+from guided.engine.progression import Outcome, Progress, Range, Rule, advance
+from guided.engine.routines import SINGLE, routine_doses
+from guided.engine.timeline import Change, Direction, Dose, Pace, Timeline, build_timeline, compare
 
 SHIPPED = Rule()  # the defaults are the shipped content/progression.yaml (checked below)
 
@@ -48,8 +48,8 @@ doses = st.builds(
 )
 
 
-def plan_at(routine: tuple[Dose, ...], level: int, levels: int) -> Plan:
-    return build_plan(routine, level, levels, Pace(), 1.0)
+def timeline_at(routine: tuple[Dose, ...], level: int, levels: int) -> Timeline:
+    return build_timeline(routine, level, levels, Pace(), 1.0)
 
 
 def routine_ids(content: Content) -> list[str]:
@@ -206,9 +206,9 @@ def test_after_a_pain_report_the_next_plan_is_never_harder(
         | st.lists(doses, min_size=1, max_size=6).map(tuple),
         label="routine",
     )
-    last = plan_at(chosen, progress.level, rule.levels)
+    last = timeline_at(chosen, progress.level, rule.levels)
     after = advance(progress, PAIN, rule)
-    change = compare(last, plan_at(chosen, after.level, rule.levels))
+    change = compare(last, timeline_at(chosen, after.level, rule.levels))
     assert change.direction in (Direction.EASIER, Direction.SAME)
     assert change.raised == ()
 
@@ -220,8 +220,8 @@ def test_with_the_shipped_content_a_pain_report_always_shows_easier_doses(
     routine = routine_doses(content, data.draw(st.sampled_from(routine_ids(content))))
     level = max(0, min(progress.level, SHIPPED.levels - 1))
     change = compare(
-        plan_at(routine, level, SHIPPED.levels),
-        plan_at(routine, advance(progress, PAIN, SHIPPED).level, SHIPPED.levels),
+        timeline_at(routine, level, SHIPPED.levels),
+        timeline_at(routine, advance(progress, PAIN, SHIPPED).level, SHIPPED.levels),
     )
     assert change.direction is (Direction.EASIER if level > 0 else Direction.SAME)
 
@@ -229,8 +229,8 @@ def test_with_the_shipped_content_a_pain_report_always_shows_easier_doses(
 def test_every_step_up_of_the_shipped_content_shows_more(content: Content) -> None:
     for rid in routine_ids(content):
         routine = routine_doses(content, rid)
-        plans = [plan_at(routine, level, SHIPPED.levels) for level in range(SHIPPED.levels)]
-        for level, (lower, higher) in enumerate(itertools.pairwise(plans)):
+        timelines = [timeline_at(routine, level, SHIPPED.levels) for level in range(SHIPPED.levels)]
+        for level, (lower, higher) in enumerate(itertools.pairwise(timelines)):
             change = compare(lower, higher)
             assert change.direction is Direction.HARDER, (rid, level, change)
             assert change.items, (rid, level)
@@ -241,13 +241,13 @@ def test_every_step_up_of_the_shipped_content_shows_more(content: Content) -> No
 
 @given(st.lists(doses, min_size=1, max_size=5), st.data())
 def test_compare_is_antisymmetric(first: list[Dose], data: st.DataObject) -> None:
-    # Two dose sets of one length: plans of one routine before and after an author's change,
+    # Two dose sets of one length: timelines of one routine before and after an author's change,
     # so every direction, mixed included, comes up.
     second = data.draw(st.lists(doses, min_size=len(first), max_size=len(first)), label="second")
     same = data.draw(st.booleans(), label="same doses")
-    old = plan_at(tuple(first), data.draw(st.integers(0, 5), label="old level"), 6)
+    old = timeline_at(tuple(first), data.draw(st.integers(0, 5), label="old level"), 6)
     new_doses = tuple(first) if same else tuple(second)
-    new = plan_at(new_doses, data.draw(st.integers(0, 5), label="new level"), 6)
+    new = timeline_at(new_doses, data.draw(st.integers(0, 5), label="new level"), 6)
     forth, back = compare(old, new), compare(new, old)
     mirrored = {
         Direction.HARDER: Direction.EASIER,
@@ -261,9 +261,9 @@ def test_compare_is_antisymmetric(first: list[Dose], data: st.DataObject) -> Non
 
 
 @given(st.lists(doses, min_size=1, max_size=5).map(tuple), st.integers(0, 5))
-def test_a_plan_compared_with_itself_is_the_same(routine: tuple[Dose, ...], level: int) -> None:
-    plan = plan_at(routine, level, 6)
-    assert compare(plan, plan) == Change(Direction.SAME, (), ())
+def test_a_timeline_compared_with_itself_is_the_same(routine: tuple[Dose, ...], level: int) -> None:
+    timeline = timeline_at(routine, level, 6)
+    assert compare(timeline, timeline) == Change(Direction.SAME, (), ())
 
 
 def test_compare_names_the_items_that_changed() -> None:
@@ -271,10 +271,13 @@ def test_compare_names_the_items_that_changed() -> None:
     twist = Dose("seconds", Range(30, 30), Range(1, 1), True, 5)
     cobra = Dose("reps", Range(3, 8), Range(1, 1), False, 5)
     routine = (breathing, twist, cobra)
-    change = compare(plan_at(routine, 0, 6), plan_at(routine, 1, 6))
+    change = compare(timeline_at(routine, 0, 6), timeline_at(routine, 1, 6))
     assert change == Change(Direction.HARDER, raised=(0, 2), lowered=())
     assert change.items == (0, 2)
-    assert compare(plan_at(routine, 1, 6), plan_at(routine, 0, 6)).direction is Direction.EASIER
+    assert (
+        compare(timeline_at(routine, 1, 6), timeline_at(routine, 0, 6)).direction
+        is Direction.EASIER
+    )
 
 
 def test_compare_calls_more_of_one_and_less_of_another_mixed() -> None:
@@ -283,12 +286,12 @@ def test_compare_calls_more_of_one_and_less_of_another_mixed() -> None:
         Dose("reps", Range(6, 6), Range(1, 1), False, 5),
         Dose("reps", Range(4, 4), Range(1, 1), False, 5),
     )
-    change = compare(plan_at(before, 0, 6), plan_at(after, 0, 6))
+    change = compare(timeline_at(before, 0, 6), timeline_at(after, 0, 6))
     assert change == Change(Direction.MIXED, raised=(0,), lowered=(1,))
     assert change.items == (0, 1)
 
 
-def test_compare_refuses_plans_of_different_routines() -> None:
+def test_compare_refuses_timelines_of_different_routines() -> None:
     one = (Dose("reps", Range(5, 8), Range(1, 1), False, 5),)
     with pytest.raises(ValueError, match="different routines"):
-        compare(plan_at(one, 0, 6), plan_at(one * 2, 0, 6))
+        compare(timeline_at(one, 0, 6), timeline_at(one * 2, 0, 6))

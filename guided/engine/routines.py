@@ -10,9 +10,9 @@ from __future__ import annotations
 from content import Content
 from content.adapted import adapted_items, base_id
 from content.schema import RoutineItem
-from engine.plan import Dose, Pace, Plan, build_plan
-from engine.progression import Range
-from engine.sessions import Live
+from guided.engine.progression import Range
+from guided.engine.timeline import Dose, Pace, Timeline, build_timeline
+from guided.engine.timers import Live
 
 SINGLE = "x."  # routine ids "x.<exercise id>": one exercise from the library, on its own
 
@@ -84,9 +84,11 @@ def routine_pace(content: Content, routine_id: str) -> Pace:
     )
 
 
-def routine_plan(content: Content, routine_id: str, level: int, levels: int, scale: float) -> Plan:
-    """The plan of a routine at a level (shared by every session with the same inputs)."""
-    return build_plan(
+def routine_timeline(
+    content: Content, routine_id: str, level: int, levels: int, scale: float
+) -> Timeline:
+    """The timeline of a routine at a level (shared by every session with the same inputs)."""
+    return build_timeline(
         routine_doses(content, routine_id), level, levels, routine_pace(content, routine_id), scale
     )
 
@@ -104,6 +106,11 @@ def easier_here(content: Content, routine_id: str, item: int) -> bool:
 def gentle_routine(content: Content) -> str | None:
     """The id of the gentle plan offered after a pain report."""
     return next((routine.id for routine in content.routines.values() if routine.gentle), None)
+
+
+def gentle_ids(content: Content) -> set[str]:
+    """The routines of the gentle plan (progression does not count them)."""
+    return {routine.id for routine in content.routines.values() if routine.gentle}
 
 
 def is_gentle(content: Content, routine_id: str) -> bool:

@@ -1,12 +1,12 @@
-"""Plans and progression: pure logic, with property tests where inputs vary."""
+"""Timelines and progression: pure logic, with property tests where inputs vary."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.plan import Dose, Kind, Pace, build_plan
-from engine.progression import Outcome, Progress, Range, Rule, advance
+from guided.engine.progression import Outcome, Progress, Range, Rule, advance
+from guided.engine.timeline import BeatKind, Dose, Pace, build_timeline
 
 ranges = st.tuples(st.integers(1, 12), st.integers(0, 8)).map(lambda t: Range(t[0], t[0] + t[1]))
 doses = st.builds(
@@ -22,46 +22,51 @@ doses = st.builds(
 
 
 @given(st.lists(doses, min_size=1, max_size=5).map(tuple), st.integers(0, 5))
-def test_plan_counts_every_round_side_and_breath(plan_doses: tuple[Dose, ...], level: int) -> None:
-    plan = build_plan(plan_doses, level, 6, Pace(), 1.0)
-    assert plan.beats[-1].kind is Kind.DONE
-    for item, dose in enumerate(plan_doses):
-        beats = [b for b in plan.beats if b.item == item]
-        assert sum(b.kind is Kind.INTRO for b in beats) == 1
+def test_timeline_counts_every_round_side_and_breath(
+    timeline_doses: tuple[Dose, ...], level: int
+) -> None:
+    timeline = build_timeline(timeline_doses, level, 6, Pace(), 1.0)
+    assert timeline.beats[-1].kind is BeatKind.DONE
+    for item, dose in enumerate(timeline_doses):
+        beats = [b for b in timeline.beats if b.item == item]
+        assert sum(b.kind is BeatKind.INTRO for b in beats) == 1
         rounds = dose.rounds.at(level, 6)
         sides = 2 if dose.per_side else 1
         if dose.unit == "seconds":
-            holds = [b for b in beats if b.kind is Kind.HOLD]
+            holds = [b for b in beats if b.kind is BeatKind.TIMED_HOLD]
             assert sum(b.duration for b in holds) == dose.amount.at(level, 6) * rounds * sides
         else:
-            inhales = [b for b in beats if b.kind is Kind.INHALE]
+            inhales = [b for b in beats if b.kind is BeatKind.INHALE]
             assert len(inhales) == dose.amount.at(level, 6) * rounds * sides
-        assert sum(b.kind is Kind.SWITCH for b in beats) == (rounds if dose.per_side else 0)
+        assert sum(b.kind is BeatKind.SWITCH for b in beats) == (rounds if dose.per_side else 0)
         # The time to get into position comes from the exercise (content: get_ready).
-        assert [b.duration for b in beats if b.kind is Kind.INTRO] == [dose.get_ready]
-        assert {b.duration for b in beats if b.kind is Kind.SWITCH} <= {dose.switch_sides}
+        assert [b.duration for b in beats if b.kind is BeatKind.INTRO] == [dose.get_ready]
+        assert {b.duration for b in beats if b.kind is BeatKind.SWITCH} <= {dose.switch_sides}
 
 
 @given(st.lists(doses, min_size=1, max_size=4).map(tuple), st.integers(0, 5), st.data())
 def test_a_pause_restarts_the_whole_breath_or_hold(
-    plan_doses: tuple[Dose, ...], level: int, data: st.DataObject
+    timeline_doses: tuple[Dose, ...], level: int, data: st.DataObject
 ) -> None:
     """Wherever a session is paused, it starts again at the beginning of the breath (its
     inhale) or timed hold (its first tick) on screen, or of any other beat: never mid-way."""
-    plan = build_plan(plan_doses, level, 6, Pace(), 1.0)
-    index = data.draw(st.integers(0, len(plan.beats) - 1))
-    beat, start = plan.beats[index], plan.restart_point(index)
-    again = plan.beats[start]
+    timeline = build_timeline(timeline_doses, level, 6, Pace(), 1.0)
+    index = data.draw(st.integers(0, len(timeline.beats) - 1))
+    beat, start = timeline.beats[index], timeline.restart_point(index)
+    again = timeline.beats[start]
     assert start <= index and again.item == beat.item
-    if beat.kind in (Kind.INHALE, Kind.EXHALE):
+    if beat.kind in (BeatKind.INHALE, BeatKind.EXHALE):
         assert (again.kind, again.count, again.round, again.side) == (
-            Kind.INHALE,
+            BeatKind.INHALE,
             beat.count,
             beat.round,
             beat.side,
         )
-    elif beat.kind is Kind.HOLD:
-        assert (again.kind, again.count) == (Kind.HOLD, beat.total)  # the hold's full length
+    elif beat.kind is BeatKind.TIMED_HOLD:
+        assert (again.kind, again.count) == (
+            BeatKind.TIMED_HOLD,
+            beat.total,
+        )  # the hold's full length
         assert (again.round, again.side) == (beat.round, beat.side)
     else:
         assert start == index

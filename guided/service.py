@@ -1,0 +1,347 @@
+"""The guided sessions' service: the whole life of a session, in one place.
+
+Start (`create`, then `begin`), pause, ask to end, resume, skip, ready, `stop` with a reason,
+`hurt` (a pain report), complete (the timers' last beat), `recover` and resume after a restart,
+and the rating after the end. It owns the statuses (guided/engine/status.py), the session's
+transactions (guided/store.py, guided/rating.py) and the checkpoint writer
+(guided/checkpoints.py); what a session shows goes to its presenter (guided/presenter.py).
+Handlers, the safety holds, /delete and the retention sweep call it; none of them assembles an
+ending. It never imports Telegram, and its timers never wait for the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from core.context import BotData
+from db.models import RoutineSession, utcnow
+from guided import store
+from guided.engine import marks
+from guided.engine.clock import Clock
+from guided.engine.routines import gentle_ids, routine_exists
+from guided.engine.status import End, SessionStatus
+from guided.engine.timeline import Beat, Timeline
+from guided.engine.timers import Live, SessionTimers
+from guided.presenter import Interrupted, Presenter
+from guided.rating import Rated, rate_session
+from guided.store import Ended, PainStored
+from safety.rules import Source
+from services.safety import NOT_STORED
+
+logger = logging.getLogger(__name__)
+
+# What a caller does as soon as a change is made (a button's answer), before it is stored and shown.
+Acknowledge = Callable[[], Awaitable[None]] | None
+
+
+@dataclass(frozen=True)
+class Started:
+    """A session stored and ready to run: its live record, and the timeline of the same routine
+    at the level of last time (None: the first time, or the gentle plan, which never changes)."""
+
+    live: Live
+    before: Timeline | None
+
+
+@dataclass(frozen=True)
+class PainStop:
+    """What a pain report did: stored (or not, if the database failed), the session it ended,
+    and whether the warning was delivered (nothing more is asked if not)."""
+
+    stored: PainStored
+    warned: bool
+
+
+class GuidedSessions:
+    """Every guided session of this process, from its start to its rating."""
+
+    def __init__(self, data: BotData, presenter: Presenter, clock: Clock | None = None) -> None:
+        self._data = data  # read at each call: its database and writer open after start-up
+        self._presenter = presenter
+        self._timers = SessionTimers(self, clock)
+
+    def get(self, chat_id: int) -> Live | None:
+        """The chat's live session (its timer runs in this process)."""
+        return self._timers.get(chat_id)
+
+    def __len__(self) -> int:
+        return len(self._timers)
+
+    # --- starting ---------------------------------------------------------------------------
+
+    async def create(
+        self, *, user_id: int, chat_id: int, language: str, routine_id: str, rating: int
+    ) -> Started | None:
+        """Store a new session and its check-in (progression applied, the routine adapted where
+        an exercise hurt lately); None if the chat has an open session already. Its timer runs
+        from `begin`, once the start is on screen."""
+        data = self._data
+        created = await store.create(
+            data,
+            user_id=user_id,
+            chat_id=chat_id,
+            language=language,
+            routine_id=routine_id,
+            rating=rating,
+            gentle=gentle_ids(data.content),
+        )
+        if created is None:
+            return None
+        routine_id, level = created.routine_id, created.level
+        live = self._live(created.session_id, chat_id, user_id, language, routine_id, level)
+        live.checkin, live.alerts = rating, created.alerts
+        last = None if created.routine_id in gentle_ids(data.content) else created.last_level
+        before = None if last is None else store.timeline_of(data, created.routine_id, last)
+        return Started(live, before)
+
+    def begin(self, live: Live) -> None:
+        """Run the timer of a session `create` stored."""
+        self._timers.start(live)
+        logger.info(
+            "session %s started: %s at level %s", live.session_id, live.routine_id, live.level
+        )
+
+    async def record_checkin(self, user_id: int, rating: int) -> None:
+        """A check-in that starts nothing (the pain is too strong today)."""
+        await store.record_checkin(self._data, user_id, rating)
+
+    async def open_or_last(
+        self, user_id: int, chat_id: int, language: str
+    ) -> tuple[RoutineSession | None, str | None]:
+        """The chat's interrupted session, if any, and the routine the user chose last."""
+        return await store.open_or_last(self._data, user_id, chat_id, language)
+
+    async def switch_alerts(self, user_id: int, chat_id: int, language: str) -> bool:
+        """Change alerts off if on, on if off (a running session follows from its next change);
+        the new setting."""
+        on = await store.switch_alerts(self._data, user_id, language)
+        live = self.get(chat_id)
+        if live is not None:
+            live.alerts = on
+        return on
+
+    # --- the clock --------------------------------------------------------------------------
+    # Each returns the session, or None if nothing changed (no session, a double tap, an old
+    # button). `acknowledge` is awaited as soon as the change is made, before it is stored and
+    # shown: a button's answer comes first.
+
+    async def pause(self, chat_id: int, acknowledge: Acknowledge = None) -> Live | None:
+        """Stop the clock (Pause, or "Does it hurt?" asked)."""
+        live = await self._timers.pause(chat_id)
+        await self._settle(live, acknowledge, SessionStatus.PAUSED)
+        return live
+
+    async def ask_to_end(self, chat_id: int, acknowledge: Acknowledge = None) -> Live | None:
+        """Stop was pressed: the clock stops and "End the session?" is shown (once: a second tap
+        changes nothing)."""
+        live = await self._timers.ask_to_end(chat_id)
+        await self._settle(live, acknowledge, SessionStatus.PAUSED)
+        return live
+
+    async def resume(self, chat_id: int, acknowledge: Acknowledge = None) -> Live | None:
+        """Run a paused session's clock again (Resume, Carry on, "I'm fine")."""
+        live = await self._timers.resume(chat_id)
+        await self._settle(live, acknowledge, SessionStatus.ACTIVE)
+        return live
+
+    async def skip(self, chat_id: int, acknowledge: Acknowledge = None) -> Live | None:
+        """On to the next exercise (a paused clock runs again)."""
+        live = await self._timers.skip(chat_id)
+        await self._settle(live, acknowledge, SessionStatus.ACTIVE)
+        return live
+
+    async def ready(self, chat_id: int, acknowledge: Acknowledge = None) -> Live | None:
+        """Cut the get-ready countdown short."""
+        live = await self._timers.ready(chat_id)
+        await self._settle(live, acknowledge, None)
+        return live
+
+    async def _settle(
+        self, live: Live | None, acknowledge: Acknowledge, status: SessionStatus | None
+    ) -> None:
+        """After a change of the clock: the acknowledgement, the status stored, and a stopped
+        clock shown."""
+        if live is None:
+            return
+        if acknowledge is not None:
+            await acknowledge()
+        if status is not None:
+            await store.save_status(self._data, live.session_id, status)
+        if status is SessionStatus.PAUSED:
+            await self._presenter.show_paused(live)
+
+    # --- endings ----------------------------------------------------------------------------
+
+    async def stop(self, chat_id: int, reason: End) -> Ended | None:
+        """The one way a session ends early (Stop, /stop, End after a restart, warning signs,
+        /delete, the retention sweep): the timer stops, so no timed message follows; the end
+        is stored with the exercise on screen marked; the screen closes. What was done, or None
+        if the chat had no session. An erased session stores nothing: its rows go right after."""
+        live = await self._timers.stop(chat_id, reason)
+        ended = None
+        if reason is End.ERASED:
+            if live is not None:
+                self._data.checkpoints.discard(live.session_id)
+        else:
+            ended = await store.end(self._data, chat_id, reason, live)
+        if ended is not None:
+            # Why a session ended is health data when it is pain or warning signs: not logged.
+            said = "" if reason.private else f": {reason.value}"
+            logger.info("session %s ended%s", ended.session_id, said)
+        if live is not None:
+            await self._presenter.show_ended(live)
+        return ended
+
+    async def hurt(
+        self, *, chat_id: int, user_id: int, language: str, source: Source, said: str | None = None
+    ) -> PainStop:
+        """A pain report (It hurts, /pain, pain in words): the timer stops, so no timed message
+        follows; the stop-and-consult warning leaves before any database work; the session's
+        end, the report and the exercise on screen are stored in one transaction, whatever
+        happens to the warning (an error is logged, never raised); once the warning is
+        delivered, the screen closes."""
+        live = await self._timers.stop(chat_id, End.PAIN)  # no ✓ on the exercise on screen
+        warning = asyncio.create_task(
+            self._presenter.warn(chat_id, language, in_session=live is not None)
+        )
+        await asyncio.sleep(0)  # the warning's request starts before any database work
+        stored = PainStored(NOT_STORED, None, None)
+        try:
+            stored = await store.record_pain(
+                self._data,
+                user_id=user_id,
+                chat_id=chat_id,
+                language=language,
+                live=live,
+                source=source,
+                said=said,
+            )
+            if stored.ended is not None:  # why (pain) is health data: not logged
+                logger.info("session %s ended", stored.ended.session_id)
+        except Exception:
+            logger.exception("a pain report could not be stored (the warning is sent regardless)")
+        warned = await warning
+        if warned and live is not None:
+            await self._presenter.show_ended(live)
+        return PainStop(stored, warned)
+
+    # --- after a restart --------------------------------------------------------------------
+
+    async def recover(self, lapsed: list[str] | None = None) -> None:
+        """Offer Resume or End, once, for every session that was running and is no longer.
+
+        At start (`lapsed` None): the sessions this process (INSTANCE_ID) ran before it stopped.
+        Later: those of other processes whose lease has lapsed; never those of a live process.
+        """
+        claimed = await store.claim_interrupted(self._data, lapsed)
+        for row, language in claimed:
+            await self._offer_resume(row, language, row.live_message_id)
+        if claimed:
+            logger.info("offered resume for %d interrupted sessions", len(claimed))
+
+    async def offer_resume(self, row: RoutineSession, language: str) -> None:
+        """Offer Resume or End for the chat's interrupted session (asked for a new one)."""
+        await self._offer_resume(row, language, None)
+
+    async def _offer_resume(
+        self, row: RoutineSession, language: str, live_message_id: int | None
+    ) -> None:
+        if not routine_exists(self._data.content, row.routine_id):
+            return
+        timeline = store.timeline_of(self._data, row.routine_id, row.level)
+        item = timeline.beats[min(row.beat_index, len(timeline.beats) - 1)].item
+        count = len(timeline.amounts)
+        await self._presenter.offer_resume(
+            Interrupted(row.id, row.chat_id, language, row.routine_id, item, count, live_message_id)
+        )
+
+    async def take_interrupted(
+        self, session_id: int, chat_id: int, *, resume: bool
+    ) -> tuple[RoutineSession, bool] | None:
+        """The chat's interrupted session (stored as active again if it resumes) and whether
+        its person wants change alerts; None if it is not one, or a session runs here."""
+        if self.get(chat_id) is not None:
+            return None
+        return await store.take_interrupted(self._data, session_id, chat_id, resume=resume)
+
+    def resume_interrupted(self, taken: tuple[RoutineSession, bool], language: str) -> Live:
+        """Run an interrupted session again from its last checkpoint: the start of the exercise,
+        side or round that was on screen, so the interrupted breath or timed hold starts again
+        whole."""
+        row, alerts = taken
+        live = self._live(row.id, row.chat_id, row.user_id, language, row.routine_id, row.level)
+        live.active_seconds = row.active_seconds * self._data.settings.routine_time_scale
+        live.alerts = alerts
+        start = live.timeline.checkpoint_before(row.beat_index)
+        item = live.timeline.beats[start].item
+        live.marks = marks.resumed(row.item_marks, len(live.timeline.amounts), item)
+        self._timers.start(live, index=start)
+        logger.info("session %s resumed at beat %s", row.id, row.beat_index)
+        return live
+
+    # --- after the end ----------------------------------------------------------------------
+
+    async def rate(
+        self, *, user_id: int, chat_id: int, session_id: int, checkin: int | None, rating: int
+    ) -> Rated | None:
+        """The answer to "How does your back feel now?" (guided/rating.py); None for an old
+        button."""
+        return await rate_session(
+            self._data,
+            user_id=user_id,
+            chat_id=chat_id,
+            session_id=session_id,
+            checkin=checkin,
+            rating=rating,
+            gentle=gentle_ids(self._data.content),
+        )
+
+    async def shutdown(self) -> None:
+        """Cancel every timer (process exit); the stored state lets sessions resume later."""
+        await self._timers.shutdown()
+
+    # --- what the timers ask (guided/engine/timers.TimerHooks) ------------------------------
+
+    async def on_beat(self, live: Live, beat: Beat) -> None:
+        await self._presenter.show_beat(live, beat)
+
+    async def on_checkpoint(self, live: Live, position: int) -> None:
+        self._data.checkpoints.record(
+            live.session_id,
+            beat_index=position,
+            live_message_id=live.message_id,
+            exercises_done=live.exercises_done(),
+            item_marks=live.marks,
+        )
+
+    async def on_complete(self, live: Live) -> None:
+        # Written with the next group commit (guided/checkpoints.py), never awaited here: the
+        # rating question is timed. The rating and a new session take it first if it is pending.
+        self._data.checkpoints.finish(
+            live.session_id,
+            live.chat_id,
+            status=SessionStatus.COMPLETED,
+            ended_at=utcnow(),
+            exercises_done=live.exercises_done(),
+            item_marks=live.marks,
+            active_seconds=live.active_seconds / self._data.settings.routine_time_scale,
+            live_message_id=None,
+        )
+        logger.info("session %s completed", live.session_id)
+        await self._presenter.show_completed(live)
+
+    def _live(
+        self,
+        session_id: int,
+        chat_id: int,
+        user_id: int,
+        language: str,
+        routine_id: str,
+        level: int,
+    ) -> Live:
+        """A live record with the timeline of its routine and level (shared between sessions)."""
+        timeline = store.timeline_of(self._data, routine_id, level)
+        return Live(session_id, chat_id, user_id, language, routine_id, level, timeline)
