@@ -166,11 +166,6 @@ async def earliest_due(tx: AsyncSession) -> datetime | None:
     return await tx.scalar(select(func.min(Reminder.next_due)))
 
 
-async def count_due(tx: AsyncSession, until: datetime) -> int:
-    """How many reminders are due up to an instant."""
-    return int(await tx.scalar(select(func.count()).where(Reminder.next_due <= until)) or 0)
-
-
 async def claim_due(
     tx: AsyncSession,
     now: datetime,

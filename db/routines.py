@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,32 +124,6 @@ async def unapplied_sessions(tx: AsyncSession, user_id: int) -> list[RoutineSess
             .order_by(RoutineSession.id)
         )
     )
-
-
-async def completed_days(
-    tx: AsyncSession, user_id: int, tz: tzinfo, exclude: Collection[str] = ()
-) -> set[date]:
-    """Local dates on which the user completed a session (of a routine not in `exclude`)."""
-    query = select(RoutineSession.ended_at).where(
-        RoutineSession.user_id == user_id, RoutineSession.status == SessionStatus.COMPLETED
-    )
-    if exclude:
-        query = query.where(RoutineSession.routine_id.not_in(list(exclude)))
-    ended = await tx.scalars(query)
-    return {moment.astimezone(tz).date() for moment in ended if moment is not None}
-
-
-def streak(days: set[date], today: date, frozen: Collection[date] = ()) -> int:
-    """Consecutive days with a completed session, ending today (or yesterday).
-
-    Frozen days (the gentle plan, a safety hold) neither count nor break the streak.
-    """
-    day = today if today in days or today in frozen else today - timedelta(days=1)
-    count = 0
-    while day in days or day in frozen:
-        count += day in days
-        day -= timedelta(days=1)
-    return count
 
 
 async def last_level(tx: AsyncSession, user_id: int, except_id: int, *, routine: str) -> int | None:

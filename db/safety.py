@@ -6,8 +6,8 @@ the routine safe); the ratings, reports and warning-sign answers only with conse
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Collection
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -165,33 +165,14 @@ async def _close_periods(tx: AsyncSession, user_id: int, kind: str, at: datetime
     )
 
 
-async def frozen_days(tx: AsyncSession, user_id: int, tz: tzinfo, today: date) -> set[date]:
-    """Local dates covered by the gentle plan or a hold: they neither count nor break a streak."""
-    periods = await tx.scalars(select(PlanPeriod).where(PlanPeriod.user_id == user_id))
-    return days_covered(periods, tz, today)
-
-
 async def periods_of(tx: AsyncSession, user_ids: Collection[int]) -> dict[int, list[PlanPeriod]]:
-    """Each user's gentle-plan and hold periods (for `days_covered`)."""
+    """Each user's gentle-plan and hold periods (for progress.stats.frozen_days)."""
     found: dict[int, list[PlanPeriod]] = {user_id: [] for user_id in user_ids}
     for period in await tx.scalars(
         select(PlanPeriod).where(PlanPeriod.user_id.in_(list(user_ids)))
     ):
         found[period.user_id].append(period)
     return found
-
-
-def days_covered(periods: Iterable[PlanPeriod], tz: tzinfo, today: date) -> set[date]:
-    """The local dates the periods cover (an open one runs to today)."""
-    days: set[date] = set()
-    for period in periods:
-        first = period.started_at.astimezone(tz).date()
-        last = period.ended_at.astimezone(tz).date() if period.ended_at else today
-        day = first
-        while day <= last:
-            days.add(day)
-            day += timedelta(days=1)
-    return days
 
 
 async def latest_rating(tx: AsyncSession, user_id: int) -> int | None:

@@ -23,6 +23,7 @@ from db.models import PainRating, UserProgress, utcnow
 from db.users import users_by_id
 from guided.store import settled_finals
 from places.zones import zone_info
+from progress import stats
 from safety.rules import AfterSession, after_session, suggest_normal_plan
 from services.progression import apply_loaded
 from services.safety import schedule_morning_check
@@ -144,11 +145,11 @@ async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None
                 for ended, routine in ends[item.user_id]
                 if routine not in item.gentle
             }
-            frozen = safety_store.days_covered(periods[item.user_id], tz, today)
+            frozen = stats.frozen_days(periods[item.user_id], tz, today)
             due = None
             if verdict is not AfterSession.FINE and user is not None:
                 due = await schedule_morning_check(tx, data, user, item.chat_id, data.now())
-            streak = store.streak(days, today, frozen)
+            streak = stats.streak(days, today, frozen)
             results.append(Rated(before, verdict, streak, progress, suggest, due))
         if written:
             await tx.execute(insert(PainRating), written)

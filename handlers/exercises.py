@@ -26,8 +26,6 @@ from ui.payloads import Action, build
 
 logger = logging.getLogger(__name__)
 
-VIEWS = ("card", "steps", "easier", "harder")
-
 
 def dose_summary(content: Content, exercise_id: str, language: str) -> str:
     """'3–5 breaths, each side' from the exercise's own dose."""

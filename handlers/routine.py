@@ -1,5 +1,6 @@
 """/routine and /sound: choose a routine, check in, start the session (the guided sessions'
-service, `data.sessions`, stores and runs it), and the change alerts."""
+service, `data.sessions`, stores and runs it), and the change alerts. The live session's
+controls and /stop are in controls.py."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from guided.engine.status import STOPPED_EARLY, SessionStatus
@@ -197,7 +198,17 @@ def in_total(facts: Facts) -> Window:
     return Window(min([facts.since, *days]), facts.today)
 
 
-def frozen_days(periods: Iterable[PeriodFact], zone: str | tzinfo, today: date) -> set[date]:
+class Period(Protocol):
+    """A stretch of time: a PeriodFact, or a stored plan period (db.models.PlanPeriod)."""
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def ended_at(self) -> datetime | None: ...
+
+
+def frozen_days(periods: Iterable[Period], zone: str | tzinfo, today: date) -> set[date]:
     """Local days covered by the gentle plan or a hold: they neither count nor break a streak."""
     days: set[date] = set()
     for period in periods:
@@ -212,8 +223,8 @@ def frozen_days(periods: Iterable[PeriodFact], zone: str | tzinfo, today: date) 
 def streak(days: Collection[date], today: date, frozen: Collection[date] = ()) -> int:
     """Consecutive days with a completed session, ending today (or yesterday).
 
-    Frozen days (the gentle plan, a safety hold) neither count nor break the streak. The same
-    rule as the after-session summary (db.routines.streak; a test keeps them equal).
+    Frozen days (the gentle plan, a safety hold) neither count nor break the streak. /progress,
+    the report and the after-session summary (services/sessions.py) all count it here.
     """
     day = today if today in days or today in frozen else today - timedelta(days=1)
     count = 0

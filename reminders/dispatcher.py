@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -120,7 +120,7 @@ class Ledger:
 
 @dataclass
 class Stats:
-    """Counters for logs and benchmarks: every missed run is counted, none is silent."""
+    """Counters for the logs and /metrics: every missed run is counted, none is silent."""
 
     sent: int = 0
     blocked: int = 0
@@ -129,7 +129,6 @@ class Stats:
     missed_stale: int = 0
     skipped_paused: int = 0
     withdrawn: int = 0
-    late_seconds: list[float] = field(default_factory=list)
 
 
 class Dispatcher:
@@ -228,7 +227,7 @@ class Dispatcher:
             now = self._now()
             claimed, missed = await self._claim(now)
             while claimed or missed:
-                sending = asyncio.gather(*(self._deliver(item, now) for item in claimed))
+                sending = asyncio.gather(*(self._deliver(item) for item in claimed))
                 upcoming: tuple[list[Claimed], int] | None = None
                 if len(claimed) + missed >= self._batch:
                     # A full batch: more may be due. Claim the next batch while this one is
@@ -249,7 +248,7 @@ class Dispatcher:
         self.stats.missed_stale += missed
         return claimed, missed
 
-    async def _deliver(self, item: Claimed, now: datetime) -> None:
+    async def _deliver(self, item: Claimed) -> None:
         marked = False
 
         async def before_send() -> bool:
@@ -269,7 +268,6 @@ class Dispatcher:
             self.stats.withdrawn += 1
             logger.info("reminder %s was taken over elsewhere: not sent here", item.key)
             return
-        self.stats.late_seconds.append((now - item.due).total_seconds())
         self._ledger.record((item, result, message_id))
 
     def _count(self, finished: Finished) -> None:

@@ -11,7 +11,7 @@ held by the hold, and the answers say so (`held`). `resume_after_hold` is called
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -270,8 +270,7 @@ async def change(
     async with db() as tx:
         row = await own_reminder(tx, user_id, reminder_id)
         if row is None or (row.kind == ONCE and op != "delete"):
-            await tx.rollback()
-            return Changed(Outcome.NOT_FOUND)
+            return Changed(Outcome.NOT_FOUND)  # nothing written: the transaction rolls back
         if op == "delete":
             await store.delete_reminder(tx, row)
         elif op == "pause":
@@ -305,14 +304,25 @@ async def routine_to_start(
     return last if last is not None and last in routines else routines[0]
 
 
-async def _nudged(tx: AsyncSession, user_id: int, reminder_id: int) -> Reminder | Outcome:
-    """The reminder a nudge's button is about, or why it cannot be moved."""
-    row = await own_reminder(tx, user_id, reminder_id)
-    if row is None or (row.kind == ROUTINE and not row.enabled):  # gone, or paused since
-        return Outcome.NOT_FOUND
-    if held(await get_user(tx, user_id)):
-        return Outcome.HELD
-    return row
+async def _move_nudged(
+    db: TransactionFactory,
+    user_id: int,
+    reminder_id: int,
+    move: Callable[[AsyncSession, Reminder], Awaitable[Outcome]],
+) -> Changed:
+    """One transaction about the reminder a nudge's button names: `move` it if it is the
+    user's, still on and not paused by an emergency hold; written only if it says DONE."""
+    async with db() as tx:
+        row = await own_reminder(tx, user_id, reminder_id)
+        if row is None or (row.kind == ROUTINE and not row.enabled):  # gone, or paused since
+            return Changed(Outcome.NOT_FOUND)
+        if held(await get_user(tx, user_id)):
+            return Changed(Outcome.HELD)
+        outcome = await move(tx, row)
+        if outcome is not Outcome.DONE:
+            return Changed(outcome)  # nothing written: closing the transaction rolls it back
+        await tx.commit()
+        return Changed(Outcome.DONE, await store.earliest_due(tx))
 
 
 async def snooze(
@@ -320,18 +330,15 @@ async def snooze(
 ) -> Changed:
     """Move the reminder `minutes` on, unless it is already due within them (a one-off that
     was sent comes once more)."""
-    async with db() as tx:
-        row = await _nudged(tx, user_id, reminder_id)
-        if isinstance(row, Outcome):
-            await tx.rollback()
-            return Changed(row)
-        snooze_at = now + timedelta(minutes=minutes)
+    snooze_at = now + timedelta(minutes=minutes)
+
+    async def later(_tx: AsyncSession, row: Reminder) -> Outcome:
         if row.next_due is not None and now < row.next_due <= snooze_at:
-            await tx.rollback()
-            return Changed(Outcome.ALREADY_SNOOZED)
+            return Outcome.ALREADY_SNOOZED
         row.enabled, row.next_due = True, snooze_at
-        await tx.commit()
-        return Changed(Outcome.DONE, await store.earliest_due(tx))
+        return Outcome.DONE
+
+    return await _move_nudged(db, user_id, reminder_id, later)
 
 
 async def skip_today(
@@ -339,11 +346,8 @@ async def skip_today(
 ) -> Changed:
     """Every occurrence of the user's reminders still due today (local) moves past today; a
     one-off due today is dropped."""
-    async with db() as tx:
-        row = await _nudged(tx, user_id, reminder_id)
-        if isinstance(row, Outcome):
-            await tx.rollback()
-            return Changed(row)
+
+    async def past_today(tx: AsyncSession, row: Reminder) -> Outcome:
         today = local_date(now, row.zone)
         for other in await store.user_reminders(tx, user_id):
             if other.next_due is None:
@@ -355,8 +359,9 @@ async def skip_today(
             other.next_due = after_day(
                 other.next_due, other.local_time, other.days, other.zone, today
             )
-        await tx.commit()
-        return Changed(Outcome.DONE, await store.earliest_due(tx))
+        return Outcome.DONE
+
+    return await _move_nudged(db, user_id, reminder_id, past_today)
 
 
 async def resume_after_hold(db: TransactionFactory, user_id: int, now: datetime) -> Resumed:

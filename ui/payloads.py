@@ -200,7 +200,3 @@ IT_HURTS_PATTERN = re.compile(
 def it_hurts(data: str | None) -> bool:
     """Whether a button payload is It hurts on a live session message."""
     return data is not None and IT_HURTS_PATTERN.match(data) is not None
-
-
-# Anything that is not one of our current payloads (old versions, forged data).
-ANY_CURRENT = re.compile(rf"^{re.escape(VERSION)}\.")

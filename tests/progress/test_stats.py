@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.routines import streak as summary_streak
 from progress.stats import (
     Direction,
     Facts,
@@ -29,13 +28,6 @@ days_before = st.sets(st.integers(min_value=0, max_value=40), max_size=30)
 
 def as_days(offsets: set[int]) -> set[date]:
     return {TODAY - timedelta(days=n) for n in offsets}
-
-
-@given(days_before, days_before)
-def test_the_streak_is_the_after_session_summarys(done: set[int], frozen: set[int]) -> None:
-    assert streak(as_days(done), TODAY, as_days(frozen)) == summary_streak(
-        as_days(done), TODAY, as_days(frozen)
-    )
 
 
 @given(days_before, days_before)

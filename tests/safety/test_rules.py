@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.routines import streak
+from progress.stats import streak
 from safety.rules import (
     AfterSession,
     Answer,
