@@ -29,7 +29,7 @@ from background.media import MediaLibrary
 from background.presenter import ChatPresenter
 from background.reminder_job import start_dispatcher
 from background.sweeps import schedule_sweeps, sweep
-from content import Content, ContentError, load_content
+from content import Content, ContentError, TextCheck, load_content
 from content.check import main as check_content
 from core.config import ConfigError, Settings, load_settings
 from core.context import CONTEXT_TYPES, BotData
@@ -47,10 +47,14 @@ from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import serve
+from safety.painwords import MAY_BE_EMPTY, lexicon_problems
 from throttle import TelegramRateLimiter, replying_to
 from throttle.transport import AiohttpRequest
 
 logger = logging.getLogger("backcare")
+
+# The checks of content/ whose rules live in another room: the pain words (safety/painwords.py).
+CONTENT_CHECKS = (TextCheck(lexicon_problems, may_be_empty=MAY_BE_EMPTY),)
 
 # A syntactically valid token for the local emulator; it never leaves this machine.
 LOCAL_TOKEN = "1000000001:LOCAL-EMULATOR-TOKEN-NOT-SECRET"
@@ -261,13 +265,13 @@ def run(argv: list[str], settings: Settings) -> int:
     serve Telegram until stopped."""
     command = argv[:1]
     if command == ["check-content"]:
-        return check_content()
+        return check_content(checks=CONTENT_CHECKS)
     if command == ["health"]:
         return health_command(settings)
     if command == ["rotate-key"]:
         return rotate_key_command(settings)
     try:
-        content = load_content()
+        content = load_content(checks=CONTENT_CHECKS)
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +15,7 @@ from content.loader import ROOT, load_checked
 from content.lookup import Name, best_match, names_of
 from content.problems import ContentError, Problem
 from content.schema import Exercise, Language, Progression, Routine
-from content.texts import plural_category
+from content.texts import TextCheck, plural_category
 from content.words import TimeWords
 
 LocalizedT = TypeVar("LocalizedT", str, list[str])
@@ -72,10 +73,11 @@ class Content:
         return self.exercises[found] if found else None
 
 
-def load_content(root: Path | None = None) -> Content:
-    """Load and validate content/ (or root); raises ContentError listing every problem."""
+def load_content(root: Path | None = None, checks: Sequence[TextCheck] = ()) -> Content:
+    """Load and validate content/ (or root), the UI texts with `checks` too (the pain words:
+    bot.py passes them); raises ContentError listing every problem."""
     folder = root or ROOT
-    loaded = load_checked(folder)
+    loaded = load_checked(folder, checks)
     # No problems means languages.yaml was valid, and so the time words were read.
     assert loaded.languages is not None and loaded.time_words is not None
     return Content(
@@ -99,6 +101,7 @@ __all__ = [
     "Problem",
     "Progression",
     "Routine",
+    "TextCheck",
     "TimeWords",
     "load_content",
 ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from content import ContentError, load_content
+from content import ContentError, TextCheck, load_content
 
 
-def main(root: Path | None = None) -> int:
-    """Print "content OK" with counts, or every problem one per line; return the exit code."""
+def main(root: Path | None = None, checks: Sequence[TextCheck] = ()) -> int:
+    """Print "content OK" with counts, or every problem one per line; return the exit code.
+    `checks`: those of other rooms (bot.py passes the pain words')."""
     try:
-        content = load_content(root)
+        content = load_content(root, checks)
     except ContentError as error:
         for problem in error.problems:
             print(problem)

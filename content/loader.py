@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -12,13 +12,12 @@ from content.problems import UNREADABLE, Collector, ContentError, Problem
 from content.schema import Exercise, Languages, Progression, Routine
 from content.steps import check_exercise_steps, check_routine_steps
 from content.texts import (
-    MAY_BE_EMPTY,
+    TextCheck,
     compare_keys,
     flatten,
     html_problem,
     is_plural,
     odd_keys,
-    pain_word_problems,
     plural_problems,
     template_problem,
 )
@@ -55,12 +54,17 @@ class Loaded:
 
 
 def load_locales(
-    collector: Collector, languages: Languages, plurals: dict[str, dict[str, dict[str, str]]]
+    collector: Collector,
+    languages: Languages,
+    plurals: dict[str, dict[str, dict[str, str]]],
+    checks: Sequence[TextCheck] = (),
 ) -> dict[str, dict[str, str]]:
-    """content/locales/<code>.yaml for every language: flat keys -> templates, all checked.
+    """content/locales/<code>.yaml for every language: flat keys -> templates, all checked,
+    `checks` too.
 
     Texts with plural forms are also put in `plurals` (their "other" form is the template).
     """
+    may_be_empty = frozenset().union(*(check.may_be_empty for check in checks))
     folder = collector.root / "locales"
     if not folder.is_dir():
         collector.add(folder, "", "folder is missing (one <code>.yaml of UI texts per language)")
@@ -90,7 +94,7 @@ def load_locales(
                     collector.add(path, key, reason)
                 forms_of[key] = {str(k): str(v) for k, v in value.items()}
                 value = value["other"]  # checked as the text's template below
-            if not isinstance(value, str) or not (value.strip() or key in MAY_BE_EMPTY):
+            if not isinstance(value, str) or not (value.strip() or key in may_be_empty):
                 collector.add(path, key, f"must be a non-empty text (got {value!r}; quote it?)")
                 continue
             problem = template_problem(value) or html_problem(value)
@@ -105,8 +109,10 @@ def load_locales(
             if code != languages.default:
                 for key, reason in compare_keys(reference, flat, f"{languages.default}.yaml"):
                     collector.add(folder / f"{code}.yaml", key, reason)
-    for code, key, reason in pain_word_problems(texts, languages):
-        collector.add(folder / f"{code}.yaml", key, reason)
+    names = {code: language.name for code, language in languages.languages.items()}
+    for check in checks:
+        for code, key, reason in check.problems(texts, names, languages.default):
+            collector.add(folder / f"{code}.yaml", key, reason)
     return texts
 
 
@@ -194,8 +200,9 @@ def check_routine_items(
         )
 
 
-def load_all(root: Path) -> tuple[list[Problem], Loaded]:
-    """Read and validate everything under root; the problems found and what could be loaded."""
+def load_all(root: Path, checks: Sequence[TextCheck] = ()) -> tuple[list[Problem], Loaded]:
+    """Read and validate everything under root (the UI texts with `checks` too); the problems
+    found and what could be loaded."""
     collector = Collector(root)
     loaded = Loaded()
     languages_path = root / "languages.yaml"
@@ -204,7 +211,7 @@ def load_all(root: Path) -> tuple[list[Problem], Loaded]:
     codes = set(languages.languages) if languages else set()
     if languages is not None:
         loaded.languages = languages
-        loaded.texts = load_locales(collector, languages, loaded.plurals)
+        loaded.texts = load_locales(collector, languages, loaded.plurals, checks)
         loaded.time_words = load_words(collector, languages)
     progression_path = root / "progression.yaml"
     if progression_path.is_file():
@@ -235,9 +242,9 @@ def load_all(root: Path) -> tuple[list[Problem], Loaded]:
     return collector.problems, loaded
 
 
-def load_checked(root: Path) -> Loaded:
+def load_checked(root: Path, checks: Sequence[TextCheck] = ()) -> Loaded:
     """Everything under root, or ContentError listing every problem."""
-    problems, loaded = load_all(root)
+    problems, loaded = load_all(root, checks)
     if problems:
         raise ContentError(problems)
     return loaded

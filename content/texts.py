@@ -1,18 +1,17 @@
-"""Checks for the UI texts of content/locales: dotted keys, str.format templates, Telegram HTML,
-and the pain words (matched by safety/painwords.py)."""
+"""Checks for the UI texts of content/locales: dotted keys, str.format templates, Telegram HTML;
+and the shape of a check whose rules live elsewhere (`TextCheck`: the pain words, whose rules are
+safety/painwords.py's, are checked by a TextCheck that bot.py passes to the loader)."""
 
 from __future__ import annotations
 
 import functools
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import babel
-
-from content.schema import Languages
-from safety.painwords import LISTS, PREFIX, REQUIRED, WORDS_KEY, word_problems
 
 # The tags Telegram's HTML parse mode understands (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = frozenset(
@@ -36,8 +35,19 @@ ALLOWED_TAGS = frozenset(
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
 # Telegram accepts the named entities &lt; &gt; &amp; &quot; and numeric ones.
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
-# Keys whose text may be empty: a language may have, say, no phrase that never counts as pain.
-MAY_BE_EMPTY = frozenset(PREFIX + name for name in LISTS if name not in REQUIRED)
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """A check of the UI texts of every language whose rules another room owns, passed to the
+    loader by whoever loads the content (bot.py: the pain words, safety/painwords.py)."""
+
+    # (flat texts by language code, each code's English name, the default language) ->
+    # (language, key, reason) for each problem.
+    problems: Callable[
+        [Mapping[str, Mapping[str, str]], Mapping[str, str], str], Iterable[tuple[str, str, str]]
+    ]
+    may_be_empty: frozenset[str] = frozenset()  # keys whose text may be "" (none)
 
 
 # CLDR plural categories: a text given as {one: ..., other: ...} has forms chosen by a count.
@@ -179,28 +189,4 @@ def compare_keys(
                     f"placeholders {sorted(theirs)} differ from {reference_name}: {sorted(ours)}",
                 )
             )
-    return found
-
-
-def pain_word_problems(
-    texts: Mapping[str, Mapping[str, str]], languages: Languages
-) -> list[tuple[str, str, str]]:
-    """(language, key, reason) for each problem with the pain lists (`pain.words`,
-    `pain.unclear`, the negation cues, ...): missing from the default language, an empty
-    required list, or a word its language's analyzer does not recognise (safety/painwords.py
-    hears them)."""
-    if not any(WORDS_KEY in flat for flat in texts.values()):
-        return []  # stand-in texts with no pain words at all (the bot itself needs them)
-    found: list[tuple[str, str, str]] = []
-    reference = texts.get(languages.default)
-    for name, what in LISTS.items():
-        key = PREFIX + name
-        if reference is not None and key not in reference:
-            empty = "" if name in REQUIRED else ' ("" for none)'
-            found.append((languages.default, key, f"missing: {what}{empty}, separated by |"))
-    for code, flat in texts.items():
-        if WORDS_KEY in flat:  # else reported as missing, here or against the default language
-            name = languages.languages[code].name
-            for key, reason in word_problems(code, name, flat):
-                found.append((code, key, reason))
     return found

@@ -51,6 +51,8 @@ LISTS: dict[str, str] = {
 WORDS_KEY = PREFIX + "words"
 NOT_PAIN_KEY = PREFIX + "not_pain"
 REQUIRED = frozenset({"words", "unclear", "negations", "legs", "nerve"})  # never empty
+# The lists' keys whose text may be empty ("" for none).
+MAY_BE_EMPTY = frozenset(PREFIX + name for name in LISTS if name not in REQUIRED)
 
 # Languages whose words pymorphy3 reduces to dictionary lemmas (it needs pymorphy3-dicts-<code>).
 # Snowball's Russian stemmer cannot: ноет/ноют, болею, немеет keep stems unlike their infinitives.
@@ -413,8 +415,32 @@ def word_problems(code: str, name: str, texts: Mapping[str, str]) -> list[tuple[
     return found
 
 
+def lexicon_problems(
+    texts: Mapping[str, Mapping[str, str]], names: Mapping[str, str], default: str
+) -> list[tuple[str, str, str]]:
+    """(language, key, reason) for each problem with the pain lists of every language's flat
+    texts (code -> key -> text; `names`: each code's English name, which picks its analyzer):
+    a list missing from the `default` language, an empty required list, or a word its
+    language's analyzer does not recognise. The content loader runs it (passed in by bot.py)."""
+    if not any(WORDS_KEY in flat for flat in texts.values()):
+        return []  # stand-in texts with no pain words at all (the bot itself needs them)
+    found: list[tuple[str, str, str]] = []
+    reference = texts.get(default)
+    for name, what in LISTS.items():
+        key = PREFIX + name
+        if reference is not None and key not in reference:
+            empty = "" if name in REQUIRED else ' ("" for none)'
+            found.append((default, key, f"missing: {what}{empty}, separated by |"))
+    for code, flat in texts.items():
+        if WORDS_KEY in flat:  # else reported as missing, here or against the default language
+            for key, reason in word_problems(code, names[code], flat):
+                found.append((code, key, reason))
+    return found
+
+
 __all__ = [
     "LISTS",
+    "MAY_BE_EMPTY",
     "NOT_PAIN_KEY",
     "PREFIX",
     "WORDS_KEY",
@@ -426,6 +452,7 @@ __all__ = [
     "analyzer_for",
     "clauses",
     "entries",
+    "lexicon_problems",
     "tokens",
     "word_problems",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import CONTENT_CHECKS
 from content import Problem
 from content.check import main as check_content
 from tests.content.conftest import edit, problems_in
@@ -139,3 +140,28 @@ def test_every_problem_across_files_is_collected_and_printed(
 def test_check_content_says_ok_with_counts(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert check_content(root) == 0
     assert capsys.readouterr().out == "content OK: 9 exercises, 4 routines, 2 languages\n"
+
+
+def test_the_pain_words_are_checked_by_the_check_the_bot_passes(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """content/ knows no pain words: their rules are safety/painwords.py's, and bot.py passes
+    them to the loader; each mistake still names the file, the key and the reason."""
+    lists = {
+        "en": {"words": "pain|hurts", "unclear": "sore", "negations": "no", "legs": "leg"},
+        "ru": {"words": "боль|блямбрыкс", "unclear": "ноет", "negations": "не", "legs": "нога"},
+    }
+    optional = ("not_pain", "negations_after", "gaps", "softeners", "unsure", "breaks")
+    for code, given in lists.items():
+        nerve = {"en": "numb", "ru": "немеет"}[code]
+        pain = {**given, "nerve": nerve} | dict.fromkeys(optional, "")
+        edit(root / "locales" / f"{code}.yaml", lambda d, pain=pain: d.update(pain=pain))
+    assert check_content(root, checks=CONTENT_CHECKS) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        "content/locales/ru.yaml: pain.words: 'блямбрыкс' is not in the dictionary (misspelt?)",
+        "1 problem(s) found; the bot will not start until they are fixed.",
+    ]
+    # Without the check, the loader only sees texts: the optional lists may not be empty then.
+    assert check_content(root) == 1
+    assert "content/locales/en.yaml: pain.gaps: must be a non-empty text" in capsys.readouterr().out

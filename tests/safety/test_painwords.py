@@ -11,9 +11,7 @@ import snowballstemmer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from content import Content, load_content
-from content.schema import Languages
-from content.texts import pain_word_problems
+from content import load_content
 from safety.painwords import (
     NOT_PAIN_KEY,
     WORDS_KEY,
@@ -23,6 +21,7 @@ from safety.painwords import (
     Vocabulary,
     analyzer_for,
     entries,
+    lexicon_problems,
     tokens,
     word_problems,
 )
@@ -235,12 +234,8 @@ def test_a_language_without_an_analyzer_matches_words_as_written() -> None:
     assert lexicon.matches("OUCHIE!") and not lexicon.matches("ouchies")
 
 
-def languages_of(content: Content) -> Languages:
-    return Languages(default=content.default_language, languages=content.languages)
-
-
 def test_the_shipped_words_are_recognised() -> None:
-    assert pain_word_problems(SHIPPED.texts, languages_of(SHIPPED)) == []
+    assert lexicon_problems(SHIPPED.texts, NAMES, SHIPPED.default_language) == []
 
 
 def lists(**given: str) -> dict[str, str]:
@@ -276,12 +271,11 @@ def test_word_problems_explain_each_mistake() -> None:
 
 
 def test_missing_lists_are_reported_for_the_default_language() -> None:
-    languages = languages_of(SHIPPED)
     texts = {code: dict(flat) for code, flat in SHIPPED.texts.items()}
     del texts["en"][NOT_PAIN_KEY]
-    problems = pain_word_problems(texts, languages)
+    problems = lexicon_problems(texts, NAMES, "en")
     assert [(code, key) for code, key, _ in problems] == [("en", NOT_PAIN_KEY)]
-    assert pain_word_problems({"en": {}, "ru": {}}, languages) == []  # stand-in texts
+    assert lexicon_problems({"en": {}, "ru": {}}, NAMES, "en") == []  # stand-in texts
 
 
 def test_matching_is_thread_safe() -> None:
