@@ -108,7 +108,10 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
             "hurt.question",
             title=hurt_title(data.content, hurt, language),
             change=hurt_change(data.content, hurt, language, "hurt.change"),
-        ),
+        )
+        # Only what can be tapped is offered: the others done so far, if any.
+        + "\n"
+        + text(context, language, "hurt.tap_other" if others else "hurt.tap_none"),
         reply_markup=InlineKeyboardMarkup([*others, [none]]),
     )
 

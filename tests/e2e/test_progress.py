@@ -37,6 +37,9 @@ GENTLE = {"en": "Gentle plan", "ru": "Щадящий план"}
 NORMAL_PLAN = {"en": "Back to my normal plan", "ru": "Вернуться к обычному плану"}
 NOT_AN_EXERCISE = {"en": "It was not an exercise", "ru": "Дело не в упражнении"}
 WHICH = {"en": "Which exercise hurt?", "ru": "Какое упражнение вызвало боль?"}
+# The line under the question names only what can be tapped.
+TAP_OTHER = {"en": "If it was another one, tap it.", "ru": "Если болело другое упражнение"}
+TAP_NONE = {"en": "did not come from an exercise", "ru": "не связана с упражнением"}
 LEFT_OUT_OF_OTHERS = {
     "en": "I will leave it out of your other routines for a while",
     "ru": "какое-то время его не будет в других ваших комплексах",
@@ -274,6 +277,8 @@ async def test_which_exercise_hurt_changes_the_next_plan(app, make_user, languag
     asked = await it_hurts_then_which_exercise(user, language)
     [noted] = await rows(app, ExercisePain)
     assert noted.exercise_id == "baby_cobra" and noted.change == "leave_out"  # the default
+    assert TAP_OTHER[language] in plain(asked.message)
+    assert TAP_NONE[language] not in plain(asked.message)
     cat_cow = "Cat and cow" if language == "en" else "«Кошка и корова»"
     await user.press(cat_cow, message_id=asked.message_id)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == asked.message_id)
@@ -306,6 +311,9 @@ async def test_an_easier_version_that_hurt_is_never_named_as_its_own(  # type: i
     await start(user, language, ROUTINE[language])
     await user.wait_text("1/4", timeout=10)
     asked = await it_hurts_then_which_exercise(user, language)
+    # The first exercise: no other to tap, so none is invited.
+    assert TAP_NONE[language] in plain(asked.message)
+    assert TAP_OTHER[language] not in plain(asked.message)
     await user.press(NOT_AN_EXERCISE[language], message_id=asked.message_id)
     await user.wait_for(lambda e: e.kind == "edit" and e.message_id == asked.message_id)
     await start_after_pain(user, language, ROUTINE[language], GENTLE[language])
