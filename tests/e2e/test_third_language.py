@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot import CONTENT_CHECKS
 from content import Content, load_content
 from content.loader import ROOT
 from core.config import Settings
@@ -63,7 +64,7 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Content:
     root = tmp_path_factory.mktemp("with-german") / "content"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns("*.py", "__pycache__", "poses"))
     add_language(root, GERMAN)
-    return load_content(root)
+    return load_content(root, CONTENT_CHECKS)
 
 
 @pytest.fixture
