@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import math
 import os
@@ -24,40 +23,42 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, Defaults
 
 import handlers
+from background.context import CONTEXT_TYPES, BotData
 from background.leases import start_heartbeat
-from background.media import MediaLibrary
 from background.presenter import ChatPresenter
-from background.reminder_job import start_dispatcher
+from background.reminder_job import new_dispatcher, start_dispatcher
 from background.sweeps import schedule_sweeps, sweep
 from content import Content, ContentError, TextCheck, load_content
 from content.check import main as check_content
+from core.activity import Activity
 from core.config import ConfigError, Settings, load_settings
-from core.context import CONTEXT_TYPES, BotData
 from core.logs import secrets_of, setup_logging
-from core.probe import maybe_start
+from core.media import MediaLibrary
 from core.updates import PerChatUpdateProcessor
 from db.connection import make_engine, make_transaction_factory
 from db.crypto import DataKeyError, read_or_create_key_file
 from db.keys import check_keys
 from db.migrate import upgrade_to_head
-from guided.checkpoints import CheckpointWriter
 from guided.engine.progression import Rule
 from guided.service import GuidedSessions
 from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import serve
-from safety.painwords import MAY_BE_EMPTY, lexicon_problems
+from perf.freeze import freeze_what_is_loaded
+from perf.probe import maybe_start
+from perf.transport import AiohttpRequest, BoundedHTTPXRequest
+from progress.render import Renderer
+from safety.painwords import MAY_BE_EMPTY, PainLexicon, lexicon_problems
+from services.safety import batched_safety_reads
 from throttle import TelegramRateLimiter, replying_to
-from throttle.transport import AiohttpRequest
 
 logger = logging.getLogger("backcare")
 
-# The checks of content/ whose rules live in another room: the pain words (safety/painwords.py).
-CONTENT_CHECKS = (TextCheck(lexicon_problems, may_be_empty=MAY_BE_EMPTY),)
-
 # A syntactically valid token for the local emulator; it never leaves this machine.
 LOCAL_TOKEN = "1000000001:LOCAL-EMULATOR-TOKEN-NOT-SECRET"
+# The checks of content/ whose rules live in another room: the pain words (safety/painwords.py).
+CONTENT_CHECKS = (TextCheck(lexicon_problems, may_be_empty=MAY_BE_EMPTY),)
 
 
 def build_application(
@@ -67,12 +68,17 @@ def build_application(
     token: str,
     base_url: str | None = None,
     base_file_url: str | None = None,
+    metrics: Metrics | None = None,
 ) -> Application:
-    """Wire settings, content, storage and handlers into an Application (nothing runs yet)."""
-    metrics = Metrics()
+    """Wire settings, content and handlers into an Application (nothing runs yet; its state is
+    built in `start_services`). `metrics`: counted here, served by ops/serve.py."""
     # The pain words of every language, built once: heard by the handlers and by the update
     # processor (a pain report is never dropped in a flood).
     lexicon = handlers.hearing.lexicon(content)
+
+    async def post_init(application: Application) -> None:
+        await start_services(application, settings, content, lexicon)
+
     builder = (
         Application.builder()
         .token(token)
@@ -87,7 +93,6 @@ def build_application(
                 # second's worth at once: fewer requests in flight if the process dies.
                 bulk_burst=max(1, math.ceil(settings.bulk_rate_per_second / 10)),
                 interactive_deadline=settings.interactive_deadline_seconds,
-                max_in_flight=settings.telegram_connections,
             )
         )
         .concurrent_updates(
@@ -95,67 +100,69 @@ def build_application(
                 settings,
                 content,
                 never_drop=handlers.chats.pain_reports(lexicon),
-                observe=metrics.observe_update,
+                observe=metrics.observe_update if metrics is not None else None,
                 replying_to=replying_to,
             )
         )
-        .post_init(start_services)
+        .post_init(post_init)
         .post_shutdown(stop_services)
     )
     # How long a send waits for Telegram's answer before it counts as timed out (and is
-    # retried under its kind's contract). getUpdates keeps its own: its long poll adds to it.
-    transports: list[AiohttpRequest] = []
+    # retried under its delivery's contract). getUpdates keeps its own: its long poll adds to it.
+    read = settings.telegram_read_timeout
     if settings.telegram_http == "aiohttp":
-        read = settings.telegram_read_timeout
-        transports = [AiohttpRequest(settings.telegram_connections, read_timeout=read)]
-        transports.append(AiohttpRequest(1))  # getUpdates' long poll
-        builder = builder.request(transports[0]).get_updates_request(transports[1])
+        builder = builder.request(
+            AiohttpRequest(settings.telegram_connections, read_timeout=read)
+        ).get_updates_request(AiohttpRequest(1))  # getUpdates' long poll
     else:
-        builder = builder.read_timeout(settings.telegram_read_timeout).connection_pool_size(
-            settings.telegram_connections
-        )
+        builder = builder.request(BoundedHTTPXRequest(settings.telegram_connections, read))
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
-    bot_data: BotData = application.bot_data
-    bot_data.settings = settings
-    bot_data.content = content
-    bot_data.pain_lexicon = lexicon
-    bot_data.progression = Rule(**content.progression.model_dump())
-    # The guided sessions and the screen they show on: the chat (a second presenter, such as a
-    # Mini App, is handed to the service here).
-    bot_data.sessions = GuidedSessions(bot_data, ChatPresenter(application))
-    bot_data.metrics = metrics
-    bot_data.transports = list(transports)
-    metrics.watch(application)
-    handlers.register(application)
+    if metrics is not None:
+        metrics.watch(application)
+    handlers.register(application, lexicon)
     return application
 
 
-async def start_services(application: Application) -> None:
-    """Open the database (migrating it, checking the data key), set the command menus; runs
+async def start_services(
+    application: Application, settings: Settings, content: Content, lexicon: PainLexicon
+) -> None:
+    """Build the bot's state (BotData) from each room's constructor, open the database
+    (migrating it, checking the data key), recover what a stop left, start the jobs; runs
     before the first update."""
-    bot_data: BotData = application.bot_data
-    settings = bot_data.settings
+    data: BotData = application.bot_data
+    data.settings = settings
+    data.content = content
+    data.pain_lexicon = lexicon
+    data.progression = Rule(**content.progression.model_dump())
+    # The guided sessions and the screen they show on: the chat (a second presenter, such as a
+    # Mini App, is handed to the service here).
+    data.sessions = GuidedSessions(data, ChatPresenter(application))
+    data.renderer = Renderer(settings.report_workers, settings.report_pool)
+    data.activity = Activity()
+    data.probe = None
     keys = settings.data_keys()
     engine = make_engine(settings.database_url, settings.sqlite_path(), keys=keys)
-    bot_data.engine = engine  # before migrating: stop_services closes it even then
+    data.engine = engine  # before migrating: stop_services closes it even then
     await upgrade_to_head(engine)
-    bot_data.db = make_transaction_factory(engine)
-    async with bot_data.db() as tx:  # a missing or wrong DATA_KEY stops the bot here
+    data.db = make_transaction_factory(engine)
+    async with data.db() as tx:  # a missing or wrong DATA_KEY stops the bot here
         key_state = await check_keys(tx, keys)
         await tx.commit()
     if key_state.rotation_due:
         logger.warning("Health data is not yet under the first key of DATA_KEY: run rotate-key")
-    bot_data.probe = maybe_start(settings.probe_file, engine, application.bot.rate_limiter)
-    bot_data.checkpoints = CheckpointWriter(bot_data.db)
-    bot_data.checkpoints.start()
-    bot_data.media = MediaLibrary(bot_data.db, bot_data.content.media_path)
-    await bot_data.media.load()
+    data.media = MediaLibrary(data.db, content.media_path)
+    data.batched_safety_reads = batched_safety_reads(data)
+    data.dispatcher = new_dispatcher(application)
+    bot = application.bot
+    data.probe = maybe_start(settings.probe_file, engine, bot.rate_limiter, bot.request)
+    data.sessions.start()  # its checkpoint writer and its group commit of ratings
+    await data.media.load()
     await set_command_menus(application)
-    await bot_data.sessions.recover()  # sessions a restart interrupted: Resume or End
+    await data.sessions.recover()  # sessions a restart interrupted: Resume or End
     await start_dispatcher(application)
     await start_heartbeat(application)  # leases: several processes may share PostgreSQL
     schedule_sweeps(application)
@@ -167,30 +174,30 @@ async def stop_services(application: Application) -> None:
 
     Also runs when start_services never ran or failed part-way: only what was opened is closed.
     """
-    bot_data: BotData = application.bot_data
-    sessions = getattr(bot_data, "sessions", None)
+    data: BotData = application.bot_data
+    sessions = getattr(data, "sessions", None)
     if sessions is not None:
-        await sessions.shutdown()
-    checkpoints = getattr(bot_data, "checkpoints", None)
-    if checkpoints is not None:
-        await checkpoints.stop()
-    dispatcher = getattr(bot_data, "dispatcher", None)
+        await sessions.shutdown()  # the timers stop; the checkpoints are written
+    dispatcher = getattr(data, "dispatcher", None)
     if dispatcher is not None:  # this process's claims that never left: sent at the next start
         try:
             await dispatcher.recover([dispatcher.owner], at_start=False)
         except Exception:
             logger.exception("Could not settle reminder claims at shutdown")
-    if getattr(bot_data, "db", None) is not None:
+    if getattr(data, "db", None) is not None:
         try:
             await sweep(application)  # keep today's activity marks
         except Exception:
             logger.exception("Could not write activity marks at shutdown")
-    if bot_data.renderer is not None:
-        bot_data.renderer.close()  # the chart and report workers (/progress)
-    if bot_data.probe is not None:
-        await bot_data.probe.stop()
-    engine, bot_data.engine = bot_data.engine, None
+    renderer = getattr(data, "renderer", None)
+    if renderer is not None:
+        renderer.close()  # the chart and report workers (/progress)
+    probe = getattr(data, "probe", None)
+    if probe is not None:
+        await probe.stop()
+    engine = getattr(data, "engine", None)
     if engine is not None:
+        del data.engine
         await engine.dispose()
 
 
@@ -275,11 +282,8 @@ def run(argv: list[str], settings: Settings) -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    # What is loaded by now (modules, content) lives as long as the process: out of the
-    # collector's sight, a full collection scans only what handlers make (issue 12: 15% less CPU
-    # per rating under a burst of them).
-    gc.collect()
-    gc.freeze()
+    # What is loaded by now (modules, content) lives as long as the process (perf/freeze.py).
+    freeze_what_is_loaded()
     if settings.local:
         if settings.data_key is None:  # a local key, kept beside the emulator's database
             database = settings.sqlite_path()
@@ -289,14 +293,16 @@ def run(argv: list[str], settings: Settings) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_local(settings, content))
         return 0
+    metrics = Metrics()
     application = build_application(
         settings,
         content,
         token=settings.token or LOCAL_TOKEN,
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_base_file_url,
+        metrics=metrics,
     )
-    asyncio.run(serve(application, settings, handlers.ALLOWED_UPDATES))
+    asyncio.run(serve(application, settings, handlers.ALLOWED_UPDATES, metrics=metrics))
     return 0
 
 

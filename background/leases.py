@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from telegram.ext import Application
 
+from background.context import BotData, Context
+from background.jobs import run_round
 from background.reminder_job import schedule_dispatch
-from core.context import BotData, Context
 from db import instances
 from db.models import utcnow
 
@@ -47,11 +48,7 @@ async def beat_and_settle(application: Application) -> list[str]:
 
 async def heartbeat_job(context: Context) -> None:
     """The repeating job; a failure is logged and counted, and the next beat tries again."""
-    try:
-        await beat_and_settle(context.application)
-    except Exception:
-        count = context.bot_data.job_failed(JOB_NAME)
-        logger.exception("heartbeat failed (%d so far)", count)
+    await run_round(context, JOB_NAME, beat_and_settle)
 
 
 async def start_heartbeat(application: Application) -> None:

@@ -15,12 +15,12 @@ import logging
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
-from core.context import BotData
+from background.context import BotData
 from guided.engine.routines import routine_doses
 from guided.engine.timeline import Beat, BeatKind, Dose
 from guided.engine.timers import Live
 from guided.presenter import Interrupted
-from throttle import Kind
+from throttle import Delivery
 from ui.guided import (
     beat_text,
     closed_line,
@@ -150,7 +150,7 @@ class ChatPresenter:
             await self.bot.send_message(
                 chat_id,
                 self.data.content.text(language, key),
-                rate_limit_args={"kind": Kind.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
+                rate_limit_args={"delivery": Delivery.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
             )
         except TelegramError as error:
             logger.error("the stop warning was not delivered: %s", type(error).__name__)

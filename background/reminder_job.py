@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
-from core.context import BotData, Context
+from background.context import BotData, Context
 from db.progress import WEEKLY_CHECK
 from db.reminders import NEXT_DAY, Claimed, Owner
 from db.safety import latest_rating
@@ -224,16 +224,20 @@ def schedule_dispatch(
     )
 
 
-async def start_dispatcher(application: Application) -> None:
-    """At start: settle occurrences a crash left in flight, then run the dispatcher at once."""
+def new_dispatcher(application: Application) -> Dispatcher:
+    """The reminder dispatcher of this process (BotData.dispatcher), sending through the bot."""
     data: BotData = application.bot_data
-    dispatcher = Dispatcher(
+    return Dispatcher(
         data.db,
         make_sender(application),
         grace=timedelta(minutes=data.settings.reminder_grace_minutes),
         now=lambda: data.now(),
         owner=data.settings.instance_id,
     )
-    data.dispatcher = dispatcher
-    await dispatcher.recover()
+
+
+async def start_dispatcher(application: Application) -> None:
+    """At start: settle occurrences a crash left in flight, then run the dispatcher at once."""
+    data: BotData = application.bot_data
+    await data.dispatcher.recover()
     schedule_dispatch(application, data.now(), force=True)

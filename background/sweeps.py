@@ -9,11 +9,12 @@ runs every hour: it flushes the marks, erases everyone not seen within the reten
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from telegram.ext import Application
 
-from core.context import BotData, Context
+from background.context import BotData, Context
+from background.jobs import run_round
 from db.reminders import prune_deliveries
 from db.users import inactive_users, mark_seen, purge_inactive
 from guided.engine.status import End
@@ -27,40 +28,11 @@ DELIVERY_RECORD_DAYS = 30
 JOB_NAME = "retention"
 
 
-class Activity:
-    """People seen today and not yet written to the database."""
-
-    def __init__(self) -> None:
-        self.day: date | None = None
-        self.seen: set[int] = set()
-        self.pending: set[int] = set()
-
-    def note(self, user_id: int, today: date) -> None:
-        """Remember the user as seen today (a no-op after the first time today)."""
-        if today != self.day:
-            self.day, self.seen = today, set()
-        if user_id not in self.seen:
-            self.seen.add(user_id)
-            self.pending.add(user_id)
-
-    def take(self) -> set[int]:
-        """The users to write now; they are no longer pending."""
-        pending, self.pending = self.pending, set()
-        return pending
-
-
-def activity_of(data: BotData) -> Activity:
-    """The bot's Activity record, created on first use."""
-    if data.activity is None:
-        data.activity = Activity()
-    return data.activity
-
-
 async def sweep(application: Application) -> int:
     """Write the day's activity marks, then erase people not seen in time; return how many."""
     data: BotData = application.bot_data
     now = data.now()
-    activity = activity_of(data)
+    activity = data.activity
     seen = activity.take()
     cutoff = now - timedelta(days=data.settings.retention_days)
     async with data.db() as tx:
@@ -92,11 +64,7 @@ async def sweep(application: Application) -> int:
 
 async def run_sweep(context: Context) -> None:
     """The hourly job: a failure is logged and counted; the next hour tries again."""
-    try:
-        await sweep(context.application)
-    except Exception:
-        count = context.bot_data.job_failed(JOB_NAME)
-        logger.exception("retention sweep failed (%d so far)", count)
+    await run_round(context, JOB_NAME, sweep)
 
 
 def schedule_sweeps(application: Application) -> None:

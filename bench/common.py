@@ -195,7 +195,7 @@ def tcp_delta(before: dict[str, int], after: dict[str, int]) -> str:
 
 
 def read_probe(path: Path) -> list[dict[str, Any]]:
-    """The bot's per-second probe lines (core/probe.py)."""
+    """The bot's per-second probe lines (perf/probe.py)."""
     try:
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     except OSError:
@@ -230,7 +230,6 @@ def probe_table(
             "gc2",
             "send",
             "in_flight",
-            "connect",
         ):
             count, total, worst = line.get(name, (0, 0.0, 0.0))
             row[f"{name}_n"] = row.get(f"{name}_n", 0) + count
@@ -248,7 +247,7 @@ def probe_table(
         "   window  late p99  bot cpu  bot lag max  db wait max/sum   db hold max  db in use max  "
         "gc2 max  "
         "pace wait  send rtt avg/max  in flight max  bench cpu  bench lag max  "
-        "emulator avg/max  httpx connects n/max"
+        "emulator avg/max"
     ]
     for start in sorted(rows):
         row = rows[start]
@@ -269,6 +268,5 @@ def probe_table(
             f"  {1000 * row.get('bench_lag', 0):>10.0f}ms"
             f"  {1000 * row.get('served_sum', 0) / max(1.0, row.get('served_n', 0)):>5.1f}"
             f"/{1000 * row.get('served_max', 0):>4.0f}ms"
-            f"  {row.get('connect_n', 0):>5.0f}/{1000 * row.get('connect_max', 0):>4.0f}ms"
         )
     return out

@@ -34,8 +34,8 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> None:
     builder = Application.builder()
-    if os.environ.get("ECHO_HTTP") == "aiohttp":  # Backcare's transport (throttle/transport.py)
-        from throttle.transport import AiohttpRequest
+    if os.environ.get("ECHO_HTTP") == "aiohttp":  # Backcare's transport (perf/transport.py)
+        from perf.transport import AiohttpRequest
 
         builder = builder.request(AiohttpRequest(64)).get_updates_request(AiohttpRequest(1))
     application = (

@@ -188,7 +188,7 @@ def run(step_seconds: float, kinds: list[str]) -> None:
             rows, figures[kind], crossed = asyncio.run(measure(step_seconds, database, self_probe))
             results[f"Backcare on {database.name}"] = rows
             crossings += crossed
-    # The floor: PTB's own transport (httpx) and Backcare's (aiohttp, throttle/transport.py).
+    # The floor: PTB's own transport (httpx) and Backcare's (aiohttp, perf/transport.py).
     floors: dict[str, dict[str, float]] = {}
     for http in ("httpx", "aiohttp"):
         print(f"PTB echo bot ({http})")

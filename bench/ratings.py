@@ -226,7 +226,7 @@ async def main(users: int, window: float, database: Database) -> dict[str, float
     for row in result.rows(users):
         print(row)
     print(f"  per-chat crossings {emulator.stats.per_chat_violations}")
-    print("  Backcare, second by second from the first press (core/probe.py):")
+    print("  Backcare, second by second from the first press (perf/probe.py):")
     table = probe_table(read_probe(workdir / "probe.jsonl"), [], result.started_wall, {}, 1)
     print(table[0].replace("late p99", "        "))
     for line in table[1:]:

@@ -207,7 +207,7 @@ async def main(
         "  p99 by 30 s of the run      "
         + " ".join(f"{start}s:{percentile(v, 0.99):.0f}" for start, v in sorted(buckets.items()))
     )
-    print("  where the time went, by 30 s (bot: core/probe.py; bench: emulator + users):")
+    print("  where the time went, by 30 s (bot: perf/probe.py; bench: emulator + users):")
     for line in probe_table(
         read_probe(workdir / "probe.jsonl"), self_probe.lines, started_wall, buckets
     ):

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     # Polling mode: /metrics (Prometheus) on this port and address (unset: none).
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_listen: str = "127.0.0.1"
-    # Benchmarks: one JSON line a second of loop lag, database waits, pace waits (core/probe.py).
+    # Benchmarks: one JSON line a second of loop lag, database waits, pace waits (perf/probe.py).
     probe_file: str | None = None
 
     # Health data is encrypted at rest with these keys (Fernet; comma-separated, the first
@@ -93,10 +93,10 @@ class Settings(BaseSettings):
     interactive_deadline_seconds: float = Field(default=120.0, gt=0, le=600)
     telegram_read_timeout: float = Field(default=10.0, gt=0, le=120)
     # HTTP connections to Telegram, and at most this many requests in flight (the rest wait in
-    # the rate limiter, in order: a queue inside httpcore's pool costs quadratic CPU).
+    # the transport, in order: perf/transport.py).
     telegram_connections: int = Field(default=64, ge=1, le=1024)
-    # The HTTP client for Telegram: aiohttp (throttle/transport.py: a sixth of httpx's CPU per
-    # request, measured in issue 12) or httpx (python-telegram-bot's default).
+    # The HTTP client for Telegram: aiohttp (perf/transport.py: a sixth of httpx's CPU per
+    # request) or httpx (python-telegram-bot's default).
     telegram_http: Literal["aiohttp", "httpx"] = "aiohttp"
     # Fairness: each user may send a burst of this many updates, then this many per second;
     # the excess is dropped with at most one notice a minute. Pending updates per chat are capped.
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     user_rate_per_second: float = Field(default=2.0, gt=0)
     max_pending_per_chat: int = Field(default=10, ge=1)
     # Updates handled at once; the rest wait for a slot (core/updates.py). A handler waiting
-    # in a group commit lends its slot out meanwhile (core/slots.py).
+    # in a group commit lends its slot out meanwhile (perf/slots.py).
     update_slots: int = Field(default=64, ge=1, le=4096)
     # Bounds per user.
     max_reminders_per_user: int = Field(default=10, ge=1, le=100)

@@ -11,12 +11,12 @@ from telegram.ext import Application
 
 async def initialized(application: Application) -> None:
     """`application.initialize()`; if it fails (a rejected token, Telegram unreachable), the
-    HTTP clients it opened are closed: PTB shuts down only what it initialised in full."""
+    HTTP clients it opened are closed: `Application.shutdown` closes only what it initialised in
+    full, `Bot.shutdown` the bot's HTTP clients whatever became of its first request."""
     try:
         await application.initialize()
     except BaseException:
-        for transport in application.bot_data.transports:
-            await transport.shutdown()
+        await application.bot.shutdown()
         raise
 
 

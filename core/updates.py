@@ -26,7 +26,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from core.slots import Slots
+from perf.slots import Slots
 
 if TYPE_CHECKING:
     from content import Content
@@ -45,7 +45,7 @@ SLOW_DOWN_KEY = "fallback.slow_down"
 
 class ChatTurns:
     """Whose turn it is in one chat: first come, first served, except that urgent updates (pain
-    reports) go ahead of the ordinary ones still waiting (a gate of one: core/slots.Slots)."""
+    reports) go ahead of the ordinary ones still waiting (a gate of one: perf/slots.Slots)."""
 
     def __init__(self) -> None:
         self.pending = 0  # this chat's updates waiting or running
@@ -79,11 +79,8 @@ class Sender:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """At most one update per chat in flight; different chats in parallel; floods trimmed."""
 
-    # At most `settings.update_slots` handlers at once: under a burst of new users, the rest
-    # queue here instead of crowding the event loop, so the timers of running sessions keep their
-    # beat (bench.timers: p99 lateness 833 ms with 512, 41 ms with 64; in issue 12, with 256,
-    # 513-985 ms in the first 30 s). A handler parked in a group commit lends its slot out
-    # meanwhile (core/slots.py).
+    # At most `settings.update_slots` handlers at once (perf/slots.py: what that buys, and how
+    # a handler parked in a group commit lends its slot out meanwhile).
     def __init__(
         self,
         settings: Settings,

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from db import sqlite_driver
 from db.crypto import KEYS_ATTRIBUTE, DataKeys
+from perf import sqlite_driver
 
 TransactionFactory = async_sessionmaker[AsyncSession]
 

@@ -1,7 +1,7 @@
 """The rating after a session: stored, judged, the level moved, the streak counted.
 
 Ratings that arrive together are written together (`rate_many`, one transaction:
-core/batching.py); the check-in rating travels in the button, so the verdict holds without
+perf/batching.py); the check-in rating travels in the button, so the verdict holds without
 consent to storing ratings.
 """
 
@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy import insert
 
-from core.batching import shared
-from core.context import BotData
+from core.context import BotState
 from db import routines as store
 from db import safety as safety_store
 from db.models import PainRating, UserProgress, utcnow
 from db.users import users_by_id
+from guided.checkpoints import CheckpointWriter
 from guided.store import settled_finals
 from places.zones import zone_info
 from progress import stats
@@ -54,33 +53,14 @@ class Rating:
     gentle: frozenset[str]
 
 
-async def rate_session(
-    data: BotData,
-    *,
-    user_id: int,
-    chat_id: int,
-    session_id: int,
-    checkin: int | None,
-    rating: int,
-    gentle: set[str],
-) -> Rated | None:
-    """Store the after-session rating, judge it, move the level; None for an old button.
-
-    A rating of 7 or more, or 2 or more above the check-in, gets no step up and a morning
-    check the next day. The check-in rating travels in the button, so the verdict holds without
-    consent to storing ratings. Ratings that arrive together are written together
-    (`rate_many`, one transaction: core/batching.py).
-    """
-    batched = shared(data.batches, "ratings", partial(rate_many, data))
-    return await batched(Rating(user_id, chat_id, session_id, checkin, rating, frozenset(gentle)))
-
-
-async def rate_many(data: BotData, items: Sequence[Rating]) -> list[Rated | None]:
+async def rate_many(
+    data: BotState, writer: CheckpointWriter, items: Sequence[Rating]
+) -> list[Rated | None]:
     """`rate_session` for many answers in one transaction, each read done once for all of them."""
     finals: dict[int, tuple[int, dict[str, Any]]] = {}
     for item in items:
-        finals.update(data.checkpoints.take_final(item.session_id))
-    async with settled_finals(data, finals) as tx:
+        finals.update(writer.take_final(item.session_id))
+    async with settled_finals(data, writer, finals) as tx:
         rows = await store.sessions_by_id(tx, {item.session_id for item in items})
         # Only people pressing on their own session are read (and given a progress row): a
         # forged press may come from anyone.

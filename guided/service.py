@@ -15,10 +15,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
-from core.context import BotData
+from core.context import BotState
 from db.models import RoutineSession, utcnow
 from guided import store
+from guided.checkpoints import CheckpointWriter
 from guided.engine import marks
 from guided.engine.clock import Clock
 from guided.engine.routines import gentle_ids, routine_exists
@@ -26,8 +28,9 @@ from guided.engine.status import End, SessionStatus
 from guided.engine.timeline import Beat, Timeline
 from guided.engine.timers import Live, SessionTimers
 from guided.presenter import Interrupted, Presenter
-from guided.rating import Rated, rate_session
+from guided.rating import Rated, Rating, rate_many
 from guided.store import Ended, PainStored
+from perf.batching import Batched
 from safety.rules import Source
 from services.safety import NOT_STORED
 
@@ -58,10 +61,17 @@ class PainStop:
 class GuidedSessions:
     """Every guided session of this process, from its start to its rating."""
 
-    def __init__(self, data: BotData, presenter: Presenter, clock: Clock | None = None) -> None:
-        self._data = data  # read at each call: its database and writer open after start-up
+    def __init__(self, data: BotState, presenter: Presenter, clock: Clock | None = None) -> None:
+        self._data = data  # read at each call: its database opens after start-up
         self._presenter = presenter
         self._timers = SessionTimers(self, clock)
+
+    def start(self) -> None:
+        """Once the database is open: the checkpoint writer (the timers' checkpoints and ends,
+        written in group commits) and the group commit of ratings (guided/rating.rate_many)."""
+        self.checkpoints = CheckpointWriter(self._data.db)
+        self.checkpoints.start()
+        self.ratings = Batched(partial(rate_many, self._data, self.checkpoints))
 
     def get(self, chat_id: int) -> Live | None:
         """The chat's live session (its timer runs in this process)."""
@@ -81,6 +91,7 @@ class GuidedSessions:
         data = self._data
         created = await store.create(
             data,
+            self.checkpoints,
             user_id=user_id,
             chat_id=chat_id,
             language=language,
@@ -112,7 +123,7 @@ class GuidedSessions:
         self, user_id: int, chat_id: int, language: str
     ) -> tuple[RoutineSession | None, str | None]:
         """The chat's interrupted session, if any, and the routine the user chose last."""
-        return await store.open_or_last(self._data, user_id, chat_id, language)
+        return await store.open_or_last(self._data, self.checkpoints, user_id, chat_id, language)
 
     async def switch_alerts(self, user_id: int, chat_id: int, language: str) -> bool:
         """Change alerts off if on, on if off (a running session follows from its next change);
@@ -181,11 +192,10 @@ class GuidedSessions:
         is stored with the exercise on screen marked; the screen closes. What was done, or None
         if the chat had no session. An erased session stores nothing: its rows go right after."""
         live = await self._timers.stop(chat_id, reason)
+        if live is not None:  # what the timer left for the group commit: the end replaces it
+            self.checkpoints.discard(live.session_id)
         ended = None
-        if reason is End.ERASED:
-            if live is not None:
-                self._data.checkpoints.discard(live.session_id)
-        else:
+        if reason is not End.ERASED:
             ended = await store.end(self._data, chat_id, reason, live)
         if ended is not None:
             # Why a session ended is health data when it is pain or warning signs: not logged.
@@ -204,6 +214,8 @@ class GuidedSessions:
         happens to the warning (an error is logged, never raised); once the warning is
         delivered, the screen closes."""
         live = await self._timers.stop(chat_id, End.PAIN)  # no ✓ on the exercise on screen
+        if live is not None:
+            self.checkpoints.discard(live.session_id)
         warning = asyncio.create_task(
             self._presenter.warn(chat_id, language, in_session=live is not None)
         )
@@ -287,21 +299,26 @@ class GuidedSessions:
     async def rate(
         self, *, user_id: int, chat_id: int, session_id: int, checkin: int | None, rating: int
     ) -> Rated | None:
-        """The answer to "How does your back feel now?" (guided/rating.py); None for an old
-        button."""
-        return await rate_session(
-            self._data,
-            user_id=user_id,
-            chat_id=chat_id,
-            session_id=session_id,
-            checkin=checkin,
-            rating=rating,
-            gentle=gentle_ids(self._data.content),
+        """The answer to "How does your back feel now?": stored, judged, the level moved
+        (guided/rating.py); None for an old button.
+
+        A rating of 7 or more, or 2 or more above the check-in, gets no step up and a morning
+        check the next day. The check-in rating travels in the button, so the verdict holds
+        without consent to storing ratings. Ratings that arrive together are written together
+        (one transaction: perf/batching.py).
+        """
+        gentle = frozenset(gentle_ids(self._data.content))
+        rated: Rated | None = await self.ratings(
+            Rating(user_id, chat_id, session_id, checkin, rating, gentle)
         )
+        return rated
 
     async def shutdown(self) -> None:
-        """Cancel every timer (process exit); the stored state lets sessions resume later."""
+        """Cancel every timer (process exit), then write the pending checkpoints; the stored
+        state lets sessions resume later."""
         await self._timers.shutdown()
+        if hasattr(self, "checkpoints"):  # started (start-up may fail before the database opens)
+            await self.checkpoints.stop()
 
     # --- what the timers ask (guided/engine/timers.TimerHooks) ------------------------------
 
@@ -309,7 +326,7 @@ class GuidedSessions:
         await self._presenter.show_beat(live, beat)
 
     async def on_checkpoint(self, live: Live, position: int) -> None:
-        self._data.checkpoints.record(
+        self.checkpoints.record(
             live.session_id,
             beat_index=position,
             live_message_id=live.message_id,
@@ -320,7 +337,7 @@ class GuidedSessions:
     async def on_complete(self, live: Live) -> None:
         # Written with the next group commit (guided/checkpoints.py), never awaited here: the
         # rating question is timed. The rating and a new session take it first if it is pending.
-        self._data.checkpoints.finish(
+        self.checkpoints.finish(
             live.session_id,
             live.chat_id,
             status=SessionStatus.COMPLETED,

@@ -14,10 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from content.adapted import base_id
-from core.context import BotData
+from core.context import BotState
 from db import routines as store
 from db.models import RoutineSession, User, utcnow
 from db.users import get_or_create_user, get_user
+from guided.checkpoints import CheckpointWriter
 from guided.engine import marks
 from guided.engine.marks import Mark
 from guided.engine.routines import routine_exists, routine_timeline
@@ -30,7 +31,7 @@ from services.progression import apply_outcomes
 from services.safety import Report, record_report
 
 
-def timeline_of(data: BotData, routine_id: str, level: int) -> Timeline:
+def timeline_of(data: BotState, routine_id: str, level: int) -> Timeline:
     """The timeline of a routine at a level, at this process's pace (shared between sessions)."""
     return routine_timeline(
         data.content,
@@ -43,17 +44,21 @@ def timeline_of(data: BotData, routine_id: str, level: int) -> Timeline:
 
 @asynccontextmanager
 async def settled(
-    data: BotData, *, session_id: int | None = None, chat_id: int | None = None
+    data: BotState,
+    writer: CheckpointWriter,
+    *,
+    session_id: int | None = None,
+    chat_id: int | None = None,
 ) -> AsyncIterator[AsyncSession]:
     """A transaction that first commits the pending final state of this session (or of this
     chat's sessions): the timer left it to the next group commit (guided/checkpoints.py)."""
-    async with settled_finals(data, data.checkpoints.take_final(session_id, chat_id)) as tx:
+    async with settled_finals(data, writer, writer.take_final(session_id, chat_id)) as tx:
         yield tx
 
 
 @asynccontextmanager
 async def settled_finals(
-    data: BotData, finals: dict[int, tuple[int, dict[str, Any]]]
+    data: BotState, writer: CheckpointWriter, finals: dict[int, tuple[int, dict[str, Any]]]
 ) -> AsyncIterator[AsyncSession]:
     """A transaction that first commits these final states taken from the group commit (given
     back to it if that fails)."""
@@ -65,12 +70,12 @@ async def settled_finals(
                 await tx.commit()
             except BaseException:
                 for sid, (chat, values) in finals.items():  # the group commit tries again
-                    data.checkpoints.finish(sid, chat, **values)
+                    writer.finish(sid, chat, **values)
                 raise
         yield tx
 
 
-async def save_status(data: BotData, session_id: int, status: SessionStatus) -> None:
+async def save_status(data: BotState, session_id: int, status: SessionStatus) -> None:
     """Store a live session's status (paused, active)."""
     async with data.db() as tx:
         await store.save_state(tx, session_id, status=status)
@@ -78,14 +83,14 @@ async def save_status(data: BotData, session_id: int, status: SessionStatus) -> 
 
 
 async def open_or_last(
-    data: BotData, user_id: int, chat_id: int, language: str
+    data: BotState, writer: CheckpointWriter, user_id: int, chat_id: int, language: str
 ) -> tuple[RoutineSession | None, str | None]:
     """The chat's open (interrupted) session, if any, and the routine the user chose last.
 
     A session that has just ended is written first: its end may still wait for the group
     commit, and it must not be offered as interrupted.
     """
-    async with settled(data, chat_id=chat_id) as tx:
+    async with settled(data, writer, chat_id=chat_id) as tx:
         await get_or_create_user(tx, user_id, language)
         open_row = await store.open_session(tx, chat_id)
         last = (await store.get_progress(tx, user_id)).last_routine
@@ -94,7 +99,7 @@ async def open_or_last(
 
 
 async def take_interrupted(
-    data: BotData, session_id: int, chat_id: int, *, resume: bool
+    data: BotState, session_id: int, chat_id: int, *, resume: bool
 ) -> tuple[RoutineSession, bool] | None:
     """The chat's interrupted session (marked active again if resumed) and whether its person
     wants change alerts; None if it is not one."""
@@ -110,7 +115,7 @@ async def take_interrupted(
 
 
 async def claim_interrupted(
-    data: BotData, lapsed: list[str] | None
+    data: BotState, lapsed: list[str] | None
 ) -> list[tuple[RoutineSession, str]]:
     """Mark the sessions of stopped processes as interrupted; each with its person's language.
 
@@ -130,7 +135,7 @@ def _language(user: User | None, default: str) -> str:
     return user.language if user else default
 
 
-async def switch_alerts(data: BotData, user_id: int, language: str) -> bool:
+async def switch_alerts(data: BotState, user_id: int, language: str) -> bool:
     """Turn the change alerts (a notifying message at each new exercise and side) off if they
     are on, on if off; returns the new setting."""
     async with data.db() as tx:
@@ -141,7 +146,7 @@ async def switch_alerts(data: BotData, user_id: int, language: str) -> bool:
     return on
 
 
-async def record_checkin(data: BotData, user_id: int, rating: int) -> None:
+async def record_checkin(data: BotState, user_id: int, rating: int) -> None:
     """A check-in rating with no session (the pain was too strong to start one)."""
     async with data.db() as tx:
         await store.record_health(tx, user_id, "checkin", rating)
@@ -161,7 +166,8 @@ class Created:
 
 
 async def create(
-    data: BotData,
+    data: BotState,
+    writer: CheckpointWriter,
     *,
     user_id: int,
     chat_id: int,
@@ -174,7 +180,7 @@ async def create(
 
     The gentle plan is always at its lowest doses: progression does not apply to it.
     """
-    async with settled(data, chat_id=chat_id) as tx:
+    async with settled(data, writer, chat_id=chat_id) as tx:
         user = await get_or_create_user(tx, user_id, language)
         progress = await apply_outcomes(tx, user_id, data.progression, skip=gentle)
         is_gentle = routine_id in gentle
@@ -213,7 +219,7 @@ class Ended:
     seconds: float
 
 
-async def end(data: BotData, chat_id: int, reason: End, live: Live | None) -> Ended | None:
+async def end(data: BotState, chat_id: int, reason: End, live: Live | None) -> Ended | None:
     """One transaction: the end of the chat's session (`record_end`)."""
     async with data.db() as tx:
         ended = await record_end(tx, data, chat_id, reason, live)
@@ -223,7 +229,7 @@ async def end(data: BotData, chat_id: int, reason: End, live: Live | None) -> En
 
 async def record_end(
     tx: AsyncSession,
-    data: BotData,
+    data: BotState,
     chat_id: int,
     reason: End,
     live: Live | None,
@@ -245,8 +251,7 @@ async def record_end(
     if reason in (End.PAIN, End.WARNING_SIGNS):
         # The pain path moves the level itself, at once; a later apply must not count it again.
         values["progress_applied"] = True
-    if live is not None:
-        data.checkpoints.discard(live.session_id)
+    if live is not None:  # its pending checkpoint was dropped by the service
         seconds = live.active_seconds / data.settings.routine_time_scale
         values["exercises_done"] = live.exercises_done()
         values["item_marks"] = live.marks
@@ -277,7 +282,7 @@ class PainStored:
 
 
 async def record_pain(
-    data: BotData,
+    data: BotState,
     *,
     user_id: int,
     chat_id: int,
@@ -310,7 +315,7 @@ async def record_pain(
     return PainStored(report, ended, noted)
 
 
-def ended_marks(data: BotData, row: RoutineSession, reason: End) -> str:
+def ended_marks(data: BotState, row: RoutineSession, reason: End) -> str:
     """The stored marks of a session that is not running (interrupted by a restart), with the
     exercise of its last checkpoint marked for how it ended."""
     timeline = timeline_of(data, row.routine_id, row.level)

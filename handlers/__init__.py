@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application
 
-from core.context import BotData
 from handlers import (
     activity,
     chats,
@@ -31,17 +30,18 @@ from handlers import (
     stats,
 )
 from handlers.menu import add_commands
+from safety.painwords import PainLexicon
 
 # The only updates the handlers act on: Telegram is asked for nothing else (handlers/chats.py
 # ignores any other kind that arrives all the same).
 ALLOWED_UPDATES: tuple[str, ...] = (Update.MESSAGE, Update.CALLBACK_QUERY)
 
 
-def register(application: Application) -> None:
-    """Add all handlers. Order matters: safety first, then features, catch-alls last."""
-    data: BotData = application.bot_data
+def register(application: Application, lexicon: PainLexicon) -> None:
+    """Add all handlers. Order matters: safety first, then features, catch-alls last.
+    `lexicon`: the pain words of every language (built once, in bot.py)."""
     # Before anything else: private chats only (a group gets a pointer), other update kinds stop.
-    application.add_handlers(chats.HANDLERS, group=chats.GROUP)
+    application.add_handlers(chats.handlers(), group=chats.GROUP)  # built anew: holds state
     # Activity marks (for data retention) see every private update and never stop it.
     application.add_handlers(activity.HANDLERS, group=activity.GROUP)
     # Safety holds: on an emergency hold, buttons that start or continue a session get the advice.
@@ -49,7 +49,7 @@ def register(application: Application) -> None:
     # Pain comes first so that "it hurts" typed at any moment is never taken for anything else
     # (nor "no pain today" for a pain report: what a message means is heard in one place).
     application.add_handlers(pain.handlers())
-    application.add_handlers(hearing.handlers(data))
+    application.add_handlers(hearing.handlers(lexicon))
     # The reminder flows read typed text only while they wait for it, so they may come early.
     for module in (signs, holds, flare, start, routine, controls, rating, exercises):
         application.add_handlers(module.HANDLERS)

@@ -19,7 +19,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from core.context import BotData, Context
+from background.context import Context
 from handlers.common import STALE, language_of, text
 from safety.painwords import Meaning, PainLexicon
 from ui.payloads import it_hurts
@@ -50,13 +50,6 @@ class Pointers:
         return True
 
 
-def pointers_of(data: BotData) -> Pointers:
-    """The bot's Pointers record, created on first use."""
-    if data.group_pointers is None:
-        data.group_pointers = Pointers()
-    return data.group_pointers
-
-
 def kind_of(update: Update) -> str:
     """The kind of an update, as allowed_updates names it ("edited_message", "channel_post")."""
     return next((kind for kind in Update.ALL_TYPES if getattr(update, kind, None)), "unknown")
@@ -81,7 +74,7 @@ def addresses_bot(message: Message, username: str, bot_id: int) -> bool:
     return False
 
 
-async def keep_to_private_chats(update: Update, context: Context) -> None:
+async def keep_to_private_chats(update: Update, context: Context, pointers: Pointers) -> None:
     """Let private messages and presses through; answer or ignore everything else, then stop."""
     message, query = update.message, update.callback_query
     if message is not None:
@@ -90,7 +83,7 @@ async def keep_to_private_chats(update: Update, context: Context) -> None:
         if message.chat.type in GROUP_CHATS and addresses_bot(
             message, context.bot.username, context.bot.id
         ):
-            await point_to_private_chat(update, context, message)
+            await point_to_private_chat(update, context, message, pointers)
         else:
             logger.debug("Not acted on: a message in a %s chat", message.chat.type)
     elif query is not None:
@@ -108,9 +101,11 @@ async def keep_to_private_chats(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def point_to_private_chat(update: Update, context: Context, message: Message) -> None:
+async def point_to_private_chat(
+    update: Update, context: Context, message: Message, pointers: Pointers
+) -> None:
     """Say once in a while that the bot works in a private chat; nothing more in a group."""
-    if not pointers_of(context.bot_data).due(message.chat_id):
+    if not pointers.due(message.chat_id):
         logger.debug("Not acted on: the group had its pointer a short while ago")
         return
     language = await language_of(update, context)
@@ -135,4 +130,12 @@ def pain_reports(lexicon: PainLexicon) -> Callable[[Update], bool]:
     return is_pain_report
 
 
-HANDLERS = [TypeHandler(Update, keep_to_private_chats)]
+def handlers() -> list[TypeHandler[Update, Context, None]]:
+    """The gate every update passes first; it keeps its own record of the groups' pointers
+    (one per Application)."""
+    pointers = Pointers()
+
+    async def keep(update: Update, context: Context) -> None:
+        await keep_to_private_chats(update, context, pointers)
+
+    return [TypeHandler(Update, keep)]

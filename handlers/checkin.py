@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.context import Context
+from background.context import Context
 from handlers.common import text
 from ui.guided import rating_keyboard
 from ui.payloads import Action, build

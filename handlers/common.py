@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, TypeVar
 from telegram import CallbackQuery, InlineKeyboardButton, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
-from core.context import BotData, Context
+from background.context import BotData, Context
 from services import people
 from services.safety import load_state
 from ui.payloads import Action, build, decode, pattern

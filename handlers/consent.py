@@ -11,7 +11,7 @@ import logging
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from core.context import Context
+from background.context import Context
 from handlers.common import Press, next_steps, text
 from services import people
 from services.people import Consent

@@ -8,7 +8,7 @@ from functools import partial
 
 from telegram.ext import CommandHandler
 
-from core.context import Context
+from background.context import Context
 from guided.engine.status import End
 from handlers.common import Press, Said, on_message, on_press, press_handlers, text
 from ui.guided import stopped_text

@@ -8,7 +8,7 @@ from datetime import timedelta
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from core.context import Context
+from background.context import Context
 from db.models import utcnow
 from handlers.common import language_of, text
 

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
+from background.context import BotData, Context
 from content import Content
-from core.context import BotData, Context
 from guided.engine.routines import single
 from handlers.common import (
     STALE,

@@ -8,7 +8,7 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from core.context import Context
+from background.context import Context
 from handlers.common import STALE, Said, language_of, on_message, text
 from services.safety import load_state
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler
 
-from core.context import Context
+from background.context import Context
 from guided.engine.routines import gentle_routine, routine_exists
 from handlers.checkin import ask_check_in
 from handlers.common import STALE, Press, button, on_press, press_handlers, reply, text

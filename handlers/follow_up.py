@@ -12,7 +12,7 @@ import contextlib
 from telegram import Message
 from telegram.error import TelegramError
 
-from core.context import Context
+from background.context import Context
 from handlers.outcomes import ask_which_exercise
 from services.outcomes import HurtNote
 

@@ -13,8 +13,8 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, MessageHandler, filters
 
+from background.context import Context
 from content import Content
-from core.context import BotData, Context
 from handlers.common import Press, on_press, press_handlers, text
 from handlers.pain import report_pain, safe_language
 from safety.painwords import Heard, Meaning, PainLexicon
@@ -120,10 +120,10 @@ def lexicon(content: Content) -> PainLexicon:
     return PainLexicon.from_texts(content.texts, names)
 
 
-def handlers(data: BotData) -> list[BaseHandler[Any, Any, Any]]:
+def handlers(lexicon: PainLexicon) -> list[BaseHandler[Any, Any, Any]]:
     """Text about pain (its words from content, their forms from a morphology library), and
     the answers to "Does it hurt?"."""
-    talk = PainTalk(data.pain_lexicon)
+    talk = PainTalk(lexicon)
     return [
         MessageHandler(filters.TEXT & ~filters.COMMAND & talk, pain_words(talk)),
         *press_handlers(answer_unclear),

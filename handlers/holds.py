@@ -11,8 +11,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
 
+from background.context import BotData, Context
 from background.reminder_job import schedule_dispatch
-from core.context import BotData, Context
 from db.models import User
 from guided.engine.routines import gentle_routine
 from guided.engine.status import End
@@ -23,7 +23,7 @@ from safety.rules import Hold, Origin, SafetyState, may_correct, may_lift
 from services import reminders as reminder_service
 from services import safety
 from services.safety import load_state
-from throttle import Kind
+from throttle import Delivery
 from ui.payloads import VERSION, Action
 from ui.safety import (
     DOCTOR,
@@ -52,7 +52,7 @@ async def send_urgent(context: Context, chat_id: int, message: str, **kwargs: ob
         await context.bot.send_message(
             chat_id,
             message,
-            rate_limit_args={"kind": Kind.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
+            rate_limit_args={"delivery": Delivery.WARNING},  # type: ignore[arg-type]  # ExtBot[None]
             **kwargs,  # type: ignore[arg-type]
         )
     except TelegramError as error:

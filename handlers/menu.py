@@ -7,7 +7,7 @@ import logging
 from telegram import BotCommand
 from telegram.ext import Application
 
-from core.context import BotData
+from background.context import BotData
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from background.context import Context
 from content import Content
-from core.context import Context
 from guided.engine.routines import routine_exists, routine_items
 from handlers.common import STALE, Press, on_press, press_handlers, text
 from services import outcomes

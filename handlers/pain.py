@@ -19,8 +19,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from background.context import BotData, Context
 from background.reminder_job import schedule_dispatch
-from core.context import BotData, Context
 from handlers import follow_up
 from handlers.common import (
     Press,

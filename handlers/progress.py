@@ -12,11 +12,10 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
+from background.context import BotData, Context
 from background.reminder_job import schedule_dispatch
-from core.context import BotData, Context
 from guided.engine.routines import is_gentle
 from handlers.common import STALE, Press, Said, on_message, on_press, press_handlers, text
-from progress.render import Renderer
 from progress.stats import Facts, last_days
 from services import outcomes
 from ui.payloads import Action, build
@@ -28,13 +27,6 @@ logger = logging.getLogger(__name__)
 PERIODS = (7, 30, 90)
 DEFAULT_DAYS = 30
 CAPTION_LIMIT = 1024
-
-
-def renderer(data: BotData) -> Renderer:
-    """The drawing workers, started on first use (bounded by REPORT_WORKERS)."""
-    if data.renderer is None:
-        data.renderer = Renderer(data.settings.report_workers, data.settings.report_pool)
-    return data.renderer
 
 
 async def gather(data: BotData, user_id: int) -> outcomes.Gathered:
@@ -127,7 +119,7 @@ async def show_progress(said: Said) -> None:
         await message.reply_text(shown, reply_markup=markup)
         return
     await message.reply_chat_action(ChatAction.UPLOAD_PHOTO)
-    png = await renderer(data).chart(chart_for(data.content, language, facts, DEFAULT_DAYS))
+    png = await data.renderer.chart(chart_for(data.content, language, facts, DEFAULT_DAYS))
     await message.reply_photo(png, caption=shown, reply_markup=markup)
 
 
@@ -163,7 +155,7 @@ async def answer_progress(press: Press, op: str, *rest: int | str) -> None:
     shown = body(data, language, facts, days, consent, weekly)
     try:
         if message.photo and chart and op == "p":
-            png = await renderer(data).chart(chart_for(data.content, language, facts, days))
+            png = await data.renderer.chart(chart_for(data.content, language, facts, days))
             await message.edit_media(InputMediaPhoto(png, caption=shown), reply_markup=markup)
         elif message.photo:
             await message.edit_caption(shown, reply_markup=markup)
@@ -181,7 +173,7 @@ async def send_report(
     data = context.bot_data
     await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
     doc = report_doc(data.content, language, facts, days)
-    pdf = await renderer(data).report(doc)
+    pdf = await data.renderer.report(doc)
     window = last_days(facts.today, days, facts.since)
     await message.reply_document(
         io.BytesIO(pdf),

@@ -66,7 +66,7 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
         )
     summary = "\n".join(lines)
     # The question becomes its answer: one call where taking its buttons off and sending the
-    # summary made two (issue 12: a third of the Telegram calls of a burst of ratings).
+    # summary made two (a third of the Telegram calls of a burst of ratings: make bench-ratings).
     question = text(context, language, "routine.after_question")
     try:
         await query.edit_message_text(f"{question}\n\n{summary}", reply_markup=markup)

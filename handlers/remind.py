@@ -8,7 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ConversationHandler
 
-from core.context import Context
+from background.context import Context
 from handlers.common import STALE, Press, Said, on_message, on_press, text
 from handlers.reminder_days import after_days, ask_days
 from handlers.reminder_draft import CHOOSE, DAYS, TIME, describe, draft, take

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from core.context import Context
+from background.context import Context
 from handlers.common import STALE, Press, Said, on_message, on_press, text
 from handlers.reminder_draft import DAYS, ZONE, confirm_or_save, days_words, draft
 from handlers.timezone import ask_zone

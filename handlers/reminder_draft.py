@@ -15,8 +15,8 @@ from telegram.ext import (
     ConversationHandler,
 )
 
+from background.context import BotData, Context
 from background.reminder_job import schedule_dispatch
-from core.context import BotData, Context
 from db.models import Reminder
 from handlers.common import STALE, Press, Said, on_message, on_press, text
 from places.timeparse import EVERY_DAY, When, format_date, format_days

@@ -8,8 +8,8 @@ from telegram import (
     InlineKeyboardMarkup,
 )
 
+from background.context import Context
 from background.reminder_job import schedule_dispatch
-from core.context import Context
 from db.models import Reminder
 from handlers.common import Press, Said, on_message, on_press, text
 from handlers.remind import ask_time

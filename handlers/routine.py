@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
-from core.context import Context
+from background.context import Context
 from guided.engine.routines import is_gentle, routine_exists
 from handlers.common import (
     STALE,

@@ -14,7 +14,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from core.context import BotData, Context
+from background.context import BotData, Context
 from guided.engine.routines import is_gentle
 from handlers.checkin import ask_check_in
 from handlers.common import text

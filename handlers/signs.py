@@ -11,7 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler
 
-from core.context import Context
+from background.context import Context
 from guided.engine.routines import routine_exists
 from handlers import follow_up
 from handlers.common import STALE, Press, button, on_press, press_handlers, reply, text

@@ -8,7 +8,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
-from core.context import Context
+from background.context import Context
 from handlers import consent
 from handlers.common import (
     Press,

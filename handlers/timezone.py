@@ -15,8 +15,8 @@ from telegram.ext import (
     ConversationHandler,
 )
 
+from background.context import Context
 from background.reminder_job import schedule_dispatch
-from core.context import Context
 from handlers.common import STALE, Press, Said, on_message, on_press, text
 from handlers.reminder_draft import ZONE, confirm_or_save, draft, local_now
 from places.timeparse import format_time

@@ -21,7 +21,7 @@ from telegram import Update
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from core.context import BotData
+    from core.context import BotState
 
 # Reply latency buckets, seconds: a reply is expected well under a second.
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -78,7 +78,7 @@ class BotCollector(Collector):
         self._application = application
 
     def collect(self) -> Iterator[Metric]:
-        data: BotData = self._application.bot_data
+        data: BotState = self._application.bot_data
         sends = CounterMetricFamily(
             "backcare_sends",
             "Requests to Telegram by delivery kind (interactive, warning, bulk) and outcome",

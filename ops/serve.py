@@ -20,15 +20,20 @@ from telegram.ext import Application
 
 from core.config import Settings
 from core.runner import initialized
+from ops.metrics import Metrics
 from ops.web import ops_app, start_site, webhook_app
 
 logger = logging.getLogger(__name__)
 
 
 async def serve(
-    application: Application, settings: Settings, allowed_updates: Sequence[str]
+    application: Application,
+    settings: Settings,
+    allowed_updates: Sequence[str],
+    metrics: Metrics | None = None,
 ) -> None:
-    """Run the bot until a stop signal; then stop within the shutdown bound."""
+    """Run the bot until a stop signal; then stop within the shutdown bound. `metrics`: what
+    /metrics serves (bot.py counts them)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
@@ -41,7 +46,7 @@ async def serve(
         if settings.webhook_url:
             assert settings.webhook_secret is not None  # required by load_settings
             secret = settings.webhook_secret.get_secret_value()
-            app = webhook_app(application, settings.webhook_path, secret)
+            app = webhook_app(application, settings.webhook_path, secret, metrics)
             sites.append(await start_site(app, settings.webhook_listen, settings.webhook_port))
             await application.start()
             await application.bot.set_webhook(
@@ -57,10 +62,10 @@ async def serve(
             )
         else:
             if settings.health_port is not None:
-                health = ops_app(application, with_metrics=False)
+                health = ops_app(application, None)
                 sites.append(await start_site(health, "127.0.0.1", settings.health_port))
             if settings.metrics_port is not None:
-                exposed = ops_app(application, with_metrics=True)
+                exposed = ops_app(application, metrics)
                 sites.append(
                     await start_site(exposed, settings.metrics_listen, settings.metrics_port)
                 )

@@ -17,6 +17,7 @@ from aiohttp import web
 from telegram import Update
 
 from ops.health import is_healthy
+from ops.metrics import Metrics
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1 << 20  # an update is a few KB; anything larger is not from Telegram
 APPLICATION_KEY: web.AppKey[Application] = web.AppKey("application")
+METRICS_KEY: web.AppKey[Metrics] = web.AppKey("metrics")
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -36,7 +38,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     """The Prometheus text exposition of this process's metrics."""
-    body, content_type = request.app[APPLICATION_KEY].bot_data.metrics.render()
+    body, content_type = request.app[METRICS_KEY].render()
     response = web.Response(body=body)
     response.headers["Content-Type"] = content_type
     return response
@@ -65,26 +67,30 @@ def webhook_receiver(
     return receive
 
 
-def ops_routes(app: web.Application, *, with_metrics: bool) -> None:
+def ops_routes(app: web.Application, metrics_of: Metrics | None) -> None:
+    """/healthz, and /metrics when given the metrics to serve."""
     app.router.add_get("/healthz", healthz)
-    if with_metrics:
+    if metrics_of is not None:
+        app[METRICS_KEY] = metrics_of
         app.router.add_get("/metrics", metrics)
 
 
-def webhook_app(application: Application, path: str, secret: str) -> web.Application:
+def webhook_app(
+    application: Application, path: str, secret: str, metrics_of: Metrics | None
+) -> web.Application:
     """Webhook mode: updates at `path`, /healthz and /metrics, all on one port."""
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     app[APPLICATION_KEY] = application
     app.router.add_post(path, webhook_receiver(application, secret))
-    ops_routes(app, with_metrics=True)
+    ops_routes(app, metrics_of)
     return app
 
 
-def ops_app(application: Application, *, with_metrics: bool) -> web.Application:
+def ops_app(application: Application, metrics_of: Metrics | None) -> web.Application:
     """Polling mode: /healthz (and /metrics) on a port of their own."""
     app = web.Application()
     app[APPLICATION_KEY] = application
-    ops_routes(app, with_metrics=with_metrics)
+    ops_routes(app, metrics_of)
     return app
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from content import Content
 from content.adapted import adaptations, base_id
-from core.context import BotData
+from core.context import BotState
 from db import users as store
 from db.progress import WEEKLY_CHECK
 from db.reminders import ONCE, ROUTINE
@@ -90,7 +90,7 @@ class Export:
     filename: str
 
 
-async def export(data: BotData, user_id: int, language: str) -> Export:
+async def export(data: BotState, user_id: int, language: str) -> Export:
     """Everything stored about the user, decoded, in their language and zone."""
     async with data.db() as tx:
         rows = await store.stored_rows(tx, user_id)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from content import Content
 from content.adapted import Change, adapt, change_after_pain
-from core.context import BotData
+from core.context import BotState
 from db import progress as store
 from db.connection import TransactionFactory
 from db.routines import get_session
@@ -79,7 +79,7 @@ class Gathered(NamedTuple):
     weekly: tuple[int, str] | None
 
 
-async def gather(data: BotData, user_id: int, is_gentle: Callable[[str], bool]) -> Gathered:
+async def gather(data: BotState, user_id: int, is_gentle: Callable[[str], bool]) -> Gathered:
     """The user's progress facts, consent and weekly check, in one short transaction."""
     async with data.db() as tx:
         rows = await store.load_rows(tx, user_id)
@@ -92,7 +92,7 @@ async def gather(data: BotData, user_id: int, is_gentle: Callable[[str], bool]) 
     return Gathered(facts, consent, weekly)
 
 
-async def start_weekly(data: BotData, user_id: int, chat_id: int) -> datetime | None:
+async def start_weekly(data: BotState, user_id: int, chat_id: int) -> datetime | None:
     """Turn the weekly check on, on today's weekday at the user's reminder time (or the
     default); its first due instant, or None without consent (it stores answers)."""
     now = data.now()
@@ -185,7 +185,7 @@ class HurtNote:
 
 async def note_hurt(
     tx: AsyncSession,
-    data: BotData,
+    data: BotState,
     *,
     user_id: int,
     session_id: int,
@@ -213,7 +213,7 @@ class HurtChanged:
     hurt: Hurt | None = None
 
 
-async def change_hurt(data: BotData, user_id: int, hurt_id: int, index: int | None) -> HurtChanged:
+async def change_hurt(data: BotState, user_id: int, hurt_id: int, index: int | None) -> HurtChanged:
     """Another exercise of the stopped session hurt (its index), or none did (None)."""
     async with data.db() as tx:
         row = await store.get_hurt(tx, user_id, hurt_id)
@@ -229,7 +229,7 @@ async def change_hurt(data: BotData, user_id: int, hurt_id: int, index: int | No
     return HurtChanged(True, hurt)
 
 
-async def adapted_routine(tx: AsyncSession, data: BotData, user_id: int, routine_id: str) -> str:
+async def adapted_routine(tx: AsyncSession, data: BotState, user_id: int, routine_id: str) -> str:
     """Part of starting a session: the routine id with the exercises that hurt lately made
     easier or left out (as decided when each hurt: `change_after_pain`)."""
     since = data.now() - timedelta(days=data.settings.hurt_exercise_days)

@@ -11,14 +11,14 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.batching import shared
-from core.context import BotData
+from core.context import BotState
 from db import reminders as reminder_store
 from db import safety as store
 from db.connection import TransactionFactory
 from db.models import User, UserProgress
 from db.routines import get_progress, record_health
 from db.users import get_or_create_user, users_by_id
+from perf.batching import Batched
 from reminders.schedule import morning_after, parse_hhmm
 from safety.rules import (
     Answer,
@@ -48,14 +48,20 @@ def state_of(user: User | None, progress: UserProgress | None) -> SafetyState:
     )
 
 
-async def load_state(data: BotData, user_id: int) -> tuple[SafetyState, User | None]:
+async def load_state(data: BotState, user_id: int) -> tuple[SafetyState, User | None]:
     """Read the user's safety facts (one short transaction, shared with the other presses
-    that arrive meanwhile: core/batching.py)."""
-    return await shared(data.batches, "safety_state", partial(load_states, data))(user_id)
+    that arrive meanwhile: perf/batching.py)."""
+    state: tuple[SafetyState, User | None] = await data.batched_safety_reads(user_id)
+    return state
+
+
+def batched_safety_reads(data: BotState) -> Batched[int, tuple[SafetyState, User | None]]:
+    """The group commit of `load_state` (built once at start: BotState.batched_safety_reads)."""
+    return Batched(partial(load_states, data))
 
 
 async def load_states(
-    data: BotData, user_ids: Sequence[int]
+    data: BotState, user_ids: Sequence[int]
 ) -> list[tuple[SafetyState, User | None]]:
     """`load_state` of many users in one transaction."""
     async with data.db() as tx:
@@ -78,7 +84,7 @@ CHECK_KINDS = {"m": "morning", "d": "daily", "x": "asked"}
 
 
 async def schedule_morning_check(
-    tx: AsyncSession, data: BotData, user: User, chat_id: int, now: datetime
+    tx: AsyncSession, data: BotState, user: User, chat_id: int, now: datetime
 ) -> datetime | None:
     """Set the one-off morning check after a painful day (unless turned off); its due instant.
 
@@ -157,7 +163,7 @@ async def lift_hold(db: TransactionFactory, user_id: int, now: datetime) -> None
         await tx.commit()
 
 
-async def correct_mistap(data: BotData, user_id: int, origin: Origin) -> bool:
+async def correct_mistap(data: BotState, user_id: int, origin: Origin) -> bool:
     """An emergency Yes the person corrected right after it (two deliberate taps): the hold is
     lifted and the answer stored as corrected. False if it is too late, or there is no hold."""
     now = data.now()
@@ -217,7 +223,7 @@ NOT_STORED = Report(None, False, None)  # the database failed: the warning went 
 
 async def record_report(
     tx: AsyncSession,
-    data: BotData,
+    data: BotState,
     user: User,
     chat_id: int,
     session_id: int | None,

@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from content import load_content
-from core.batching import Batched
 from core.config import Settings
-from core.context import BotData
+from core.context import BotState
 from db.connection import make_engine, make_transaction_factory
 from db.crypto import DataKeys
 from db.migrate import upgrade_to_head
@@ -28,6 +27,8 @@ from guided import rating as ratings
 from guided.checkpoints import CheckpointWriter
 from guided.engine.progression import Rule
 from guided.rating import Rating
+from guided.service import GuidedSessions
+from perf.batching import Batched
 
 KEY = "bLzBeUKw6kVFu4IobApJLvIXrTDt8dmcxBBNw8zBsV4="
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -128,14 +129,13 @@ async def store_histories(path: Path, histories: list[dict[str, Any]]) -> dict[i
     return rated
 
 
-def bot_data(path: Path) -> tuple[BotData, Any]:
+def bot_data(path: Path) -> tuple[BotState, Any]:
     engine = make_engine(f"sqlite+aiosqlite:///{path}", keys=DataKeys([KEY]))
     factory = make_transaction_factory(engine)
-    data = BotData()
+    data = BotState()
     data.settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{path}")  # type: ignore[call-arg]
     data.content = CONTENT
     data.db = factory
-    data.checkpoints = CheckpointWriter(factory)
     data.progression = Rule(**CONTENT.progression.model_dump())
     data.now = lambda: NOW
     return data, engine
@@ -197,12 +197,13 @@ async def compare(tmp_path: Path, seed: int, count: int) -> None:
     shutil.copy(base, alone)
 
     data, engine = bot_data(together)
-    batched = await ratings.rate_many(data, items)
+    batched = await ratings.rate_many(data, CheckpointWriter(data.db), items)
     state_together = await stored(engine)
     await engine.dispose()
 
     data, engine = bot_data(alone)
-    one_by_one = [(await ratings.rate_many(data, [item]))[0] for item in items]
+    writer = CheckpointWriter(data.db)
+    one_by_one = [(await ratings.rate_many(data, writer, [item]))[0] for item in items]
     state_alone = await stored(engine)
     await engine.dispose()
 
@@ -234,21 +235,22 @@ async def test_ratings_arriving_together_share_one_transaction(tmp_path: Path) -
     path = tmp_path / "r.db"
     rated = await store_histories(path, histories)
     data, engine = bot_data(path)
+    sessions = GuidedSessions(data, presenter=None)  # type: ignore[arg-type]  # nothing is shown
+    sessions.start()
     results = await asyncio.gather(
         *(
-            ratings.rate_session(
-                data,
+            sessions.rate(
                 user_id=p["id"],
                 chat_id=p["id"],
                 session_id=rated[p["id"]],
                 checkin=p["checkin"],
                 rating=p["rating"],
-                gentle=set(GENTLE),
             )
             for p in histories
         )
     )
-    batcher = data.batches["ratings"]
+    await sessions.shutdown()
+    batcher = sessions.ratings
     assert isinstance(batcher, Batched)
     assert all(result is not None for result in results)
     assert (batcher.batches, batcher.largest) == (1, 20)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.context import BotData
+from background.context import BotData
 from db import routines as store
 from ui.guided import level_note
 

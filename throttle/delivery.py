@@ -1,4 +1,4 @@
-"""The delivery contract of each kind of request: what is retried, for how long, and whether a
+"""The delivery contract of each request: what is retried, for how long, and whether a
 rare duplicate or a rare loss is the lesser evil. The rate limiter applies it.
 
 - interactive (replies, edits, photos) and warning (the stop-and-consult warning): 429s, 5xx
@@ -20,8 +20,8 @@ import aiohttp
 import httpx
 
 
-class Kind(StrEnum):
-    """The kind of a paced request, given as `rate_limit_args={"kind": ...}`."""
+class Delivery(StrEnum):
+    """How a paced request is delivered, given as `rate_limit_args={"delivery": ...}`."""
 
     INTERACTIVE = "interactive"
     WARNING = "warning"
@@ -30,9 +30,9 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Contract:
-    """How one kind of request is delivered."""
+    """How requests of one `Delivery` are delivered."""
 
-    kind: Kind
+    delivery: Delivery
     deadline: float  # seconds from its arrival; what would be retried later is dropped
     retry_failures: bool  # 5xx answers, time-outs, network errors (a retry may duplicate)
     first_backoff: float = 0.25  # before the first retry after a failure, then doubling
@@ -40,7 +40,7 @@ class Contract:
 
     def __post_init__(self) -> None:
         if self.deadline < 0:
-            raise ValueError(f"the {self.kind} deadline must be >= 0, got {self.deadline}")
+            raise ValueError(f"the {self.delivery} deadline must be >= 0, got {self.deadline}")
 
 
 WARNING_DEADLINE: Final = 120.0
@@ -48,7 +48,7 @@ BULK_DEADLINE: Final = 600.0
 
 # Transport errors raised before any byte of the request left: no connection could be made, or
 # no pooled connection was free. The transport raises NetworkError or TimedOut from them, keeping
-# its error as __cause__ (aiohttp: throttle/transport.py; httpx: PTB's own HTTPXRequest).
+# its error as __cause__ (aiohttp: perf/transport.py; httpx: PTB's own HTTPXRequest).
 NEVER_LEFT: Final = (
     aiohttp.ClientConnectorError,
     aiohttp.ConnectionTimeoutError,
@@ -65,17 +65,17 @@ def never_left(error: BaseException) -> bool:
     return isinstance(error.__cause__, NEVER_LEFT)
 
 
-def kind_of(rate_limit_args: dict[str, object] | None) -> Kind:
-    """The kind a request was sent as: `{"kind": ...}`, `{"bulk": True}`, or interactive."""
+def delivery_of(rate_limit_args: dict[str, object] | None) -> Delivery:
+    """How a request was sent: `{"delivery": ...}`, `{"bulk": True}`, or interactive."""
     if not rate_limit_args:
-        return Kind.INTERACTIVE
+        return Delivery.INTERACTIVE
     if rate_limit_args.get("bulk"):
-        return Kind.BULK
-    kind = rate_limit_args.get("kind")
-    if kind is None:
-        return Kind.INTERACTIVE
+        return Delivery.BULK
+    given = rate_limit_args.get("delivery")
+    if given is None:
+        return Delivery.INTERACTIVE
     try:
-        return Kind(str(kind))
+        return Delivery(str(given))
     except ValueError:
-        known = ", ".join(k.value for k in Kind)
-        raise ValueError(f"unknown delivery kind {kind!r} (known: {known})") from None
+        known = ", ".join(d.value for d in Delivery)
+        raise ValueError(f"unknown delivery {given!r} (known: {known})") from None

@@ -1,6 +1,6 @@
 """A python-telegram-bot rate limiter: every chat at its own pace, bulk sends under the bulk
 ceiling, so thousands of live sessions never queue behind each other or behind reminders; and
-each request delivered under the contract of its kind (throttle/delivery.py).
+each request delivered under its contract (throttle/delivery.py).
 """
 
 from __future__ import annotations
@@ -10,17 +10,19 @@ import logging
 import math
 import random
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Collection, Coroutine
 from datetime import timedelta
 from typing import Any, Final
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
-from throttle.delivery import BULK_DEADLINE, WARNING_DEADLINE, Contract, Kind, kind_of
+from throttle.delivery import BULK_DEADLINE, WARNING_DEADLINE, Contract, Delivery, delivery_of
 from throttle.pacing import ChatKey, ChatPace, WindowCeiling
 from throttle.replies import Role, classify
-from throttle.stats import LimiterStats, WaitKind
+from throttle.stats import Ceiling, LimiterStats
 from throttle.turns import Turns
 
 logger = logging.getLogger(__name__)
@@ -62,7 +64,7 @@ class SendWithdrawn(Exception):
 
 class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """Paces each chat on its own, keeps bulk sends under their ceiling, and retries each
-    request under the delivery contract of its kind.
+    request under its delivery contract.
 
     Every request with a `chat_id` (except the unpaced endpoints) takes its chat's turn, waits
     for the chat's pace (GCRA: `chat_burst` at once, then `chat_rate` per second), and, if sent
@@ -77,10 +79,10 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
     never sent. The reminder dispatcher records "sending" there, so a crash can only leave
     uncertain the few requests actually on their way to Telegram.
 
-    `rate_limit_args={"kind": "warning"}` (or `Kind.WARNING`) marks the stop-and-consult
-    warning, `{"bulk": True}` (or `"kind": "bulk"`) a reminder; anything else is interactive.
+    `rate_limit_args={"delivery": Delivery.WARNING}` marks the stop-and-consult warning,
+    `{"bulk": True}` (or `{"delivery": Delivery.BULK}`) a reminder; anything else is interactive.
     On `RetryAfter` the request waits `retry_after`, however long, and is sent again until its
-    kind's deadline; meanwhile its chat (or, for a bulk send, every bulk send) is held back.
+    delivery's deadline; meanwhile its chat (or, for a bulk send, every bulk send) is held back.
     Interactive and warning requests are also retried after 5xx answers, time-outs and network
     errors, with exponential backoff and jitter, until the deadline; bulk ones pass those to
     the caller. 400 and 403 pass through at once. The deadline counts from the request's
@@ -103,19 +105,20 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         bulk_deadline: float = BULK_DEADLINE,
         unpaced_endpoints: Collection[str] = UNPACED_ENDPOINTS,
         forget_idle_every: float = 60.0,
-        max_in_flight: int | None = None,
         reply_reserve: int = 1,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._contracts = {
-            Kind.INTERACTIVE: Contract(Kind.INTERACTIVE, interactive_deadline, retry_failures=True),
-            # The warning backs off less far: it is worth more attempts in the same time.
-            Kind.WARNING: Contract(
-                Kind.WARNING, warning_deadline, retry_failures=True, max_backoff=4.0
+            Delivery.INTERACTIVE: Contract(
+                Delivery.INTERACTIVE, interactive_deadline, retry_failures=True
             ),
-            Kind.BULK: Contract(Kind.BULK, bulk_deadline, retry_failures=False),
+            # The warning backs off less far: it is worth more attempts in the same time.
+            Delivery.WARNING: Contract(
+                Delivery.WARNING, warning_deadline, retry_failures=True, max_backoff=4.0
+            ),
+            Delivery.BULK: Contract(Delivery.BULK, bulk_deadline, retry_failures=False),
         }
         # Follow-ups leave `reply_reserve` sends of the burst for the next reply
         # (throttle/replies.py): a person's action is answered at once, within the same pace.
@@ -136,14 +139,6 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._jitter = jitter
         self.stats = LimiterStats()
         self._summary_logged = False
-        # Called with each paced request's round trip to Telegram, in seconds (core/probe.py).
-        self.on_round_trip: Callable[[float], None] | None = None
-        self.in_flight = 0  # requests awaiting Telegram's answer
-        # At most this many requests on their way to Telegram; the rest wait here, in order.
-        # Set it to the HTTP connection pool's size: httpcore's pool (1.0.x) rescans every
-        # connection for every queued request on every change, so a queue there grows
-        # quadratically expensive, and a burst over the pool size became a run-away (issue 12).
-        self._in_flight_slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -168,10 +163,10 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> Result:
-        """Send the request when its chat and ceilings allow; retry it as its kind's contract
-        says, holding its chat's turn (so nothing to the chat overtakes it). Its outcome is
-        counted by kind (`stats.outcomes`)."""
-        kind = str(kind_of(rate_limit_args))
+        """Send the request when its chat and ceilings allow; retry it as its delivery's
+        contract says, holding its chat's turn (so nothing to the chat overtakes it). Its outcome
+        is counted by delivery (`stats.outcomes`)."""
+        delivery = str(delivery_of(rate_limit_args))
         outcome = "failed"
         try:
             result = await self._process_request(
@@ -192,7 +187,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             outcome = "rejected"
             raise
         finally:
-            self.stats.record_outcome(kind, outcome)
+            self.stats.record_outcome(delivery, outcome)
 
     async def _process_request(
         self,
@@ -204,11 +199,11 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> Result:
         chat_id = data.get("chat_id")
-        contract = self._contracts[kind_of(rate_limit_args)]
+        contract = self._contracts[delivery_of(rate_limit_args)]
         if chat_id is None or not self._is_paced(endpoint):
             return await self._send_unpaced(callback, args, kwargs, endpoint, chat_id, contract)
         chat = chat_id if type(chat_id) is int else chat_key(chat_id)
-        bulk = contract.kind is Kind.BULK
+        bulk = contract.delivery is Delivery.BULK
         self.stats.paced += 1
         now = self._clock()
         if now >= self._next_forget:
@@ -238,12 +233,12 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     return await self._call(callback, args, kwargs)
                 except RetryAfter as error:
                     seconds = retry_after_seconds(error)
-                    # Held even when giving up: the chat's next request would only meet a 429.
+                    # Paused even when giving up: the chat's next request would only meet a 429.
                     self._pause_after_429(chat, bulk, self._clock() + seconds)
                     self.stats.rate_limited += 1
                     if not self._may_retry(error, seconds, contract, started, endpoint, chat_id):
                         raise
-                    pause = 0.0  # the hold makes the retry wait
+                    pause = 0.0  # the chat's (or bulk) pause makes the retry wait
                 except BadRequest:
                     raise  # a NetworkError to PTB, but the same request cannot succeed
                 except NetworkError as error:  # 5xx answers, time-outs, connection errors
@@ -261,21 +256,10 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if holds_lane:
                 self._lanes.give_back(chat)
 
-    async def _call(self, callback: Callback, args: Any, kwargs: dict[str, Any]) -> Result:
-        """One attempt: wait for an in-flight slot, send, count the round trip."""
-        slots = self._in_flight_slots
-        if slots is not None:
-            await slots.acquire()
-        sent = self._clock()
-        self.in_flight += 1
-        try:
-            return await callback(*args, **kwargs)
-        finally:
-            self.in_flight -= 1
-            if slots is not None:
-                slots.release()
-            if self.on_round_trip is not None:
-                self.on_round_trip(self._clock() - sent)
+    @staticmethod
+    async def _call(callback: Callback, args: Any, kwargs: dict[str, Any]) -> Result:
+        """One attempt (the transport bounds the requests in flight: perf/transport.py)."""
+        return await callback(*args, **kwargs)
 
     async def _take_next_slot(self, chat: ChatKey, now: float) -> bool:
         """Book the chat's next slot for a reply (its whole burst allowed) and wait for it.
@@ -339,7 +323,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         """
         await self._wait_out(chat, bulk=False, overall=False, reserve=reserve)
         self.stats.record_wait("chat", self._clock() - started)
-        held: list[WaitKind] = []
+        held: list[Ceiling] = []
         try:
             if bulk:
                 await self._pass_ceiling("bulk", chat, bulk, held)
@@ -347,22 +331,22 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 await self._pass_ceiling("overall", chat, bulk, held)
             self._book(chat, bulk, self._clock())
         finally:
-            for kind in reversed(held):
-                self._ceiling_turns.give_back(kind)
+            for ceiling in reversed(held):
+                self._ceiling_turns.give_back(ceiling)
 
     async def _pass_ceiling(
-        self, kind: WaitKind, chat: ChatKey, bulk: bool, held: list[WaitKind]
+        self, ceiling: Ceiling, chat: ChatKey, bulk: bool, held: list[Ceiling]
     ) -> None:
         started = self._clock()
-        await self._ceiling_turns.take(kind)
-        held.append(kind)
-        await self._wait_out(chat, bulk=bulk, overall=kind == "overall")
-        self.stats.record_wait(kind, self._clock() - started)
+        await self._ceiling_turns.take(ceiling)
+        held.append(ceiling)
+        await self._wait_out(chat, bulk=bulk, overall=ceiling == "overall")
+        self.stats.record_wait(ceiling, self._clock() - started)
 
     async def _wait_out(
         self, chat: ChatKey, *, bulk: bool, overall: bool, reserve: bool = False
     ) -> None:
-        # Looping, not one sleep: a 429 to another bulk send can start a hold while we sleep.
+        # Looping, not one sleep: a 429 to another bulk send can start a pause while we sleep.
         while (delay := self._delay(chat, self._clock(), bulk, overall, reserve)) > CLOSE_ENOUGH:
             await self._sleep(delay)
 
@@ -408,17 +392,17 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat_id: object,
     ) -> bool:
         """Count and log a retry, or, if the retry would come after the deadline, the drop
-        (once). Logs name the kind, endpoint and chat, never the message itself."""
+        (once). Logs name the delivery, endpoint and chat, never the message itself."""
         reason = "429" if isinstance(error, RetryAfter) else f"{type(error).__name__} ({error})"
         elapsed = self._clock() - started
         if elapsed + wait > contract.deadline:
-            self.stats.dropped[contract.kind] += 1
+            self.stats.dropped[contract.delivery] += 1
             logger.warning(
-                "Dropped %s to chat %s (kind %s): %s after %.1f s; a retry in %.1f s would "
+                "Dropped %s to chat %s (%s): %s after %.1f s; a retry in %.1f s would "
                 "pass the %.0f s deadline",
                 endpoint,
                 chat_id,
-                contract.kind,
+                contract.delivery,
                 reason,
                 elapsed,
                 wait,
@@ -427,10 +411,10 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
             return False
         self.stats.retries += 1
         logger.warning(
-            "%s to chat %s (kind %s) met %s; retrying in %.1f s",
+            "%s to chat %s (%s) met %s; retrying in %.1f s",
             endpoint,
             chat_id,
-            contract.kind,
+            contract.delivery,
             reason,
             wait,
         )
@@ -446,7 +430,7 @@ class TelegramRateLimiter(BaseRateLimiter[dict[str, Any]]):
         contract: Contract,
     ) -> Result:
         """Requests Telegram does not pace (reads, answers, chat actions, deletions): sent at
-        once, and retried only after a 429, until their kind's deadline."""
+        once, and retried only after a 429, until their delivery's deadline."""
         started = self._clock()
         while True:
             try:
@@ -486,9 +470,9 @@ def chat_key(chat_id: object) -> ChatKey:
 
 def retry_after_seconds(error: RetryAfter) -> float:
     """`retry_after` in seconds, whether PTB gives it as an int or a timedelta."""
-    # PTB 22 stores a timedelta; reading the public attribute as an int (the default until
-    # PTB_TIMEDELTA is set) warns about a deprecation on every 429, so prefer the stored value.
-    value = getattr(error, "_retry_after", None)
-    if not isinstance(value, timedelta):
+    # PTB 22 gives an int and warns that it will become a timedelta (unless PTB_TIMEDELTA is
+    # set, then a timedelta): either is read, with no warning on every 429.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)

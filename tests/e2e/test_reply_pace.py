@@ -1,6 +1,6 @@
 """A person's action is answered at once during a live session, even when the session's timed
-beats have used the chat's burst and one of them is waiting out Telegram's per-chat pace
-(issue 12): the reply takes the chat's next slot, ahead of the waiting beat, and every send
+beats have used the chat's burst and one of them is waiting out Telegram's per-chat pace:
+the reply takes the chat's next slot, ahead of the waiting beat, and every send
 still keeps to the pace the emulator enforces."""
 
 from __future__ import annotations

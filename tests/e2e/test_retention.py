@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from background.sweeps import Activity, sweep
+from background.sweeps import sweep
+from core.activity import Activity
 from db.models import Reminder, ReminderDelivery, User
 from emulator.render import plain
 from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, rows

@@ -262,7 +262,7 @@ async def test_restart_mid_session_offers_resume_and_continues(
         done = await user.wait_text("Done!", timeout=60)
         assert "All 4 exercises" in plain(done.message)
         await user.wait_text("How does your back feel now?")
-        await app.bot_data.checkpoints.flush()  # the end is written with the group commit
+        await app.bot_data.sessions.checkpoints.flush()  # the end is written with the group commit
         [row] = await rows(app, RoutineSession)
         assert (row.status, row.item_marks, row.exercises_done) == ("completed", "dddd", 4)
 

@@ -18,12 +18,11 @@ from sqlalchemy import select
 
 from content import load_content
 from core.config import Settings
-from core.context import BotData
+from core.context import BotState
 from db.connection import make_engine, make_transaction_factory
 from db.crypto import DataKeys
 from db.migrate import upgrade_to_head
 from db.models import ExercisePain, PainRating, RoutineSession, User
-from guided.checkpoints import CheckpointWriter
 from guided.engine.clock import ManualClock
 from guided.engine.progression import Rule
 from guided.engine.timeline import Beat, BeatKind
@@ -84,7 +83,7 @@ class RecordingScreen:
 
 @dataclass
 class Bench:
-    data: BotData
+    data: BotState
     screen: RecordingScreen
     clock: ManualClock
     sessions: GuidedSessions
@@ -102,19 +101,18 @@ async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
     factory = make_transaction_factory(engine)
     async with factory.begin() as tx:
         tx.add(User(id=PERSON, language="en", consent_at=NOW, screened_at=NOW))
-    data = BotData()
+    data = BotState()
     data.settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
     data.content = CONTENT
     db = CountedTransactions(factory)
     data.db = db  # type: ignore[assignment]
-    data.checkpoints = CheckpointWriter(factory)
     data.progression = Rule(**CONTENT.progression.model_dump())
     data.now = lambda: NOW
     screen = RecordingScreen(db)
     clock = ManualClock()
     presenter: Presenter = screen  # the protocol is all a screen has to meet
     sessions = GuidedSessions(data, presenter, clock)
-    data.sessions = sessions
+    sessions.start()
     try:
         yield Bench(data, screen, clock, sessions)
     finally:
@@ -150,7 +148,7 @@ async def test_a_whole_session_is_shown_through_the_presenter(bench: Bench) -> N
     assert beats[-1][1] is BeatKind.DONE
     assert bench.screen.shown[-1] == ("completed", live.session_id, 2)
     assert bench.sessions.get(PERSON) is None
-    await bench.data.checkpoints.flush()  # the end goes with the group commit
+    await bench.sessions.checkpoints.flush()  # the end goes with the group commit
     [row] = await bench.rows(RoutineSession)
     assert (row.status, row.item_marks, row.exercises_done) == ("completed", "dddd", 4)
 

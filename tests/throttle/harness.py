@@ -87,7 +87,7 @@ async def send(
     endpoint: str = "sendMessage",
     tag: object = None,
     at: float | None = None,
-    kind: str | None = None,
+    delivery: str | None = None,
 ) -> Any:
     """Send one request through the limiter the way ExtBot does, at virtual time `at`."""
     if at is not None:
@@ -98,8 +98,8 @@ async def send(
         data["chat_id"] = chat_id
     telegram.arrived.append(tag)
     rate_limit_args: dict[str, Any] | None = {"bulk": True} if bulk else None
-    if kind is not None:
-        rate_limit_args = {"kind": kind}
+    if delivery is not None:
+        rate_limit_args = {"delivery": delivery}
     return await limiter.process_request(
         telegram.callback(endpoint, chat_id, tag),
         (endpoint, data),

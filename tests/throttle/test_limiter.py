@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from datetime import timedelta
 
 import pytest
 from telegram.error import BadRequest, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from tests.throttle.harness import FakeTelegram, make_limiter, most_in_any_window, send
 from tests.throttle.virtual_time import run_in_virtual_time
 from throttle import SendWithdrawn, TelegramRateLimiter
+from throttle.limiter import retry_after_seconds
 
 
 def test_one_chat_gets_its_burst_then_one_message_per_second() -> None:
@@ -142,7 +145,7 @@ def test_a_retry_after_a_429_keeps_its_place_before_later_requests() -> None:
             send(limiter, telegram, 7, endpoint="editMessageText", tag="edit", at=0.5),
         )
         assert [call.at for call in telegram.attempts if call.tag == "photo"] == [0.0, 3.0]
-        # After the hold the chat resumes at its steady pace, not with a fresh burst.
+        # After the pause the chat resumes at its steady pace, not with a fresh burst.
         assert telegram.times("edit") == pytest.approx([4.0])
         assert telegram.order() == ["photo", "edit"]
 
@@ -152,7 +155,7 @@ def test_a_retry_after_a_429_keeps_its_place_before_later_requests() -> None:
 @pytest.mark.parametrize(
     ("retry_after", "seconds"), [(5, 5.0), (timedelta(seconds=2.5), 2.5)], ids=["int", "timedelta"]
 )
-def test_a_429_is_retried_after_retry_after_and_holds_only_its_chat(
+def test_a_429_is_retried_after_retry_after_and_pauses_only_its_chat(
     retry_after: int | timedelta, seconds: float
 ) -> None:
     async def scenario() -> None:
@@ -205,7 +208,7 @@ def test_a_429_past_the_deadline_is_raised_and_the_chat_stays_held() -> None:
     run_in_virtual_time(scenario)
 
 
-def test_a_429_to_a_bulk_send_holds_every_bulk_send_but_no_live_one() -> None:
+def test_a_429_to_a_bulk_send_pauses_every_bulk_send_but_no_live_one() -> None:
     async def scenario() -> None:
         telegram = FakeTelegram(floods={"first reminder": [4]})
         limiter = make_limiter()
@@ -269,7 +272,7 @@ def test_unpaced_methods_and_requests_without_chat_are_never_delayed() -> None:
     run_in_virtual_time(scenario)
 
 
-def test_a_429_to_an_unpaced_request_is_retried_without_holding_the_chat() -> None:
+def test_a_429_to_an_unpaced_request_is_retried_without_pausing_the_chat() -> None:
     async def scenario() -> None:
         telegram = FakeTelegram(floods={"toast": [2]})
         limiter = make_limiter()
@@ -308,7 +311,7 @@ def test_a_chat_id_given_as_text_shares_the_pace_of_the_same_number() -> None:
 def test_idle_chats_are_forgotten_but_a_held_chat_is_not() -> None:
     async def scenario() -> None:
         telegram = FakeTelegram(floods={"held": [200]})
-        # A 200 s hold is past the 120 s deadline: the request is dropped, the hold stays.
+        # A 200 s pause is past the 120 s deadline: the request is dropped, the pause stays.
         limiter = make_limiter(forget_idle_every=60.0)
         for chat in range(100):
             await send(limiter, telegram, chat)
@@ -318,8 +321,8 @@ def test_idle_chats_are_forgotten_but_a_held_chat_is_not() -> None:
 
         await send(limiter, telegram, 1, tag="later", at=120.0)
         assert limiter.tracked_chats == 2  # chat 1 again, and chat 500 (held until 200)
-        await send(limiter, telegram, 500, tag="after the hold")
-        assert telegram.times("after the hold") == pytest.approx([200.0])
+        await send(limiter, telegram, 500, tag="after the pause")
+        assert telegram.times("after the pause") == pytest.approx([200.0])
 
         await send(limiter, telegram, 2, at=400.0)
         assert limiter.tracked_chats == 1
@@ -395,26 +398,8 @@ async def test_the_summary_is_logged_once_however_often_it_is_shut_down(caplog) 
     ) == 1
 
 
-def test_no_more_requests_in_flight_than_the_connection_pool_holds() -> None:
-    """Requests beyond `max_in_flight` wait here, in order, not in httpcore's pool, whose
-    assignment pass is quadratic in queued requests (the run-away of issue 12)."""
-
-    async def scenario() -> None:
-        telegram = FakeTelegram(upload_seconds={n: 1.0 for n in range(5)})
-        limiter = make_limiter(max_in_flight=2)
-        await asyncio.gather(
-            *(send(limiter, telegram, 100 + n, tag=n, at=0.01 * n) for n in range(4)),
-            send(limiter, telegram, 200, endpoint="answerCallbackQuery", tag=4, at=0.05),
-        )
-        assert [round(call.at) for call in telegram.sent] == [0, 0, 1, 1, 2]
-        assert telegram.order() == [0, 1, 2, 3, 4]
-        assert limiter.in_flight == 0
-
-    run_in_virtual_time(scenario)
-
-
 def test_the_first_reply_to_an_action_is_never_held_by_the_follow_ups_of_the_last() -> None:
-    """Issue 12: a handler's follow-ups leave one send of the burst for the next reply, and a
+    """A handler's follow-ups leave one send of the burst for the next reply, and a
     reply goes ahead of the chat's queue; every send still keeps Telegram's pace (1/s, 3)."""
     from emulator.limits import TokenBucket
     from throttle import replying_to
@@ -444,7 +429,7 @@ def test_the_first_reply_to_an_action_is_never_held_by_the_follow_ups_of_the_las
 
 
 def test_a_reply_takes_the_slot_a_timed_beat_is_waiting_for() -> None:
-    """Issue 12: a live session's beats have used the chat's burst and the next one is waiting
+    """A live session's beats have used the chat's burst and the next one is waiting
     out the pace; a reply that arrives meanwhile takes that slot and the beat the one after,
     instead of queueing one interval behind it. Every send keeps Telegram's pace (1/s, 3)."""
     from emulator.limits import TokenBucket
@@ -475,3 +460,19 @@ def test_a_reply_takes_the_slot_a_timed_beat_is_waiting_for() -> None:
         assert crossings == 0, [(c.tag, c.at) for c in telegram.sent]
 
     run_in_virtual_time(scenario)
+
+
+@pytest.mark.parametrize("timedeltas", [False, True])
+@pytest.mark.parametrize(("given", "seconds"), [(3, 3.0), (timedelta(seconds=2.5), 2.5)])
+def test_retry_after_is_read_in_seconds_through_the_public_name_without_a_warning(
+    monkeypatch: pytest.MonkeyPatch, timedeltas: bool, given: int | timedelta, seconds: float
+) -> None:
+    """PTB 22 gives `retry_after` as an int (with a deprecation warning) or, with
+    PTB_TIMEDELTA set, a timedelta: either is read, and no 429 logs a warning."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true" if timedeltas else "false")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        error = RetryAfter(given)  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert retry_after_seconds(error) == pytest.approx(seconds)

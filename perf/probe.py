@@ -3,9 +3,14 @@
 Each line holds what happened in that second inside the bot: the event loop's lag (a ticker
 that should wake every 50 ms), garbage-collection pauses, waits for a database connection and
 how long each was held (a transaction), how many connections were in use (SQLite has one,
-PostgreSQL a pool of several), the limiter's waits for a chat's pace, the round trip
-of requests to Telegram (the emulator in a benchmark), and the process's CPU. Off unless
-PROBE_FILE is set; the cost is a ticker, a few counters and one write a second.
+PostgreSQL a pool of several), the limiter's waits for a chat's pace, the round trip of requests
+to Telegram and how many were in flight (the aiohttp transport; the emulator in a benchmark), and
+the process's CPU. Off unless PROBE_FILE is set; then the cost is a ticker, a few counters and
+one write a second. It reads only public names: SQLAlchemy's pool events and `Pool.connect`,
+the limiter's `stats`, the transport's `in_flight` and `on_round_trip`.
+
+Buys nothing by itself: it is how `make bench-timers` and `make bench-ratings` show where the
+time went (their per-second and per-30-second tables).
 """
 
 from __future__ import annotations
@@ -47,41 +52,32 @@ class Probe:
         self._gc_started = 0.0
         self._task: asyncio.Task[None] | None = None
         self._limiter_waits: Any = None
-        self._limiter: Any = None
+        self._transport: Any = None
         self._pool: Any = None
 
     def watch_engine(self, engine: AsyncEngine) -> None:
         """Time each wait for a pooled connection and how long it is held.
 
-        The wait runs from asking the pool to a usable connection: the pool's queue, a new
-        connection, and PostgreSQL's pre-ping (between the pool handing a connection out and
-        the checkout event)."""
+        The wait runs from asking the pool (`Pool.connect`, what the engine calls) to a usable
+        connection: the pool's queue, a new connection, PostgreSQL's pre-ping."""
         pool = engine.sync_engine.pool
         self._pool = pool
         window = self.window
-        original = pool._do_get
+        ask = pool.connect
 
-        def timed_get() -> Any:
+        def timed_connect() -> Any:
             started = time.monotonic()
             try:
-                record = original()
-            except BaseException:
+                return ask()
+            finally:
                 window.add("db_wait", time.monotonic() - started)
-                raise
-            record.info["probe_asked"] = started
-            return record
 
-        pool._do_get = timed_get  # type: ignore[method-assign]
+        pool.connect = timed_connect  # type: ignore[method-assign]
 
         def on_checkout(_dbapi: Any, record: Any, _proxy: Any) -> None:
-            now = time.monotonic()
-            asked = record.info.pop("probe_asked", None)
-            if asked is not None:
-                window.add("db_wait", now - asked)
-            record.info["probe_out"] = now
+            record.info["probe_out"] = time.monotonic()
 
         def on_checkin(_dbapi: Any, record: Any) -> None:
-            record.info.pop("probe_asked", None)  # a checkout that failed after the pool
             out = record.info.pop("probe_out", None)
             if out is not None:
                 window.add("db_hold", time.monotonic() - out)
@@ -89,29 +85,15 @@ class Probe:
         event.listen(pool, "checkout", on_checkout)
         event.listen(pool, "checkin", on_checkin)
 
-    def watch_connections(self) -> None:
-        """Time each new TCP connection httpcore opens (a pool that closed idle connections
-        opens them again under load; a lost SYN costs a second or more)."""
-        from httpcore._async.connection import AsyncHTTPConnection
-
-        window = self.window
-        original = AsyncHTTPConnection._connect
-        if getattr(original, "probed", False):
-            return
-
-        async def timed_connect(connection: Any, request: Any) -> Any:
-            started = time.monotonic()
-            try:
-                return await original(connection, request)
-            finally:
-                window.add("connect", time.monotonic() - started)
-
-        timed_connect.probed = True  # type: ignore[attr-defined]
-        AsyncHTTPConnection._connect = timed_connect  # type: ignore[method-assign,assignment]
-
     def watch_limiter(self, stats: Any) -> None:
         """The limiter's cumulative waits (throttle.stats.LimiterStats)."""
         self._limiter_waits = stats
+
+    def watch_transport(self, transport: Any) -> None:
+        """Round trips and requests in flight (perf/transport.AiohttpRequest)."""
+        self._transport = transport
+        window = self.window
+        transport.on_round_trip = lambda seconds: window.add("send", seconds)
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
@@ -141,8 +123,8 @@ class Probe:
                 before = loop.time()
                 await asyncio.sleep(TICK)
                 self.window.add("lag", max(0.0, loop.time() - before - TICK))
-                if self._limiter is not None:
-                    self.window.add("in_flight", float(self._limiter.in_flight))
+                if self._transport is not None:
+                    self.window.add("in_flight", float(self._transport.in_flight))
                 if self._pool is not None:
                     self.window.add("db_in_use", float(self._pool.checkedout()))
                 if loop.time() < next_line:
@@ -163,17 +145,19 @@ class Probe:
                 out.write(json.dumps(line) + "\n")
 
 
-def maybe_start(path: str | None, engine: AsyncEngine, limiter: Any) -> Probe | None:
-    """A started probe if PROBE_FILE is set, else None (`limiter`: the TelegramRateLimiter)."""
+def maybe_start(
+    path: str | None, engine: AsyncEngine, limiter: Any, transport: Any
+) -> Probe | None:
+    """A started probe if PROBE_FILE is set, else None. `limiter`: the TelegramRateLimiter;
+    `transport`: the bot's request object (watched if it is an AiohttpRequest)."""
     if not path:
         return None
     probe = Probe(Path(path))
     probe.watch_engine(engine)
-    probe.watch_connections()
-    if limiter is not None and hasattr(limiter, "stats"):
-        probe.watch_limiter(limiter.stats)
-        probe._limiter = limiter
-        window = probe.window
-        limiter.on_round_trip = lambda seconds: window.add("send", seconds)
+    stats = getattr(limiter, "stats", None)
+    if stats is not None:
+        probe.watch_limiter(stats)
+    if hasattr(transport, "on_round_trip"):
+        probe.watch_transport(transport)
     probe.start()
     return probe

@@ -1,4 +1,4 @@
-"""db/sqlite_driver.py: one trip to aiosqlite's thread per statement, with the same results,
+"""perf/sqlite_driver.py: one trip to aiosqlite's thread per statement, with the same results,
 row counts, errors and transactions as SQLAlchemy's own aiosqlite adapter."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import sqlite_driver
 from db.connection import make_engine, make_transaction_factory
+from perf import sqlite_driver
 
 METADATA = MetaData()
 NOTES = Table(

@@ -2,14 +2,16 @@
 
 aiosqlite runs each sqlite3 call on its own thread, and SQLAlchemy's adapter makes four such
 calls for every statement (open a cursor, execute, fetch all, close): each a queue put, a thread
-wake-up and a wake-up of the event loop, ~70 µs of CPU. A batch of ratings (issue 12) ran ~57 of
-them per transaction. Here a statement is run, its rows fetched and its cursor closed in one
-call on that thread; a rollback with no transaction open makes no call at all.
+wake-up and a wake-up of the event loop. Here a statement is run, its rows fetched and its cursor
+closed in one call on that thread; a rollback with no transaction open makes no call at all.
 
 `connect` is handed to SQLAlchemy's aiosqlite dialect (db/connection.py), which otherwise works
 as documented: the same thread, the same sqlite3 connection, the same errors. Rows are read
 with the statement, so a server-side cursor gets them all at once too (nothing here streams).
-Measured on `rate_many` with 10 ratings a transaction: 0.85 ms of CPU a rating instead of 1.24.
+aiosqlite's private names it needs are in perf/aiosqlite_private.py.
+
+Buys: less CPU per transaction on SQLite, where every update's transaction waits for the one
+connection (`make bench-ratings`: bot CPU and press -> summary p99 on SQLite).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import aiosqlite
+
+from perf.aiosqlite_private import make_daemon, on_thread, sqlite_connection
 
 Ran = tuple[Any, int, int | None, list[Any]]
 
@@ -56,8 +60,10 @@ class Cursor:
         await self.close()
 
     async def _call(self, sql: str, parameters: Any, many: bool) -> Cursor:
-        ran: Ran = await self._connection._execute(
-            _run, self._connection._conn, sql, parameters, many
+        connection = self._connection
+        connection.settled = False
+        ran: Ran = await on_thread(
+            connection, _run, sqlite_connection(connection), sql, parameters, many
         )
         self.description, self.rowcount, self.lastrowid, self._rows = ran
         return self
@@ -87,27 +93,23 @@ class Cursor:
 class Connection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors make one call per statement."""
 
-    # True once a commit or rollback has finished and nothing was sent since: no transaction is
-    # open. Kept here, not read from sqlite3 (its thread may still be running a statement whose
-    # caller was cancelled).
-    _settled = False
+    # True once a commit or rollback has finished and no statement was sent since: no
+    # transaction is open. Kept here, not read from sqlite3 (its thread may still be running a
+    # statement whose caller was cancelled).
+    settled = False
 
     def cursor(self) -> Cursor:  # type: ignore[override]  # no trip to the thread needed
         return Cursor(self)
 
-    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        self._settled = False
-        return await super()._execute(fn, *args, **kwargs)
-
     async def commit(self) -> None:
         await super().commit()
-        self._settled = True
+        self.settled = True
 
     async def rollback(self) -> None:
         # The pool rolls back each connection it takes back, mostly right after a commit.
-        if not self._settled:
+        if not self.settled:
             await super().rollback()
-            self._settled = True
+            self.settled = True
 
 
 def connect(database: str, iter_chunk_size: int = 64, **kwargs: Any) -> Connection:
@@ -118,5 +120,5 @@ def connect(database: str, iter_chunk_size: int = 64, **kwargs: Any) -> Connecti
         return sqlite3.connect(database, **kwargs)
 
     connection = Connection(connector, iter_chunk_size)
-    connection._thread.daemon = True
+    make_daemon(connection)
     return connection

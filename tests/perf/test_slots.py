@@ -1,4 +1,4 @@
-"""core/slots.py: at most N handlers run at once; one parked in a wait lends its slot out and,
+"""perf/slots.py: at most N handlers run at once; one parked in a wait lends its slot out and,
 woken, goes before new updates; cancellations never lose or double a slot."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import asyncio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.slots import Slots, parked
+from perf.slots import Slots, parked
 
 
 async def test_a_parked_handler_lends_its_slot_and_comes_back_before_new_updates() -> None:

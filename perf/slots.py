@@ -1,11 +1,11 @@
-"""The update slots: how many handlers run at once (`UPDATE_SLOTS`), and how a handler gives its
-slot back while it waits parked in a group commit (core/batching.py).
+"""The update slots: at most `UPDATE_SLOTS` handlers run at once, and a handler waiting parked in
+a group commit (perf/batching.py) lends its slot out meanwhile.
 
-Slots keep a burst of updates from crowding the event loop, so the timers of running sessions
-keep their beat. A handler waiting for its batch's transaction is not crowding anything, yet it
-kept its slot: 64 slots let only ~20 ratings share a transaction, and a burst of 1,000 ratings
-took 600 ms to the 99th percentile (issue 12). Parked, it frees the slot for the next update
-(which may join the same batch); woken, it takes a slot again before any new update does.
+Buys: under a burst of new users the other updates wait here instead of crowding the event loop,
+so the timers of running sessions keep their beat (`make bench-timers`: the first 30 s, while
+1,000 sessions start). Lending the slot of a parked handler lets the next update join the same
+batch, so more ratings share one transaction (`make bench-ratings`: press -> summary p99). The
+same two-queue gate, of one, is a chat's turn in core/updates.py (pain reports first).
 """
 
 from __future__ import annotations
