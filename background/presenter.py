@@ -33,7 +33,7 @@ from ui.guided import (
     rating_keyboard,
     resume_markup,
 )
-from ui.payloads import Action
+from ui.payloads import After
 
 logger = logging.getLogger(__name__)
 
@@ -135,11 +135,10 @@ class ChatPresenter:
 
     async def show_completed(self, live: Live) -> None:
         """The question after the session, its 0-10 buttons carrying the check-in rating."""
-        checkin = "n" if live.checkin is None else live.checkin
         await self.bot.send_message(
             live.chat_id,
             self.data.content.text(live.language, "routine.after_question"),
-            reply_markup=rating_keyboard(Action.AFTER, live.session_id, checkin),
+            reply_markup=rating_keyboard(lambda n: After(live.session_id, live.checkin, n)),
         )
 
     async def warn(self, chat_id: int, language: str, *, in_session: bool) -> bool:

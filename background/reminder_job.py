@@ -21,7 +21,7 @@ from reminders.schedule import seconds_until
 from safety.rules import Hold, ReminderMode, SafetyState, reminder_mode
 from throttle import SendWithdrawn, never_left
 from ui.guided import rating_keyboard
-from ui.payloads import Action, build
+from ui.payloads import Ask, Nudge, NudgeStart
 from ui.progress import peg_question
 
 logger = logging.getLogger(__name__)
@@ -85,11 +85,10 @@ async def check_message(
     async with data.db() as tx:
         reference = await latest_rating(tx, item.user_id)
     kind = "m" if item.kind == NEXT_DAY else "d"
-    ref = "n" if reference is None else reference
-    rows = rating_keyboard(Action.ASK, kind, ref).inline_keyboard
+    rows = rating_keyboard(lambda n: Ask(kind, reference, str(n))).inline_keyboard
     off_key, op = ("checks.off_button", "off") if kind == "m" else ("checks.pause_button", "pause")
     off = InlineKeyboardButton(
-        data.content.text(language, off_key), callback_data=build(Action.ASK, kind, "n", op)
+        data.content.text(language, off_key), callback_data=Ask(kind, None, op).pack()
     )
     key = "checks.morning" if kind == "m" else "checks.daily"
     return data.content.text(language, key), InlineKeyboardMarkup([*rows, [off]])
@@ -103,17 +102,17 @@ def invitation(data: BotData, item: Claimed, language: str) -> tuple[str, Inline
             [
                 InlineKeyboardButton(
                     data.content.text(language, "reminders.start"),
-                    callback_data=build(Action.NUDGE, item.reminder_id, "start"),
+                    callback_data=NudgeStart(item.reminder_id).pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
                     data.content.text(language, "reminders.snooze", minutes=minutes),
-                    callback_data=build(Action.NUDGE, item.reminder_id, "snooze"),
+                    callback_data=Nudge(item.reminder_id, "snooze").pack(),
                 ),
                 InlineKeyboardButton(
                     data.content.text(language, "reminders.skip"),
-                    callback_data=build(Action.NUDGE, item.reminder_id, "skip"),
+                    callback_data=Nudge(item.reminder_id, "skip").pack(),
                 ),
             ],
         ]

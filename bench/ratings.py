@@ -43,7 +43,7 @@ from db.migrate import upgrade_to_head
 from db.models import RoutineSession, User, utcnow
 from emulator import BotApiEmulator, Limits
 from emulator.state import Event
-from ui.payloads import Action, build
+from ui.payloads import After
 
 FIRST_ID = 3_000_000
 FLOOR_FIRST_ID = 4_000_000
@@ -212,7 +212,7 @@ async def main(users: int, window: float, database: Database) -> dict[str, float
             PROBE_FILE=str(workdir / "probe.jsonl"),
         )
         try:
-            data_of = {u: build(Action.AFTER, sid, 2, 1) for u, sid in session_of.items()}
+            data_of = {u: After(sid, 2, 1).pack() for u, sid in session_of.items()}
             result = await press_all(emulator, bot.pid, data_of, window, FIRST_ID)
         finally:
             await stop_process(bot)
@@ -245,7 +245,7 @@ async def floor(users: int, window: float, http: str) -> dict[str, float]:
     try:
         echo = start_echo(emulator.base_url, emulator.base_file_url, workdir / "echo.log", http)
         try:
-            data_of = {FLOOR_FIRST_ID + n: build(Action.AFTER, n, 2, 1) for n in range(users)}
+            data_of = {FLOOR_FIRST_ID + n: After(n, 2, 1).pack() for n in range(users)}
             result = await press_all(emulator, echo.pid, data_of, window, FLOOR_FIRST_ID)
         finally:
             await stop_process(echo)

@@ -22,7 +22,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from background.context import Context
 from handlers.common import STALE, language_of, text
 from safety.painwords import Meaning, PainLexicon
-from ui.payloads import it_hurts
+from ui.payloads import urgent
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ async def keep_to_private_chats(update: Update, context: Context, pointers: Poin
         source = query.message
         if source is None or source.chat.type != ChatType.PRIVATE:
             key = "chats.private_only"
-        elif source.is_accessible or it_hurts(query.data):
+        elif source.is_accessible or urgent(query.data):
             return
         else:
             key = STALE  # its message is gone: nothing can be shown on it
@@ -121,7 +121,7 @@ def pain_reports(lexicon: PainLexicon) -> Callable[[Update], bool]:
         if chat is None or chat.type != ChatType.PRIVATE:
             return False  # pain in a group is not acted on (see above): no reason to spare it
         if update.callback_query is not None:
-            return it_hurts(update.callback_query.data)
+            return urgent(update.callback_query.data)
         message = update.message
         if message is None or not message.text:
             return False

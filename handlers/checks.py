@@ -18,14 +18,14 @@ from handlers.holds import hold_advice
 from safety.rules import Hold, Trend
 from services import safety
 from services.safety import load_state
-from ui.payloads import Action, build
+from ui.payloads import Ask, FlarePlan
 
 logger = logging.getLogger(__name__)
 
 RATINGS = {str(n) for n in range(11)}
 
 
-@on_press(Action.ASK)
+@on_press(Ask)
 async def answer_check(press: Press, kind: str, reference: int | None, op: str) -> None:
     """A 0-10 answer, "stop these morning checks", or "pause all reminders"."""
     query, context, data, language = press.query, press.context, press.data, press.language
@@ -58,7 +58,7 @@ async def answer_check(press: Press, kind: str, reference: int | None, op: str) 
                 [
                     InlineKeyboardButton(
                         text(context, language, "flare.gentle_button"),
-                        callback_data=build(Action.FLARE, "g", gentle),
+                        callback_data=FlarePlan("g", gentle).pack(),
                     )
                 ]
             ]

@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, Message, Update, User
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from background.context import BotData, Context
 from services import people
 from services.safety import load_state
-from ui.payloads import Action, build, decode, pattern
+from ui.button import Button
+from ui.payloads import claims, read
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE_KEY = "language"
 STALE = "fallback.stale_button"
@@ -44,27 +50,42 @@ class Press:
         """Answer the press (a short toast if a key is given)."""
         await self.query.answer(self.text(key, **params) if key else None)
 
+    async def reply(self, key: str, /, markup: object = None, **params: object) -> Message:
+        """Send a UI text to the chat the press came from."""
+        message: Message = await self.context.bot.send_message(
+            self.chat_id,
+            self.text(key, **params),
+            reply_markup=markup,  # type: ignore[arg-type]
+        )
+        return message
+
+    async def edit(self, text: str, /, markup: object = None) -> None:
+        """Replace the pressed message's text (and its buttons: none unless given)."""
+        await self.query.edit_message_text(text, reply_markup=markup)  # type: ignore[arg-type]
+
 
 PressHandler = Callable[..., Awaitable[T]]
 
 
 def on_press(
-    action: Action,
-    *,
+    *buttons: type[Button],
     text_only: bool = False,
     on_screen: bool = False,
     needs_message: bool = True,
     stale: Any = None,
 ) -> Callable[[PressHandler[T]], ButtonCallback]:
-    """Decorate a button handler `(press, *fields)` of one action.
+    """Decorate a handler `(press, *fields)` of these button classes (ui/payloads.py).
 
-    The one place where a payload is read: its fields arrive typed (ui/payloads.SHAPES); a
-    stale or forged press gets the stale-button toast and the handler is not called (`stale`
-    is what a conversation step returns then). `text_only`: the press must come from a text
-    message, because the handler edits that text. `needs_message`: a press whose message
-    Telegram no longer gives (too old) is ignored, unless the handler can act without it.
-    `on_screen`: the press must be a button the message shows now (a step-by-step flow edits
-    one message: a replayed or forged press of an earlier step is stale).
+    The one place where a payload is read: its fields arrive typed; a press of their prefix
+    that none of them reads (stale or forged) gets the stale-button toast and the handler is
+    not called (`stale` is what a conversation step returns then). `text_only`: the press must
+    come from a text message, because the handler edits that text. `needs_message`: a press
+    whose message Telegram no longer gives (too old) is ignored, unless the handler can act
+    without it. `on_screen`: the press must be a button the message shows now (a step-by-step
+    flow edits one message: a replayed or forged press of an earlier step is stale).
+
+    An `urgent` press (a pain report) is answered at once, whatever the toast's fate, and its
+    language falls back to Telegram's if the database fails: what it starts must not wait.
     """
 
     def decorate(handler: PressHandler[T]) -> ButtonCallback:
@@ -72,10 +93,16 @@ def on_press(
             query = update.callback_query
             if query is None or (needs_message and query.message is None):
                 return stale
-            language = await language_of(update, context)
-            fields = decode(query.data, action)
+            found = read(query.data)
+            if found is not None and found.urgent:
+                with contextlib.suppress(TelegramError):  # what follows must not wait on it
+                    await query.answer()
+                language = await language_or_telegrams(update, context)
+            else:
+                language = await language_of(update, context)
             if (
-                fields is None
+                found is None
+                or type(found) not in buttons
                 or (text_only and not on_text_message(query))
                 or (on_screen and not offered(query))
             ):
@@ -84,10 +111,10 @@ def on_press(
             user_id = query.from_user.id
             chat_id = query.message.chat.id if query.message is not None else user_id
             press = Press(update, context, query, language, chat_id, user_id)
-            return await handler(press, *fields)
+            return await handler(press, *found.fields)
 
         callback.__doc__, callback.__name__ = handler.__doc__, handler.__name__
-        ACTIONS[callback] = action
+        ANSWERS[callback] = buttons
         return callback
 
     return decorate
@@ -125,13 +152,14 @@ def on_message(*, stale: Any = None) -> Callable[[Callable[[Said], Awaitable[T]]
     return decorate
 
 
-ACTIONS: dict[ButtonCallback, Action] = {}
+ANSWERS: dict[ButtonCallback, tuple[type[Button], ...]] = {}
 
 
 def press_handlers(*callbacks: ButtonCallback) -> list[CallbackQueryHandler[Context, Any]]:
-    """A CallbackQueryHandler for each decorated callback, on its action's anchored pattern."""
+    """A CallbackQueryHandler for each decorated callback: the presses of its classes, and
+    those of their prefix that no class reads (it gives them the stale toast)."""
     return [
-        CallbackQueryHandler(callback, pattern=pattern(ACTIONS[callback])) for callback in callbacks
+        CallbackQueryHandler(callback, pattern=claims(ANSWERS[callback])) for callback in callbacks
     ]
 
 
@@ -140,6 +168,16 @@ def supported_language(context: Context, code: str | None) -> str:
     content = context.bot_data.content
     base = (code or "").split("-")[0].lower()
     return base if base in content.languages else context.bot_data.settings.default_language
+
+
+async def language_or_telegrams(update: Update, context: Context) -> str:
+    """The user's language; if the database fails, Telegram's (a pain report must not wait)."""
+    try:
+        return await language_of(update, context)
+    except Exception:
+        logger.exception("language lookup failed; using the Telegram language")
+        user = update.effective_user
+        return supported_language(context, user.language_code if user else None)
 
 
 async def language_of(update: Update, context: Context) -> str:
@@ -202,6 +240,6 @@ async def reply(context: Context, chat_id: int, message: str, markup: object = N
     await context.bot.send_message(chat_id, message, reply_markup=markup)  # type: ignore[arg-type]
 
 
-def button(label: str, action: Action, *fields: str | int) -> list[InlineKeyboardButton]:
+def button(label: str, press: Button) -> list[InlineKeyboardButton]:
     """A row with one button."""
-    return [InlineKeyboardButton(label, callback_data=build(action, *fields))]
+    return [InlineKeyboardButton(label, callback_data=press.pack())]

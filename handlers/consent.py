@@ -15,7 +15,7 @@ from background.context import Context
 from handlers.common import Press, next_steps, text
 from services import people
 from services.people import Consent
-from ui.payloads import Action, build
+from ui.payloads import Privacy, PrivacyKeep
 from ui.progress import day_text
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def change_button(context: Context, language: str, consent: Consent) -> InlineKe
     choice = "withdraw" if consent.since else "give"
     return InlineKeyboardButton(
         text(context, language, f"privacy.{choice}_button"),
-        callback_data=build(Action.PRIVACY, choice, consent.seen),
+        callback_data=Privacy(choice, consent.seen).pack(),
     )
 
 
@@ -48,7 +48,7 @@ def confirm_markup(context: Context, language: str, consent: Consent) -> InlineK
                 change_button(context, language, consent),
                 InlineKeyboardButton(
                     text(context, language, keep),
-                    callback_data=build(Action.PRIVACY, "keep", consent.seen),
+                    callback_data=PrivacyKeep("keep", consent.seen).pack(),
                 ),
             ]
         ]

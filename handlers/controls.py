@@ -12,12 +12,12 @@ from background.context import Context
 from guided.engine.status import End
 from handlers.common import Press, Said, on_message, on_press, press_handlers, text
 from ui.guided import stopped_text
-from ui.payloads import Action
+from ui.payloads import Control, Interrupted
 
 WAIT = "routine.toast_wait"
 
 
-@on_press(Action.CONTROL)
+@on_press(Control)
 async def control(press: Press, session_id: int, op: str) -> None:
     """Ready, Pause, Resume, Skip, Stop (it asks first) and It hurts on the live message."""
     # It hurts ("hu") is handled in handlers/pain.py, before this.
@@ -65,7 +65,7 @@ async def stop_command(said: Said) -> None:
     await stop_session(said.context, said.message.chat_id, said.language)
 
 
-@on_press(Action.INTERRUPTED)
+@on_press(Interrupted)
 async def answer_interrupted(press: Press, session_id: int, op: str) -> None:
     """Resume an interrupted session from its last checkpoint, or end it."""
     sessions, chat_id = press.data.sessions, press.chat_id

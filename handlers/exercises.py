@@ -22,7 +22,7 @@ from handlers.common import (
     text,
 )
 from handlers.safety import offer_session
-from ui.payloads import Action, build
+from ui.payloads import Browse
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def keyboard(content: Content, language: str, index: int, view: str) -> InlineKe
     def button(key: str, target: int, target_view: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             content.text(language, f"exercises.button_{key}"),
-            callback_data=build(Action.BROWSE, target, target_view),
+            callback_data=Browse(target, target_view).pack(),
         )
 
     rows = [
@@ -162,7 +162,7 @@ def exercise_list(data: BotData, language: str) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     data.content.localize(exercise.title, language),
-                    callback_data=build(Action.BROWSE, index, "open"),
+                    callback_data=Browse(index, "open").pack(),
                 )
             ]
             for index, exercise in enumerate(data.content.exercises.values())
@@ -170,7 +170,7 @@ def exercise_list(data: BotData, language: str) -> InlineKeyboardMarkup:
     )
 
 
-@on_press(Action.BROWSE, on_screen=True)
+@on_press(Browse, on_screen=True)
 async def navigate(press: Press, index: int, view: str) -> None:
     """Edit the library message in place: another exercise or another view of it.
 

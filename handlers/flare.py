@@ -12,10 +12,10 @@ from handlers.checkin import ask_check_in
 from handlers.common import STALE, Press, button, on_press, press_handlers, reply, text
 from handlers.safety import offer_session
 from services import safety
-from ui.payloads import Action, build
+from ui.payloads import FlareConsulted, FlareHow, FlarePlan
 
 
-@on_press(Action.FLARE, text_only=True)
+@on_press(FlareHow, FlareConsulted, FlarePlan, text_only=True)
 async def answer_flare(press: Press, step: str, routine_id: str, *answers: str) -> None:
     """How is it now, could you consult, then the gentle plan or back to the normal plan."""
     query, context, data, language = press.query, press.context, press.data, press.language
@@ -33,7 +33,7 @@ async def answer_flare(press: Press, step: str, routine_id: str, *answers: str) 
                     [
                         InlineKeyboardButton(
                             text(context, language, f"flare.consulted_{answer}"),
-                            callback_data=build(Action.FLARE, "c", routine_id, trend, answer),
+                            callback_data=FlareConsulted("c", routine_id, trend, answer).pack(),
                         )
                         for answer in ("y", "n")
                     ]
@@ -49,14 +49,10 @@ async def answer_flare(press: Press, step: str, routine_id: str, *answers: str) 
         elif consulted == "n":
             lines.append(text(context, language, "flare.not_yet"))
         lines.append(text(context, language, "flare.offer"))
-        rows = [
-            button(text(context, language, "flare.gentle_button"), Action.FLARE, "g", routine_id)
-        ]
+        rows = [button(text(context, language, "flare.gentle_button"), FlarePlan("g", routine_id))]
         if trend != "w":
             rows.append(
-                button(
-                    text(context, language, "flare.normal_button"), Action.FLARE, "n", routine_id
-                )
+                button(text(context, language, "flare.normal_button"), FlarePlan("n", routine_id))
             )
         await query.edit_message_text("\n\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
         return

@@ -15,11 +15,11 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from background.context import Context
 from content import Content
-from handlers.common import Press, on_press, press_handlers, text
-from handlers.pain import report_pain, safe_language
+from handlers.common import Press, language_or_telegrams, on_press, press_handlers, text
+from handlers.pain import report_pain
 from safety.painwords import Heard, Meaning, PainLexicon
 from safety.rules import Source
-from ui.payloads import Action
+from ui.payloads import UnclearFine, UnclearHurts
 from ui.safety import denial_markup, unclear_markup
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def pain_words(talk: PainTalk) -> Any:
         if message is None or user is None or not message.text:
             return
         heard = talk.hear(message.text)
-        language = await safe_language(update, context)
+        language = await language_or_telegrams(update, context)
         if heard.meaning is Meaning.PAIN:
             await report_pain(
                 context,
@@ -91,7 +91,7 @@ async def ask_if_it_hurts(context: Context, chat_id: int, language: str, said: s
     )
 
 
-@on_press(Action.UNCLEAR, text_only=True, on_screen=True)
+@on_press(UnclearHurts, UnclearFine, text_only=True, on_screen=True)
 async def answer_unclear(press: Press, answer: str, paused: int) -> None:
     """It hurts: the report, in the person's words; fine: the paused session goes on."""
     context, data, language, chat_id = press.context, press.data, press.language, press.chat_id

@@ -4,7 +4,6 @@ the gate that answers session buttons with the advice while a hold lasts."""
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Update
@@ -24,7 +23,7 @@ from services import reminders as reminder_service
 from services import safety
 from services.safety import load_state
 from throttle import Delivery
-from ui.payloads import VERSION, Action
+from ui.payloads import HoldAnswer, HoldGentle, HoldWhere, starts_session
 from ui.safety import (
     DOCTOR,
     EMERGENCY,
@@ -143,7 +142,7 @@ def _mistap_window(data: BotData) -> timedelta:
     return timedelta(minutes=data.settings.hold_mistap_minutes)
 
 
-@on_press(Action.HOLD)
+@on_press(HoldAnswer, HoldGentle, HoldWhere)
 async def answer_hold(press: Press, op: str, *where: str) -> None:
     """The ways out of a hold: two deliberate taps each, the clinician's check never offered
     right after the advice, the correction of a mistake only right after it."""
@@ -175,8 +174,8 @@ async def answer_hold(press: Press, op: str, *where: str) -> None:
         await query.edit_message_reply_markup(reply_markup=None)
         markup = InlineKeyboardMarkup(
             [
-                button(text(context, language, "safety.lift_yes"), Action.HOLD, "yes"),
-                button(text(context, language, "safety.lift_no"), Action.HOLD, "no"),
+                button(text(context, language, "safety.lift_yes"), HoldAnswer("yes")),
+                button(text(context, language, "safety.lift_no"), HoldAnswer("no")),
             ]
         )
         await reply(context, chat_id, text(context, language, key), markup)
@@ -262,27 +261,9 @@ async def hold_gate(update: Update, context: Context) -> None:
 GATE_GROUP = -5  # after the activity marks (-10), before every feature (0)
 
 
-# Buttons that start, continue or rate a session; It hurts ("hu") is never held back.
-_GATED = "|".join(
-    action.value
-    for action in (
-        Action.ROUTINE_CHOICE,
-        Action.CHECK_IN,
-        Action.INTERRUPTED,
-        Action.AFTER,
-        Action.FLARE,
-    )
-)
-
-
-GATED = re.compile(
-    rf"^{re.escape(VERSION)}\.(({_GATED})(:|$)|{Action.CONTROL.value}:\d+:(?!hu$)"
-    rf"|{Action.NUDGE.value}:\d+:start$|{Action.HOLD.value}:gentle$)"
-)
-
-
 GATE_HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CallbackQueryHandler(hold_gate, pattern=GATED)
+    # Every button whose class `starts_session` (ui/payloads.py); It hurts never does.
+    CallbackQueryHandler(hold_gate, pattern=starts_session)
 ]
 
 

@@ -9,12 +9,12 @@ from handlers.common import Press, on_press, press_handlers
 from handlers.safety import offer_session
 from services import reminders as units
 from services.reminders import Outcome
-from ui.payloads import Action
+from ui.payloads import Nudge, NudgeStart
 
 logger = logging.getLogger(__name__)
 
 
-@on_press(Action.NUDGE)
+@on_press(Nudge, NudgeStart)
 async def answer_nudge(press: Press, reminder_id: int, op: str) -> None:
     """Start routine, Snooze or Skip today, on a reminder message."""
     data, user_id, now = press.data, press.user_id, press.data.now()

@@ -18,7 +18,7 @@ from handlers.common import STALE, Press, on_press, press_handlers, text
 from services import outcomes
 from services.outcomes import Hurt, HurtNote
 from ui.guided import item_title
-from ui.payloads import Action, build
+from ui.payloads import HurtWhich, Peg, PegOff
 from ui.progress import change_text, decimal, easier_title, exercise_title, peg_question
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ NOT_AN_EXERCISE = "x"
 
 
 # text_only: each answer edits the question.
-@on_press(Action.PEG, text_only=True)
+@on_press(Peg, PegOff, text_only=True)
 async def answer_peg(press: Press, *answers: int | str) -> None:
     """One answer of the weekly check: the next question, or the score; or turn it off."""
     query, data, language = press.query, press.data, press.language
@@ -92,13 +92,13 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
                 [
                     InlineKeyboardButton(
                         item_title(data.content, note.routine_id, index, language),
-                        callback_data=build(Action.HURT, hurt_id, index),
+                        callback_data=HurtWhich(hurt_id, index).pack(),
                     )
                 ]
             )
     none = InlineKeyboardButton(
         text(context, language, "hurt.none_button"),
-        callback_data=build(Action.HURT, hurt_id, NOT_AN_EXERCISE),
+        callback_data=HurtWhich(hurt_id, None).pack(),
     )
     await context.bot.send_message(
         chat_id,
@@ -117,7 +117,7 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
 
 
 # text_only: the answer edits the question.
-@on_press(Action.HURT, text_only=True)
+@on_press(HurtWhich, text_only=True)
 async def answer_hurt(press: Press, hurt_id: int, index: int | None) -> None:
     """Another exercise hurt (its place in the session), or none did (None): the answer, and so
     the next plan, changes."""

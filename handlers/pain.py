@@ -11,23 +11,20 @@ follow-up only asks, one question at a time (handlers/follow_up.py).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from background.context import BotData, Context
 from background.reminder_job import schedule_dispatch
 from handlers import follow_up
 from handlers.common import (
     Press,
-    language_of,
+    language_or_telegrams,
     on_press,
     press_handlers,
-    supported_language,
     text,
 )
 from handlers.holds import hold_advice
@@ -36,23 +33,13 @@ from services import safety
 from services.outcomes import HurtNote
 from services.safety import Report, load_state
 from ui.guided import rating_keyboard
-from ui.payloads import IT_HURTS_PATTERN, WHERE, Action, build
+from ui.payloads import WHERE, ItHurts, PainStrength, PainWhere
 from ui.safety import EMERGENCY, LEGS, signs_markup, signs_question
 
 logger = logging.getLogger(__name__)
 
 BOTH_LEGS = "l2"  # with back pain, the emergency questions are asked at once
 SKIP = "x"
-
-
-async def safe_language(update: Update, context: Context) -> str:
-    """The user's language; if the database fails, Telegram's: the warning must not wait on it."""
-    try:
-        return await language_of(update, context)
-    except Exception:
-        logger.exception("language lookup failed; using the Telegram language for the warning")
-        user = update.effective_user
-        return supported_language(context, user.language_code if user else None)
 
 
 async def report_pain(
@@ -124,10 +111,10 @@ async def ask_follow_up(
 
 def strength_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:
     """0-10 for how strong it is now, and Skip."""
-    rows = rating_keyboard(Action.PAIN_FOLLOW_UP, report_id, "s").inline_keyboard
+    rows = rating_keyboard(lambda n: PainStrength(report_id, "s", str(n))).inline_keyboard
     skip = InlineKeyboardButton(
         data.content.text(language, "pain.skip"),
-        callback_data=build(Action.PAIN_FOLLOW_UP, report_id, "s", SKIP),
+        callback_data=PainStrength(report_id, "s", SKIP).pack(),
     )
     return InlineKeyboardMarkup([*rows, [skip]])
 
@@ -140,7 +127,7 @@ def where_question(
     def where(code: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             data.content.text(language, f"pain.where_{code}"),
-            callback_data=build(Action.PAIN_FOLLOW_UP, report_id, "w", code),
+            callback_data=PainWhere(report_id, "w", code).pack(),
         )
 
     codes = [*WHERE, SKIP]
@@ -148,7 +135,7 @@ def where_question(
     return data.content.text(language, "pain.follow_up_where"), InlineKeyboardMarkup(rows)
 
 
-@on_press(Action.PAIN_FOLLOW_UP, text_only=True, on_screen=True)
+@on_press(PainStrength, PainWhere, text_only=True, on_screen=True)
 async def answer_follow_up(press: Press, report_id: int, step: str, value: str) -> None:
     """How strong, then where (both legs: the emergency questions at once), then the signs."""
     query, data, language = press.query, press.data, press.language
@@ -174,25 +161,20 @@ async def pain_command(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    language = await safe_language(update, context)
+    language = await language_or_telegrams(update, context)
     await report_pain(context, message.chat_id, user.id, language, Source.COMMAND)
 
 
-async def pain_button(update: Update, context: Context) -> None:
-    """It hurts on the live message (any session's, even an old one): stop and warn."""
-    query = update.callback_query
-    if query is None or query.message is None:
-        return
-    with contextlib.suppress(TelegramError):  # the warning must not depend on the toast
-        await query.answer()
-    language = await safe_language(update, context)
-    await report_pain(context, query.message.chat.id, query.from_user.id, language, Source.BUTTON)
+@on_press(ItHurts)
+async def pain_button(press: Press, _session_id: int, _op: str) -> None:
+    """It hurts on the live message (any session's, even an old one): stop and warn. An urgent
+    press: already answered, its language never waits on the database (handlers.common)."""
+    await report_pain(press.context, press.chat_id, press.user_id, press.language, Source.BUTTON)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """It hurts, /pain and the follow-up's first questions."""
     return [
         CommandHandler("pain", pain_command),
-        CallbackQueryHandler(pain_button, pattern=IT_HURTS_PATTERN),
-        *press_handlers(answer_follow_up),
+        *press_handlers(pain_button, answer_follow_up),
     ]

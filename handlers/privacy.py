@@ -15,7 +15,7 @@ from handlers import consent
 from handlers.common import Press, Said, on_message, on_press, press_handlers, text
 from services import export, people
 from ui.export import summary_text
-from ui.payloads import Action, build
+from ui.payloads import Delete, Privacy, PrivacyKeep
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ async def show_privacy(said: Said) -> None:
     )
 
 
-@on_press(Action.PRIVACY, needs_message=False)
+@on_press(Privacy, PrivacyKeep, needs_message=False)
 async def change_consent(press: Press, choice: str, seen: str | None = None) -> None:
     """Give, withdraw or keep consent (`seen`: the state the button was shown in)."""
     await consent.answer(press, choice, seen, welcome=False)
@@ -72,11 +72,11 @@ async def confirm_delete(said: Said) -> None:
                 [
                     InlineKeyboardButton(
                         text(context, language, "privacy.delete_yes"),
-                        callback_data=build(Action.DELETE, "yes"),
+                        callback_data=Delete("yes").pack(),
                     ),
                     InlineKeyboardButton(
                         text(context, language, "privacy.delete_no"),
-                        callback_data=build(Action.DELETE, "no"),
+                        callback_data=Delete("no").pack(),
                     ),
                 ]
             ]
@@ -84,7 +84,7 @@ async def confirm_delete(said: Said) -> None:
     )
 
 
-@on_press(Action.DELETE, text_only=True, needs_message=False)
+@on_press(Delete, text_only=True, needs_message=False)
 async def answer_delete(press: Press, answer: str) -> None:
     """Delete all the user's data, or leave it."""
     query, context, language = press.query, press.context, press.language

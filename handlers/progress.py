@@ -18,7 +18,7 @@ from guided.engine.routines import is_gentle
 from handlers.common import STALE, Press, Said, on_message, on_press, press_handlers, text
 from progress.stats import Facts, last_days
 from services import outcomes
-from ui.payloads import Action, build
+from ui.payloads import Progress, WeeklySwitch
 from ui.progress import caption, chart_for, dates_text, weekday
 from ui.report import report_doc
 
@@ -52,7 +52,7 @@ def weekly_row(
         [
             InlineKeyboardButton(
                 data.content.text(language, f"progress.{key}"),
-                callback_data=build(Action.PROGRESS, "w", op, days),
+                callback_data=WeeklySwitch("w", op, days).pack(),
             )
         ]
     ]
@@ -71,7 +71,7 @@ def keyboard(
                     "progress.days_button_on" if n == days else "progress.days_button",
                     count=n,
                 ),
-                callback_data=build(Action.PROGRESS, "p", n),
+                callback_data=Progress("p", n).pack(),
             )
             for n in PERIODS
         ]
@@ -81,7 +81,7 @@ def keyboard(
             [
                 InlineKeyboardButton(
                     content.text(language, "progress.report_button"),
-                    callback_data=build(Action.PROGRESS, "r", days),
+                    callback_data=Progress("r", days).pack(),
                 )
             ]
         )
@@ -123,12 +123,12 @@ async def show_progress(said: Said) -> None:
     await message.reply_photo(png, caption=shown, reply_markup=markup)
 
 
-@on_press(Action.PROGRESS)
+@on_press(Progress, WeeklySwitch)
 async def answer_progress(press: Press, op: str, *rest: int | str) -> None:
     """7 / 30 / 90 days (the same message, edited), the report, the weekly check on or off."""
     query, context, data, language = press.query, press.context, press.data, press.language
     *switch, days = rest
-    assert isinstance(days, int)  # ui/payloads.SHAPES: the last field is 7, 30 or 90
+    assert isinstance(days, int)  # ui/payloads.Progress: the last field is 7, 30 or 90
     if not isinstance(query.message, Message):
         await query.answer()
         return

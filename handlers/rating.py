@@ -10,12 +10,12 @@ from telegram.error import BadRequest
 from background.reminder_job import schedule_dispatch
 from handlers.common import Press, on_press, press_handlers, text
 from safety.rules import AfterSession
-from ui.payloads import Action, build
+from ui.payloads import After, AfterOld, FlarePlan
 
 logger = logging.getLogger(__name__)
 
 
-@on_press(Action.AFTER)
+@on_press(After, AfterOld)
 async def after_rating(press: Press, session_id: int, *ratings: int | None) -> None:
     """Store how the back feels after the session, judge it, move the level, show the streak.
 
@@ -27,7 +27,7 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
     user_id, chat_id = press.user_id, press.chat_id
     # Buttons of earlier versions carry no check-in rating ("ar:<session>:<rating>").
     checkin, rating = (None, ratings[0]) if len(ratings) == 1 else ratings
-    assert rating is not None  # the last field is always a rating (ui/payloads.SHAPES)
+    assert rating is not None  # the last field is always a rating (ui/payloads.After)
     rated = await data.sessions.rate(
         user_id=user_id, chat_id=chat_id, session_id=session_id, checkin=checkin, rating=rating
     )
@@ -59,7 +59,7 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
                 [
                     InlineKeyboardButton(
                         text(context, language, "flare.normal_button"),
-                        callback_data=build(Action.FLARE, "n", routine),
+                        callback_data=FlarePlan("n", routine).pack(),
                     )
                 ]
             ]

@@ -16,7 +16,7 @@ from places.timeparse import EVERY_DAY, parse_when
 from reminders.schedule import local_date, mask_from_days
 from services import reminders as units
 from services.reminders import Listing
-from ui.payloads import Action, build
+from ui.payloads import RemindEdit, RemindTime
 
 SUGGESTED_TIMES = ("07:00", "07:30", "08:00", "12:30", "18:00", "20:00")
 
@@ -58,7 +58,7 @@ async def ask_add_or_change(context: Context, chat_id: int, language: str, found
     lines = [text(context, language, "reminders.existing")]
     lines += [describe(context, language, row) for row in found.rows]
     add = text(context, language, "reminders.add_time" if typed else "reminders.add", time=typed)
-    rows = [[InlineKeyboardButton(add, callback_data=build(Action.REMIND, "e", "add"))]]
+    rows = [[InlineKeyboardButton(add, callback_data=RemindEdit("e", "add").pack())]]
     times = [row.local_time for row in found.rows]
     for row in found.rows:
         key = "reminders.change_to" if typed else "reminders.change_one"
@@ -67,14 +67,14 @@ async def ask_add_or_change(context: Context, chat_id: int, language: str, found
             row.local_time if times.count(row.local_time) == 1 else describe(context, language, row)
         )
         label = text(context, language, key, time=name, new=typed)
-        rows.append([InlineKeyboardButton(label, callback_data=build(Action.REMIND, "e", row.id))])
+        rows.append([InlineKeyboardButton(label, callback_data=RemindEdit("e", row.id).pack())])
     lines.append(text(context, language, "reminders.add_or_change"))
     await context.bot.send_message(
         chat_id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
     )
 
 
-@on_press(Action.REMIND, on_screen=True, stale=CHOOSE)
+@on_press(RemindEdit, on_screen=True, stale=CHOOSE)
 async def choose_button(press: Press, step: str, choice: int | str) -> int:
     """Add another reminder, or change the one pressed."""
     context, language, chat_id = press.context, press.language, press.chat_id
@@ -108,7 +108,7 @@ async def ask_time(context: Context, chat_id: int, language: str) -> None:
     rows = [
         [
             InlineKeyboardButton(
-                value, callback_data=build(Action.REMIND, "t", value.replace(":", ""))
+                value, callback_data=RemindTime("t", value.replace(":", "")).pack()
             )
             for value in SUGGESTED_TIMES[start : start + 3]
         ]
@@ -118,7 +118,7 @@ async def ask_time(context: Context, chat_id: int, language: str) -> None:
         [
             InlineKeyboardButton(
                 text(context, language, "reminders.other_time"),
-                callback_data=build(Action.REMIND, "t", "other"),
+                callback_data=RemindTime("t", "other").pack(),
             )
         ]
     )
@@ -129,7 +129,7 @@ async def ask_time(context: Context, chat_id: int, language: str) -> None:
     )
 
 
-@on_press(Action.REMIND, stale=TIME)
+@on_press(RemindTime, stale=TIME)
 async def time_button(press: Press, step: str, choice: str) -> int:
     """A suggested time, or "another time" (then it asks for one to be typed)."""
     query, context, language, chat_id = press.query, press.context, press.language, press.chat_id

@@ -12,7 +12,7 @@ from handlers.timezone import ask_zone
 from places.timeparse import EVERY_DAY, WEEKDAYS, WEEKENDS, parse_days
 from reminders.schedule import mask_from_days
 from services import reminders as units
-from ui.payloads import Action, build
+from ui.payloads import RemindDays
 
 DAY_FIELDS = frozenset(str(day) for day in range(7))  # the day buttons: 0 (Monday) to 6
 PRESETS = {"all": EVERY_DAY, "wd": WEEKDAYS, "we": WEEKENDS}
@@ -32,7 +32,7 @@ def days_keyboard(context: Context, language: str, picked: int | None) -> Inline
                 [
                     InlineKeyboardButton(
                         text(context, language, f"reminders.{key}"),
-                        callback_data=build(Action.REMIND, "d", value),
+                        callback_data=RemindDays("d", value).pack(),
                     )
                 ]
                 for value, key in options
@@ -42,7 +42,7 @@ def days_keyboard(context: Context, language: str, picked: int | None) -> Inline
     row = [
         InlineKeyboardButton(
             ("✓" if picked & (1 << day) else "") + names[day],
-            callback_data=build(Action.REMIND, "d", str(day)),
+            callback_data=RemindDays("d", str(day)).pack(),
         )
         for day in range(7)
     ]
@@ -53,7 +53,7 @@ def days_keyboard(context: Context, language: str, picked: int | None) -> Inline
             [
                 InlineKeyboardButton(
                     text(context, language, "reminders.days_done"),
-                    callback_data=build(Action.REMIND, "d", "done"),
+                    callback_data=RemindDays("d", "done").pack(),
                 )
             ],
         ]
@@ -68,7 +68,7 @@ async def ask_days(context: Context, chat_id: int, language: str) -> None:
     )
 
 
-@on_press(Action.REMIND, text_only=True, stale=DAYS)
+@on_press(RemindDays, text_only=True, stale=DAYS)
 async def days_button(press: Press, step: str, choice: str) -> int:
     """A preset set of days, just once, a day toggled in the picker, or Done."""
     query, context, language, update = press.query, press.context, press.language, press.update

@@ -24,7 +24,7 @@ from places.zones import zone_info
 from reminders.schedule import days_from_mask, local_date, mask_from_days, one_off_due, parse_hhmm
 from services import reminders as units
 from services.reminders import Outcome, Saved, Wanted
-from ui.payloads import Action, build
+from ui.payloads import RemindConfirm
 
 TIME, DAYS, ZONE, CONFIRM, CHOOSE = range(5)
 
@@ -98,7 +98,7 @@ async def confirm_or_save(
     choices = [("reminders.save", "save"), ("reminders.cancel", "cancel")]
     buttons = [
         InlineKeyboardButton(
-            text(context, language, key), callback_data=build(Action.REMIND, "c", op)
+            text(context, language, key), callback_data=RemindConfirm("c", op).pack()
         )
         for key, op in choices
     ]
@@ -109,7 +109,7 @@ async def confirm_or_save(
         lines.append(text(context, language, "reminders.guessed", time=state["time"], other=other))
         flip = text(context, language, "reminders.flip", time=other)
         rows.insert(
-            0, [InlineKeyboardButton(flip, callback_data=build(Action.REMIND, "c", "flip"))]
+            0, [InlineKeyboardButton(flip, callback_data=RemindConfirm("c", "flip").pack())]
         )
     await context.bot.send_message(
         chat_id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
@@ -138,7 +138,7 @@ def confirm_question(context: Context, language: str, zone: str) -> str:
 
 # on_screen: after "19:30 instead" the first question's buttons are gone; a late tap on them is
 # stale, not a save of what it no longer shows.
-@on_press(Action.REMIND, on_screen=True, stale=ConversationHandler.END)
+@on_press(RemindConfirm, on_screen=True, stale=ConversationHandler.END)
 async def confirm_button(press: Press, step: str, choice: str) -> int:
     """Save the reminder, cancel it, or take the other half of the day (07:30 -> 19:30)."""
     query, context, language, chat_id = press.query, press.context, press.language, press.chat_id

@@ -16,7 +16,7 @@ from handlers.remind import ask_time
 from handlers.reminder_draft import TIME, describe, draft
 from services import reminders as units
 from services.reminders import Outcome
-from ui.payloads import Action, build
+from ui.payloads import ReminderAll, ReminderOp, ReminderPage
 
 PAGE_SIZE = 5  # reminders per page of /reminders: 3 buttons each, well within Telegram's limits
 
@@ -60,7 +60,7 @@ async def send_list(
                 [
                     InlineKeyboardButton(
                         text(context, language, f"reminders.page_{name}"),
-                        callback_data=build(Action.REMINDER, "page", target % pages),
+                        callback_data=ReminderPage("page", target % pages).pack(),
                     )
                     for name, target in (("prev", page - 1), ("next", page + 1))
                 ]
@@ -73,7 +73,7 @@ async def send_list(
                 [
                     InlineKeyboardButton(
                         text(context, language, f"reminders.button_{everything}"),
-                        callback_data=build(Action.REMINDER, "all", everything),
+                        callback_data=ReminderAll("all", everything).pack(),
                     )
                 ]
             )
@@ -105,14 +105,14 @@ def row_buttons(
     return [
         InlineKeyboardButton(
             text(context, language, f"reminders.button_{op}", time=row.local_time),
-            callback_data=build(Action.REMINDER, row.id, op),
+            callback_data=ReminderOp(row.id, op).pack(),
         )
         for op in ops
     ]
 
 
 # text_only: the list is edited.
-@on_press(Action.REMINDER, text_only=True)
+@on_press(ReminderOp, ReminderPage, ReminderAll, text_only=True)
 async def manage(press: Press, target: int | str, op: int | str) -> int | None:
     """Buttons of the /reminders list; 'change' re-enters the /remind flow."""
     query, context, data, language = press.query, press.context, press.data, press.language

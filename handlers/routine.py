@@ -23,7 +23,7 @@ from handlers.safety import offer_session
 from safety.rules import HIGH_PAIN, Gate, gate
 from services.safety import load_state
 from ui.guided import alerts_note, level_note
-from ui.payloads import Action, build
+from ui.payloads import CheckIn, RoutineChoice
 from ui.progress import plan_changes_note
 
 
@@ -54,7 +54,7 @@ async def choose_routine(said: Said) -> None:
                     title=data.content.localize(routine.title, language),
                     minutes=routine.minutes,
                 ),
-                callback_data=build(Action.ROUTINE_CHOICE, routine.id),
+                callback_data=RoutineChoice(routine.id).pack(),
             )
         ]
         for routine in routines
@@ -64,7 +64,7 @@ async def choose_routine(said: Said) -> None:
     )
 
 
-@on_press(Action.ROUTINE_CHOICE)
+@on_press(RoutineChoice)
 async def check_in(press: Press, routine_id: str) -> None:
     """After the choice of routine: ask how the back is today."""
     if not routine_exists(press.data.content, routine_id):
@@ -76,7 +76,7 @@ async def check_in(press: Press, routine_id: str) -> None:
 
 
 # text_only: the check-in message becomes the note on today's dose.
-@on_press(Action.CHECK_IN, text_only=True)
+@on_press(CheckIn, text_only=True)
 async def start_session(press: Press, routine_id: str, rating: int) -> None:
     """Take the check-in rating; start the session unless the pain is too strong."""
     query, context, data, language = press.query, press.context, press.data, press.language

@@ -21,7 +21,7 @@ from handlers.common import text
 from handlers.holds import hold_advice
 from safety.rules import Gate, Origin, gate
 from services.safety import load_state
-from ui.payloads import Action, build
+from ui.payloads import FlareHow
 from ui.safety import EMERGENCY, KNOWN, signs_markup, signs_question
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def flare_markup(data: BotData, language: str, routine_id: str) -> InlineKeyboar
             [
                 InlineKeyboardButton(
                     content.text(language, f"flare.trend_{trend}"),
-                    callback_data=build(Action.FLARE, "h", routine_id, trend),
+                    callback_data=FlareHow("h", routine_id, trend).pack(),
                 )
                 for trend in TRENDS
             ]

@@ -19,11 +19,11 @@ from handlers.holds import put_on_hold
 from handlers.safety import ask_signs, offer_session
 from safety.rules import Answer, Hold, Origin, red_flag
 from services import safety
-from ui.payloads import Action
+from ui.payloads import Ask, RedFlags, Signs
 from ui.safety import DOCTOR, EMERGENCY, KNOWN, LEGS, signs_markup, signs_question
 
 
-@on_press(Action.SIGNS, text_only=True, on_screen=True)
+@on_press(Signs, text_only=True, on_screen=True)
 async def answer_signs(
     press: Press, origin_code: str, group: str, answer: str, routine_id: str | None = None
 ) -> None:
@@ -93,9 +93,7 @@ async def answer_signs(
         days = text(
             context, language, "safety.gentle_days", count=data.settings.gentle_reminder_days
         )
-        pause = button(
-            text(context, language, "checks.pause_button"), Action.ASK, "x", "n", "pause"
-        )
+        pause = button(text(context, language, "checks.pause_button"), Ask("x", None, "pause"))
         await reply(
             context,
             chat_id,
@@ -107,7 +105,7 @@ async def answer_signs(
         await reply(context, chat_id, text(context, language, "safety.no_signs_asked"))
 
 
-@on_press(Action.RED_FLAGS)
+@on_press(RedFlags)
 async def legacy_red_flags(press: Press, *answer: str) -> None:
     """Buttons from earlier versions: A and B still hold the routine; the rest asks again."""
     query, context, language, chat_id = press.query, press.context, press.language, press.chat_id

@@ -23,7 +23,7 @@ from handlers.common import (
 )
 from handlers.consent import change_button
 from services import people
-from ui.payloads import Action, build
+from ui.payloads import Consent, Language
 from ui.progress import day_text
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def language_row(context: Context, language: str) -> list[InlineKeyboardButton]:
     return [
         InlineKeyboardButton(
             text(context, language, "start.language_button", language=native),
-            callback_data=build(Action.LANGUAGE, "menu"),
+            callback_data=Language("menu").pack(),
         )
     ]
 
@@ -48,11 +48,11 @@ def consent_keyboard(context: Context, language: str) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text(context, language, "start.consent_yes"),
-                    callback_data=build(Action.CONSENT, "yes", seen),
+                    callback_data=Consent("yes", seen).pack(),
                 ),
                 InlineKeyboardButton(
                     text(context, language, "start.consent_no"),
-                    callback_data=build(Action.CONSENT, "no", seen),
+                    callback_data=Consent("no", seen).pack(),
                 ),
             ],
             language_row(context, language),
@@ -105,7 +105,7 @@ async def start(update: Update, context: Context) -> None:
     await message.reply_text("\n\n".join(parts), reply_markup=markup)
 
 
-@on_press(Action.CONSENT, needs_message=False)
+@on_press(Consent, needs_message=False)
 async def answer_consent(press: Press, answer: str, seen: str | None = None) -> None:
     """I agree / Not now under the welcome (`seen`: the state it was shown in)."""
     await consent.answer(press, "give" if answer == "yes" else "withdraw", seen, welcome=True)
@@ -116,7 +116,7 @@ def language_keyboard(context: Context) -> InlineKeyboardMarkup:
     languages = context.bot_data.content.languages
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(info.native, callback_data=build(Action.LANGUAGE, code))]
+            [InlineKeyboardButton(info.native, callback_data=Language(code).pack())]
             for code, info in languages.items()
         ]
     )
@@ -131,7 +131,7 @@ async def choose_language(said: Said) -> None:
     )
 
 
-@on_press(Action.LANGUAGE, text_only=True, needs_message=False)
+@on_press(Language, text_only=True, needs_message=False)
 async def answer_language(press: Press, choice: str) -> None:
     """Switch the language, or show the language menu."""
     query, context = press.query, press.context

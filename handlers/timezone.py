@@ -22,7 +22,7 @@ from handlers.reminder_draft import ZONE, confirm_or_save, draft, local_now
 from places.timeparse import format_time
 from places.zones import resolve_zone, suggest_zones, zone_from_location
 from services import reminders as units
-from ui.payloads import Action, build
+from ui.payloads import Zone
 
 
 async def ask_zone(
@@ -49,10 +49,7 @@ async def ask_zone(
         chat_id,
         "🌍",
         reply_markup=InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(zone, callback_data=build(Action.ZONE, zone))]
-                for zone in suggestions
-            ]
+            [[InlineKeyboardButton(zone, callback_data=Zone(zone).pack())] for zone in suggestions]
         ),
     )
 
@@ -97,7 +94,7 @@ async def apply_zone(context: Context, chat_id: int, user_id: int, language: str
     return ConversationHandler.END
 
 
-@on_press(Action.ZONE, stale=ZONE)
+@on_press(Zone, stale=ZONE)
 async def zone_button(press: Press, name: str) -> int:
     """A suggested time zone."""
     zone = resolve_zone(name)

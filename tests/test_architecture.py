@@ -195,17 +195,31 @@ def test_handler_modules_stay_small(path: Path) -> None:
 
 
 def test_no_handler_reads_a_payload_by_hand() -> None:
-    """Payloads are read in one place (handlers/common.on_press, from ui/payloads.SHAPES)."""
+    """Payloads are read in one place (handlers/common.on_press, through ui/payloads.py's
+    classes): no handler unpacks or splits callback data itself."""
     by_hand = {
         path.name
         for path in files("handlers")
         if path.name != "common.py"
         for node in ast.walk(parsed(path))
         if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in ("parse", "decode", "number")
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == "read")
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "unpack")
+        )
     }
     assert not by_hand, f"payloads parsed by hand in {sorted(by_hand)}"
+
+
+def test_keyboards_are_built_in_ui() -> None:
+    """Buttons are made in ui/ (their labels, their payloads), not in handlers or background/."""
+    building = sorted(
+        f"{room}/{path.name}"
+        for room in ("handlers", "background")
+        for path in files(room)
+        if "InlineKeyboardButton(" in path.read_text(encoding="utf-8")
+    )
+    assert not building, f"keyboards built outside ui/: {building}"
 
 
 def test_the_stale_button_toast_is_written_once() -> None:

@@ -3,6 +3,8 @@ message and its buttons, the offer to resume after a restart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Content
@@ -20,7 +22,8 @@ from guided.engine.routines import (
 )
 from guided.engine.timeline import Beat, BeatKind, Direction, Dose, Timeline, compare
 from guided.engine.timers import Live
-from ui.payloads import Action, build
+from ui.button import Button
+from ui.payloads import Control, Interrupted, ItHurts
 
 BAR_WIDTH = 10
 RATINGS = frozenset(str(n) for n in range(11))  # the 0-10 buttons, as the bot writes them
@@ -279,7 +282,9 @@ def controls(content: Content, live: Live, *, intro: bool = False) -> InlineKeyb
     def button(key: str, control: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             content.text(language, f"routine.button_{key}"),
-            callback_data=build(Action.CONTROL, live.session_id, control),
+            callback_data=(
+                ItHurts(live.session_id) if control == "hu" else Control(live.session_id, control)
+            ).pack(),
         )
 
     if live.asking_to_end:
@@ -314,23 +319,17 @@ def resume_markup(content: Content, language: str, session_id: int) -> InlineKey
     def button(key: str, op: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             content.text(language, f"routine.button_{key}"),
-            callback_data=build(Action.INTERRUPTED, session_id, op),
+            callback_data=Interrupted(session_id, op).pack(),
         )
 
     return InlineKeyboardMarkup([[button("resume", "resume"), button("end", "end")]])
 
 
-def rating_keyboard(action: Action, *fields: str | int) -> InlineKeyboardMarkup:
-    """0-10 buttons in two rows; each payload is the fields followed by the rating."""
+def rating_keyboard(press: Callable[[int], Button]) -> InlineKeyboardMarkup:
+    """0-10 buttons in two rows; `press(n)` is the button of rating n."""
     return InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(str(n), callback_data=build(action, *fields, n))
-                for n in range(0, 6)
-            ],
-            [
-                InlineKeyboardButton(str(n), callback_data=build(action, *fields, n))
-                for n in range(6, 11)
-            ],
+            [InlineKeyboardButton(str(n), callback_data=press(n).pack()) for n in range(0, 6)],
+            [InlineKeyboardButton(str(n), callback_data=press(n).pack()) for n in range(6, 11)],
         ]
     )

@@ -1,202 +1,395 @@
-"""Builds and reads every callback_data payload, so no handler writes or parses one by hand.
+"""Every button of the bot, one typed class each (ui/button.py: the wire format, build, read,
+pattern and flags). A handler names the classes it answers (`handlers.common.on_press`);
+keyboards build them with `.pack()`. The wire format is that of earlier versions, field for
+field: buttons left in people's chats keep working (tests/test_buttons.py).
 
-A payload is `v1.{action}:{field}:{field}`, always under Telegram's 64 bytes. The version prefix
-lets a restart that changes the format recognise buttons left alive in old messages. `SHAPES`
-gives each action's fields as the bot writes them; `decode` accepts nothing else (a forged or
-stale press), and handlers.common.on_press hands the typed fields to the handler.
+Two classes may share a prefix when their shapes differ (a fixed word, another number of
+fields); each reads only its own, and its flags say what the rest of the bot must know of it:
+`starts_session` (the safety hold's gate holds it back on an emergency hold), `urgent` (a pain
+report: never dropped in a flood, answered whatever fails).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from typing import Annotated
 
-VERSION = "v1"
-MAX_BYTES = 64
-# A number field as the bot writes it: ASCII digits, few enough for a 64-bit database integer.
-NUMBER = re.compile(r"[0-9]{1,18}")
-
-
-class Action(StrEnum):
-    """What a button does; the short value goes on the wire."""
-
-    CONSENT = "cs"  # yes | no, the consent state shown (n: not given, or when it was given)
-    LANGUAGE = "lg"
-    PRIVACY = "pv"  # give | withdraw | keep, the consent state shown (as CONSENT)
-    DELETE = "dl"
-    ROUTINE_CHOICE = "rc"  # routine id
-    CHECK_IN = "ci"  # routine id, rating 0-10
-    RED_FLAGS = "rf"  # menu | a | b | none: buttons of earlier versions, still honoured
-    # origin (safety.rules.Origin), group (k: a clinician knows it, a: emergency, b: see a
-    # doctor, l: both legs), y | n[, routine]
-    SIGNS = "ws"
-    PAIN_FOLLOW_UP = "pf"  # report id (0: not stored), step (s: strength, w: where), value
-    HOLD = "hd"  # lift | yes | no | gentle; mistap | clear (origin[, routine]) | keep
-    UNCLEAR = "uq"  # hurts | fine, the session paused while asking (0: none)
-    FLARE = "fl"  # step (h: how is it, c: consulted, g: gentle, n: normal), routine id, answer
-    ASK = "ak"  # kind (m: morning, d: daily check), reference (0-10 | n), rating | off | pause
-    CONTROL = "rt"  # session id, control (go pz rs sk st hu; se: "yes, end it" after Stop)
-    INTERRUPTED = "ri"  # session id, resume | end
-    AFTER = "ar"  # session id, rating 0-10
-    BROWSE = "ex"  # exercise index, view (card | steps | easier | harder | try)
-    REMIND = "rm"  # step (t | d | c | e), value
-    ZONE = "tz"  # IANA zone name
-    REMINDER = "rl"  # reminder id (or "all"), op (pause | resume | change | delete)
-    NUDGE = "rn"  # reminder id, op (start | snooze | skip)
-    PROGRESS = (
-        "pr"  # op (p: show, r: report), days (7 | 30 | 90); or w, on | off, days (weekly check)
-    )
-    PEG = "pg"  # the weekly check's answers so far (0-10 each), or "off"
-    HURT = "eh"  # which exercise hurt: answer id, item index in the session | x (not an exercise)
-
-
-def build(action: Action, *fields: str | int) -> str:
-    """Encode an action and its fields; raises ValueError if it would not fit Telegram's limit."""
-    parts = [f"{VERSION}.{action.value}", *(str(field) for field in fields)]
-    if any(":" in part for part in parts[1:]):
-        raise ValueError("payload fields must not contain ':'")
-    data = ":".join(parts)
-    if len(data.encode()) > MAX_BYTES:
-        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
-    if decode(data, action) is None:  # the bot writes only what it will read back
-        raise ValueError(f"callback data not of a shape of {action.name}: {data!r}")
-    return data
-
-
-def parse(data: str | None, action: Action) -> list[str] | None:
-    """The fields of a payload of this action, or None if it is another, older or forged one."""
-    prefix = f"{VERSION}.{action.value}"
-    if data is None or not (data == prefix or data.startswith(prefix + ":")):
-        return None
-    return data.split(":")[1:]
-
-
-def number(field: str) -> int | None:
-    """The value of a number field (an id, an index, a page), or None if the bot never wrote it.
-
-    Stricter than str.isdigit(), which accepts '²' (int() then fails) and '٣' (read as 3), and
-    than int(), whose 20-digit numbers overflow the database's integers.
-    """
-    return int(field) if NUMBER.fullmatch(field) else None
-
-
-def pattern(action: Action) -> re.Pattern[str]:
-    """An anchored pattern for CallbackQueryHandler matching this action's payloads."""
-    return re.compile(rf"^{re.escape(VERSION)}\.{action.value}(:|$)")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a payload: the exact text the bot writes, and its typed value."""
-
-    pattern: str
-    value: Callable[[str], Any] = str
-
-
-def one_of(*words: str) -> Field:
-    """A field that is one of these words."""
-    return Field("|".join(re.escape(word) for word in words))
-
+from ui.button import ID, KNOWN, RATING, SEPARATOR, VERSION, Button, Spec, literal, one_of
 
 # Where it hurts: lower back, upper back or neck, one leg, both legs, elsewhere.
 WHERE = ("lb", "ub", "l1", "l2", "el")
-ID = Field(NUMBER.pattern, int)  # a database id or an index
-RATING = Field("10|[0-9]", int)  # 0-10
-RATING_OR_NONE = Field("10|[0-9]|n", lambda field: None if field == "n" else int(field))
+RATING_OR_NONE = Spec(
+    "10|[0-9]|n",
+    read=lambda field: None if field == "n" else int(field),
+    write=lambda value: "n" if value is None else str(value),
+)
 # A routine id: "quick", "x.<exercise>" (one exercise), "quick~1e2o" (adapted: content/adapted.py).
-NAME = Field(r"[a-z][a-z0-9_]{0,31}(?:\.[a-z][a-z0-9_]{0,31}|~(?:[0-9]{1,2}[eo]){1,12})?")
-CODE = Field(r"[a-z]{2,3}")  # a language code
-ZONE_NAME = Field(r"[A-Za-z][A-Za-z0-9_+\-/]{0,60}")  # an IANA zone name
+NAME = Spec(r"[a-z][a-z0-9_]{0,31}(?:\.[a-z][a-z0-9_]{0,31}|~(?:[0-9]{1,2}[eo]){1,12})?")
 ORIGIN = one_of("s", "k", "p", "m")  # where warning signs were asked (safety.rules.Origin)
 # The consent state a consent button was shown in: n (not given), or the second it was given at
 # (services/people.consent_seen). Buttons of earlier versions carry none.
-CONSENT_SEEN = Field(r"n|[0-9]{1,12}")
-
-# Each action's payload shapes, field by field; a press matching none is stale or forged.
-SHAPES: dict[Action, tuple[tuple[Field, ...], ...]] = {
-    Action.CONSENT: ((one_of("yes", "no"),), (one_of("yes", "no"), CONSENT_SEEN)),
-    Action.LANGUAGE: ((one_of("menu"),), (CODE,)),
-    Action.PRIVACY: (
-        (one_of("give", "withdraw"),),
-        (one_of("give", "withdraw", "keep"), CONSENT_SEEN),
-    ),
-    Action.DELETE: ((one_of("yes", "no"),),),
-    Action.ROUTINE_CHOICE: ((NAME,),),
-    Action.CHECK_IN: ((NAME, RATING),),
-    Action.RED_FLAGS: ((one_of("menu", "a", "b", "none"),), ()),
-    Action.SIGNS: (
-        (ORIGIN, one_of("a", "b", "k", "l"), one_of("y", "n")),
-        (ORIGIN, one_of("a", "b", "k", "l"), one_of("y", "n"), NAME),
-    ),
-    Action.PAIN_FOLLOW_UP: (
-        (ID, one_of("s"), Field("10|[0-9]|x")),
-        (ID, one_of("w"), one_of(*WHERE, "x")),
-    ),
-    Action.HOLD: (
-        (one_of("lift", "yes", "no", "gentle", "keep"),),
-        (one_of("mistap", "clear"), ORIGIN),
-        (one_of("mistap", "clear"), ORIGIN, NAME),
-    ),
-    Action.UNCLEAR: ((one_of("hurts", "fine"), ID),),
-    Action.FLARE: (
-        (one_of("h"), NAME, one_of("b", "s", "w")),
-        (one_of("c"), NAME, one_of("b", "s", "w"), one_of("y", "n")),
-        (one_of("g", "n"), NAME),
-    ),
-    Action.ASK: ((one_of("m", "d", "x"), RATING_OR_NONE, Field("10|[0-9]|off|pause")),),
-    Action.CONTROL: ((ID, one_of("go", "pz", "rs", "sk", "st", "se", "hu")),),
-    Action.INTERRUPTED: ((ID, one_of("resume", "end")),),
-    Action.AFTER: ((ID, RATING), (ID, RATING_OR_NONE, RATING)),
-    Action.BROWSE: ((ID, one_of("card", "steps", "easier", "harder", "try", "open")),),
-    Action.REMIND: (
-        (one_of("t"), Field("[0-9]{4}|other")),
-        (one_of("d"), Field("[0-6]|all|wd|we|once|pick|done")),
-        (one_of("c"), one_of("save", "cancel", "flip")),
-        (one_of("e"), one_of("add")),  # /remind with reminders set: add another,
-        (one_of("e"), ID),  # or change this one
-    ),
-    Action.ZONE: ((ZONE_NAME,),),
-    Action.REMINDER: (
-        (ID, one_of("pause", "resume", "change", "delete")),
-        (one_of("page"), ID),
-        (one_of("all"), one_of("pause_all", "resume_all")),
-    ),
-    Action.NUDGE: ((ID, one_of("start", "snooze", "skip")),),
-    Action.PROGRESS: (
-        (one_of("p", "r"), Field("7|30|90", int)),
-        (one_of("w"), one_of("on", "off"), Field("7|30|90", int)),
-    ),
-    Action.PEG: ((one_of("off"),), (RATING,), (RATING, RATING), (RATING, RATING, RATING)),
-    Action.HURT: ((ID, Field("[0-9]{1,2}|x", lambda field: None if field == "x" else int(field))),),
-}
+CONSENT_SEEN = Spec(r"n|[0-9]{1,12}")
+DAYS = Spec("7|30|90", read=int)
 
 
-def decode(data: str | None, action: Action) -> tuple[Any, ...] | None:
-    """The typed fields of a payload of this action, or None if it is stale or forged.
+def id_or(word: str) -> Spec:
+    """A database id, or one word instead ("add", "all")."""
+    return Spec(f"{word}|[0-9]{{1,18}}", read=lambda field: field if field == word else int(field))
 
-    Only what the bot itself writes is accepted: each field must match its pattern in full.
-    """
-    fields = parse(data, action)
-    if fields is None:
+
+# --- first steps and privacy ------------------------------------------------------------------
+
+
+class Consent(Button, prefix="cs"):
+    """I agree / Not now, and the consent state the question was shown in."""
+
+    answer: Annotated[str, one_of("yes", "no")]
+    seen: Annotated[str | None, CONSENT_SEEN] = None
+
+
+class Language(Button, prefix="lg"):
+    """The language list ("menu") or a language code."""
+
+    choice: Annotated[str, Spec("menu|[a-z]{2,3}")]
+
+
+class Privacy(Button, prefix="pv"):
+    """Give or withdraw consent (/privacy)."""
+
+    choice: Annotated[str, one_of("give", "withdraw")]
+    seen: Annotated[str | None, CONSENT_SEEN] = None
+
+
+class PrivacyKeep(Button, prefix="pv"):
+    """Leave consent as it is."""
+
+    choice: Annotated[str, literal("keep")]
+    seen: Annotated[str, CONSENT_SEEN]
+
+
+class Delete(Button, prefix="dl"):
+    """Yes, delete everything / No."""
+
+    answer: Annotated[str, one_of("yes", "no")]
+
+
+# --- a session: choosing, checking in, running, rating ----------------------------------------
+
+
+class RoutineChoice(Button, prefix="rc", starts_session=True):
+    routine: Annotated[str, NAME]
+
+
+class CheckIn(Button, prefix="ci", starts_session=True):
+    """How the back is today (0-10), before the session starts."""
+
+    routine: Annotated[str, NAME]
+    rating: Annotated[int, RATING]
+
+
+class Control(Button, prefix="rt", starts_session=True):
+    """Ready, Pause, Resume, Skip, Stop and "yes, end it" on the live message."""
+
+    session_id: Annotated[int, ID]
+    op: Annotated[str, one_of("go", "pz", "rs", "sk", "st", "se")]
+
+
+class ItHurts(Button, prefix="rt", urgent=True):
+    """It hurts, on any session's live message (even an old one)."""
+
+    session_id: Annotated[int, ID]
+    op: Annotated[str, literal("hu")] = "hu"
+
+
+class Interrupted(Button, prefix="ri", starts_session=True):
+    """Resume or End a session a restart interrupted."""
+
+    session_id: Annotated[int, ID]
+    op: Annotated[str, one_of("resume", "end")]
+
+
+class After(Button, prefix="ar", starts_session=True):
+    """How the back feels after the session; the check-in travels with it."""
+
+    session_id: Annotated[int, ID]
+    checkin: Annotated[int | None, RATING_OR_NONE]
+    rating: Annotated[int, RATING]
+
+
+class AfterOld(Button, prefix="ar", starts_session=True):
+    """The same answer from earlier versions, without the check-in."""
+
+    session_id: Annotated[int, ID]
+    rating: Annotated[int, RATING]
+
+
+class Browse(Button, prefix="ex"):
+    """The exercise library: an exercise and its view."""
+
+    index: Annotated[int, ID]
+    view: Annotated[str, one_of("card", "steps", "easier", "harder", "try", "open")]
+
+
+# --- safety: warning signs, holds, pain, flare-ups ----------------------------------------------
+
+
+class RedFlags(Button, prefix="rf"):
+    """Buttons of earlier versions (menu | a | b | none, or none at all), still honoured."""
+
+    answer: Annotated[str | None, one_of("menu", "a", "b", "none")] = None
+
+
+class Signs(Button, prefix="ws"):
+    """One group of warning signs: where it was asked, the group (k: a clinician knows it, a:
+    emergency, b: see a doctor, l: both legs), yes or no, and the routine waiting for it."""
+
+    origin: Annotated[str, ORIGIN]
+    group: Annotated[str, one_of("a", "b", "k", "l")]
+    answer: Annotated[str, one_of("y", "n")]
+    routine: Annotated[str | None, NAME] = None
+
+
+class HoldAnswer(Button, prefix="hd"):
+    """The ways out of a hold: lift it (asked twice), keep it."""
+
+    op: Annotated[str, one_of("lift", "yes", "no", "keep")]
+
+
+class HoldGentle(Button, prefix="hd", starts_session=True):
+    """The gentle plan, offered on a hold."""
+
+    op: Annotated[str, literal("gentle")] = "gentle"
+
+
+class HoldWhere(Button, prefix="hd"):
+    """A mistap, or the all-clear, at the warning-sign question it came from."""
+
+    op: Annotated[str, one_of("mistap", "clear")]
+    origin: Annotated[str, ORIGIN]
+    routine: Annotated[str | None, NAME] = None
+
+
+class PainStrength(Button, prefix="pf"):
+    """How strong the reported pain is (0-10, x: rather not say)."""
+
+    report_id: Annotated[int, ID]  # 0: not stored
+    step: Annotated[str, literal("s")]
+    value: Annotated[str, Spec("10|[0-9]|x")]
+
+
+class PainWhere(Button, prefix="pf"):
+    """Where the reported pain is."""
+
+    report_id: Annotated[int, ID]
+    step: Annotated[str, literal("w")]
+    value: Annotated[str, one_of(*WHERE, "x")]
+
+
+class UnclearHurts(Button, prefix="uq", urgent=True):
+    """ "It hurts", the answer to "Does it hurt?" (the session paused while asking; 0: none)."""
+
+    answer: Annotated[str, literal("hurts")]
+    paused: Annotated[int, ID]
+
+
+class UnclearFine(Button, prefix="uq"):
+    """ "It's fine", the other answer."""
+
+    answer: Annotated[str, literal("fine")]
+    paused: Annotated[int, ID]
+
+
+class FlareHow(Button, prefix="fl", starts_session=True):
+    """How is it now: better, the same, worse."""
+
+    step: Annotated[str, literal("h")]
+    routine: Annotated[str, NAME]
+    how: Annotated[str, one_of("b", "s", "w")]
+
+
+class FlareConsulted(Button, prefix="fl", starts_session=True):
+    """Could you consult someone: yes or no."""
+
+    step: Annotated[str, literal("c")]
+    routine: Annotated[str, NAME]
+    how: Annotated[str, one_of("b", "s", "w")]
+    consulted: Annotated[str, one_of("y", "n")]
+
+
+class FlarePlan(Button, prefix="fl", starts_session=True):
+    """The gentle plan (g) or the normal one (n)."""
+
+    step: Annotated[str, one_of("g", "n")]
+    routine: Annotated[str, NAME]
+
+
+class HurtWhich(Button, prefix="eh"):
+    """Which exercise hurt: its place in the session, or x (it was not an exercise)."""
+
+    hurt_id: Annotated[int, ID]
+    index: Annotated[
+        int | None,
+        Spec(
+            "[0-9]{1,2}|x",
+            read=lambda field: None if field == "x" else int(field),
+            write=lambda value: "x" if value is None else str(value),
+        ),
+    ]
+
+
+# --- questions that come back: checks, the weekly check, progress -------------------------------
+
+
+class Ask(Button, prefix="ak"):
+    """A morning or daily check: kind (m, d, x), the reference rating, the answer (0-10, off,
+    pause)."""
+
+    kind: Annotated[str, one_of("m", "d", "x")]
+    reference: Annotated[int | None, RATING_OR_NONE]
+    op: Annotated[str, Spec("10|[0-9]|off|pause")]
+
+
+class Peg(Button, prefix="pg"):
+    """The weekly check's answers so far (0-10 each)."""
+
+    first: Annotated[int, RATING]
+    second: Annotated[int | None, RATING] = None
+    third: Annotated[int | None, RATING] = None
+
+
+class PegOff(Button, prefix="pg"):
+    """Stop the weekly check."""
+
+    op: Annotated[str, literal("off")] = "off"
+
+
+class Progress(Button, prefix="pr"):
+    """Show progress (p) or the doctor's report (r) over 7, 30 or 90 days."""
+
+    op: Annotated[str, one_of("p", "r")]
+    days: Annotated[int, DAYS]
+
+
+class WeeklySwitch(Button, prefix="pr"):
+    """The weekly check on or off, from the progress message."""
+
+    op: Annotated[str, literal("w")]
+    switch: Annotated[str, one_of("on", "off")]
+    days: Annotated[int, DAYS]
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+class RemindTime(Button, prefix="rm"):
+    """A suggested time (HHMM), or another one."""
+
+    step: Annotated[str, literal("t")]
+    choice: Annotated[str, Spec("[0-9]{4}|other")]
+
+
+class RemindDays(Button, prefix="rm"):
+    """A preset set of days, once, the day picker, a day in it, Done."""
+
+    step: Annotated[str, literal("d")]
+    choice: Annotated[str, Spec("[0-6]|all|wd|we|once|pick|done")]
+
+
+class RemindConfirm(Button, prefix="rm"):
+    """Save, cancel, or the other half of the day."""
+
+    step: Annotated[str, literal("c")]
+    choice: Annotated[str, one_of("save", "cancel", "flip")]
+
+
+class RemindEdit(Button, prefix="rm"):
+    """/remind with reminders set: add another, or change this one."""
+
+    step: Annotated[str, literal("e")]
+    choice: Annotated[int | str, id_or("add")]
+
+
+class Zone(Button, prefix="tz"):
+    """A suggested time zone (an IANA name)."""
+
+    name: Annotated[str, Spec(r"[A-Za-z][A-Za-z0-9_+\-/]{0,60}")]
+
+
+class ReminderOp(Button, prefix="rl"):
+    """/reminders: one reminder paused, resumed, changed or deleted."""
+
+    reminder_id: Annotated[int, ID]
+    op: Annotated[str, one_of("pause", "resume", "change", "delete")]
+
+
+class ReminderPage(Button, prefix="rl"):
+    """/reminders: another page of the list."""
+
+    target: Annotated[str, literal("page")]
+    page: Annotated[int, ID]
+
+
+class ReminderAll(Button, prefix="rl"):
+    """Pause or resume all reminders."""
+
+    target: Annotated[str, literal("all")]
+    op: Annotated[str, one_of("pause_all", "resume_all")]
+
+
+class Nudge(Button, prefix="rn"):
+    """Snooze or skip today, on a reminder message."""
+
+    reminder_id: Annotated[int, ID]
+    op: Annotated[str, one_of("snooze", "skip")]
+
+
+class NudgeStart(Button, prefix="rn", starts_session=True):
+    """Start the routine, from a reminder message."""
+
+    reminder_id: Annotated[int, ID]
+    op: Annotated[str, literal("start")] = "start"
+
+
+# --- what the rest of the bot asks of a press -----------------------------------------------
+
+
+def read(data: object) -> Button | None:
+    """The press in callback data, of whichever class it is; None if stale or forged."""
+    if not isinstance(data, str):
         return None
-    for shape in SHAPES[action]:
-        if len(shape) == len(fields) and all(
-            re.fullmatch(field.pattern, value) for field, value in zip(shape, fields, strict=True)
-        ):
-            return tuple(field.value(value) for field, value in zip(shape, fields, strict=True))
+    version, _, prefix = data.partition(SEPARATOR)[0].partition(".")
+    if version != VERSION:
+        return None
+    for cls in KNOWN.get(prefix, ()):
+        found = cls.unpack(data)
+        if found is not None:
+            return found
     return None
 
 
-IT_HURTS = "hu"  # the control of It hurts on the live message (ui/guided.controls)
-# It hurts on any session's live message: handled first, by the pain path (handlers/pain.py).
-IT_HURTS_PATTERN = re.compile(
-    rf"^{re.escape(VERSION)}\.{Action.CONTROL.value}:[0-9]{{1,18}}:{IT_HURTS}$"
-)
+def starts_session(data: object) -> bool:
+    """Whether a press may start or continue a guided session (the safety hold's gate)."""
+    found = read(data)
+    return found is not None and found.starts_session
 
 
-def it_hurts(data: str | None) -> bool:
-    """Whether a button payload is It hurts on a live session message."""
-    return data is not None and IT_HURTS_PATTERN.match(data) is not None
+def urgent(data: object) -> bool:
+    """Whether a press reports pain (never dropped, served first, answered whatever fails)."""
+    found = read(data)
+    return found is not None and found.urgent
+
+
+def claims(classes: tuple[type[Button], ...]) -> Callable[[object], bool]:
+    """The pattern of a handler of these classes: a press of one of them, or a press of their
+    prefix that no class reads (stale or forged: the handler gives the stale toast)."""
+    prefixes = {cls.prefix for cls in classes}
+
+    def claimed(data: object) -> bool:
+        if not isinstance(data, str):
+            return False
+        found = read(data)
+        if found is not None:
+            return type(found) in classes
+        return any(cls.of_prefix(data) for prefix in prefixes for cls in KNOWN[prefix])
+
+    return claimed

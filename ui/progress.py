@@ -30,7 +30,7 @@ from progress.stats import (
     this_week,
 )
 from ui.guided import rating_keyboard
-from ui.payloads import Action, build
+from ui.payloads import Peg, PegOff
 
 DAYS_IN_WEEK = 7
 
@@ -224,15 +224,22 @@ def easier_title(content: Content, exercise_id: str, language: str) -> str:
     return content.localize(exercise.easier.title, language) if exercise else exercise_id
 
 
+def peg_answer(answers: list[int]) -> Peg:
+    """The button of the weekly check's answers so far (one to three)."""
+    first, second, third = [*answers, None, None][:3]
+    assert first is not None
+    return Peg(first, second, third)
+
+
 def peg_question(
     content: Content, language: str, answers: Sequence[int]
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The weekly check's next question (of three), 0-10, and one tap to turn the check off."""
     step = len(answers) + 1
     question = content.text(language, f"peg.q{step}")
-    rows = rating_keyboard(Action.PEG, *answers).inline_keyboard
+    rows = rating_keyboard(lambda n: peg_answer([*answers, n])).inline_keyboard
     off = InlineKeyboardButton(
-        content.text(language, "peg.off_button"), callback_data=build(Action.PEG, "off")
+        content.text(language, "peg.off_button"), callback_data=PegOff().pack()
     )
     body = content.text(language, "peg.question", step=step, question=question)
     return body, InlineKeyboardMarkup([*rows, [off]])

@@ -11,7 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Content
 from safety.rules import Hold, Origin, SafetyState, episode_signs
-from ui.payloads import Action, build
+from ui.button import Button
+from ui.payloads import HoldAnswer, HoldGentle, HoldWhere, Signs, UnclearFine, UnclearHurts
 
 # The groups of warning-sign questions (the SIGNS payload's second field).
 KNOWN = "k"  # has a clinician assessed this back pain?
@@ -20,11 +21,9 @@ DOCTOR = "b"  # see-a-doctor signs (with the signs of a new episode at the first
 LEGS = "l"  # pain in both legs: the emergency questions at once
 
 
-def row(
-    content: Content, language: str, key: str, action: Action, *fields: str | int
-) -> list[InlineKeyboardButton]:
+def row(content: Content, language: str, key: str, press: Button) -> list[InlineKeyboardButton]:
     """A row with one button: its label from content, its payload built."""
-    return [InlineKeyboardButton(content.text(language, key), callback_data=build(action, *fields))]
+    return [InlineKeyboardButton(content.text(language, key), callback_data=press.pack())]
 
 
 def signs_question(content: Content, language: str, origin: Origin, group: str) -> str:
@@ -49,8 +48,8 @@ def signs_markup(
     yes, no = ("known_yes", "known_no") if group == KNOWN else ("signs_yes", "signs_no")
     return InlineKeyboardMarkup(
         [
-            row(content, language, f"safety.{yes}", Action.SIGNS, origin, group, "y", *tail),
-            row(content, language, f"safety.{no}", Action.SIGNS, origin, group, "n", *tail),
+            row(content, language, f"safety.{yes}", Signs(origin, group, "y", *tail)),
+            row(content, language, f"safety.{no}", Signs(origin, group, "n", *tail)),
         ]
     )
 
@@ -108,14 +107,14 @@ def hold_markup(
             origin, routine_id = correct
             tail = [routine_id] if routine_id else []
             rows.append(
-                row(content, language, "safety.mistap_button", Action.HOLD, "mistap", origin, *tail)
+                row(content, language, "safety.mistap_button", HoldWhere("mistap", origin, *tail))
             )
         if may_lift:
-            rows.append(row(content, language, "safety.lift_button", Action.HOLD, "lift"))
+            rows.append(row(content, language, "safety.lift_button", HoldAnswer("lift")))
     elif state.hold is Hold.DOCTOR:
         if offer_gentle:
-            rows.append(row(content, language, "safety.gentle_button", Action.HOLD, "gentle"))
-        rows.append(row(content, language, "safety.lift_doctor_button", Action.HOLD, "lift"))
+            rows.append(row(content, language, "safety.gentle_button", HoldGentle()))
+        rows.append(row(content, language, "safety.lift_doctor_button", HoldAnswer("lift")))
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -126,8 +125,8 @@ def mistap_markup(
     tail = [routine_id] if routine_id else []
     return InlineKeyboardMarkup(
         [
-            row(content, language, "safety.mistap_yes", Action.HOLD, "keep"),
-            row(content, language, "safety.mistap_none", Action.HOLD, "clear", origin, *tail),
+            row(content, language, "safety.mistap_yes", HoldAnswer("keep")),
+            row(content, language, "safety.mistap_none", HoldWhere("clear", origin, *tail)),
         ]
     )
 
@@ -136,8 +135,8 @@ def unclear_markup(content: Content, language: str, paused: int) -> InlineKeyboa
     """ "Does it hurt?": It hurts, or No, it is fine (`paused`: the session paused meanwhile)."""
     return InlineKeyboardMarkup(
         [
-            row(content, language, "pain.unclear_hurts", Action.UNCLEAR, "hurts", paused),
-            row(content, language, "pain.unclear_fine", Action.UNCLEAR, "fine", paused),
+            row(content, language, "pain.unclear_hurts", UnclearHurts("hurts", paused)),
+            row(content, language, "pain.unclear_fine", UnclearFine("fine", paused)),
         ]
     )
 
@@ -145,5 +144,5 @@ def unclear_markup(content: Content, language: str, paused: int) -> InlineKeyboa
 def denial_markup(content: Content, language: str) -> InlineKeyboardMarkup:
     """Under the reply to a denial: one tap if it was misheard and it does hurt."""
     return InlineKeyboardMarkup(
-        [row(content, language, "pain.denial_button", Action.UNCLEAR, "hurts", 0)]
+        [row(content, language, "pain.denial_button", UnclearHurts("hurts", 0))]
     )
