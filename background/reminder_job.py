@@ -8,7 +8,6 @@ import logging
 from datetime import datetime, timedelta
 
 from apscheduler.jobstores.base import JobLookupError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
@@ -21,6 +20,7 @@ from reminders.schedule import seconds_until
 from safety.rules import Hold, ReminderMode, SafetyState, reminder_mode
 from throttle import SendWithdrawn, never_left
 from ui.guided import rating_keyboard
+from ui.keyboards import Keyboard, keyboard
 from ui.payloads import Ask, Nudge, NudgeStart
 from ui.progress import peg_question
 
@@ -77,9 +77,7 @@ def owner_state(owner: Owner) -> SafetyState:
     )
 
 
-async def check_message(
-    data: BotData, item: Claimed, language: str
-) -> tuple[str, InlineKeyboardMarkup]:
+async def check_message(data: BotData, item: Claimed, language: str) -> tuple[str, Keyboard]:
     """The morning check after a painful day, or the daily check that replaces the invitation
     after a pain report: "How is your back today?" 0-10, and one tap to turn them off."""
     async with data.db() as tx:
@@ -87,33 +85,23 @@ async def check_message(
     kind = "m" if item.kind == NEXT_DAY else "d"
     rows = rating_keyboard(lambda n: Ask(kind, reference, str(n))).inline_keyboard
     off_key, op = ("checks.off_button", "off") if kind == "m" else ("checks.pause_button", "pause")
-    off = InlineKeyboardButton(
-        data.content.text(language, off_key), callback_data=Ask(kind, None, op).pack()
-    )
+    off = (data.content.text(language, off_key), Ask(kind, None, op))
     key = "checks.morning" if kind == "m" else "checks.daily"
-    return data.content.text(language, key), InlineKeyboardMarkup([*rows, [off]])
+    return data.content.text(language, key), keyboard([*rows, [off]])
 
 
-def invitation(data: BotData, item: Claimed, language: str) -> tuple[str, InlineKeyboardMarkup]:
+def invitation(data: BotData, item: Claimed, language: str) -> tuple[str, Keyboard]:
     """The usual reminder: an encouraging line, Start, Snooze and Skip today."""
     minutes = data.settings.snooze_minutes
-    markup = InlineKeyboardMarkup(
+    markup = keyboard(
         [
+            [(data.content.text(language, "reminders.start"), NudgeStart(item.reminder_id))],
             [
-                InlineKeyboardButton(
-                    data.content.text(language, "reminders.start"),
-                    callback_data=NudgeStart(item.reminder_id).pack(),
-                )
-            ],
-            [
-                InlineKeyboardButton(
+                (
                     data.content.text(language, "reminders.snooze", minutes=minutes),
-                    callback_data=Nudge(item.reminder_id, "snooze").pack(),
+                    Nudge(item.reminder_id, "snooze"),
                 ),
-                InlineKeyboardButton(
-                    data.content.text(language, "reminders.skip"),
-                    callback_data=Nudge(item.reminder_id, "skip").pack(),
-                ),
+                (data.content.text(language, "reminders.skip"), Nudge(item.reminder_id, "skip")),
             ],
         ]
     )
@@ -124,7 +112,7 @@ async def send_reminder(
     application: Application,
     item: Claimed,
     body: str,
-    markup: InlineKeyboardMarkup,
+    markup: Keyboard,
     before_send: BeforeSend,
 ) -> tuple[Result, int | None]:
     """One reminder message, at most once: a failure is retried only if the request surely

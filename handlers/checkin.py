@@ -3,23 +3,19 @@ button."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from background.context import Context
 from handlers.common import text
 from ui.guided import rating_keyboard
+from ui.keyboards import keyboard
 from ui.payloads import CheckIn, RedFlags
 
 
 async def ask_check_in(context: Context, chat_id: int, language: str, routine_id: str) -> None:
     """'How is your back today?' with 0-10 buttons and the warning-signs button."""
-    keyboard = rating_keyboard(lambda n: CheckIn(routine_id, n)).inline_keyboard
-    warning = InlineKeyboardButton(
-        text(context, language, "routine.warning_signs_button"),
-        callback_data=RedFlags("menu").pack(),
-    )
+    rows = rating_keyboard(lambda n: CheckIn(routine_id, n)).inline_keyboard
+    warning = (text(context, language, "routine.warning_signs_button"), RedFlags("menu"))
     await context.bot.send_message(
         chat_id,
         text(context, language, "routine.checkin"),
-        reply_markup=InlineKeyboardMarkup([*keyboard, [warning]]),
+        reply_markup=keyboard([*rows, [warning]]),
     )

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from guided.engine.routines import gentle_routine
-from handlers.common import Press, on_press, press_handlers, text
+from handlers.common import Press, on_press, press_handlers
 from handlers.holds import hold_advice
 from safety.rules import Hold, Trend
 from services import safety
 from services.safety import load_state
+from ui.keyboards import keyboard
 from ui.payloads import Ask, FlarePlan
 
 logger = logging.getLogger(__name__)
@@ -28,41 +27,32 @@ RATINGS = {str(n) for n in range(11)}
 @on_press(Ask)
 async def answer_check(press: Press, kind: str, reference: int | None, op: str) -> None:
     """A 0-10 answer, "stop these morning checks", or "pause all reminders"."""
-    query, context, data, language = press.query, press.context, press.data, press.language
-    user_id, chat_id = press.user_id, press.chat_id
-    await query.answer()
+    await press.query.answer()
     result = await safety.answer_check(
-        data.db,
-        user_id=user_id,
-        language=language,
+        press.data.db,
+        user_id=press.user_id,
+        language=press.language,
         kind=kind,
         reference=reference,
         op=op,
-        now=data.now(),
+        now=press.data.now(),
     )
-    await query.edit_message_reply_markup(reply_markup=None)
-    state, user = await load_state(data, user_id)
+    await press.query.edit_message_reply_markup(reply_markup=None)
+    state, user = await load_state(press.data, press.user_id)
     if state.hold is Hold.EMERGENCY and op not in ("off", "pause"):
-        await hold_advice(context, chat_id, language, state, user)  # nothing else is offered
+        await hold_advice(
+            press.context, press.chat_id, press.language, state, user
+        )  # nothing else is offered
         return
     if op in ("off", "pause"):
         key = "checks.off" if op == "off" else "checks.paused"
-        await context.bot.send_message(chat_id, text(context, language, key))
+        await press.reply(key)
         return
     markup = None
-    gentle = gentle_routine(data.content)
+    gentle = gentle_routine(press.data.content)
     if kind == "d" and result is not Trend.HIGH and gentle is not None:
         # The daily check replaces the invitation: the gentle plan is offered, never pushed.
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        text(context, language, "flare.gentle_button"),
-                        callback_data=FlarePlan("g", gentle).pack(),
-                    )
-                ]
-            ]
-        )
+        markup = keyboard([[(press.text("flare.gentle_button"), FlarePlan("g", gentle))]])
     assert result is not None  # a rating was given (off and pause returned above)
     answer = {
         Trend.HIGH: "checks.high",
@@ -71,7 +61,7 @@ async def answer_check(press: Press, kind: str, reference: int | None, op: str) 
         Trend.UNKNOWN: "checks.same",
         Trend.BETTER: "checks.better",
     }[result]
-    await context.bot.send_message(chat_id, text(context, language, answer), reply_markup=markup)
+    await press.reply(answer, markup=markup)
 
 
 HANDLERS = [*press_handlers(answer_check)]

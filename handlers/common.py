@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, Message, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
@@ -17,6 +17,7 @@ from background.context import BotData, Context
 from services import people
 from services.safety import load_state
 from ui.button import Button
+from ui.keyboards import Choice
 from ui.payloads import claims, read
 
 logger = logging.getLogger(__name__)
@@ -240,6 +241,6 @@ async def reply(context: Context, chat_id: int, message: str, markup: object = N
     await context.bot.send_message(chat_id, message, reply_markup=markup)  # type: ignore[arg-type]
 
 
-def button(label: str, press: Button) -> list[InlineKeyboardButton]:
+def button(label: str, press: Button) -> list[Choice]:
     """A row with one button."""
-    return [InlineKeyboardButton(label, callback_data=press.pack())]
+    return [(label, press)]

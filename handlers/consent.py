@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, Message
 
 from background.context import Context
 from handlers.common import Press, next_steps, text
 from services import people
 from services.people import Consent
+from ui.keyboards import Choice, Keyboard, keyboard
 from ui.payloads import Privacy, PrivacyKeep
 from ui.progress import day_text
 
@@ -30,26 +31,20 @@ def consent_words(context: Context, language: str, consent: Consent) -> str:
     )
 
 
-def change_button(context: Context, language: str, consent: Consent) -> InlineKeyboardButton:
+def change_button(context: Context, language: str, consent: Consent) -> Choice:
     """Give consent, or withdraw it: the button remembers the state it is shown in."""
     choice = "withdraw" if consent.since else "give"
-    return InlineKeyboardButton(
-        text(context, language, f"privacy.{choice}_button"),
-        callback_data=Privacy(choice, consent.seen).pack(),
-    )
+    return (text(context, language, f"privacy.{choice}_button"), Privacy(choice, consent.seen))
 
 
-def confirm_markup(context: Context, language: str, consent: Consent) -> InlineKeyboardMarkup:
+def confirm_markup(context: Context, language: str, consent: Consent) -> Keyboard:
     """Change it (as /privacy would) or keep it as it is."""
     keep = "privacy.keep_given_button" if consent.since else "privacy.keep_not_given_button"
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
                 change_button(context, language, consent),
-                InlineKeyboardButton(
-                    text(context, language, keep),
-                    callback_data=PrivacyKeep("keep", consent.seen).pack(),
-                ),
+                (text(context, language, keep), PrivacyKeep("keep", consent.seen)),
             ]
         ]
     )

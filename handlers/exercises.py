@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
@@ -22,6 +21,7 @@ from handlers.common import (
     text,
 )
 from handlers.safety import offer_session
+from ui.keyboards import Choice, Keyboard, keyboard
 from ui.payloads import Browse
 
 logger = logging.getLogger(__name__)
@@ -88,16 +88,13 @@ def render(content: Content, language: str, index: int, view: str) -> tuple[str,
     return caption, picture, animated
 
 
-def keyboard(content: Content, language: str, index: int, view: str) -> InlineKeyboardMarkup:
+def library_keyboard(content: Content, language: str, index: int, view: str) -> Keyboard:
     """Previous/next, steps, easier/harder and 'try it' buttons."""
     exercise = list(content.exercises.values())[index]
     count = len(content.exercises)
 
-    def button(key: str, target: int, target_view: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            content.text(language, f"exercises.button_{key}"),
-            callback_data=Browse(target, target_view).pack(),
-        )
+    def button(key: str, target: int, target_view: str) -> Choice:
+        return (content.text(language, f"exercises.button_{key}"), Browse(target, target_view))
 
     rows = [
         [button("prev", (index - 1) % count, "card"), button("next", (index + 1) % count, "card")]
@@ -111,7 +108,7 @@ def keyboard(content: Content, language: str, index: int, view: str) -> InlineKe
         details.append(button("harder", index, "harder"))
     rows.append(details)
     rows.append([button("try", index, "try")])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
 async def send_card(context: Context, chat_id: int, language: str, index: int) -> None:
@@ -124,7 +121,7 @@ async def send_card(context: Context, chat_id: int, language: str, index: int) -
         picture,
         animation=animated,
         caption=caption,
-        reply_markup=keyboard(data.content, language, index, "card"),
+        reply_markup=library_keyboard(data.content, language, index, "card"),
     )
 
 
@@ -155,16 +152,11 @@ async def find(said: Said) -> None:
     await send_card(context, message.chat_id, language, index)
 
 
-def exercise_list(data: BotData, language: str) -> InlineKeyboardMarkup:
+def exercise_list(data: BotData, language: str) -> Keyboard:
     """Every exercise as a button."""
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
-            [
-                InlineKeyboardButton(
-                    data.content.localize(exercise.title, language),
-                    callback_data=Browse(index, "open").pack(),
-                )
-            ]
+            [(data.content.localize(exercise.title, language), Browse(index, "open"))]
             for index, exercise in enumerate(data.content.exercises.values())
         ]
     )
@@ -177,33 +169,35 @@ async def navigate(press: Press, index: int, view: str) -> None:
     Only a button of the message pressed is honoured: the edit replaces its picture, which a
     forged payload on another message (a text has none) would ask Telegram to do in vain.
     """
-    query, context, data, language = press.query, press.context, press.data, press.language
-    chat_id = press.chat_id
-    assert query.message is not None  # on_press passes only presses on a message
-    if index >= len(data.content.exercises):
+    assert press.query.message is not None  # on_press passes only presses on a message
+    if index >= len(press.data.content.exercises):
         await press.toast(STALE)
         return
     if view == "open":
-        await query.answer()
-        await send_card(context, chat_id, language, index)
+        await press.query.answer()
+        await send_card(press.context, press.chat_id, press.language, index)
         return
     if view == "try":
-        await query.answer()
+        await press.query.answer()
         await offer_session(
-            context, chat_id, query.from_user.id, language, single_exercise_routine(data, index)
+            press.context,
+            press.chat_id,
+            press.query.from_user.id,
+            press.language,
+            single_exercise_routine(press.data, index),
         )
         return
-    await query.answer()
-    caption, picture, animated = render(data.content, language, index, view)
+    await press.query.answer()
+    caption, picture, animated = render(press.data.content, press.language, index, view)
     try:
-        await data.media.edit(
-            context.bot,
-            chat_id,
-            query.message.message_id,
+        await press.data.media.edit(
+            press.context.bot,
+            press.chat_id,
+            press.query.message.message_id,
             picture,
             animation=animated,
             caption=caption,
-            reply_markup=keyboard(data.content, language, index, view),
+            reply_markup=library_keyboard(press.data.content, press.language, index, view),
         )
     except BadRequest as error:
         if "not modified" not in error.message.lower():  # a double tap on the same view

@@ -94,8 +94,11 @@ async def ask_if_it_hurts(context: Context, chat_id: int, language: str, said: s
 @on_press(UnclearHurts, UnclearFine, text_only=True, on_screen=True)
 async def answer_unclear(press: Press, answer: str, paused: int) -> None:
     """It hurts: the report, in the person's words; fine: the paused session goes on."""
-    context, data, language, chat_id = press.context, press.data, press.language, press.chat_id
-    said = context.chat_data.pop(UNCLEAR_SAID, None) if context.chat_data is not None else None
+    said = (
+        press.context.chat_data.pop(UNCLEAR_SAID, None)
+        if press.context.chat_data is not None
+        else None
+    )
     with contextlib.suppress(TelegramError):  # the warning must not depend on the toast
         await press.toast()
     with contextlib.suppress(TelegramError):
@@ -103,15 +106,17 @@ async def answer_unclear(press: Press, answer: str, paused: int) -> None:
     if answer == "hurts":
         source = Source.WORDS if isinstance(said, str) else Source.BUTTON
         words = said if isinstance(said, str) else None
-        await report_pain(context, chat_id, press.user_id, language, source, words)
+        await report_pain(
+            press.context, press.chat_id, press.user_id, press.language, source, words
+        )
         return
-    live = data.sessions.get(chat_id)
+    live = press.data.sessions.get(press.chat_id)
     if paused and live is not None and live.session_id == paused and live.paused:
-        await data.sessions.resume(chat_id)
+        await press.data.sessions.resume(press.chat_id)
         key = "pain.unclear_fine_session"
     else:
         key = "pain.unclear_fine_alone"
-    await context.bot.send_message(chat_id, text(context, language, key))
+    await press.reply(key)
 
 
 def lexicon(content: Content) -> PainLexicon:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler
 
@@ -23,6 +23,7 @@ from services import reminders as reminder_service
 from services import safety
 from services.safety import load_state
 from throttle import Delivery
+from ui.keyboards import keyboard
 from ui.payloads import HoldAnswer, HoldGentle, HoldWhere, starts_session
 from ui.safety import (
     DOCTOR,
@@ -146,9 +147,7 @@ def _mistap_window(data: BotData) -> timedelta:
 async def answer_hold(press: Press, op: str, *where: str) -> None:
     """The ways out of a hold: two deliberate taps each, the clinician's check never offered
     right after the advice, the correction of a mistake only right after it."""
-    query, context, data, language = press.query, press.context, press.data, press.language
-    chat_id, user_id = press.chat_id, press.user_id
-    state, user = await load_state(data, user_id)
+    state, user = await load_state(press.data, press.user_id)
     emergency = state.hold is Hold.EMERGENCY
     if state.hold is None:
         await press.toast(STALE)
@@ -156,39 +155,43 @@ async def answer_hold(press: Press, op: str, *where: str) -> None:
     if op in ("mistap", "clear", "keep"):
         await _correct(press, op, state, user, *where)
         return
-    if emergency and op in ("lift", "yes") and not may_lift(state, data.now(), _lift_wait(data)):
-        await query.answer(text(context, language, "safety.toast_hold"))
+    if (
+        emergency
+        and op in ("lift", "yes")
+        and not may_lift(state, press.data.now(), _lift_wait(press.data))
+    ):
+        await press.query.answer(press.text("safety.toast_hold"))
         return
-    await query.answer()
+    await press.query.answer()
     if op == "gentle":
         if emergency:
-            await hold_advice(context, chat_id, language, state, user)
+            await hold_advice(press.context, press.chat_id, press.language, state, user)
             return
-        await query.edit_message_reply_markup(reply_markup=None)
-        routine = gentle_routine(data.content)
+        await press.query.edit_message_reply_markup(reply_markup=None)
+        routine = gentle_routine(press.data.content)
         if routine is not None:
-            await ask_check_in(context, chat_id, language, routine)
+            await ask_check_in(press.context, press.chat_id, press.language, routine)
         return
     if op == "lift":
         key = "safety.lift_confirm" if emergency else "safety.lift_doctor_confirm"
-        await query.edit_message_reply_markup(reply_markup=None)
-        markup = InlineKeyboardMarkup(
+        await press.query.edit_message_reply_markup(reply_markup=None)
+        markup = keyboard(
             [
-                button(text(context, language, "safety.lift_yes"), HoldAnswer("yes")),
-                button(text(context, language, "safety.lift_no"), HoldAnswer("no")),
+                button(press.text("safety.lift_yes"), HoldAnswer("yes")),
+                button(press.text("safety.lift_no"), HoldAnswer("no")),
             ]
         )
-        await reply(context, chat_id, text(context, language, key), markup)
+        await reply(press.context, press.chat_id, press.text(key), markup)
         return
-    await query.edit_message_reply_markup(reply_markup=None)
+    await press.query.edit_message_reply_markup(reply_markup=None)
     if op == "no":
-        await reply(context, chat_id, text(context, language, "safety.not_lifted"))
+        await reply(press.context, press.chat_id, press.text("safety.not_lifted"))
         return
-    await safety.lift_hold(data.db, user_id, data.now())
+    await safety.lift_hold(press.data.db, press.user_id, press.data.now())
     logger.info("a safety hold was lifted by the user's statement")
-    await reply(context, chat_id, text(context, language, "safety.lifted"))
+    await reply(press.context, press.chat_id, press.text("safety.lifted"))
     if emergency:
-        await reminders_again(context, chat_id, user_id, language)
+        await reminders_again(press.context, press.chat_id, press.user_id, press.language)
 
 
 async def reminders_again(context: Context, chat_id: int, user_id: int, language: str) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from background.context import Context
 from content import Content
 from guided.engine.routines import routine_exists, routine_items
@@ -18,6 +16,7 @@ from handlers.common import STALE, Press, on_press, press_handlers, text
 from services import outcomes
 from services.outcomes import Hurt, HurtNote
 from ui.guided import item_title
+from ui.keyboards import Choice, keyboard
 from ui.payloads import HurtWhich, Peg, PegOff
 from ui.progress import change_text, decimal, easier_title, exercise_title, peg_question
 
@@ -30,28 +29,27 @@ NOT_AN_EXERCISE = "x"
 @on_press(Peg, PegOff, text_only=True)
 async def answer_peg(press: Press, *answers: int | str) -> None:
     """One answer of the weekly check: the next question, or the score; or turn it off."""
-    query, data, language = press.query, press.data, press.language
-    await query.answer()
+    await press.query.answer()
     if answers == ("off",):
-        await outcomes.stop_weekly(data.db, press.user_id)
-        await query.edit_message_text(press.text("peg.stopped"))
+        await outcomes.stop_weekly(press.data.db, press.user_id)
+        await press.edit(press.text("peg.stopped"))
         return
     scores = tuple(int(answer) for answer in answers)
     if len(scores) < 3:
-        body, markup = peg_question(data.content, language, scores)
-        await query.edit_message_text(body, reply_markup=markup)
+        body, markup = peg_question(press.data.content, press.language, scores)
+        await press.edit(body, markup)
         return
     pain, enjoyment, activity = scores
     result = await outcomes.record_peg(
-        data.db, press.user_id, (pain, enjoyment, activity), data.now()
+        press.data.db, press.user_id, (pain, enjoyment, activity), press.data.now()
     )
     if not result.stored:
-        await query.edit_message_text(press.text("peg.not_stored"))
+        await press.edit(press.text("peg.not_stored"))
         return
-    lines = [press.text("peg.done", score=decimal(round(sum(scores) / 3, 1), language))]
+    lines = [press.text("peg.done", score=decimal(round(sum(scores) / 3, 1), press.language))]
     if result.before is not None:
-        lines.append(press.text("peg.done_before", score=decimal(result.before, language)))
-    await query.edit_message_text("\n".join(lines))
+        lines.append(press.text("peg.done_before", score=decimal(result.before, press.language)))
+    await press.edit("\n".join(lines))
     logger.info("user %s answered the weekly check", press.user_id)  # the answers are not logged
 
 
@@ -82,7 +80,7 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
         return
     items = routine_items(data.content, note.routine_id)
     current, hurt_id, hurt = min(note.current, len(items) - 1), note.hurt_id, note.hurt
-    others: list[list[InlineKeyboardButton]] = []
+    others: list[list[Choice]] = []
     seen = {hurt.exercise_id}
     for index in range(current - 1, -1, -1):
         other = items[index].exercise
@@ -90,16 +88,13 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
             seen.add(other)
             others.append(
                 [
-                    InlineKeyboardButton(
+                    (
                         item_title(data.content, note.routine_id, index, language),
-                        callback_data=HurtWhich(hurt_id, index).pack(),
+                        HurtWhich(hurt_id, index),
                     )
                 ]
             )
-    none = InlineKeyboardButton(
-        text(context, language, "hurt.none_button"),
-        callback_data=HurtWhich(hurt_id, None).pack(),
-    )
+    none = (text(context, language, "hurt.none_button"), HurtWhich(hurt_id, None))
     await context.bot.send_message(
         chat_id,
         text(
@@ -112,7 +107,7 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
         # Only what can be tapped is offered: the others done so far, if any.
         + "\n"
         + text(context, language, "hurt.tap_other" if others else "hurt.tap_none"),
-        reply_markup=InlineKeyboardMarkup([*others, [none]]),
+        reply_markup=keyboard([*others, [none]]),
     )
 
 
@@ -121,20 +116,19 @@ async def ask_which_exercise(context: Context, chat_id: int, language: str, note
 async def answer_hurt(press: Press, hurt_id: int, index: int | None) -> None:
     """Another exercise hurt (its place in the session), or none did (None): the answer, and so
     the next plan, changes."""
-    data, language = press.data, press.language
-    changed = await outcomes.change_hurt(data, press.user_id, hurt_id, index)
+    changed = await outcomes.change_hurt(press.data, press.user_id, hurt_id, index)
     if not changed.found:
         await press.toast(STALE)
         return
     await press.toast()
     if changed.hurt is None:
-        await press.query.edit_message_text(press.text("hurt.removed"))
+        await press.edit(press.text("hurt.removed"))
         return
-    await press.query.edit_message_text(
+    await press.edit(
         press.text(
             "hurt.noted",
-            title=hurt_title(data.content, changed.hurt, language),
-            change=hurt_change(data.content, changed.hurt, language, "hurt.noted"),
+            title=hurt_title(press.data.content, changed.hurt, press.language),
+            change=hurt_change(press.data.content, changed.hurt, press.language, "hurt.noted"),
         )
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from background.context import BotData, Context
@@ -33,6 +33,7 @@ from services import safety
 from services.outcomes import HurtNote
 from services.safety import Report, load_state
 from ui.guided import rating_keyboard
+from ui.keyboards import Choice, Keyboard, keyboard
 from ui.payloads import WHERE, ItHurts, PainStrength, PainWhere
 from ui.safety import EMERGENCY, LEGS, signs_markup, signs_question
 
@@ -109,50 +110,41 @@ async def ask_follow_up(
     follow_up.track(context, message, note)
 
 
-def strength_markup(data: BotData, language: str, report_id: int) -> InlineKeyboardMarkup:
+def strength_markup(data: BotData, language: str, report_id: int) -> Keyboard:
     """0-10 for how strong it is now, and Skip."""
     rows = rating_keyboard(lambda n: PainStrength(report_id, "s", str(n))).inline_keyboard
-    skip = InlineKeyboardButton(
-        data.content.text(language, "pain.skip"),
-        callback_data=PainStrength(report_id, "s", SKIP).pack(),
-    )
-    return InlineKeyboardMarkup([*rows, [skip]])
+    skip = (data.content.text(language, "pain.skip"), PainStrength(report_id, "s", SKIP))
+    return keyboard([*rows, [skip]])
 
 
-def where_question(
-    data: BotData, language: str, report_id: int
-) -> tuple[str, InlineKeyboardMarkup]:
+def where_question(data: BotData, language: str, report_id: int) -> tuple[str, Keyboard]:
     """Lower back, upper back or neck, one leg, both legs, somewhere else; Skip."""
 
-    def where(code: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            data.content.text(language, f"pain.where_{code}"),
-            callback_data=PainWhere(report_id, "w", code).pack(),
-        )
+    def where(code: str) -> Choice:
+        return (data.content.text(language, f"pain.where_{code}"), PainWhere(report_id, "w", code))
 
     codes = [*WHERE, SKIP]
     rows = [[where(code) for code in codes[at : at + 2]] for at in range(0, len(codes), 2)]
-    return data.content.text(language, "pain.follow_up_where"), InlineKeyboardMarkup(rows)
+    return data.content.text(language, "pain.follow_up_where"), keyboard(rows)
 
 
 @on_press(PainStrength, PainWhere, text_only=True, on_screen=True)
 async def answer_follow_up(press: Press, report_id: int, step: str, value: str) -> None:
     """How strong, then where (both legs: the emergency questions at once), then the signs."""
-    query, data, language = press.query, press.data, press.language
-    await query.answer()
+    await press.query.answer()
     if report_id and value != SKIP:
         if step == "s":
-            await safety.add_to_report(data.db, press.user_id, report_id, strength=int(value))
+            await safety.add_to_report(press.data.db, press.user_id, report_id, strength=int(value))
         else:
-            await safety.add_to_report(data.db, press.user_id, report_id, where=value)
+            await safety.add_to_report(press.data.db, press.user_id, report_id, where=value)
     if step == "s":
-        question, markup = where_question(data, language, report_id)
-        await query.edit_message_text(question, reply_markup=markup)
+        question, markup = where_question(press.data, press.language, report_id)
+        await press.edit(question, markup)
         return
     group = LEGS if value == BOTH_LEGS else EMERGENCY
-    await query.edit_message_text(
-        signs_question(data.content, language, Origin.PAIN, group),
-        reply_markup=signs_markup(data.content, language, Origin.PAIN, group, None),
+    await press.edit(
+        signs_question(press.data.content, press.language, Origin.PAIN, group),
+        signs_markup(press.data.content, press.language, Origin.PAIN, group, None),
     )
 
 

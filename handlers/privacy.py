@@ -7,7 +7,6 @@ import io
 import json
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
 from guided.engine.status import End
@@ -15,6 +14,7 @@ from handlers import consent
 from handlers.common import Press, Said, on_message, on_press, press_handlers, text
 from services import export, people
 from ui.export import summary_text
+from ui.keyboards import keyboard
 from ui.payloads import Delete, Privacy, PrivacyKeep
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ async def show_privacy(said: Said) -> None:
             months=text(context, language, "privacy.months", count=months),
             consent=consent.consent_words(context, language, state),
         ),
-        reply_markup=InlineKeyboardMarkup([[consent.change_button(context, language, state)]]),
+        reply_markup=keyboard([[consent.change_button(context, language, state)]]),
     )
 
 
@@ -67,17 +67,11 @@ async def confirm_delete(said: Said) -> None:
     context, message, language = said.context, said.message, said.language
     await message.reply_text(
         text(context, language, "privacy.delete_confirm"),
-        reply_markup=InlineKeyboardMarkup(
+        reply_markup=keyboard(
             [
                 [
-                    InlineKeyboardButton(
-                        text(context, language, "privacy.delete_yes"),
-                        callback_data=Delete("yes").pack(),
-                    ),
-                    InlineKeyboardButton(
-                        text(context, language, "privacy.delete_no"),
-                        callback_data=Delete("no").pack(),
-                    ),
+                    (text(context, language, "privacy.delete_yes"), Delete("yes")),
+                    (text(context, language, "privacy.delete_no"), Delete("no")),
                 ]
             ]
         ),
@@ -87,19 +81,18 @@ async def confirm_delete(said: Said) -> None:
 @on_press(Delete, text_only=True, needs_message=False)
 async def answer_delete(press: Press, answer: str) -> None:
     """Delete all the user's data, or leave it."""
-    query, context, language = press.query, press.context, press.language
-    await query.answer()
+    await press.query.answer()
     if answer == "no":
-        await query.edit_message_text(text(context, language, "privacy.delete_cancelled"))
+        await press.edit(press.text("privacy.delete_cancelled"))
         return
     # A running session ends first (its timer stops), so nothing timed follows the erasure.
-    chat_id = query.message.chat.id if query.message else query.from_user.id
-    await context.bot_data.sessions.stop(chat_id, End.ERASED)
-    await people.erase(context.bot_data.db, query.from_user.id)
-    if context.user_data is not None:
-        context.user_data.clear()  # drafts (a reminder being set up) and the cached language
-    logger.info("user %s deleted their data", query.from_user.id)
-    await query.edit_message_text(text(context, language, "privacy.deleted"))
+    chat_id = press.query.message.chat.id if press.query.message else press.query.from_user.id
+    await press.context.bot_data.sessions.stop(chat_id, End.ERASED)
+    await people.erase(press.context.bot_data.db, press.query.from_user.id)
+    if press.context.user_data is not None:
+        press.context.user_data.clear()  # drafts (a reminder being set up) and the cached language
+    logger.info("user %s deleted their data", press.query.from_user.id)
+    await press.edit(press.text("privacy.deleted"))
 
 
 HANDLERS = [

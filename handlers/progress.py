@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
+from telegram import InputMediaPhoto, Message
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
@@ -18,6 +18,7 @@ from guided.engine.routines import is_gentle
 from handlers.common import STALE, Press, Said, on_message, on_press, press_handlers, text
 from progress.stats import Facts, last_days
 from services import outcomes
+from ui.keyboards import Choice, Keyboard, keyboard
 from ui.payloads import Progress, WeeklySwitch
 from ui.progress import caption, chart_for, dates_text, weekday
 from ui.report import report_doc
@@ -43,49 +44,35 @@ def has_chart(facts: Facts, consent: bool) -> bool:
 
 def weekly_row(
     data: BotData, language: str, days: int, weekly: bool, consent: bool
-) -> list[list[InlineKeyboardButton]]:
+) -> list[list[Choice]]:
     """The weekly check's switch: off when it is on; on only with consent (it stores answers)."""
     if not weekly and not consent:
         return []
     key, op = ("weekly_off_button", "off") if weekly else ("weekly_on_button", "on")
-    return [
-        [
-            InlineKeyboardButton(
-                data.content.text(language, f"progress.{key}"),
-                callback_data=WeeklySwitch("w", op, days).pack(),
-            )
-        ]
-    ]
+    return [[(data.content.text(language, f"progress.{key}"), WeeklySwitch("w", op, days))]]
 
 
-def keyboard(
+def progress_keyboard(
     data: BotData, language: str, days: int, weekly: bool, consent: bool, report: bool
-) -> InlineKeyboardMarkup:
+) -> Keyboard:
     """7 / 30 / 90 days, the report for the doctor, the weekly check on or off."""
     content = data.content
     rows = [
         [
-            InlineKeyboardButton(
+            (
                 content.text(
                     language,
                     "progress.days_button_on" if n == days else "progress.days_button",
                     count=n,
                 ),
-                callback_data=Progress("p", n).pack(),
+                Progress("p", n),
             )
             for n in PERIODS
         ]
     ]
     if report:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    content.text(language, "progress.report_button"),
-                    callback_data=Progress("r", days).pack(),
-                )
-            ]
-        )
-    return InlineKeyboardMarkup(rows + weekly_row(data, language, days, weekly, consent))
+        rows.append([(content.text(language, "progress.report_button"), Progress("r", days))])
+    return keyboard([*rows, *weekly_row(data, language, days, weekly, consent)])
 
 
 def body(
@@ -109,11 +96,11 @@ async def show_progress(said: Said) -> None:
         switch = weekly_row(data, language, DEFAULT_DAYS, weekly is not None, consent)
         await message.reply_text(
             text(context, language, "progress.no_data"),
-            reply_markup=InlineKeyboardMarkup(switch) if switch else None,
+            reply_markup=keyboard(switch) if switch else None,
         )
         return
     chart = has_chart(facts, consent)
-    markup = keyboard(data, language, DEFAULT_DAYS, weekly is not None, consent, chart)
+    markup = progress_keyboard(data, language, DEFAULT_DAYS, weekly is not None, consent, chart)
     shown = body(data, language, facts, DEFAULT_DAYS, consent, weekly)
     if not chart:
         await message.reply_text(shown, reply_markup=markup)
@@ -126,17 +113,16 @@ async def show_progress(said: Said) -> None:
 @on_press(Progress, WeeklySwitch)
 async def answer_progress(press: Press, op: str, *rest: int | str) -> None:
     """7 / 30 / 90 days (the same message, edited), the report, the weekly check on or off."""
-    query, context, data, language = press.query, press.context, press.data, press.language
     *switch, days = rest
     assert isinstance(days, int)  # ui/payloads.Progress: the last field is 7, 30 or 90
-    if not isinstance(query.message, Message):
-        await query.answer()
+    if not isinstance(press.query.message, Message):
+        await press.query.answer()
         return
-    user_id, message = press.user_id, query.message
+    user_id, message = press.user_id, press.query.message
     if op == "w":
-        await switch_weekly(context, user_id, message, language, switch == ["on"])
-        await query.answer()
-    facts, consent, weekly = await gather(data, user_id)
+        await switch_weekly(press.context, user_id, message, press.language, switch == ["on"])
+        await press.query.answer()
+    facts, consent, weekly = await gather(press.data, user_id)
     if facts is None or not facts.has_data():
         if op != "w":
             await press.toast(STALE)
@@ -144,18 +130,20 @@ async def answer_progress(press: Press, op: str, *rest: int | str) -> None:
     chart = has_chart(facts, consent)
     if op == "r":
         if not chart:
-            await query.answer(text(context, language, "progress.needs_consent"))
+            await press.query.answer(press.text("progress.needs_consent"))
             return
-        await query.answer(text(context, language, "progress.report_wait"))
-        await send_report(context, message, language, facts, days)
+        await press.query.answer(press.text("progress.report_wait"))
+        await send_report(press.context, message, press.language, facts, days)
         return
     if op == "p":
-        await query.answer()
-    markup = keyboard(data, language, days, weekly is not None, consent, chart)
-    shown = body(data, language, facts, days, consent, weekly)
+        await press.query.answer()
+    markup = progress_keyboard(press.data, press.language, days, weekly is not None, consent, chart)
+    shown = body(press.data, press.language, facts, days, consent, weekly)
     try:
         if message.photo and chart and op == "p":
-            png = await data.renderer.chart(chart_for(data.content, language, facts, days))
+            png = await press.data.renderer.chart(
+                chart_for(press.data.content, press.language, facts, days)
+            )
             await message.edit_media(InputMediaPhoto(png, caption=shown), reply_markup=markup)
         elif message.photo:
             await message.edit_caption(shown, reply_markup=markup)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from background.reminder_job import schedule_dispatch
-from handlers.common import Press, on_press, press_handlers, text
+from handlers.common import Press, on_press, press_handlers
 from safety.rules import AfterSession
+from ui.keyboards import keyboard
 from ui.payloads import After, AfterOld, FlarePlan
 
 logger = logging.getLogger(__name__)
@@ -23,56 +23,49 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
     step up; any rise brings a morning check the next day. The check-in rating travels in the
     button, so the verdict holds without consent to storing ratings.
     """
-    query, context, data, language = press.query, press.context, press.data, press.language
-    user_id, chat_id = press.user_id, press.chat_id
     # Buttons of earlier versions carry no check-in rating ("ar:<session>:<rating>").
     checkin, rating = (None, ratings[0]) if len(ratings) == 1 else ratings
     assert rating is not None  # the last field is always a rating (ui/payloads.After)
-    rated = await data.sessions.rate(
-        user_id=user_id, chat_id=chat_id, session_id=session_id, checkin=checkin, rating=rating
+    rated = await press.data.sessions.rate(
+        user_id=press.user_id,
+        chat_id=press.chat_id,
+        session_id=session_id,
+        checkin=checkin,
+        rating=rating,
     )
     if rated is None:
-        await query.answer(text(context, language, "routine.toast_old"))
+        await press.query.answer(press.text("routine.toast_old"))
         return
     before, verdict, progress = rated.before, rated.verdict, rated.progress
     if rated.morning_check is not None:
-        schedule_dispatch(context.application, rated.morning_check)
-    await query.answer()
+        schedule_dispatch(press.context.application, rated.morning_check)
+    await press.query.answer()
     lines = [
-        text(context, language, "routine.summary", before=before, after=rating)
+        press.text("routine.summary", before=before, after=rating)
         if before is not None
-        else text(context, language, "routine.summary_no_rating")
+        else press.text("routine.summary_no_rating")
     ]
     if verdict is AfterSession.STOP_FOR_TODAY:
-        lines.append(text(context, language, "routine.after_stop"))
+        lines.append(press.text("routine.after_stop"))
     elif verdict is AfterSession.A_BIT_WORSE:
-        lines.append(text(context, language, "routine.after_a_bit_worse"))
+        lines.append(press.text("routine.after_a_bit_worse"))
     else:
         count = rated.streak
-        lines.append(text(context, language, "routine.streak", days=count, count=count))
+        lines.append(press.text("routine.streak", days=count, count=count))
     markup = None
     if rated.suggest_normal:
-        lines.append(text(context, language, "flare.suggest_return", count=progress.calm_sessions))
-        routine = progress.last_routine or next(iter(data.content.routines))
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        text(context, language, "flare.normal_button"),
-                        callback_data=FlarePlan("n", routine).pack(),
-                    )
-                ]
-            ]
-        )
+        lines.append(press.text("flare.suggest_return", count=progress.calm_sessions))
+        routine = progress.last_routine or next(iter(press.data.content.routines))
+        markup = keyboard([[(press.text("flare.normal_button"), FlarePlan("n", routine))]])
     summary = "\n".join(lines)
     # The question becomes its answer: one call where taking its buttons off and sending the
     # summary made two (a third of the Telegram calls of a burst of ratings: make bench-ratings).
-    question = text(context, language, "routine.after_question")
+    question = press.text("routine.after_question")
     try:
-        await query.edit_message_text(f"{question}\n\n{summary}", reply_markup=markup)
+        await press.edit(f"{question}\n\n{summary}", markup)
     except BadRequest as error:  # deleted meanwhile, or not a text message: a new message then
         logger.info("the rating question could not be edited (%s); summary sent", error.message)
-        await context.bot.send_message(chat_id, summary, reply_markup=markup)
+        await press.context.bot.send_message(press.chat_id, summary, reply_markup=markup)
 
 
 HANDLERS = [*press_handlers(after_rating)]

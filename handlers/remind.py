@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ConversationHandler
 
 from background.context import Context
@@ -16,6 +15,7 @@ from places.timeparse import EVERY_DAY, parse_when
 from reminders.schedule import local_date, mask_from_days
 from services import reminders as units
 from services.reminders import Listing
+from ui.keyboards import keyboard
 from ui.payloads import RemindEdit, RemindTime
 
 SUGGESTED_TIMES = ("07:00", "07:30", "08:00", "12:30", "18:00", "20:00")
@@ -58,7 +58,7 @@ async def ask_add_or_change(context: Context, chat_id: int, language: str, found
     lines = [text(context, language, "reminders.existing")]
     lines += [describe(context, language, row) for row in found.rows]
     add = text(context, language, "reminders.add_time" if typed else "reminders.add", time=typed)
-    rows = [[InlineKeyboardButton(add, callback_data=RemindEdit("e", "add").pack())]]
+    rows = [[(add, RemindEdit("e", "add"))]]
     times = [row.local_time for row in found.rows]
     for row in found.rows:
         key = "reminders.change_to" if typed else "reminders.change_one"
@@ -67,23 +67,20 @@ async def ask_add_or_change(context: Context, chat_id: int, language: str, found
             row.local_time if times.count(row.local_time) == 1 else describe(context, language, row)
         )
         label = text(context, language, key, time=name, new=typed)
-        rows.append([InlineKeyboardButton(label, callback_data=RemindEdit("e", row.id).pack())])
+        rows.append([(label, RemindEdit("e", row.id))])
     lines.append(text(context, language, "reminders.add_or_change"))
-    await context.bot.send_message(
-        chat_id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
-    )
+    await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=keyboard(rows))
 
 
 @on_press(RemindEdit, on_screen=True, stale=CHOOSE)
 async def choose_button(press: Press, step: str, choice: int | str) -> int:
     """Add another reminder, or change the one pressed."""
-    context, language, chat_id = press.context, press.language, press.chat_id
-    state = draft(context)
+    state = draft(press.context)
     if step != "e":
         await press.toast(STALE)
         return CHOOSE
     if choice != "add":
-        found = await units.listing(context.bot_data.db, press.user_id)
+        found = await units.listing(press.context.bot_data.db, press.user_id)
         chosen = next((row for row in found.rows if row.id == choice), None)
         if chosen is None:
             await press.toast("reminders.old")
@@ -93,57 +90,47 @@ async def choose_button(press: Press, step: str, choice: int | str) -> int:
             # "/remind 8:00", change 07:30: the same days (a one-off: the same day) at 08:00
             state["days"] = chosen.days
             if units.one_off(chosen) and chosen.next_due is not None:
-                today = local_date(context.bot_data.now(), chosen.zone)
+                today = local_date(press.context.bot_data.now(), chosen.zone)
                 ahead = (local_date(chosen.next_due, chosen.zone) - today).days
                 state.update(once=True, in_days=max(ahead, 0))
     await press.toast()
     await press.query.edit_message_reply_markup(reply_markup=None)
     if "time" in state:
-        return await after_days(press.update, context, language)
-    await ask_time(context, chat_id, language)
+        return await after_days(press.update, press.context, press.language)
+    await ask_time(press.context, press.chat_id, press.language)
     return TIME
 
 
 async def ask_time(context: Context, chat_id: int, language: str) -> None:
     rows = [
         [
-            InlineKeyboardButton(
-                value, callback_data=RemindTime("t", value.replace(":", "")).pack()
-            )
+            (value, RemindTime("t", value.replace(":", "")))
             for value in SUGGESTED_TIMES[start : start + 3]
         ]
         for start in (0, 3)
     ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text(context, language, "reminders.other_time"),
-                callback_data=RemindTime("t", "other").pack(),
-            )
-        ]
-    )
+    rows.append([(text(context, language, "reminders.other_time"), RemindTime("t", "other"))])
     await context.bot.send_message(
         chat_id,
         text(context, language, "reminders.ask_time"),
-        reply_markup=InlineKeyboardMarkup(rows),
+        reply_markup=keyboard(rows),
     )
 
 
 @on_press(RemindTime, stale=TIME)
 async def time_button(press: Press, step: str, choice: str) -> int:
     """A suggested time, or "another time" (then it asks for one to be typed)."""
-    query, context, language, chat_id = press.query, press.context, press.language, press.chat_id
     offered = {value.replace(":", ""): value for value in SUGGESTED_TIMES}
     if step != "t" or (choice != "other" and choice not in offered):  # only a time offered
         await press.toast(STALE)
         return TIME
-    await query.answer()
+    await press.query.answer()
     if choice == "other":
-        await context.bot.send_message(chat_id, text(context, language, "reminders.type_time"))
+        await press.reply("reminders.type_time")
         return TIME
-    draft(context)["time"] = offered[choice]
-    await query.edit_message_reply_markup(reply_markup=None)
-    await ask_days(context, chat_id, language)
+    draft(press.context)["time"] = offered[choice]
+    await press.query.edit_message_reply_markup(reply_markup=None)
+    await ask_days(press.context, press.chat_id, press.language)
     return DAYS
 
 

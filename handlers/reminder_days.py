@@ -3,7 +3,7 @@ then the zone if it is unknown, and the confirmation."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from background.context import Context
 from handlers.common import STALE, Press, Said, on_message, on_press, text
@@ -12,13 +12,14 @@ from handlers.timezone import ask_zone
 from places.timeparse import EVERY_DAY, WEEKDAYS, WEEKENDS, parse_days
 from reminders.schedule import mask_from_days
 from services import reminders as units
+from ui.keyboards import Keyboard, keyboard
 from ui.payloads import RemindDays
 
 DAY_FIELDS = frozenset(str(day) for day in range(7))  # the day buttons: 0 (Monday) to 6
 PRESETS = {"all": EVERY_DAY, "wd": WEEKDAYS, "we": WEEKENDS}
 
 
-def days_keyboard(context: Context, language: str, picked: int | None) -> InlineKeyboardMarkup:
+def days_keyboard(context: Context, language: str, picked: int | None) -> Keyboard:
     if picked is None:
         options = (
             ("all", "every_day"),
@@ -27,35 +28,22 @@ def days_keyboard(context: Context, language: str, picked: int | None) -> Inline
             ("once", "just_once"),
             ("pick", "choose_days"),
         )
-        return InlineKeyboardMarkup(
+        return keyboard(
             [
-                [
-                    InlineKeyboardButton(
-                        text(context, language, f"reminders.{key}"),
-                        callback_data=RemindDays("d", value).pack(),
-                    )
-                ]
+                [(text(context, language, f"reminders.{key}"), RemindDays("d", value))]
                 for value, key in options
             ]
         )
     names = [days_words(context, language, 1 << day) for day in range(7)]
     row = [
-        InlineKeyboardButton(
-            ("✓" if picked & (1 << day) else "") + names[day],
-            callback_data=RemindDays("d", str(day)).pack(),
-        )
+        (("✓" if picked & (1 << day) else "") + names[day], RemindDays("d", str(day)))
         for day in range(7)
     ]
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             row[:4],
             row[4:],
-            [
-                InlineKeyboardButton(
-                    text(context, language, "reminders.days_done"),
-                    callback_data=RemindDays("d", "done").pack(),
-                )
-            ],
+            [(text(context, language, "reminders.days_done"), RemindDays("d", "done"))],
         ]
     )
 
@@ -71,12 +59,11 @@ async def ask_days(context: Context, chat_id: int, language: str) -> None:
 @on_press(RemindDays, text_only=True, stale=DAYS)
 async def days_button(press: Press, step: str, choice: str) -> int:
     """A preset set of days, just once, a day toggled in the picker, or Done."""
-    query, context, language, update = press.query, press.context, press.language, press.update
-    state = draft(context)
+    state = draft(press.context)
     if step != "d" or "time" not in state:
         await press.toast(STALE)
         return DAYS
-    await query.answer()
+    await press.query.answer()
     if choice in PRESETS:
         state["days"] = mask_from_days(PRESETS[choice])
     elif choice == "once":  # the next time it comes: today if still ahead, else tomorrow
@@ -86,22 +73,19 @@ async def days_button(press: Press, step: str, choice: str) -> int:
         if choice != "pick":
             picked ^= 1 << int(choice)
         state["picked"] = picked
-        await query.edit_message_text(
-            text(context, language, "reminders.pick_days"),
-            reply_markup=days_keyboard(context, language, picked),
+        await press.edit(
+            press.text("reminders.pick_days"), days_keyboard(press.context, press.language, picked)
         )
         return DAYS
     elif choice == "done":
         if not state.get("picked"):
-            await context.bot.send_message(
-                press.chat_id, text(context, language, "reminders.bad_days")
-            )
+            await press.reply("reminders.bad_days")
             return DAYS
         state["days"] = state["picked"]
     else:
         return DAYS
-    await query.edit_message_reply_markup(reply_markup=None)
-    return await after_days(update, context, language)
+    await press.query.edit_message_reply_markup(reply_markup=None)
+    return await after_days(press.update, press.context, press.language)
 
 
 @on_message(stale=DAYS)

@@ -7,8 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 from telegram.ext import (
@@ -24,6 +22,7 @@ from places.zones import zone_info
 from reminders.schedule import days_from_mask, local_date, mask_from_days, one_off_due, parse_hhmm
 from services import reminders as units
 from services.reminders import Outcome, Saved, Wanted
+from ui.keyboards import keyboard
 from ui.payloads import RemindConfirm
 
 TIME, DAYS, ZONE, CONFIRM, CHOOSE = range(5)
@@ -96,24 +95,15 @@ async def confirm_or_save(
         await save(context, chat_id, user_id, language, zone)
         return ConversationHandler.END
     choices = [("reminders.save", "save"), ("reminders.cancel", "cancel")]
-    buttons = [
-        InlineKeyboardButton(
-            text(context, language, key), callback_data=RemindConfirm("c", op).pack()
-        )
-        for key, op in choices
-    ]
+    buttons = [(text(context, language, key), RemindConfirm("c", op)) for key, op in choices]
     lines = [confirm_question(context, language, zone)]
     rows = [buttons]
     if state.get("guessed"):
         other = other_half(state["time"])
         lines.append(text(context, language, "reminders.guessed", time=state["time"], other=other))
         flip = text(context, language, "reminders.flip", time=other)
-        rows.insert(
-            0, [InlineKeyboardButton(flip, callback_data=RemindConfirm("c", "flip").pack())]
-        )
-    await context.bot.send_message(
-        chat_id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
-    )
+        rows.insert(0, [(flip, RemindConfirm("c", "flip"))])
+    await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=keyboard(rows))
     return CONFIRM
 
 
@@ -141,23 +131,24 @@ def confirm_question(context: Context, language: str, zone: str) -> str:
 @on_press(RemindConfirm, on_screen=True, stale=ConversationHandler.END)
 async def confirm_button(press: Press, step: str, choice: str) -> int:
     """Save the reminder, cancel it, or take the other half of the day (07:30 -> 19:30)."""
-    query, context, language, chat_id = press.query, press.context, press.language, press.chat_id
-    state = draft(context)
+    state = draft(press.context)
     if step != "c" or "days" not in state:
         await press.toast(STALE)
         return ConversationHandler.END
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    zone = await units.user_zone(context.bot_data.db, press.user_id)
-    zone = zone or context.bot_data.settings.default_timezone
+    await press.query.answer()
+    await press.query.edit_message_reply_markup(reply_markup=None)
+    zone = await units.user_zone(press.context.bot_data.db, press.user_id)
+    zone = zone or press.context.bot_data.settings.default_timezone
     if choice == "flip":
         state.update(time=other_half(state["time"]), guessed=False, quick=False)
-        return await confirm_or_save(context, chat_id, press.user_id, language, zone)
+        return await confirm_or_save(
+            press.context, press.chat_id, press.user_id, press.language, zone
+        )
     if choice != "save":
         state.clear()
-        await context.bot.send_message(chat_id, text(context, language, "reminders.cancelled"))
+        await press.reply("reminders.cancelled")
         return ConversationHandler.END
-    await save(context, chat_id, press.user_id, language, zone)
+    await save(press.context, press.chat_id, press.user_id, press.language, zone)
     return ConversationHandler.END
 
 

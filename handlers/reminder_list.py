@@ -3,11 +3,6 @@ emergency safety hold, every reminder shown as paused for safety."""
 
 from __future__ import annotations
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-)
-
 from background.context import Context
 from background.reminder_job import schedule_dispatch
 from db.models import Reminder
@@ -16,6 +11,7 @@ from handlers.remind import ask_time
 from handlers.reminder_draft import TIME, describe, draft
 from services import reminders as units
 from services.reminders import Outcome
+from ui.keyboards import Choice, keyboard
 from ui.payloads import ReminderAll, ReminderOp, ReminderPage
 
 PAGE_SIZE = 5  # reminders per page of /reminders: 3 buttons each, well within Telegram's limits
@@ -58,9 +54,9 @@ async def send_list(
             lines.append(text(context, language, "reminders.page", page=page + 1, pages=pages))
             buttons.append(
                 [
-                    InlineKeyboardButton(
+                    (
                         text(context, language, f"reminders.page_{name}"),
-                        callback_data=ReminderPage("page", target % pages).pack(),
+                        ReminderPage("page", target % pages),
                     )
                     for name, target in (("prev", page - 1), ("next", page + 1))
                 ]
@@ -71,13 +67,13 @@ async def send_list(
             everything = "resume_all" if found.paused else "pause_all"
             buttons.append(
                 [
-                    InlineKeyboardButton(
+                    (
                         text(context, language, f"reminders.button_{everything}"),
-                        callback_data=ReminderAll("all", everything).pack(),
+                        ReminderAll("all", everything),
                     )
                 ]
             )
-        body, markup = "\n".join(lines), InlineKeyboardMarkup(buttons)
+        body, markup = "\n".join(lines), keyboard(buttons)
     if edit_message_id is not None:
         await context.bot.edit_message_text(body, chat_id, edit_message_id, reply_markup=markup)
     else:
@@ -95,17 +91,15 @@ def list_line(context: Context, language: str, row: Reminder, held: bool) -> str
     return describe(context, language, row) + state
 
 
-def row_buttons(
-    context: Context, language: str, row: Reminder, held: bool
-) -> list[InlineKeyboardButton]:
+def row_buttons(context: Context, language: str, row: Reminder, held: bool) -> list[Choice]:
     """Pause or resume (a daily reminder, when no hold pauses it), change, delete."""
     ops = ["change", "delete"]
     if not held and not units.one_off(row):
         ops.insert(0, "resume" if not row.enabled else "pause")
     return [
-        InlineKeyboardButton(
+        (
             text(context, language, f"reminders.button_{op}", time=row.local_time),
-            callback_data=ReminderOp(row.id, op).pack(),
+            ReminderOp(row.id, op),
         )
         for op in ops
     ]
@@ -115,38 +109,51 @@ def row_buttons(
 @on_press(ReminderOp, ReminderPage, ReminderAll, text_only=True)
 async def manage(press: Press, target: int | str, op: int | str) -> int | None:
     """Buttons of the /reminders list; 'change' re-enters the /remind flow."""
-    query, context, data, language = press.query, press.context, press.data, press.language
-    user_id, chat_id = press.user_id, press.chat_id
-    assert query.message is not None
+    assert press.query.message is not None
     if target == "page":
-        await query.answer()
-        await send_list(context, chat_id, user_id, language, query.message.message_id, int(op))
+        await press.query.answer()
+        await send_list(
+            press.context,
+            press.chat_id,
+            press.user_id,
+            press.language,
+            press.query.message.message_id,
+            int(op),
+        )
         return None
     if target == "all":
-        held = await units.pause_all(data.db, user_id, op == "pause_all")
+        held = await units.pause_all(press.data.db, press.user_id, op == "pause_all")
         toast = "reminders.paused" if op == "pause_all" else "reminders.resumed"
         await press.toast("reminders.toast_held" if held and op == "resume_all" else toast)
-        await send_list(context, chat_id, user_id, language, query.message.message_id)
+        await send_list(
+            press.context,
+            press.chat_id,
+            press.user_id,
+            press.language,
+            press.query.message.message_id,
+        )
         return None
     assert isinstance(target, int)
     if op == "change":
-        if not await units.owned(data.db, user_id, target):
+        if not await units.owned(press.data.db, press.user_id, target):
             await press.toast("reminders.old")
             return None
-        await query.answer()
-        state = draft(context)
+        await press.query.answer()
+        state = draft(press.context)
         state.clear()
         state["editing"] = target
-        await ask_time(context, chat_id, language)
+        await ask_time(press.context, press.chat_id, press.language)
         return TIME
-    changed = await units.change(data.db, user_id, target, str(op), data.now())
+    changed = await units.change(press.data.db, press.user_id, target, str(op), press.data.now())
     if changed.outcome is not Outcome.DONE:
         await press.toast("reminders.old")
         return None
-    schedule_dispatch(context.application, changed.earliest)
+    schedule_dispatch(press.context.application, changed.earliest)
     held = changed.held and op == "resume"
     await press.toast("reminders.toast_held" if held else CHANGED_TOASTS[str(op)])
-    await send_list(context, chat_id, user_id, language, query.message.message_id)
+    await send_list(
+        press.context, press.chat_id, press.user_id, press.language, press.query.message.message_id
+    )
     return None
 
 

@@ -4,7 +4,7 @@ controls and /stop are in controls.py."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery
 from telegram.ext import CommandHandler
 
 from background.context import Context
@@ -23,6 +23,7 @@ from handlers.safety import offer_session
 from safety.rules import HIGH_PAIN, Gate, gate
 from services.safety import load_state
 from ui.guided import alerts_note, level_note
+from ui.keyboards import keyboard
 from ui.payloads import CheckIn, RoutineChoice
 from ui.progress import plan_changes_note
 
@@ -46,7 +47,7 @@ async def choose_routine(said: Said) -> None:
     routines = [routine for routine in data.content.routines.values() if not routine.gentle]
     buttons = [
         [
-            InlineKeyboardButton(
+            (
                 text(
                     context,
                     language,
@@ -54,13 +55,13 @@ async def choose_routine(said: Said) -> None:
                     title=data.content.localize(routine.title, language),
                     minutes=routine.minutes,
                 ),
-                callback_data=RoutineChoice(routine.id).pack(),
+                RoutineChoice(routine.id),
             )
         ]
         for routine in routines
     ]
     await message.reply_text(
-        text(context, language, "routine.choose"), reply_markup=InlineKeyboardMarkup(buttons)
+        text(context, language, "routine.choose"), reply_markup=keyboard(buttons)
     )
 
 
@@ -79,21 +80,19 @@ async def check_in(press: Press, routine_id: str) -> None:
 @on_press(CheckIn, text_only=True)
 async def start_session(press: Press, routine_id: str, rating: int) -> None:
     """Take the check-in rating; start the session unless the pain is too strong."""
-    query, context, data, language = press.query, press.context, press.data, press.language
-    chat_id, user_id = press.chat_id, press.user_id
-    starting = data.starting
-    if not routine_exists(data.content, routine_id):
+    starting = press.data.starting
+    if not routine_exists(press.data.content, routine_id):
         await press.toast(STALE)
         return
-    if data.sessions.get(chat_id) is not None or chat_id in starting:
-        await query.answer(text(context, language, "routine.already_running"))
+    if press.data.sessions.get(press.chat_id) is not None or press.chat_id in starting:
+        await press.query.answer(press.text("routine.already_running"))
         return
-    starting.add(chat_id)  # no await since the check: a double tap cannot start two sessions
+    starting.add(press.chat_id)  # no await since the check: a double tap cannot start two sessions
     try:
-        await query.answer()
-        await begin(context, query, user_id, language, routine_id, rating)
+        await press.query.answer()
+        await begin(press.context, press.query, press.user_id, press.language, routine_id, rating)
     finally:
-        starting.discard(chat_id)
+        starting.discard(press.chat_id)
 
 
 async def begin(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Message
 
 from background.context import BotData, Context
 from guided.engine.routines import is_gentle
@@ -21,6 +21,7 @@ from handlers.common import text
 from handlers.holds import hold_advice
 from safety.rules import Gate, Origin, gate
 from services.safety import load_state
+from ui.keyboards import Keyboard, keyboard
 from ui.payloads import FlareHow
 from ui.safety import EMERGENCY, KNOWN, signs_markup, signs_question
 
@@ -68,16 +69,13 @@ async def offer_session(
         await ask_check_in(context, chat_id, language, routine_id)
 
 
-def flare_markup(data: BotData, language: str, routine_id: str) -> InlineKeyboardMarkup:
+def flare_markup(data: BotData, language: str, routine_id: str) -> Keyboard:
     """Better / The same / Worse since the pain report."""
     content = data.content
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
-                InlineKeyboardButton(
-                    content.text(language, f"flare.trend_{trend}"),
-                    callback_data=FlareHow("h", routine_id, trend).pack(),
-                )
+                (content.text(language, f"flare.trend_{trend}"), FlareHow("h", routine_id, trend))
                 for trend in TRENDS
             ]
         ]

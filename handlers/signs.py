@@ -8,7 +8,7 @@ which exercise hurt. Any Yes holds the routine, in proportion to the sign.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler
 
 from background.context import Context
@@ -19,6 +19,7 @@ from handlers.holds import put_on_hold
 from handlers.safety import ask_signs, offer_session
 from safety.rules import Answer, Hold, Origin, red_flag
 from services import safety
+from ui.keyboards import keyboard
 from ui.payloads import Ask, RedFlags, Signs
 from ui.safety import DOCTOR, EMERGENCY, KNOWN, LEGS, signs_markup, signs_question
 
@@ -82,23 +83,22 @@ async def answer_signs(
         )
         await follow_up.finish(context, chat_id, language)
         return
-    data = press.data
     await safety.pass_screening(
-        data.db, user.id, language, data.now(), red_flag(Answer.NONE, origin)
+        press.data.db, user.id, language, press.data.now(), red_flag(Answer.NONE, origin)
     )
     if origin in (Origin.FIRST, Origin.KNOWN) and routine_id is not None:
         await reply(context, chat_id, text(context, language, "safety.no_signs_first"))
         await offer_session(context, chat_id, user.id, language, routine_id)
     elif origin is Origin.PAIN:
         days = text(
-            context, language, "safety.gentle_days", count=data.settings.gentle_reminder_days
+            context, language, "safety.gentle_days", count=press.data.settings.gentle_reminder_days
         )
         pause = button(text(context, language, "checks.pause_button"), Ask("x", None, "pause"))
         await reply(
             context,
             chat_id,
             text(context, language, "safety.no_signs_after_pain", days=days),
-            InlineKeyboardMarkup([pause]),
+            keyboard([pause]),
         )
         await follow_up.finish(context, chat_id, language)
     else:
@@ -108,21 +108,20 @@ async def answer_signs(
 @on_press(RedFlags)
 async def legacy_red_flags(press: Press, *answer: str) -> None:
     """Buttons from earlier versions: A and B still hold the routine; the rest asks again."""
-    query, context, language, chat_id = press.query, press.context, press.language, press.chat_id
-    await query.answer()
+    await press.query.answer()
     if answer in (("a",), ("b",)):
         emergency = answer == ("a",)
         await put_on_hold(
-            context,
-            chat_id,
-            query.from_user.id,
-            language,
+            press.context,
+            press.chat_id,
+            press.query.from_user.id,
+            press.language,
             Hold.EMERGENCY if emergency else Hold.DOCTOR,
-            query.from_user.language_code,
+            press.query.from_user.language_code,
             red_flag(Answer.EMERGENCY if emergency else Answer.DOCTOR, Origin.ASKED),
         )
         return
-    await ask_signs(context, chat_id, language, Origin.ASKED)
+    await ask_signs(press.context, press.chat_id, press.language, Origin.ASKED)
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [

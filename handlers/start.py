@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CommandHandler
 
 from background.context import Context
@@ -23,37 +23,27 @@ from handlers.common import (
 )
 from handlers.consent import change_button
 from services import people
+from ui.keyboards import Choice, Keyboard, keyboard
 from ui.payloads import Consent, Language
 from ui.progress import day_text
 
 logger = logging.getLogger(__name__)
 
 
-def language_row(context: Context, language: str) -> list[InlineKeyboardButton]:
+def language_row(context: Context, language: str) -> list[Choice]:
     """The language switch, under the welcome."""
     native = context.bot_data.content.languages[language].native
-    return [
-        InlineKeyboardButton(
-            text(context, language, "start.language_button", language=native),
-            callback_data=Language("menu").pack(),
-        )
-    ]
+    return [(text(context, language, "start.language_button", language=native), Language("menu"))]
 
 
-def consent_keyboard(context: Context, language: str) -> InlineKeyboardMarkup:
+def consent_keyboard(context: Context, language: str) -> Keyboard:
     """Agree / Not now (shown without consent: the buttons remember it), plus the language."""
     seen = people.NOT_GIVEN
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
-                InlineKeyboardButton(
-                    text(context, language, "start.consent_yes"),
-                    callback_data=Consent("yes", seen).pack(),
-                ),
-                InlineKeyboardButton(
-                    text(context, language, "start.consent_no"),
-                    callback_data=Consent("no", seen).pack(),
-                ),
+                (text(context, language, "start.consent_yes"), Consent("yes", seen)),
+                (text(context, language, "start.consent_no"), Consent("no", seen)),
             ],
             language_row(context, language),
         ]
@@ -91,7 +81,7 @@ async def start(update: Update, context: Context) -> None:
             text(context, language, "start.consent_state_given", day=day),
             await next_steps(context, tg_user.id, language),
         ]
-        markup = InlineKeyboardMarkup([language_row(context, language)])
+        markup = keyboard([language_row(context, language)])
     else:
         parts = [
             text(context, language, "start.welcome", name=name),
@@ -99,7 +89,7 @@ async def start(update: Update, context: Context) -> None:
             text(context, language, "start.consent_state_not_given"),
             await next_steps(context, tg_user.id, language),
         ]
-        markup = InlineKeyboardMarkup(
+        markup = keyboard(
             [[change_button(context, language, state)], language_row(context, language)]
         )
     await message.reply_text("\n\n".join(parts), reply_markup=markup)
@@ -111,15 +101,10 @@ async def answer_consent(press: Press, answer: str, seen: str | None = None) -> 
     await consent.answer(press, "give" if answer == "yes" else "withdraw", seen, welcome=True)
 
 
-def language_keyboard(context: Context) -> InlineKeyboardMarkup:
+def language_keyboard(context: Context) -> Keyboard:
     """One button per language the content has."""
     languages = context.bot_data.content.languages
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(info.native, callback_data=Language(code).pack())]
-            for code, info in languages.items()
-        ]
-    )
+    return keyboard([[(info.native, Language(code))] for code, info in languages.items()])
 
 
 @on_message()
@@ -134,22 +119,20 @@ async def choose_language(said: Said) -> None:
 @on_press(Language, text_only=True, needs_message=False)
 async def answer_language(press: Press, choice: str) -> None:
     """Switch the language, or show the language menu."""
-    query, context = press.query, press.context
-    await query.answer()
+    await press.query.answer()
     if choice == "menu":
-        language = press.language
-        await context.bot.send_message(
-            query.from_user.id,
-            text(context, language, "language.choose"),
-            reply_markup=language_keyboard(context),
+        await press.context.bot.send_message(
+            press.query.from_user.id,
+            press.text("language.choose"),
+            reply_markup=language_keyboard(press.context),
         )
         return
     language = choice
-    if language not in context.bot_data.content.languages:
+    if language not in press.context.bot_data.content.languages:
         return
-    await people.set_language(context.bot_data.db, query.from_user.id, language)
-    remember_language(context, language)
-    await query.edit_message_text(text(context, language, "language.changed"))
+    await people.set_language(press.context.bot_data.db, press.query.from_user.id, language)
+    remember_language(press.context, language)
+    await press.edit(press.data.content.text(language, "language.changed"))
 
 
 HANDLERS = [

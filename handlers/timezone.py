@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -22,6 +20,7 @@ from handlers.reminder_draft import ZONE, confirm_or_save, draft, local_now
 from places.timeparse import format_time
 from places.zones import resolve_zone, suggest_zones, zone_from_location
 from services import reminders as units
+from ui.keyboards import keyboard
 from ui.payloads import Zone
 
 
@@ -48,9 +47,7 @@ async def ask_zone(
     await context.bot.send_message(
         chat_id,
         "🌍",
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(zone, callback_data=Zone(zone).pack())] for zone in suggestions]
-        ),
+        reply_markup=keyboard([[(zone, Zone(zone))] for zone in suggestions]),
     )
 
 
