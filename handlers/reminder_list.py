@@ -3,6 +3,8 @@ emergency safety hold, every reminder shown as paused for safety."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from background.context import Context
 from background.reminder_job import schedule_dispatch
 from db.models import Reminder
@@ -110,28 +112,24 @@ def row_buttons(context: Context, language: str, row: Reminder, held: bool) -> l
 async def manage(press: Press, target: int | str, op: int | str) -> int | None:
     """Buttons of the /reminders list; 'change' re-enters the /remind flow."""
     assert press.query.message is not None
+    # The list again, in the same message.
+    again = partial(
+        send_list,
+        press.context,
+        press.chat_id,
+        press.user_id,
+        press.language,
+        press.query.message.message_id,
+    )
     if target == "page":
         await press.query.answer()
-        await send_list(
-            press.context,
-            press.chat_id,
-            press.user_id,
-            press.language,
-            press.query.message.message_id,
-            int(op),
-        )
+        await again(int(op))
         return None
     if target == "all":
         held = await units.pause_all(press.data.db, press.user_id, op == "pause_all")
         toast = "reminders.paused" if op == "pause_all" else "reminders.resumed"
         await press.toast("reminders.toast_held" if held and op == "resume_all" else toast)
-        await send_list(
-            press.context,
-            press.chat_id,
-            press.user_id,
-            press.language,
-            press.query.message.message_id,
-        )
+        await again()
         return None
     assert isinstance(target, int)
     if op == "change":

@@ -1,12 +1,12 @@
 """A button's payload as one typed class, in the style of aiogram's `CallbackData`: its prefix,
 its typed fields, how it is built, read and matched, and the flags the rest of the bot reads.
 
-    class Control(Button, prefix="rt"):
+    class Control(Button, prefix="rt", starts_session=True):
         session_id: Annotated[int, ID]
-        op: Annotated[ControlOp, OneOf(ControlOp)]
+        op: Annotated[str, one_of("go", "pz", "rs", "sk", "st", "se")]
 
-    Control(7, ControlOp.PAUSE).pack()    -> "v1.rt:7:pz"
-    Control.unpack("v1.rt:7:pz")          -> Control(session_id=7, op=ControlOp.PAUSE)
+    Control(7, "pz").pack()               -> "v1.rt:7:pz"
+    Control.unpack("v1.rt:7:pz")          -> Control(session_id=7, op="pz")
     Control.unpack("v1.rt:x:pz")          -> None (forged or stale)
 
 The wire format is `v1.{prefix}:{field}:{field}`, under Telegram's 64 bytes; a trailing field
@@ -29,7 +29,6 @@ import types
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum
 from typing import (
     Annotated,
     Any,
@@ -58,15 +57,6 @@ class Spec:
 def one_of(*words: str) -> Spec:
     """A field that is one of these words."""
     return Spec("|".join(re.escape(word) for word in words))
-
-
-def choice(enum: type[Enum]) -> Spec:
-    """A field that is one of an enum's values, read back as the enum member."""
-    return Spec(
-        "|".join(re.escape(str(member.value)) for member in enum),
-        read=enum,
-        write=lambda member: str(member.value),
-    )
 
 
 def literal(word: str) -> Spec:
