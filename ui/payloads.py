@@ -12,6 +12,7 @@ report: never dropped in a flood, answered whatever fails).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Annotated
 
 from ui.button import ID, KNOWN, RATING, SEPARATOR, VERSION, Button, Spec, literal, one_of
@@ -353,8 +354,12 @@ class NudgeStart(Button, prefix="rn", starts_session=True):
 # --- what the rest of the bot asks of a press -----------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def read(data: object) -> Button | None:
-    """The press in callback data, of whichever class it is; None if stale or forged."""
+    """The press in callback data, of whichever class it is; None if stale or forged.
+
+    Cached: every press handler's pattern asks it of the same data (ui/payloads.claims), and
+    presses are frozen, so one reading serves them all."""
     if not isinstance(data, str):
         return None
     version, _, prefix = data.partition(SEPARATOR)[0].partition(".")
