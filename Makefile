@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f
 DATABASES ?=
 BENCH_DATABASES = $(if $(strip $(DATABASES)),--databases $(DATABASES))
 
-.PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders bench-reports bench-load bench-ratings lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures voices bench-audio bench-timers bench-reminders bench-reports bench-load bench-ratings lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ content: $(STAMP)  ## Validate content/ (what authors run before committing)
 pictures: $(STAMP)  ## Redraw every picture and animation in content/media/ from content/poses/
 	$(BIN)/python -m illustrations
 
+voices: $(STAMP)  ## Render the audio guide's missing phrase clips into content/audio/clips/ (needs espeak-ng; FORCE=1: all)
+	$(BIN)/python -m audio.voices $(if $(FORCE),--force)
+
 migrate: $(STAMP)  ## Apply database migrations by hand (the bot also does it at start)
 	$(BIN)/alembic upgrade head
 
@@ -61,6 +64,9 @@ bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate
 
 bench-reports: $(STAMP)  ## Chart and report drawing times; event-loop lag while 50 users ask for reports
 	$(BIN)/python -m bench.reports
+
+bench-audio: $(STAMP)  ## Track mixing and encoding times, event-loop lag while 20 tracks render, sizes
+	$(BIN)/python -m bench.audio
 
 lock:  ## Re-resolve requirements-dev.lock from pyproject.toml (needs uv)
 	$(BIN)/pip install --quiet uv
