@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f
 DATABASES ?=
 BENCH_DATABASES = $(if $(strip $(DATABASES)),--databases $(DATABASES))
 
-.PHONY: run test fuzz check lint format typecheck content pictures voices bench-audio bench-timers bench-reminders bench-reports bench-load bench-ratings lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures voices bench-timers bench-reminders bench-reports bench-load bench-ratings lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,9 +64,6 @@ bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate
 
 bench-reports: $(STAMP)  ## Chart and report drawing times; event-loop lag while 50 users ask for reports
 	$(BIN)/python -m bench.reports
-
-bench-audio: $(STAMP)  ## Track mixing and encoding times, event-loop lag while 20 tracks render, sizes
-	$(BIN)/python -m bench.audio
 
 lock:  ## Re-resolve requirements-dev.lock from pyproject.toml (needs uv)
 	$(BIN)/pip install --quiet uv

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import multiprocessing
+import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,11 +32,28 @@ from content.phrases import Phrase, Phrases, load_checked_phrases, needs_of
 from guided.engine.routines import routine_items, routine_timeline, single
 
 MIX_VERSION = 1  # raise when the mix changes, so cached tracks are made again
-# libsndfile's compression level per format: Opus at 0.85 is about 32 kbit/s (at 0.92, about
-# 19 kbit/s, its coding lifted a consonant's peak by 2.3 dB, over the ceiling); MP3 at 0.75 is
-# VBR at about 35 kbit/s for this mono speech.
-LEVELS = {"ogg": 0.85, "mp3": 0.75}
-Format = Literal["ogg", "mp3"]
+Format = Literal["ogg", "mp3", "note"]
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a format is written: its file type, libsndfile's compression level (0 best .. 1
+    smallest) and the true-peak ceiling before coding (coding moves peaks: by up to 1.3 dB at
+    these levels, more at lower bitrates; the decoded file stays at or under -1 dBTP)."""
+
+    kind: codec.Kind
+    level: float
+    ceiling_db: float
+
+
+ENCODINGS: dict[str, Encoding] = {
+    # Opus at about 32 kbit/s (at 19 kbit/s its coding lifted a consonant's peak by 2.3 dB).
+    "ogg": Encoding("ogg", 0.85, -3.0),
+    # MP3 VBR, about 35 kbit/s for this mono speech: what sendAudio plays.
+    "mp3": Encoding("mp3", 0.75, -3.0),
+    # A voice note: Opus at about 16 kbit/s, so the longest dose stays under Telegram's 1 MB.
+    "note": Encoding("ogg", 0.96, -4.5),
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +66,7 @@ class Recipe:
     scale: float = 1.0  # the timeline's time scale (ROUTINE_TIME_SCALE)
     voice: bool = True
     tones: bool = True
-    format: Format = "ogg"  # "ogg" (Opus: the Mini App, voice notes), "mp3" (sendAudio)
+    format: Format = "ogg"  # "ogg" (Opus: the Mini App), "mp3" (sendAudio), "note" (sendVoice)
 
     def digest(self) -> str:
         """A stable hash of the recipe alone."""
@@ -58,7 +77,7 @@ class Recipe:
 def voice_note(exercise_id: str, level: int, language: str) -> Recipe:
     """The recipe of one exercise's voice note at a person's level (Ogg Opus, as Telegram's
     voice notes are)."""
-    return Recipe(single(exercise_id), level, language, format="ogg")
+    return Recipe(single(exercise_id), level, language, format="note")
 
 
 class Guide:
@@ -106,8 +125,7 @@ class Guide:
             ]
         )
         name = hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
-        suffix = "mp3" if recipe.format == "mp3" else "ogg"
-        return self.cache / f"{name}.{suffix}"
+        return self.cache / f"{name}.{ENCODINGS[recipe.format].kind}"
 
     def _clip(self, phrase: Phrase) -> np.ndarray:
         return read_clip(self.phrases.clip_path(phrase))
@@ -117,9 +135,10 @@ class Guide:
         path = self.path(recipe)
         if path.is_file():
             return path
-        samples = mix(self.script(recipe), self._clip)
+        encoding = ENCODINGS[recipe.format]
+        samples = mix(self.script(recipe), self._clip, encoding.ceiling_db)
         self.cache.mkdir(parents=True, exist_ok=True)
-        codec.write(path, samples, RATE, recipe.format, LEVELS[recipe.format])
+        codec.write(path, samples, RATE, encoding.kind, encoding.level)
         return path
 
     async def render_async(self, recipe: Recipe, executor: Executor) -> Path:
@@ -144,8 +163,14 @@ class Guide:
 _worker_guide: Guide | None = None
 
 
+WORKER_NICENESS = 10  # rendering yields the CPU to the bot's own process whenever it wakes
+
+
 def _start_worker(root: Path, cache: Path) -> Guide:
+    """This worker process's guide, made once; the process runs at a lower priority."""
     global _worker_guide
+    if _worker_guide is None:
+        os.nice(WORKER_NICENESS)
     if _worker_guide is None or _worker_guide.content.root != root or _worker_guide.cache != cache:
         _worker_guide = Guide(load_content(root), cache)
     return _worker_guide
@@ -156,6 +181,21 @@ def _render_in_worker(root: Path, cache: Path, recipe: Recipe) -> Path:
     return _start_worker(root, cache).render(recipe)
 
 
-def workers(count: int = 2) -> ProcessPoolExecutor:
-    """Worker processes for render_async (one per core here); shut down with the bot."""
-    return ProcessPoolExecutor(max_workers=count)
+def _started(guide: Guide, count: int) -> ProcessPoolExecutor:
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(guide.content.root, guide.cache),
+    )
+    for done in [pool.submit(int) for _ in range(count)]:  # every worker up and ready
+        done.result()
+    return pool
+
+
+async def workers(guide: Guide, count: int = 2) -> ProcessPoolExecutor:
+    """Worker processes for `guide.render_async` (one per core here), started in a thread so
+    the loop never waits on them (a process's start held it 130 ms in tests/audio), fresh
+    ("spawn": a fork would copy the bot's threads and locks mid-use), each reading the content
+    and clips once. Shut them down with the bot, off the loop too."""
+    return await asyncio.to_thread(_started, guide, count)

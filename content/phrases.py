@@ -14,15 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import field_validator
 
-from content.fields import NonEmptyText, Strict
+from content.fields import NonEmptyText, Strict, invalid
 from content.problems import Collector, ContentError, Problem
 from content.schema import Exercise, Routine
 
 STRESS = "+"  # put before the stressed vowel of a word: "В+ыдох"; the text shown has none
 VOWELS = set("аеёиоуыэюяaeiouy")  # of the languages that mark stress (Russian; Latin for names)
-WORD = re.compile(r"[^\W\d_]+(?:\+[^\W\d_]+)*|\+[^\W\d_]+", re.UNICODE)
+WORD = re.compile(r"\+?[^\W\d_]+(?:\+[^\W\d_]+)*")  # letters, with the marks inside
+VOICE = re.compile(r"^[a-z0-9-]+/[A-Za-z0-9_+-]+$")
 CLIP_SUFFIX = ".opus"
 # Phrases every language has; "next" is followed by the next exercise's name.
 PHRASE_KEYS = (
@@ -53,11 +54,18 @@ class ExercisePhrases(ExerciseWords):
 class PhraseFile(Strict):
     """One language's phrase file."""
 
-    voice: str = Field(pattern=r"^[a-z0-9-]+/[A-Za-z0-9_+-]+$")  # engine/voice: espeak-ng/ru
+    voice: str  # engine/voice: espeak-ng/ru
     stress_marks: bool = False
     phrases: dict[str, NonEmptyText]
     numbers: dict[int, NonEmptyText]
     exercises: dict[str, ExercisePhrases]
+
+    @field_validator("voice")
+    @classmethod
+    def _engine_and_voice(cls, value: str) -> str:
+        if not VOICE.match(value):
+            raise invalid(f"should be engine/voice, like espeak-ng/en-gb (got {value!r})")
+        return value
 
 
 @dataclass(frozen=True)
@@ -123,13 +131,13 @@ def stress_problem(text: str) -> str | None:
         word = match.group()
         plain = word.replace(STRESS, "").lower()
         marks = word.count(STRESS)
+        if marks > 1:
+            return f"{word!r}: one '+' per word"
         for position in [i for i, char in enumerate(word) if char == STRESS]:
             after = word[position + 1 : position + 2].lower()
             if after not in VOWELS:
                 return f"{word!r}: '+' must stand right before a vowel"
         syllables = sum(char in VOWELS for char in plain)
-        if marks > 1:
-            return f"{word!r}: one '+' per word"
         if marks == 0 and syllables > 1 and "ё" not in plain:
             return f"{word!r}: mark its stressed vowel with '+' (like В+ыдох)"
     return None
