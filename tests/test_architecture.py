@@ -42,8 +42,9 @@ RULES = {"safety", "guided.engine", "reminders", "places", "throttle", "progress
 # What each room may import at run time (besides itself and third-party packages), top to bottom.
 MAY_IMPORT: dict[str, set[str]] = {
     "handlers": {"background", "ops", "guided", "services", "ui", "core", "db", "content"} | RULES,
-    # The chat presenter (background/presenter.py) shows what the guided sessions' service asks.
-    "background": {"guided", "services", "ui", "core", "db", "content", "perf"} | RULES,
+    # The chat presenter (background/presenter.py) shows what the guided sessions' service asks;
+    # the track presenter (background/listening.py) sends what the audio guide renders.
+    "background": {"guided", "services", "ui", "core", "db", "content", "perf", "audio"} | RULES,
     # The guided sessions' service: its units of work use the other services' parts (the pain
     # report, progression, the adapted routine) inside its own transactions.
     "guided": {"services", "core", "db", "content", "perf"} | RULES,
