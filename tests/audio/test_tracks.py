@@ -15,7 +15,7 @@ from audio import codec
 from audio.mix import layers
 from audio.tracks import Guide, Recipe
 from content import Content
-from guided.engine.routines import routine_timeline
+from guided.engine.routines import routine_timeline, single
 from tests.audio.measure import loudness, onsets, true_peak_db
 
 SCALE = 0.5
@@ -73,11 +73,37 @@ def test_every_voice_cue_is_heard_at_its_beat(
     assert abs(last_sound - plan) <= 0.1
 
 
-def test_the_track_starts_with_the_stop_sentence(guide: Guide) -> None:
+def test_the_track_starts_with_the_stop_sentence(guide: Guide, content: Content) -> None:
+    """Every routine at every level, and an exercise's voice note: the first cue, at 0 s, opens
+    with "If anything hurts, stop and tell me"."""
+    routines = [*content.routines, single(next(iter(content.exercises)))]
     for language in LANGUAGES:
-        script = guide.script(Recipe("quick", 0, language))
-        first = script.cues[0]
-        assert first.start == 0.0 and first.phrases[0].key == "stop_if_it_hurts"
+        for routine in routines:
+            for level in range(content.progression.levels):
+                script = guide.script(Recipe(routine, level, language))
+                first = script.cues[0]
+                assert first.start == 0.0 and first.phrases[0].key == "stop_if_it_hurts"
+                assert all(cue.start > 0.0 for cue in script.cues[1:])
+
+
+def envelope_db(samples: np.ndarray, rate: int) -> np.ndarray:
+    frame = rate // 100  # 10 ms
+    count = len(samples) // frame
+    frames = samples[: count * frame].reshape(count, frame).astype(np.float64)
+    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_first_words_heard_are_the_stop_sentence(guide: Guide, language: str) -> None:
+    """In the decoded track (the voice alone), the opening is the stop sentence's own clip:
+    their loudness envelopes match, from the first 10 ms on."""
+    recipe = Recipe("quick", 0, language, scale=SCALE, tones=False, format="mp3")
+    samples, rate = codec.read(guide.render(recipe))
+    clip = guide._clip(guide.phrases.books[language]["stop_if_it_hurts"])
+    heard, said = envelope_db(samples[: len(clip)], rate), envelope_db(clip, rate)
+    assert said.size > 50  # a sentence, not a blip
+    assert np.corrcoef(heard, said)[0, 1] > 0.9
+    assert heard[0] > -50.0  # sound from the very start
 
 
 def test_the_voice_is_well_above_the_tones(guide: Guide) -> None:
