@@ -44,8 +44,8 @@ content: $(STAMP)  ## Validate content/ (what authors run before committing)
 pictures: $(STAMP)  ## Redraw every picture and animation in content/media/ from content/poses/
 	$(BIN)/python -m illustrations
 
-voices: $(STAMP)  ## Render the audio guide's missing phrase clips into content/audio/clips/ (needs espeak-ng; FORCE=1: all)
-	$(BIN)/python -m audio.voices $(if $(FORCE),--force)
+voices: $(STAMP)  ## Render the audio guide's missing phrase clips into content/audio/clips/ (needs espeak-ng; FORCE=1: all; LIST=1: only list the clips' names)
+	$(BIN)/python -m audio.voices $(if $(FORCE),--force) $(if $(LIST),--list)
 
 migrate: $(STAMP)  ## Apply database migrations by hand (the bot also does it at start)
 	$(BIN)/alembic upgrade head

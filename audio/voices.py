@@ -2,7 +2,8 @@
 
 Clips already on disk are kept (a person's recording stays); FORCE=1 renders the engine's clips
 again. Clips no phrase names any more are removed. Needs `apt-get install espeak-ng`; the bot
-never does.
+never does. `--list` (`make voices LIST=1`) prints each phrase's clip name, voice and text, to
+name a person's recording.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from content.phrases import load_phrases, needs_of
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--force", action="store_true", help="render clips already on disk too")
+    parser.add_argument(
+        "--list", action="store_true", help="only list each phrase's clip name (for recordings)"
+    )
     arguments = parser.parse_args(argv)
     content = load_content()
     needs = needs_of(content.exercises, content.routines)
@@ -27,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(problem)
         return 1
+    if arguments.list:
+        for phrase in phrases.all():
+            print(f"{phrase.clip_name}  {phrase.voice:16}  {phrase.key:24}  {phrase.shown}")
+        return 0
     wanted = set()
     made = kept = 0
     for phrase in phrases.all():
