@@ -39,7 +39,12 @@ def draw(path: Path, out: Path, seconds: float, starts: list[tuple[float, str]])
     keep = freqs <= TOP_HZ
     level = 10 * np.log10(power[keep] + 1e-12)
     figure, (wave, spectrum) = plt.subplots(
-        2, 1, figsize=(14, 7), sharex=True, gridspec_kw={"height_ratios": [1, 3]}
+        2,
+        1,
+        figsize=(14, 7),
+        sharex=True,
+        gridspec_kw={"height_ratios": [1, 3]},
+        layout="constrained",
     )
     wave.plot(times, samples, linewidth=0.3, color="#334")
     wave.set_ylabel("amplitude")
@@ -48,7 +53,7 @@ def draw(path: Path, out: Path, seconds: float, starts: list[tuple[float, str]])
     mesh = spectrum.pcolormesh(
         frames, freqs[keep], level, shading="auto", cmap="magma", vmin=top - 80, vmax=top
     )
-    figure.colorbar(mesh, ax=spectrum, label="dB")
+    figure.colorbar(mesh, ax=[wave, spectrum], label="dB")  # both panels keep one time axis
     for start, title in starts:
         if start <= seconds:
             for axis in (wave, spectrum):
@@ -57,7 +62,6 @@ def draw(path: Path, out: Path, seconds: float, starts: list[tuple[float, str]])
     spectrum.set_ylabel("Hz")
     spectrum.set_xlabel("seconds")
     wave.set_title(path.name)
-    figure.tight_layout()
     figure.savefig(out, dpi=110)
     plt.close(figure)
 

@@ -28,10 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import soundfile
 from scipy.signal import resample_poly
 
-from audio import codec
+from audio import codec  # before soundfile is imported: codec picks the system's libsndfile
 from audio.clips import RATE
 from audio.mix import mix
 from audio.tracks import ENCODINGS, Guide, Recipe, workers
@@ -141,7 +140,7 @@ def profile(guide: Guide, folder: Path) -> None:
     for frames in (960, 48_000, len(samples)):
 
         def blocks(frames: int = frames) -> None:
-            with soundfile.SoundFile(
+            with codec.soundfile.SoundFile(
                 path, "w", RATE, 1, format="OGG", subtype="OPUS", compression_level=0.85
             ) as sink:
                 for first in range(0, len(samples), frames):
