@@ -24,7 +24,6 @@ import pstats
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ from audio import codec  # before soundfile is imported: codec picks the system'
 from audio.clips import RATE
 from audio.mix import mix
 from audio.tracks import ENCODINGS, Guide, Recipe, workers
+from bench.reports import timed
 from content import load_content
 
 TICK = 0.010
@@ -41,15 +41,6 @@ STALL = 0.050
 GOAL_TRACK = 2.0
 TOP_LEVEL = 5  # progression.yaml's levels: 0..5
 CONCURRENT = 20
-
-
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return times
 
 
 def line(label: str, times: list[float], goal: str = "") -> str:
