@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f
 DATABASES ?=
 BENCH_DATABASES = $(if $(strip $(DATABASES)),--databases $(DATABASES))
 
-.PHONY: run test fuzz check lint format typecheck content pictures bench-timers bench-reminders bench-reports bench-load bench-ratings lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures voices bench-timers bench-reminders bench-reports bench-load bench-ratings bench-audio lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ content: $(STAMP)  ## Validate content/ (what authors run before committing)
 pictures: $(STAMP)  ## Redraw every picture and animation in content/media/ from content/poses/
 	$(BIN)/python -m illustrations
 
+voices: $(STAMP)  ## Render the audio guide's missing phrase clips into content/audio/clips/ (needs espeak-ng; FORCE=1: all; LIST=1: only list the clips' names)
+	$(BIN)/python -m audio.voices $(if $(FORCE),--force) $(if $(LIST),--list)
+
 migrate: $(STAMP)  ## Apply database migrations by hand (the bot also does it at start)
 	$(BIN)/alembic upgrade head
 
@@ -55,6 +58,9 @@ bench-load: $(STAMP)  ## 500 users at 50 -> 400 updates/s, Backcare beside a bar
 
 bench-ratings: $(STAMP)  ## The write ceiling: 1,000 people rate their session within 1 s
 	$(BIN)/python -m bench.ratings $(BENCH_DATABASES)
+
+bench-audio: $(STAMP)  ## A whole routine's track mixed and encoded, timed; the loop's lag while 20 render (PROFILE=1: where an Opus encode goes)
+	$(BIN)/python -m bench.audio $(if $(PROFILE),--profile)
 
 bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate figures
 	$(BIN)/python -m bench.reminders $(BENCH_DATABASES)

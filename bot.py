@@ -25,9 +25,11 @@ from telegram.ext import Application, Defaults
 import handlers
 from background.context import CONTEXT_TYPES, BotData
 from background.leases import start_heartbeat
+from background.listening import TRACK, TrackPresenter
 from background.presenter import ChatPresenter
 from background.reminder_job import new_dispatcher, start_dispatcher
 from background.sweeps import schedule_sweeps, sweep
+from background.tracks import Tracks
 from content import Content, ContentError, TextCheck, load_content
 from content.check import main as check_content
 from core.activity import Activity
@@ -40,6 +42,7 @@ from db.crypto import DataKeyError, read_or_create_key_file
 from db.keys import check_keys
 from db.migrate import upgrade_to_head
 from guided.engine.progression import Rule
+from guided.presenter import Screens
 from guided.service import GuidedSessions
 from handlers.menu import set_command_menus
 from ops.commands import health_command, new_key_command, rotate_key_command
@@ -138,9 +141,12 @@ async def start_services(
     data.content = content
     data.pain_lexicon = lexicon
     data.progression = Rule(**content.progression.model_dump())
-    # The guided sessions and the screen they show on: the chat (a second presenter, such as a
-    # Mini App, is handed to the service here).
-    data.sessions = GuidedSessions(data, ChatPresenter(application))
+    # The guided sessions and the screens they show on: the chat, and the audio track (a session
+    # heard as one track: Listen); another screen, such as a Mini App, is handed over here.
+    chat = ChatPresenter(application)
+    screens = Screens(chat, **{TRACK: TrackPresenter(application, chat)})
+    data.sessions = GuidedSessions(data, screens)
+    data.tracks = Tracks(data, settings)
     data.renderer = Renderer(settings.report_workers, settings.report_pool)
     data.activity = Activity()
     data.probe = None
@@ -192,6 +198,9 @@ async def stop_services(application: Application) -> None:
     renderer = getattr(data, "renderer", None)
     if renderer is not None:
         renderer.close()  # the chart and report workers (/progress)
+    tracks = getattr(data, "tracks", None)
+    if tracks is not None:
+        await tracks.close()  # the audio guide's workers
     probe = getattr(data, "probe", None)
     if probe is not None:
         await probe.stop()

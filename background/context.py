@@ -8,16 +8,19 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from background.tracks import Tracks
 from core.context import BotState
 from guided.service import GuidedSessions
 
 
 class BotData(BotState):
-    """The bot's state and its guided sessions (every session's whole life: guided/service.py)."""
+    """The bot's state, its guided sessions (every session's whole life: guided/service.py) and
+    the audio guide's tracks (background/tracks.py)."""
 
-    __slots__ = ("sessions",)
+    __slots__ = ("sessions", "tracks")
 
     sessions: GuidedSessions
+    tracks: Tracks
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

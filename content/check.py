@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from content import ContentError, TextCheck, load_content
+from content.phrases import load_phrases, needs_of
 
 
 def main(root: Path | None = None, checks: Sequence[TextCheck] = ()) -> int:
@@ -20,8 +21,16 @@ def main(root: Path | None = None, checks: Sequence[TextCheck] = ()) -> int:
             f"{len(error.problems)} problem(s) found; the bot will not start until they are fixed."
         )
         return 1
+    needs = needs_of(content.exercises, content.routines)
+    problems, phrases = load_phrases(content.root, content.languages, needs)
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) found in the audio guide's phrases or clips.")
+        return 1
     print(
         f"content OK: {len(content.exercises)} exercises, {len(content.routines)} routines, "
-        f"{len(content.languages)} languages"
+        f"{len(content.languages)} languages, "
+        f"{sum(len(book.phrases) for book in phrases.books.values())} spoken phrases with clips"
     )
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -146,6 +147,12 @@ class Settings(BaseSettings):
     weekly_check_time: str = Field(default="19:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     # After "this exercise hurt", the exercise is easier (or left out) for this many days.
     hurt_exercise_days: int = Field(default=28, ge=1, le=365)
+    # The audio guide: rendered tracks and voice notes are cached here (named by their recipe's
+    # hash; safe to delete), made by this many worker processes (started on first need).
+    audio_cache: Path = Field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "backcare-audio"
+    )
+    audio_workers: int = Field(default=2, ge=1, le=8)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -92,6 +92,20 @@ class MediaFile(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class AudioFile(Base):
+    """An audio guide's track or voice note already uploaded to Telegram, reused by its file_id.
+
+    Per bot (a file_id is valid only for the bot that uploaded it) and per recipe: the hash that
+    names the rendered file (audio/tracks.Guide.path), so a changed track is uploaded anew."""
+
+    __tablename__ = "audio_files"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    recipe: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[str] = mapped_column(Text)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 def _open_only() -> TextClause:
     """The partial index's condition: the open statuses (as migration 0002 wrote them)."""
     return text("status IN (" + ", ".join(f"'{status.value}'" for status in OPEN) + ")")

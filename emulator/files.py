@@ -14,8 +14,27 @@ from emulator.state import Stats
 from emulator.wire import bad_request
 
 WRONG_FILE = "wrong file identifier/HTTP URL specified"
-DEFAULT_SUFFIX = {"photo": ".jpg", "animation": ".mp4", "video": ".mp4", "document": ".bin"}
-FILE_ID_PREFIX = {"photo": "AgAC", "animation": "CgAC", "video": "BAAC", "document": "BQAC"}
+DEFAULT_SUFFIX = {
+    "photo": ".jpg",
+    "animation": ".mp4",
+    "video": ".mp4",
+    "document": ".bin",
+    "audio": ".mp3",
+    "voice": ".ogg",
+    "thumbnail": ".jpg",
+}
+FILE_ID_PREFIX = {
+    "photo": "AgAC",
+    "animation": "CgAC",
+    "video": "BAAC",
+    "document": "BQAC",
+    "audio": "CQAC",
+    "voice": "AwAC",
+    "thumbnail": "AAMC",
+}
+# What an audio file or voice note keeps from its upload (Telegram reads it once; a send by
+# file_id shows the same).
+AUDIO_META = ("duration", "title", "performer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +48,8 @@ class StoredFile:
     size: int
     width: int = 0
     height: int = 0
+    meta: tuple[tuple[str, Any], ...] = ()  # an audio file's duration, title, performer
+    thumbnail: StoredFile | None = None  # an audio file's uploaded cover
 
 
 def image_size(content: bytes) -> tuple[int, int]:
@@ -53,7 +74,14 @@ class FileStore:
         self._numbers = itertools.count(1)
 
     def store(
-        self, kind: str, file_name: str, content: bytes, *, by_bot: bool = True
+        self,
+        kind: str,
+        file_name: str,
+        content: bytes,
+        *,
+        by_bot: bool = True,
+        meta: tuple[tuple[str, Any], ...] = (),
+        thumbnail: StoredFile | None = None,
     ) -> StoredFile:
         """Keep an upload; it gets a fresh file_id and file_unique_id.
 
@@ -67,7 +95,8 @@ class FileStore:
         path = self.media_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-        width, height = image_size(content) if kind in ("photo", "animation", "video") else (0, 0)
+        pictured = kind in ("photo", "animation", "video", "thumbnail")
+        width, height = image_size(content) if pictured else (0, 0)
         stored = StoredFile(
             file_id=f"{FILE_ID_PREFIX.get(kind, 'BQAC')}{secrets.token_urlsafe(30)}",
             unique_id=f"AQAD{secrets.token_urlsafe(9)}",
@@ -78,6 +107,8 @@ class FileStore:
             size=len(content),
             width=width,
             height=height,
+            meta=meta,
+            thumbnail=thumbnail,
         )
         self.by_id[stored.file_id] = stored
         return stored
@@ -90,16 +121,22 @@ class FileStore:
         return self.by_id.get(file_id)
 
     def resolve(
-        self, kind: str, value: Any, field_name: str, files: dict[str, tuple[str, bytes]]
+        self,
+        kind: str,
+        value: Any,
+        field_name: str,
+        files: dict[str, tuple[str, bytes]],
+        **upload_with: Any,
     ) -> StoredFile:
-        """The file a parameter names: an upload in field_name, attach://name, or a file_id."""
+        """The file a parameter names: an upload in field_name, attach://name, or a file_id.
+        `upload_with`: what an upload keeps (`store`'s meta and thumbnail)."""
         if isinstance(value, str) and value.startswith("attach://"):
             upload = files.get(value.removeprefix("attach://"))
             if upload is None:
                 raise bad_request(WRONG_FILE)
-            return self.store(kind, *upload)
+            return self.store(kind, *upload, **upload_with)
         if (value is None or value == "") and field_name in files:
-            return self.store(kind, *files[field_name])
+            return self.store(kind, *files[field_name], **upload_with)
         if isinstance(value, str) and value in self.by_id:
             self.stats.file_id_reuses += 1
             return self.by_id[value]
@@ -119,6 +156,21 @@ class FileStore:
         if stored.kind == "photo":
             return [{**base, "width": stored.width, "height": stored.height}]
         mime_type = mimetypes.guess_type(stored.file_name)[0] or "application/octet-stream"
+        if stored.kind == "voice":
+            return {**base, **dict(stored.meta), "mime_type": "audio/ogg"}
+        if stored.kind == "audio":
+            described = {**base, **dict(stored.meta), "file_name": stored.file_name}
+            described["mime_type"] = mime_type
+            if stored.thumbnail is not None:
+                cover = stored.thumbnail
+                described["thumbnail"] = {
+                    "file_id": cover.file_id,
+                    "file_unique_id": cover.unique_id,
+                    "file_size": cover.size,
+                    "width": cover.width,
+                    "height": cover.height,
+                }
+            return described
         if stored.kind in ("animation", "video"):
             return {
                 **base,

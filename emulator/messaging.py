@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from emulator.files import AUDIO_META, image_size
 from emulator.validation import reply_markup, text_fields
 from emulator.wire import ApiError, Call, bad_request
 
@@ -13,8 +14,11 @@ if TYPE_CHECKING:
     from emulator.server import BotApiEmulator, Chat
 
 MEDIA_KINDS = ("photo", "animation", "document", "video")
+SOUND_KINDS = ("audio", "voice")  # sendAudio, sendVoice: captions edited, never in albums
+CAPTIONED = (*MEDIA_KINDS, *SOUND_KINDS)
 SHAREABLE = ("reply_markup", "entities", "caption_entities")
-COMPARED_ON_EDIT = ("text", "entities", "caption", "caption_entities", "reply_markup", *MEDIA_KINDS)
+COMPARED_ON_EDIT = ("text", "entities", "caption", "caption_entities", "reply_markup", *CAPTIONED)
+THUMBNAIL_LIMIT = 200 * 1024  # bytes; and at most 320 px a side
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -110,7 +114,8 @@ def _media_sender(kind: str) -> Callable[[BotApiEmulator, Call], Awaitable[dict[
         chat = emu.chat_for_send(call)
         fields = text_fields(call.params, caption=True, required=False)
         markup = reply_markup(call.params)
-        stored = emu.files.resolve(kind, call.params.get(kind), kind, call.files)
+        upload_with = _sound_upload(emu, call) if kind in SOUND_KINDS else {}
+        stored = emu.files.resolve(kind, call.params.get(kind), kind, call.files, **upload_with)
         fields[kind] = emu.files.describe(stored)
         if kind == "animation":
             # Telegram also fills `document` for animations (old clients read that).
@@ -124,6 +129,29 @@ def _media_sender(kind: str) -> Callable[[BotApiEmulator, Call], Awaitable[dict[
 
     send_media.__name__ = f"send_{kind}"
     return send_media
+
+
+def _sound_upload(emu: BotApiEmulator, call: Call) -> dict[str, Any]:
+    """What an uploaded audio file or voice note keeps: its duration, title and performer as
+    the call gives them, and its thumbnail (a JPEG of at most 200 kB and 320 px a side)."""
+    meta = tuple(
+        (key, int(value) if key == "duration" else str(value))
+        for key in AUDIO_META
+        if (value := call.params.get(key)) not in (None, "")
+    )
+    upload: dict[str, Any] = {"meta": meta}
+    named = call.params.get("thumbnail")
+    if isinstance(named, str) and named.startswith("attach://"):
+        name = named.removeprefix("attach://")
+    else:
+        name = "thumbnail"
+    if name in call.files:
+        file_name, content = call.files[name]
+        width, height = image_size(content)
+        if len(content) > THUMBNAIL_LIMIT or not 0 < max(width, height) <= 320:
+            raise bad_request("wrong thumbnail: a JPEG under 200 kB, at most 320 px a side")
+        upload["thumbnail"] = emu.files.store("thumbnail", file_name, content)
+    return upload
 
 
 async def send_media_group(emu: BotApiEmulator, call: Call) -> list[dict[str, Any]]:
@@ -220,7 +248,7 @@ async def edit_message_text(emu: BotApiEmulator, call: Call) -> dict[str, Any]:
 
 async def edit_message_caption(emu: BotApiEmulator, call: Call) -> dict[str, Any]:
     chat, message = _editable(emu, call)
-    if not any(kind in message for kind in MEDIA_KINDS):
+    if not any(kind in message for kind in CAPTIONED):
         raise bad_request("there is no caption in the message to edit")
     changes = text_fields(call.params, caption=True, required=False)
     return _replace(emu, chat, message, changes, call, ("caption", "caption_entities"))
@@ -264,7 +292,7 @@ async def delete_message(emu: BotApiEmulator, call: Call) -> bool:
 
 METHODS: dict[str, Callable[[BotApiEmulator, Call], Awaitable[Any]]] = {
     "sendmessage": send_message,
-    **{f"send{kind}": _media_sender(kind) for kind in MEDIA_KINDS},
+    **{f"send{kind}": _media_sender(kind) for kind in CAPTIONED},
     "sendmediagroup": send_media_group,
     "sendlocation": send_location,
     "sendchataction": send_chat_action,

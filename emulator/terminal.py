@@ -41,7 +41,7 @@ TAGS = {
     "code": ('<style fg="ansicyan">', "</style>"),
     "spoiler": ('<style bg="ansigray">', "</style>"),
 }
-MEDIA_KINDS = ("photo", "animation", "video", "document")
+CAPTIONED = ("photo", "animation", "video", "document", "audio", "voice")
 EDIT_PREVIEW = 120
 
 
@@ -73,12 +73,13 @@ def _numbered(labels: list[str]) -> str:
 
 def _attachments(message: dict[str, Any], file_path: Callable[[str], Any]) -> list[str]:
     lines = []
-    for kind in MEDIA_KINDS:
+    for kind in CAPTIONED:
         media = message.get(kind)
         if media and not (kind == "document" and "animation" in message):
             described = media[-1] if kind == "photo" else media
             where = file_path(described["file_id"]) or described["file_id"]
-            lines.append(f"<i>[{kind}: {_escape(str(where))}]</i>")
+            seconds = f", {described['duration']} s" if "duration" in described else ""
+            lines.append(f"<i>[{kind}: {_escape(str(where))}{seconds}]</i>")
     location = message.get("location")
     if location:
         lines.append(f"<i>[location: {location['latitude']}, {location['longitude']}]</i>")

@@ -184,8 +184,8 @@ class ChatView:
         return pending.text
 
     def download(self, message: dict[str, Any]) -> bytes:
-        """The bytes of the document, animation, video or photo the bot sent."""
-        for kind in ("document", "animation", "video", "photo"):
+        """The bytes of the document, animation, video, photo, audio or voice the bot sent."""
+        for kind in ("document", "animation", "video", "photo", "audio", "voice"):
             media = message.get(kind)
             if media:
                 described = media[-1] if kind == "photo" else media

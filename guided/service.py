@@ -83,11 +83,18 @@ class GuidedSessions:
     # --- starting ---------------------------------------------------------------------------
 
     async def create(
-        self, *, user_id: int, chat_id: int, language: str, routine_id: str, rating: int
+        self,
+        *,
+        user_id: int,
+        chat_id: int,
+        language: str,
+        routine_id: str,
+        rating: int,
+        screen: str = "chat",
     ) -> Started | None:
         """Store a new session and its check-in (progression applied, the routine adapted where
         an exercise hurt lately); None if the chat has an open session already. Its timer runs
-        from `begin`, once the start is on screen."""
+        from `begin`, once the start is on screen (`screen`: where it is shown)."""
         data = self._data
         created = await store.create(
             data,
@@ -103,7 +110,7 @@ class GuidedSessions:
             return None
         routine_id, level = created.routine_id, created.level
         live = self._live(created.session_id, chat_id, user_id, language, routine_id, level)
-        live.checkin, live.alerts = rating, created.alerts
+        live.checkin, live.alerts, live.screen = rating, created.alerts, screen
         last = None if created.routine_id in gentle_ids(data.content) else created.last_level
         before = None if last is None else store.timeline_of(data, created.routine_id, last)
         return Started(live, before)
@@ -170,6 +177,12 @@ class GuidedSessions:
         await self._settle(live, acknowledge, None)
         return live
 
+    async def restart(self, chat_id: int) -> Live | None:
+        """Run the chat's session again from its first beat, as if it began now: a session
+        heard as one track runs from `begin` (so a pain report meanwhile stops it like any
+        other) and from the start again once its track is in the chat."""
+        return await self._timers.restart(chat_id)
+
     async def _settle(
         self, live: Live | None, acknowledge: Acknowledge, status: SessionStatus | None
     ) -> None:
@@ -203,6 +216,18 @@ class GuidedSessions:
             logger.info("session %s ended%s", ended.session_id, said)
         if live is not None:
             await self._presenter.show_ended(live)
+        return ended
+
+    async def done(self, chat_id: int, session_id: int) -> Ended | None:
+        """Done on a session shown as one track: it ends where it is (stopped, as Stop ends
+        it), its screen closes, and the question after a session is asked as if it had
+        reached its end. None if that session is not the chat's live one (an old button)."""
+        live = self.get(chat_id)
+        if live is None or live.session_id != session_id:
+            return None
+        ended = await self.stop(chat_id, End.STOPPED)
+        if ended is not None:
+            await self._presenter.show_completed(live)
         return ended
 
     async def hurt(

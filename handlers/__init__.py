@@ -17,6 +17,7 @@ from handlers import (
     hearing,
     help,
     holds,
+    listen,
     nudges,
     outcomes,
     pain,
@@ -51,7 +52,7 @@ def register(application: Application, lexicon: PainLexicon) -> None:
     application.add_handlers(pain.handlers())
     application.add_handlers(hearing.handlers(lexicon))
     # The reminder flows read typed text only while they wait for it, so they may come early.
-    for module in (signs, holds, flare, start, routine, controls, rating, exercises):
+    for module in (signs, holds, flare, start, routine, controls, rating, exercises, listen):
         application.add_handlers(module.HANDLERS)
     application.add_handlers(reminders.handlers())  # built anew: the conversation holds state
     for module in (nudges, checks, progress, outcomes, help, privacy):

@@ -22,7 +22,8 @@ from handlers.common import (
 )
 from handlers.safety import offer_session
 from ui.keyboards import Choice, Keyboard, keyboard
-from ui.payloads import Browse
+from ui.listen import exercise_listen
+from ui.payloads import Browse, BrowseListen
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def render(content: Content, language: str, index: int, view: str) -> tuple[str,
 
 
 def library_keyboard(content: Content, language: str, index: int, view: str) -> Keyboard:
-    """Previous/next, steps, easier/harder and 'try it' buttons."""
+    """Previous/next, steps, easier/harder, 'try it' and Listen buttons."""
     exercise = list(content.exercises.values())[index]
     count = len(content.exercises)
 
@@ -107,7 +108,8 @@ def library_keyboard(content: Content, language: str, index: int, view: str) -> 
     if exercise.harder is not None and view != "harder":
         details.append(button("harder", index, "harder"))
     rows.append(details)
-    rows.append([button("try", index, "try")])
+    listen = (exercise_listen(content, language), BrowseListen(index))  # handlers/listen.py
+    rows.append([button("try", index, "try"), listen])
     return keyboard(rows)
 
 

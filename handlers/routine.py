@@ -8,6 +8,7 @@ from telegram import CallbackQuery
 from telegram.ext import CommandHandler
 
 from background.context import Context
+from background.listening import TRACK, start_track
 from guided.engine.routines import is_gentle, routine_exists
 from handlers.common import (
     STALE,
@@ -80,6 +81,12 @@ async def check_in(press: Press, routine_id: str) -> None:
 @on_press(CheckIn, text_only=True)
 async def start_session(press: Press, routine_id: str, rating: int) -> None:
     """Take the check-in rating; start the session unless the pain is too strong."""
+    await start(press, routine_id, rating)
+
+
+async def start(press: Press, routine_id: str, rating: int, screen: str = "chat") -> None:
+    """Start a session from a check-in press, shown on `screen` (the chat, or one audio track:
+    handlers/listen.py), once: a double tap cannot start two."""
     starting = press.data.starting
     if not routine_exists(press.data.content, routine_id):
         await press.toast(STALE)
@@ -90,7 +97,9 @@ async def start_session(press: Press, routine_id: str, rating: int) -> None:
     starting.add(press.chat_id)  # no await since the check: a double tap cannot start two sessions
     try:
         await press.query.answer()
-        await begin(press.context, press.query, press.user_id, press.language, routine_id, rating)
+        await begin(
+            press.context, press.query, press.user_id, press.language, routine_id, rating, screen
+        )
     finally:
         starting.discard(press.chat_id)
 
@@ -102,6 +111,7 @@ async def begin(
     language: str,
     routine_id: str,
     rating: int,
+    screen: str = "chat",
 ) -> None:
     """Store the check-in and start the session (or advise against exercise for strong pain).
 
@@ -123,7 +133,12 @@ async def begin(
         await context.bot.send_message(chat_id, text(context, language, "routine.too_much"))
         return
     started = await data.sessions.create(
-        user_id=user_id, chat_id=chat_id, language=language, routine_id=routine_id, rating=rating
+        user_id=user_id,
+        chat_id=chat_id,
+        language=language,
+        routine_id=routine_id,
+        rating=rating,
+        screen=screen,
     )
     if started is None:  # a session is open in this chat already
         await query.edit_message_reply_markup(reply_markup=None)
@@ -132,11 +147,14 @@ async def begin(
     live = started.live
     note = level_note(data.content, live, started.before)
     note += plan_changes_note(data.content, language, live.routine_id)
-    note += "\n" + alerts_note(data.content, language, live.alerts)
+    if screen == "chat":  # a track has no notifying messages to switch
+        note += "\n" + alerts_note(data.content, language, live.alerts)
     await query.edit_message_text(
         text(context, language, "routine.checked_in", rating=rating) + "\n" + note
     )
     data.sessions.begin(live)
+    if screen == TRACK:
+        start_track(context.application, live)  # rendered and sent beside this handler
 
 
 @on_message()

@@ -32,6 +32,7 @@ OURS = (
     "progress",
     "ops",
     "perf",
+    "audio",
 )
 # Rooms inside a room: the guided session is one package (guided/) in two layers, its pure
 # engine (statuses included) among the rules, its service beside services/.
@@ -41,8 +42,9 @@ RULES = {"safety", "guided.engine", "reminders", "places", "throttle", "progress
 # What each room may import at run time (besides itself and third-party packages), top to bottom.
 MAY_IMPORT: dict[str, set[str]] = {
     "handlers": {"background", "ops", "guided", "services", "ui", "core", "db", "content"} | RULES,
-    # The chat presenter (background/presenter.py) shows what the guided sessions' service asks.
-    "background": {"guided", "services", "ui", "core", "db", "content", "perf"} | RULES,
+    # The chat presenter (background/presenter.py) shows what the guided sessions' service asks;
+    # the track presenter (background/listening.py) sends what the audio guide renders.
+    "background": {"guided", "services", "ui", "core", "db", "content", "perf", "audio"} | RULES,
     # The guided sessions' service: its units of work use the other services' parts (the pain
     # report, progression, the adapted routine) inside its own transactions.
     "guided": {"services", "core", "db", "content", "perf"} | RULES,
@@ -63,6 +65,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "illustrations": set(),
     "emulator": set(),
     "ops": {"core", "db", "perf"},  # what operators need: serving, health, metrics, key commands
+    # The audio guide mixes a track from the content and the engine's timeline; no I/O of the
+    # bot's (a presenter sends what it renders).
+    "audio": {"content", "guided.engine"},
 }
 # Layers: a room may import only rooms listed after it here (or beside it in RULES).
 BELOW_HANDLERS = set(MAY_IMPORT) - {"handlers", "illustrations", "emulator"}
@@ -171,6 +176,11 @@ def test_units_of_work_never_touch_telegram() -> None:
     for room in ("guided", "guided.engine", "services", "db"):
         touching = [p.name for p in files(room) if "telegram" in imports(p)]
         assert not touching, f"{room}/ must not import telegram: {touching}"
+
+
+def test_the_audio_guide_never_touches_telegram() -> None:
+    touching = [p.name for p in files("audio") if "telegram" in imports(p)]
+    assert not touching, f"audio/ must not import telegram: {touching}"
 
 
 @pytest.mark.parametrize("path", files("handlers"), ids=lambda path: path.name)

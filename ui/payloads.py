@@ -124,11 +124,39 @@ class AfterOld(Button, prefix="ar", starts_session=True):
     rating: Annotated[int, RATING]
 
 
+class ListenMode(Button, prefix="ls", starts_session=True):
+    """On the check-in: Listen (its 0-10 buttons then start the session as one audio track),
+    or back to the guide in the chat."""
+
+    routine: Annotated[str, NAME]
+    mode: Annotated[str, one_of("listen", "chat")]
+
+
+class ListenCheckIn(Button, prefix="lk", starts_session=True):
+    """How the back is today (0-10), before a session heard as one audio track."""
+
+    routine: Annotated[str, NAME]
+    rating: Annotated[int, RATING]
+
+
+class ListenDone(Button, prefix="ld"):
+    """Done, under a session's audio track: it ends there, and the rating is asked."""
+
+    session_id: Annotated[int, ID]
+
+
 class Browse(Button, prefix="ex"):
     """The exercise library: an exercise and its view."""
 
     index: Annotated[int, ID]
     view: Annotated[str, one_of("card", "steps", "easier", "harder", "try", "open")]
+
+
+class BrowseListen(Button, prefix="ex"):
+    """Listen, on an exercise of the library: a voice note of it at the person's dose."""
+
+    index: Annotated[int, ID]
+    view: Annotated[str, literal("listen")] = "listen"
 
 
 # --- safety: warning signs, holds, pain, flare-ups ----------------------------------------------

@@ -42,6 +42,7 @@ class Live:
     paused_left: float | None = None  # time left in the current beat while paused
     marks: str = ""  # one letter per exercise (guided/engine/marks.py); set by `start` when empty
     alerts: bool = True  # a new (notifying) message at each new exercise and side switch
+    screen: str = "chat"  # where it is shown: "chat" (live messages) or "track" (one audio track)
     asking_to_end: bool = False  # Stop was pressed: paused, "End the session?" on screen
     message_id: int | None = None  # the live message being edited
     opened_at: int = -1  # the beat that sent the live message (shown again after a pause)
@@ -140,6 +141,12 @@ class SessionTimers:
             self._ready,
         )
 
+    async def restart(self, chat_id: int) -> Live | None:
+        """Run a running session again from its first beat, as if it began now (the clock of a
+        session heard as one track starts once its track is in the chat); None if it is paused,
+        stopping or gone."""
+        return await self._change(chat_id, lambda live: not live.paused, self._restart)
+
     async def stop(self, chat_id: int, reason: End) -> Live | None:
         """End the session now, marking the exercise on screen with the reason: no timed
         message of this chat is sent after this returns."""
@@ -197,6 +204,13 @@ class SessionTimers:
     async def _ready(self, live: Live) -> None:
         await self._cancel_timer(live)
         self._run_from(live, live.index)
+
+    async def _restart(self, live: Live) -> None:
+        await self._cancel_timer(live)
+        live.marks = marks.read("", len(live.timeline.amounts))
+        live.active_seconds = 0.0
+        self._run_from(live, 0)
+        live.resumed_at = live.due
 
     async def _end(self, live: Live) -> None:
         live.stopping = True

@@ -69,6 +69,7 @@ def build_copy(parent: Path) -> Path:
     shutil.copytree(ROOT / "exercises", target / "exercises")
     shutil.copytree(ROOT / "routines", target / "routines")
     shutil.copytree(ROOT / "words", target / "words")
+    shutil.copytree(ROOT / "audio", target / "audio")  # the spoken phrases and their clips
     (target / "locales").mkdir()
     for code, texts in PLACEHOLDER_LOCALES.items():
         write_yaml(target / "locales" / f"{code}.yaml", texts)

@@ -139,7 +139,9 @@ def test_every_problem_across_files_is_collected_and_printed(
 
 def test_check_content_says_ok_with_counts(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert check_content(root) == 0
-    assert capsys.readouterr().out == "content OK: 9 exercises, 4 routines, 2 languages\n"
+    assert capsys.readouterr().out == (
+        "content OK: 9 exercises, 4 routines, 2 languages, 112 spoken phrases with clips\n"
+    )
 
 
 def test_the_pain_words_are_checked_by_the_check_the_bot_passes(

@@ -31,6 +31,7 @@ WAY = {
     "handlers/common.py",
     "handlers/pain.py",
     "guided/service.py",
+    "guided/presenter.py",  # Screens: the warning goes to the chat presenter
     "background/presenter.py",
     "throttle/limiter.py",
 }

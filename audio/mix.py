@@ -1,0 +1,116 @@
+"""A script made sound: voice and tones placed at their times, mixed at 48 kHz mono,
+loudness-normalised (ITU-R BS.1770 through pyloudnorm) with true peaks held under the ceiling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from audio import tones
+from audio.clips import RATE
+from audio.levels import limited, loudness
+from audio.script import Script, Sound
+from content.phrases import Phrase
+
+TARGET_LUFS = -16.0
+PHRASE_GAP = 0.25  # seconds of quiet between two phrases of one cue
+VOICE_GAIN = 1.0
+TONE_GAIN = 0.11  # the tones sit well under the voice (12 dB where it speaks: tests/audio)
+CUE_CLEARANCE = 0.1  # a cue's phrases stop this long before the next cue starts
+
+ClipReader = Callable[[Phrase], np.ndarray]
+
+
+def _place(track: np.ndarray, sound: np.ndarray, start: float, gain: float) -> None:
+    """Add a sound into the track from `start` seconds, cut at the track's end."""
+    first = round(start * RATE)
+    if first >= len(track) or first < 0:
+        return
+    part = sound[: len(track) - first]
+    track[first : first + len(part)] += gain * part
+
+
+def _cue_audio(phrases: tuple[Phrase, ...], clip: ClipReader) -> np.ndarray:
+    gap = np.zeros(int(PHRASE_GAP * RATE), dtype=np.float32)
+    parts: list[np.ndarray] = []
+    for phrase in phrases:
+        if parts:
+            parts.append(gap)
+        parts.append(clip(phrase))
+    return np.concatenate(parts) if parts else gap[:0]
+
+
+def _fitted(audio: np.ndarray, room: float) -> np.ndarray:
+    """A cue cut (with a short fade) to the room it has before the next cue."""
+    limit = max(int(room * RATE), 0)
+    if len(audio) <= limit:
+        return audio
+    cut = audio[:limit].copy()
+    fade = min(int(0.03 * RATE), len(cut))
+    cut[len(cut) - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    return cut
+
+
+def voice_layer(script: Script, length: int, clip: ClipReader) -> tuple[np.ndarray, float]:
+    """The voice alone; and where the closing cue starts (the track's end if there is none)."""
+    track = np.zeros(length, dtype=np.float32)
+    duration = length / RATE
+    closing_start = duration
+    cues = script.cues
+    for number, cue in enumerate(cues):
+        audio = _cue_audio(cue.phrases, clip)
+        if cue.closing:
+            closing_start = max(duration - len(audio) / RATE, 0.0)
+            _place(track, audio, closing_start, VOICE_GAIN)
+            continue
+        following = cues[number + 1].start if number + 1 < len(cues) else duration
+        if number + 1 < len(cues) and cues[number + 1].closing:
+            following = duration - len(_cue_audio(cues[number + 1].phrases, clip)) / RATE
+        _place(track, _fitted(audio, following - cue.start - CUE_CLEARANCE), cue.start, VOICE_GAIN)
+    return track, closing_start
+
+
+def tone_layer(script: Script, length: int, quiet_from: float) -> np.ndarray:
+    """The tones alone; countdown ticks from `quiet_from` on (under the closing words) left
+    out."""
+    track = np.zeros(length, dtype=np.float32)
+    chime, tick = tones.chime(), tones.tick()
+    for tone in script.tones:
+        if tone.sound is Sound.RISE or tone.sound is Sound.FALL:
+            sound = tones.glide(round(tone.seconds, 3), rising=tone.sound is Sound.RISE)
+        elif tone.sound is Sound.CHIME:
+            sound = chime
+        else:
+            if tone.start + len(tick) / RATE > quiet_from:
+                continue
+            sound = tick
+        _place(track, sound, tone.start, TONE_GAIN)
+    return track
+
+
+def normalised(samples: np.ndarray, ceiling_db: float) -> np.ndarray:
+    """The mix at TARGET_LUFS with its true peak under the ceiling: measured, limited, and
+    measured again (limiting the peaks takes up to a LU away, given back before limiting
+    again)."""
+    out = samples
+    for _ in range(2):
+        level = loudness(out)
+        if not np.isfinite(level):
+            return out  # silence: nothing to normalise
+        out = limited(out * np.float32(10 ** ((TARGET_LUFS - level) / 20)), ceiling_db)
+    return out
+
+
+def layers(script: Script, clip: ClipReader) -> tuple[np.ndarray, np.ndarray]:
+    """The voice and the tones, each alone, before normalising."""
+    length = round(script.duration * RATE)
+    voice, closing_start = voice_layer(script, length, clip)
+    return voice, tone_layer(script, length, closing_start)
+
+
+def mix(script: Script, clip: ClipReader, ceiling_db: float) -> np.ndarray:
+    """The whole track: voice over tones, normalised, true peaks under `ceiling_db`."""
+    voice, tone = layers(script, clip)
+    return normalised(voice + tone, ceiling_db)
