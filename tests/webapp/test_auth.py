@@ -129,6 +129,6 @@ def test_any_change_to_any_field_invalidates(field: str, value: str) -> None:
 
 @given(name=st.from_regex(r"[a-z_]{1,12}", fullmatch=True), value=values)
 def test_any_added_field_invalidates(name: str, value: str) -> None:
-    added = list(parse_qsl(VECTOR)) + [(name, value)]
+    added = [*parse_qsl(VECTOR), (name, value)]
     with pytest.raises(AuthError):
         validate(encode(added), TOKEN, clock=near)
