@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypedDict
 
-from illustrations.build import ease, place
+from illustrations.build import SEAT_BELOW_HIPS, ease, place
+from illustrations.render import CHAIR_BACK
 from illustrations.skeleton import HEAD_RADIUS
 from illustrations.spec import PoseError, PoseFile, load
 
@@ -34,6 +35,7 @@ class Figure(TypedDict):
     frames: list[list[float]]  # per frame: x, y of each joint in JOINTS, rounded
     still: int  # the frame shown when nothing moves (get ready, rests, timed holds)
     floor: bool  # side and front views stand on a floor; a top view has none
+    props: list[list[float]]  # chairs and blocks: polylines (x, y pairs), drawn behind
 
 
 def _key_poses(spec: PoseFile) -> list[str]:
@@ -51,6 +53,30 @@ def _flat(spec: PoseFile, name_or_pose: object) -> list[float]:
         x, y = joints[joint]
         flat += [round(x * mirror, 3), round(y, 3)]
     return flat
+
+
+def _props(spec: PoseFile, mirror: float) -> list[list[float]]:
+    """Chairs and blocks as outlines (the page draws no mats or walls: the floor line will do)."""
+    still = place(spec, spec.pose(spec.still.pose))
+    lines: list[list[float]] = []
+    for prop in spec.props:
+        x, height = prop.x, prop.height
+        if prop.under_hips:
+            x, height = still["pelvis"][0] + prop.x, still["pelvis"][1] - SEAT_BELOW_HIPS
+        back, front = x - prop.facing * prop.width / 2, x + prop.facing * prop.width / 2
+        if prop.kind == "chair":
+            points = [(front, 0.0), (front, height), (back, height), (back, 0.0)]
+            lines.append(_line(points, mirror))
+            top = (back - prop.facing * 0.05, height + CHAIR_BACK)
+            lines.append(_line([(back, height), top], mirror))
+        elif prop.kind == "block":
+            points = [(back, 0.0), (back, height), (front, height), (front, 0.0)]
+            lines.append(_line(points, mirror))
+    return lines
+
+
+def _line(points: list[tuple[float, float]], mirror: float) -> list[float]:
+    return [round(value, 3) for x, y in points for value in (x * mirror, y)]
 
 
 @lru_cache(maxsize=64)
@@ -82,4 +108,5 @@ def figure(poses: Path, picture: str) -> Figure | None:
         frames=frames,
         still=min(still, len(frames) - 1),
         floor=spec.view != "top",
+        props=_props(spec, -1.0 if spec.facing == "left" else 1.0) if spec.view == "side" else [],
     )

@@ -32,6 +32,8 @@ class PlanBeat(TypedDict):
     count: int
     total: int
     checkpoint: bool
+    restart: int  # where Resume starts after a pause here (Timeline.restart_point)
+    skip_to: int  # where Skip goes from here: the next exercise's intro (Timeline.next_item_start)
 
 
 class PlanItem(TypedDict):
@@ -92,7 +94,7 @@ def plan_json(content: Content, routine_id: str, timeline: Timeline, language: s
     """The plan of a session of `routine_id` following `timeline`, in `language`."""
     beats: list[PlanBeat] = []
     at = 0.0
-    for beat in timeline.beats:
+    for index, beat in enumerate(timeline.beats):
         beats.append(
             PlanBeat(
                 kind=beat.kind.value,
@@ -105,6 +107,8 @@ def plan_json(content: Content, routine_id: str, timeline: Timeline, language: s
                 count=beat.count,
                 total=beat.total,
                 checkpoint=beat.checkpoint,
+                restart=timeline.restart_point(index),
+                skip_to=timeline.next_item_start(index),
             )
         )
         at += beat.duration
