@@ -132,7 +132,9 @@ def test_the_quick_routine_runs_to_its_end(app: App) -> None:
     [session] = app.backend.sessions.values()
     assert (session.status, session.marks) == ("completed", "dddd")
     trace = page.evaluate("() => window.backcareTrace")
-    beats = [index for index, _due, _shown in trace]
+    beats = [entry[0] for entry in trace]
+    late = [entry[2] - entry[1] for entry in trace[1:]]  # handled against due, ms
+    assert max(late) < 250, late  # loose here (a loaded machine); bench/app.py measures it
     assert beats == sorted(beats) and beats[-1] == len(app.backend._gate(7)["plan"]["beats"]) - 1  # type: ignore[index]
     assert app.backend.applied["start"] == 1 and app.backend.repeated["start"] == 0
 

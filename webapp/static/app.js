@@ -54,6 +54,7 @@ async function loadHome() {
 function gateCard(gate) {
   if (gate.kind === "ready") {
     const plan = gate.plan;
+    new Image().src = plan.items[0].picture; // the first exercise's picture, ready for Start
     return h("section", { class: "card today" },
       h("h2", {}, t("today")),
       h("p", { class: "routine" }, plan.title),
@@ -119,19 +120,22 @@ function renderHome() {
 
 // ---- the session -------------------------------------------------------------------------
 function startSession(plan) {
-  unlock(); // Web Audio may only start from a tap
-  tg.keepAwake(true);
-  tg.closingConfirmation(true);
   state.startKey = newKey();
   state.plan = plan;
-  state.pausedByHiding = false;
   const session = new Session(plan, { onBeat: beatChanged, onEnd: ended });
   state.session = session;
   window.backcareTrace = session.trace;
   renderSession();
-  session.start(0);
-  enqueue("api/start", { key: state.startKey });
+  session.start(0); // the first phase is on screen before anything else is done
   requestAnimationFrame(draw);
+  requestAnimationFrame(() => setTimeout(() => {
+    // Still within the Start tap's user activation (seconds): Web Audio may start now.
+    unlock();
+    if (state.sound) tone("intro");
+    tg.keepAwake(true);
+    tg.closingConfirmation(true);
+    enqueue("api/start", { key: state.startKey });
+  }));
 }
 
 function post(path, body) {
@@ -196,7 +200,7 @@ function beatChanged(index, beat, previous) {
       h("h3", {}, t("cautions")), h("ul", { class: "cautions" }, item.cautions.map((c) => h("li", {}, c))));
     v.intro.hidden = false;
     v.ready.hidden = false;
-    v.stage.replaceChildren(h("img", { src: item.picture, alt: "", class: "picture" }));
+    v.stage.replaceChildren(h("img", { src: item.picture, alt: "", class: "picture", decoding: "async" }));
     state.figure = null;
     state.figureItem = null;
     window.scrollTo(0, 0);
@@ -206,7 +210,7 @@ function beatChanged(index, beat, previous) {
     if (!state.figure || state.figureItem !== beat.item) {
       state.figure = item.figure ? new Figure(item.figure) : null;
       state.figureItem = beat.item;
-      v.stage.replaceChildren(state.figure ? state.figure.svg : h("img", { src: item.picture, alt: "", class: "picture" }));
+      v.stage.replaceChildren(state.figure ? state.figure.svg : h("img", { src: item.picture, alt: "", class: "picture", decoding: "async" }));
     }
   }
   const phase = {

@@ -11,7 +11,8 @@ export class Session {
     this.running = false;
     this.timer = null;
     this.marks = plan.items.map(() => "-");
-    this.trace = []; // [beat index, due ms, shown ms]: the benchmark's and the tests' record
+    // [beat index, due ms, handled ms, painted ms]: the benchmark's and the tests' record
+    this.trace = [];
   }
 
   start(from = 0) {
@@ -33,7 +34,9 @@ export class Session {
       if (item !== undefined && this.marks[item] === "-" && index > previous) this.marks[item] = "d";
     }
     this.index = index;
-    this.trace.push([index, due, now]);
+    const entry = [index, due, now];
+    this.trace.push(entry);
+    requestAnimationFrame((painted) => entry.push(painted)); // the frame that shows it
     this.onBeat(index, this.beats[index], previous);
     if (this.beats[index].kind === "done") {
       this.running = false;
