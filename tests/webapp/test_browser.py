@@ -157,6 +157,30 @@ def test_pause_stops_the_clock_and_resume_goes_on(app: App) -> None:
     assert page.locator(".notice").inner_text() == ""
 
 
+def test_the_session_pauses_when_the_app_is_hidden_and_says_so(app: App) -> None:
+    page = app.open()
+    start(page)
+    page.locator("button.ready").click()
+    page.wait_for_function("() => window.backcareTrace.length > 2")
+    page.evaluate(
+        """() => { Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange')); }"""
+    )
+    before = page.evaluate("() => window.backcareTrace.length")
+    page.evaluate(
+        """() => { Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange')); }"""
+    )
+    assert "was in the background" in page.locator(".notice").inner_text()
+    time.sleep(0.5)
+    assert page.evaluate("() => window.backcareTrace.length") == before
+    page.locator("button.skip").click()  # Skip while paused runs the clock again
+    assert (
+        page.locator(".notice").inner_text() == ""
+        and page.locator("button.pause").inner_text() == "Pause"
+    )
+
+
 def test_it_hurts_shows_the_warning_at_once_even_offline(app: App) -> None:
     page = app.open()
     start(page)
@@ -286,12 +310,15 @@ def test_the_pain_chart_answers_a_tap(app: App) -> None:
     assert "of 10" in page.locator(".details").inner_text()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_of_every_screen(app: App, scheme: str) -> None:
-    """Every screen on a phone, in both themes, saved where BACKCARE_SCREENS points."""
+@pytest.mark.parametrize(("scheme", "language"), [("light", "en"), ("dark", "en"), ("dark", "ru")])
+def test_screenshots_of_every_screen(app: App, scheme: str, language: str) -> None:
+    """Every screen on a phone, in both themes (and Russian, the longer words), saved where
+    BACKCARE_SCREENS points."""
     theme = DARK if scheme == "dark" else LIGHT
     app.backend.scale = 0.3
-    page = app.open(theme=theme)
+    app.backend.languages[7] = language
+    page = app.open(theme=theme, language=language)
+    scheme = scheme if language == "en" else f"{scheme}-{language}"
     page.wait_for_selector(".chart .dot")
     page.locator(".chart .dot").nth(2).click()
     page.screenshot(path=str(SCREENS / f"home-{scheme}.png"), full_page=True) if SCREENS else None
@@ -304,6 +331,7 @@ def test_screenshots_of_every_screen(app: App, scheme: str) -> None:
     shot(page, f"paused-{scheme}")
     page.locator("button.stop").click()
     shot(page, f"stop-{scheme}")
+    assert page.locator("button.hurts").is_visible() and not page.locator("button.skip").is_visible()
     page.locator(".dialog button.quiet").click()
     page.locator("button.pause").click()
     page.locator("button.skip").click()
@@ -313,7 +341,7 @@ def test_screenshots_of_every_screen(app: App, scheme: str) -> None:
     page.locator("button.stop").click()
     page.locator(".dialog button.primary").click()
     page.wait_for_selector(".message h2")
-    assert page.locator(".message h2").inner_text() == "Session ended"
+    assert page.locator(".message h2").inner_text() in ("Session ended", "Занятие остановлено")
     shot(page, f"stopped-{scheme}")
     app.backend.gates[7] = GateKind.HOLD
     page.locator("button.quiet").click()

@@ -25,6 +25,7 @@ function h(tag, attributes = {}, ...children) {
 const button = (label, onclick, className = "") => h("button", { type: "button", class: className, onclick }, label);
 
 function show(...children) {
+  document.body.classList.remove("asking");
   root.replaceChildren(...children);
   root.removeAttribute("aria-busy");
 }
@@ -146,7 +147,7 @@ function renderSession() {
   const s = state.session;
   const controls = h("nav", { class: "controls" },
     state.pauseButton = button(t("pause"), togglePause, "control pause"),
-    button(t("skip"), () => { s.next(); }, "control skip"),
+    button(t("skip"), () => { running(); s.next(); }, "control skip"),
     button(t("stop"), askStop, "control stop"),
     button(t("hurts"), hurts, "control danger hurts"));
   state.view = {
@@ -158,7 +159,7 @@ function renderSession() {
     ring: h("div", { class: "ring" }),
     stage: h("div", { class: "stage" }),
     intro: h("div", { class: "intro" }),
-    ready: button(t("ready"), () => state.session.next(), "primary ready"),
+    ready: button(t("ready"), () => { running(); state.session.next(); }, "primary ready"),
   };
   const v = state.view;
   v.ring.innerHTML = '<svg viewBox="0 0 120 120" aria-hidden="true"><circle class="track" cx="60" cy="60" r="54"/><circle class="arc" cx="60" cy="60" r="54" pathLength="100" transform="rotate(-90 60 60)"/></svg><span class="seconds"></span>';
@@ -257,13 +258,18 @@ function draw() {
   requestAnimationFrame(draw);
 }
 
+// The screen of a running clock (after Resume, or Skip or Ready pressed while paused).
+function running() {
+  state.view.notice.textContent = "";
+  state.pauseButton.textContent = t("pause");
+  tg.keepAwake(true);
+}
+
 function togglePause() {
   const s = state.session;
   if (s.running) pause(false);
   else {
-    state.view.notice.textContent = "";
-    state.pauseButton.textContent = t("pause");
-    tg.keepAwake(true);
+    running();
     s.resume();
   }
 }
@@ -283,8 +289,10 @@ function askStop() {
   s.pause();
   const dialog = h("div", { class: "dialog", role: "alertdialog", "aria-modal": "true" },
     h("p", {}, t("stop_question")),
-    button(t("stop_yes"), () => { dialog.remove(); s.stop("x"); ended("stopped"); }, "primary"),
-    button(t("stop_no"), () => { dialog.remove(); if (wasRunning) s.resume(); else pause(false); }, "quiet"));
+    button(t("stop_yes"), () => { close(); s.stop("x"); ended("stopped"); }, "primary"),
+    button(t("stop_no"), () => { close(); if (wasRunning) s.resume(); else pause(false); }, "quiet"));
+  const close = () => { dialog.remove(); document.body.classList.remove("asking"); };
+  document.body.classList.add("asking");
   root.append(dialog);
   dialog.querySelector("button").focus();
 }
