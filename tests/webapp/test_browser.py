@@ -331,7 +331,9 @@ def test_screenshots_of_every_screen(app: App, scheme: str, language: str) -> No
     shot(page, f"paused-{scheme}")
     page.locator("button.stop").click()
     shot(page, f"stop-{scheme}")
-    assert page.locator("button.hurts").is_visible() and not page.locator("button.skip").is_visible()
+    assert (
+        page.locator("button.hurts").is_visible() and not page.locator("button.skip").is_visible()
+    )
     page.locator(".dialog button.quiet").click()
     page.locator("button.pause").click()
     page.locator("button.skip").click()
