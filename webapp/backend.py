@@ -100,7 +100,9 @@ class Finished(TypedDict):
 
 class Hurt(TypedDict):
     session: int | None  # the session it ended, if any
-    follow_up: Literal["chat", "app"]  # where the follow-up questions are asked (never both)
+    # Where the follow-up questions (how strong, where, warning signs) are asked: in the chat;
+    # the page asks none, so they are never asked twice.
+    follow_up: Literal["chat"]
 
 
 Outcome = Literal["completed", "stopped"]

@@ -181,7 +181,9 @@ async def launch_data(request: web.Request, handler: Handler) -> web.StreamRespo
 
 
 def _json(answer: Any) -> web.Response:
-    return web.json_response(answer, headers={"Cache-Control": "no-store"})
+    response = web.json_response(answer, headers={"Cache-Control": "no-store"})
+    response.enable_compression()  # gzip when asked: a plan with its figures is ~27 KB raw
+    return response
 
 
 async def _body(request: web.Request, *required: str) -> dict[str, Any]:
