@@ -138,9 +138,13 @@ class AppBackend(Protocol):
         """The session ended in the app: completed (its last beat) or stopped (Stop)."""
         ...
 
-    async def hurt(self, user_id: int, session: int | None, beat: int, key: str) -> Hurt:
+    async def hurt(
+        self, user_id: int, session: int | None, beat: int, marks: str, key: str
+    ) -> Hurt:
         """It hurts: the chat's pain path (the report, step-back, flare-up mode, morning check,
-        the warning in the chat under its delivery rule); ends the session if one runs."""
+        the warning in the chat under its delivery rule); ends the session if one runs, with
+        `marks` (the exercise on screen marked h). `session` is None when the page had no
+        session id yet (its start was still queued, or refused): a pain report all the same."""
         ...
 
     async def progress(self, user_id: int, days: int) -> Progress:

@@ -161,25 +161,19 @@ class FakeBackend:
         answer: Finished = await self._once(user_id, key, "finish", change)
         return answer
 
-    async def hurt(self, user_id: int, session: int | None, beat: int, key: str) -> Hurt:
+    async def hurt(
+        self, user_id: int, session: int | None, beat: int, marks: str, key: str
+    ) -> Hurt:
         found = self._own(user_id, session) if session is not None else None
 
         def change() -> Hurt:
             self.applied["hurt"] += 1
             if found is not None and found.status == "running":
-                found.beat, found.status = max(beat, found.beat), "hurt"
-                index = min(self._item_of(beat), len(found.marks) - 1)
-                found.marks = found.marks[:index] + "h" + found.marks[index + 1 :]
+                found.beat, found.status, found.marks = max(beat, found.beat), "hurt", marks
             return Hurt(session=session, follow_up="chat")
 
         answer: Hurt = await self._once(user_id, key, "hurt", change)
         return answer
-
-    def _item_of(self, beat: int) -> int:
-        timeline = routine_timeline(
-            self.content, self.routine, self.level, self.content.progression.levels, self.scale
-        )
-        return timeline.beats[min(beat, len(timeline.beats) - 1)].item
 
     async def progress(self, user_id: int, days: int) -> Progress:
         points = [

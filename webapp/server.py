@@ -263,12 +263,12 @@ async def api_finish(request: web.Request) -> web.Response:
 
 async def api_hurt(request: web.Request) -> web.Response:
     backend, user = _backend(request)
-    body = await _body(request, "beat")
+    body = await _body(request, "beat", "marks")
     session = body.get("session")
     if session is not None and (not isinstance(session, int) or isinstance(session, bool)):
         raise web.HTTPBadRequest()
     try:
-        answer = await backend.hurt(user, session, body["beat"], body["key"])
+        answer = await backend.hurt(user, session, body["beat"], body["marks"], body["key"])
     except UnknownSession:
         raise web.HTTPNotFound() from None
     return _json(answer)

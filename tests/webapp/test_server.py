@@ -142,3 +142,20 @@ async def test_the_plan_is_the_chat_sessions_timeline(client: TestClient) -> Non
     beats = gate["plan"]["beats"]
     assert beats[0]["kind"] == "intro" and beats[-1]["kind"] == "done"
     assert all(b["at"] <= a["at"] for b, a in itertools.pairwise(beats))
+
+
+async def test_it_hurts_ends_the_session_once_and_works_without_one(
+    client: TestClient, backend: FakeBackend
+) -> None:
+    await client.post("/api/start", json={"key": "start-0001"}, headers=auth(7))
+    body = {"key": "hurt-00001", "session": 1, "beat": 7, "marks": "dh--"}
+    first = await (await client.post("/api/hurt", json=body, headers=auth(7))).json()
+    again = await (await client.post("/api/hurt", json=body, headers=auth(7))).json()
+    assert first == again == {"session": 1, "follow_up": "chat"}
+    assert backend.applied["hurt"] == 1 and backend.sessions[1].status == "hurt"
+    assert backend.sessions[1].marks == "dh--"
+    alone = {"key": "hurt-00002", "session": None, "beat": 0, "marks": ""}
+    assert (await client.post("/api/hurt", json=alone, headers=auth(7))).status == 200
+    assert backend.applied["hurt"] == 2
+    no_marks = {"key": "hurt-00003", "session": None, "beat": 0}
+    assert (await client.post("/api/hurt", json=no_marks, headers=auth(7))).status == 400

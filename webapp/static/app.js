@@ -128,7 +128,13 @@ function startSession(plan) {
   window.backcareTrace = session.trace;
   renderSession();
   session.start(0); // the first phase is on screen before anything else is done
-  requestAnimationFrame(draw);
+  const token = (state.drawToken = (state.drawToken || 0) + 1);
+  const frame = () => {
+    if (token !== state.drawToken || state.session !== session) return; // one loop per session
+    draw();
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
   requestAnimationFrame(() => setTimeout(() => {
     // Still within the Start tap's user activation (seconds): Web Audio may start now.
     unlock();
@@ -235,7 +241,6 @@ function beatChanged(index, beat, previous) {
 
 function draw() {
   const s = state.session;
-  if (!s || !state.view || !document.body.contains(state.view.ring)) return;
   if (s.index >= 0) {
     const { beat, progress, at } = s.state();
     let fraction = 1 - progress;
@@ -255,7 +260,6 @@ function draw() {
       else state.figure.still();
     }
   }
-  requestAnimationFrame(draw);
 }
 
 // The screen of a running clock (after Resume, or Skip or Ready pressed while paused).
@@ -320,6 +324,7 @@ function hurts() {
   const s = state.session;
   const index = Math.max(0, s.index);
   s.stop("h");
+  const marks = s.marksText();
   state.session = null;
   const status = h("p", { class: "note", "aria-live": "polite" }, t("hurt_sending"));
   show(h("section", { class: "card warning", role: "alert" }, warningText(t("stop_warning")), status,
@@ -329,7 +334,7 @@ function hurts() {
   const key = newKey();
   state.hurtKey = key;
   status.dataset.key = key;
-  enqueue("api/hurt", { key, beat: index, startKey: state.startKey });
+  enqueue("api/hurt", { key, beat: index, marks, startKey: state.startKey });
   if (!navigator.onLine || pending()) {
     setTimeout(() => { if (status.dataset.key === key && status.textContent === t("hurt_sending")) status.textContent = t("hurt_queued"); }, 1500);
   }
