@@ -3,6 +3,7 @@ and the in-memory backend. A missing browser fails these tests; it never skips t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -246,6 +247,62 @@ def test_offline_mid_session_nothing_lost_nothing_twice(app: App) -> None:
     assert lost_answers and app.backend.repeated["checkpoint"] == 1
     assert app.backend.applied["checkpoint"] == len(checkpoints)
     assert len(app.backend.answers) == 1 + len(checkpoints) + 1  # start, checkpoints, finish
+
+
+# A stand-in for telegram-web-app.js (served in its place: nothing is fetched from Telegram) that
+# records what the page asks of Telegram.
+FAKE_TELEGRAM = """
+window.telegramCalls = [];
+window.telegramHandlers = {};
+window.cloud = {};
+const record = (name) => (...args) => { window.telegramCalls.push([name, ...args]); };
+window.Telegram = { WebApp: {
+  initData: INIT_DATA, version: "8.0", colorScheme: "dark",
+  themeParams: { bg_color: "#17212b", text_color: "#f5f5f5", button_color: "#5288c1" },
+  ready: record("ready"), expand: record("expand"), close: record("close"),
+  disableVerticalSwipes: record("disableVerticalSwipes"),
+  enableClosingConfirmation: record("enableClosingConfirmation"),
+  disableClosingConfirmation: record("disableClosingConfirmation"),
+  onEvent: (name, callback) => { (window.telegramHandlers[name] ||= []).push(callback); },
+  isVersionAtLeast: () => true,
+  HapticFeedback: { impactOccurred: record("haptic") },
+  CloudStorage: {
+    getItem: (key, callback) => callback(null, window.cloud[key] || ""),
+    setItem: (key, value) => { window.cloud[key] = value; record("cloudSet")(key, value); },
+  },
+} };
+"""
+
+
+def test_inside_telegram_the_page_uses_its_web_app_api(app: App) -> None:
+    context = app.browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.on("pageerror", lambda error: app.problems.append(str(error)))
+    script = FAKE_TELEGRAM.replace("INIT_DATA", json.dumps(launch_data(7, TOKEN)))
+    page.route(
+        "https://telegram.org/**",
+        lambda route: route.fulfill(body=script, content_type="text/javascript"),
+    )
+    page.goto(app.base)  # no hash: the launch data comes from Telegram.WebApp.initData
+    page.wait_for_selector(".today")
+    calls = lambda: [call[0] for call in page.evaluate("() => window.telegramCalls")]  # noqa: E731
+    assert {"ready", "expand", "disableVerticalSwipes"} <= set(calls())
+    assert page.evaluate("() => document.documentElement.dataset.scheme") == "dark"
+    page.locator("button.sound").click()  # the sound switch, remembered in CloudStorage
+    assert page.evaluate("() => window.cloud.backcare_sound") == "off"
+    start(page)
+    page.wait_for_function(
+        "() => window.telegramCalls.some((c) => c[0] === 'enableClosingConfirmation')"
+    )
+    page.locator("button.ready").click()
+    page.wait_for_function("() => window.backcareTrace.length > 4")
+    assert calls().count("haptic") >= 3  # a tap at each phase change
+    page.evaluate("() => window.telegramHandlers.deactivated.forEach((f) => f())")
+    assert "was in the background" in page.locator(".notice").inner_text()
+    page.locator("button.stop").click()
+    page.locator(".dialog button.primary").click()
+    assert "disableClosingConfirmation" in calls()
+    context.close()
 
 
 @pytest.mark.parametrize("forgery", ["forged", "expired", "other-bot", "none"])
