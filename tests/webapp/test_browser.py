@@ -140,6 +140,24 @@ def test_the_quick_routine_runs_to_its_end(app: App) -> None:
     assert app.backend.applied["start"] == 1 and app.backend.repeated["start"] == 0
 
 
+def test_a_stalled_page_catches_up_with_the_clock_instead_of_drifting(app: App) -> None:
+    """Phases are due at absolute times: after the main thread is blocked for 0.4 s, the next
+    phase shows at once and the ones after it on time (counted ticks would all be 0.4 s late)."""
+    page = app.open()
+    start(page)
+    page.locator("button.ready").click()
+    page.wait_for_function("() => window.backcareTrace.length > 3")
+    ended_at = page.evaluate(
+        "() => { const t0 = performance.now(); while (performance.now() - t0 < 400); return performance.now(); }"
+    )
+    page.wait_for_function(
+        f"() => window.backcareTrace.filter((e) => e[1] > {ended_at} + 50).length >= 4"
+    )
+    trace = page.evaluate("() => window.backcareTrace")
+    after = [entry[2] - entry[1] for entry in trace if entry[1] > ended_at + 50]
+    assert max(after) < 60, after  # on time again, not 400 ms behind
+
+
 def test_pause_stops_the_clock_and_resume_goes_on(app: App) -> None:
     page = app.open()
     start(page)
