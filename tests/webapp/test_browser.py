@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +15,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from content import Content
+from bot import CONTENT_CHECKS
+from content import Content, load_content
+from content.loader import ROOT
+from tests.e2e.test_third_language import GERMAN, add_language
 from tests.webapp.conftest import TOKEN
 from webapp.auth import launch_data, launch_fragment
 from webapp.backend import GateKind
@@ -424,3 +428,22 @@ def test_screenshots_of_every_screen(app: App, scheme: str, language: str) -> No
     page.locator("button.quiet").click()
     page.wait_for_selector(".gate")
     shot(page, f"hold-{scheme}")
+
+
+def test_a_third_language_from_data_only(browser: Browser, tmp_path: Path) -> None:
+    """German from the test data of tests/content/german/: no code knows it, the page speaks it
+    (and, with no pose files in that copy, shows the exercise's picture instead of a figure)."""
+    root = tmp_path / "content"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns("*.py", "__pycache__", "poses"))
+    add_language(root, GERMAN)
+    german = load_content(root, CONTENT_CHECKS)
+    backend = FakeBackend(german, scale=SCALE, languages={11: "de"})
+    with served(create_app(backend, AppConfig(token=TOKEN, content=german))) as base:
+        page = App(browser, backend, base).open(11, language="de")
+        page.wait_for_selector(".today")
+        assert page.locator(".today h2").inner_text() == "Heute"
+        start(page)
+        assert page.locator("button.hurts").inner_text() == "🛑 Es tut weh"
+        page.locator("button.ready").click()
+        page.wait_for_selector(".stage img.picture")
+        page.context.close()
