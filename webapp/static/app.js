@@ -135,14 +135,15 @@ function startSession(plan) {
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
-  requestAnimationFrame(() => setTimeout(() => {
-    // Still within the Start tap's user activation (seconds): Web Audio may start now.
+  // Two frames later (the first phase painted), still within the Start tap's user activation
+  // (seconds): Web Audio starts (its first AudioContext takes tens of ms), the screen is kept on.
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
     unlock();
     if (state.sound) tone("intro");
     tg.keepAwake(true);
     tg.closingConfirmation(true);
-    enqueue("api/start", { key: state.startKey });
-  }));
+  })));
+  enqueue("api/start", { key: state.startKey });
 }
 
 function post(path, body) {
