@@ -32,6 +32,7 @@ OURS = (
     "progress",
     "ops",
     "perf",
+    "webapp",
 )
 # Rooms inside a room: the guided session is one package (guided/) in two layers, its pure
 # engine (statuses included) among the rules, its service beside services/.
@@ -63,6 +64,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "illustrations": set(),
     "emulator": set(),
     "ops": {"core", "db", "perf"},  # what operators need: serving, health, metrics, key commands
+    # The Mini App: the page's words and figures (content, illustrations), the chat's timeline
+    # (guided.engine) and its dose and title texts (ui).
+    "webapp": {"guided.engine", "ui", "content", "illustrations"},
 }
 # Layers: a room may import only rooms listed after it here (or beside it in RULES).
 BELOW_HANDLERS = set(MAY_IMPORT) - {"handlers", "illustrations", "emulator"}
