@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 
 from background.context import Context
 from guided.engine.routines import is_gentle, routine_exists
+from guided.store import APP_OWNER
 from handlers.common import (
     STALE,
     Press,
@@ -41,6 +42,9 @@ async def choose_routine(said: Said) -> None:
         await hold_advice(context, message.chat_id, language, state, stored)
         return
     open_row, last = await data.sessions.open_or_last(user.id, message.chat_id, language)
+    if open_row is not None and open_row.owner == APP_OWNER:  # one session at a time
+        await message.reply_text(text(context, language, "routine.in_app"))
+        return
     if open_row is not None:
         await data.sessions.offer_resume(open_row, language)
         return

@@ -64,9 +64,21 @@ MAY_IMPORT: dict[str, set[str]] = {
     "illustrations": set(),
     "emulator": set(),
     "ops": {"core", "db", "perf"},  # what operators need: serving, health, metrics, key commands
-    # The Mini App: the page's words and figures (content, illustrations), the chat's timeline
-    # (guided.engine) and its dose and title texts (ui).
-    "webapp": {"guided.engine", "ui", "content", "illustrations"},
+    # The Mini App: its backend is the guided sessions' service with the chat's gate and
+    # /progress numbers (BotData from background), the page's words and figures from content,
+    # ui (the chat's dose and title texts) and illustrations (the poses); never handlers.
+    "webapp": {
+        "background",
+        "guided",
+        "guided.engine",
+        "services",
+        "ui",
+        "content",
+        "illustrations",
+        "safety",
+        "progress",
+        "places",
+    },
 }
 # Layers: a room may import only rooms listed after it here (or beside it in RULES).
 BELOW_HANDLERS = set(MAY_IMPORT) - {"handlers", "illustrations", "emulator"}

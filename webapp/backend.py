@@ -38,6 +38,8 @@ class Gate(TypedDict):
     kind: str  # a GateKind value
     advice: str  # what to read (HOLD, BUSY), plain text in the person's language; "" otherwise
     plan: Plan | None  # READY only
+    checkin: bool  # READY: today's rating (0-10) is asked before Start, as in the chat
+    high: int  # a rating at or above this starts nothing today (safety.rules.HIGH_PAIN)
 
 
 class SessionLine(TypedDict):
@@ -123,8 +125,9 @@ class AppBackend(Protocol):
         """The gate's decision now, with today's plan when a session may start."""
         ...
 
-    async def start(self, user_id: int, key: str) -> Started:
-        """Start today's session if the gate allows (the same rules as /routine's start)."""
+    async def start(self, user_id: int, key: str, rating: int | None = None) -> Started:
+        """Start today's session if the gate allows (the same rules as /routine's start), with
+        today's rating when the gate asks for it (`checkin`)."""
         ...
 
     async def checkpoint(self, user_id: int, session: int, beat: int, marks: str, key: str) -> Ack:
@@ -133,9 +136,18 @@ class AppBackend(Protocol):
         ...
 
     async def finish(
-        self, user_id: int, session: int, beat: int, marks: str, outcome: Outcome, key: str
+        self,
+        user_id: int,
+        session: int,
+        beat: int,
+        marks: str,
+        outcome: Outcome,
+        key: str,
+        checkin: int | None = None,
     ) -> Finished:
-        """The session ended in the app: completed (its last beat) or stopped (Stop)."""
+        """The session ended in the app: completed (its last beat) or stopped (Stop).
+        `checkin`: today's rating given at Start, carried as the chat's rating buttons carry it
+        (the verdict after the session holds without consent to storing ratings)."""
         ...
 
     async def hurt(

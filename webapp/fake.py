@@ -67,10 +67,10 @@ class FakeBackend:
                 self.content, self.routine, self.level, self.content.progression.levels, self.scale
             )
             plan = plan_json(self.content, self.routine, timeline, language)
-            return Gate(kind=kind.value, advice="", plan=plan)
+            return Gate(kind=kind.value, advice="", plan=plan, checkin=False, high=7)
         advice = {GateKind.HOLD: "routine.too_much", GateKind.BUSY: "app.busy"}.get(kind)
         text = self.content.text(language, advice) if advice else ""
-        return Gate(kind=kind.value, advice=text, plan=None)
+        return Gate(kind=kind.value, advice=text, plan=None, checkin=False, high=7)
 
     async def _once(self, user_id: int, key: str, kind: str, change: Any) -> Any:
         """The first answer for (user, key); `change()` runs at most once per key."""
@@ -116,7 +116,7 @@ class FakeBackend:
     async def plan(self, user_id: int) -> Gate:
         return self._gate(user_id)
 
-    async def start(self, user_id: int, key: str) -> Started:
+    async def start(self, user_id: int, key: str, rating: int | None = None) -> Started:
         def change() -> Started:
             gate = self._gate(user_id)
             if gate["kind"] != GateKind.READY:
@@ -142,7 +142,14 @@ class FakeBackend:
         return answer
 
     async def finish(
-        self, user_id: int, session: int, beat: int, marks: str, outcome: Outcome, key: str
+        self,
+        user_id: int,
+        session: int,
+        beat: int,
+        marks: str,
+        outcome: Outcome,
+        key: str,
+        checkin: int | None = None,
     ) -> Finished:
         found = self._own(user_id, session)
 

@@ -50,9 +50,16 @@ MEDIA_NAME = re.compile(r"^[a-z0-9_]{1,64}\.(png|gif)$")
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MARKS = re.compile(r"^[dsxh-]{0,64}$")
 MAX_BODY = 4096
+MAX_RATING = 10
 PROGRESS_DAYS = (7, 30, 90)
 TEXTS_PLACE = "<!--texts-->"
-STOP_WARNING = "pain.stop_warning"  # the chat's own warning: one text, shown at once in the page
+# The chat's own words the page shows, shipped with it (never waiting for the network): the
+# stop-and-consult warning, today's rating question and the advice for a rating too high.
+CHAT_TEXTS = {
+    "stop_warning": "pain.stop_warning",
+    "checkin": "routine.checkin",
+    "too_much": "routine.too_much",
+}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -97,7 +104,8 @@ def page_texts(content: Content) -> dict[str, Any]:
             for key, value in flat.items()
             if key.startswith("app.")
         }
-        texts["languages"][language]["stop_warning"] = flat[STOP_WARNING]
+        for name, key in CHAT_TEXTS.items():
+            texts["languages"][language][name] = flat[key]
     return texts
 
 
@@ -209,6 +217,15 @@ async def _body(request: web.Request, *required: str) -> dict[str, Any]:
     return body
 
 
+def _rating(value: Any) -> int | None:
+    """An optional 0-10 rating of a post (400 if it is anything else)."""
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_RATING
+    ):
+        raise web.HTTPBadRequest()
+    return None if value is None else int(value)
+
+
 def _backend(request: web.Request) -> tuple[AppBackend, int]:
     return request.app[BACKEND], request[USER]
 
@@ -234,7 +251,7 @@ async def api_progress(request: web.Request) -> web.Response:
 async def api_start(request: web.Request) -> web.Response:
     backend, user = _backend(request)
     body = await _body(request)
-    return _json(await backend.start(user, body["key"]))
+    return _json(await backend.start(user, body["key"], _rating(body.get("rating"))))
 
 
 async def api_checkpoint(request: web.Request) -> web.Response:
@@ -252,9 +269,16 @@ async def api_checkpoint(request: web.Request) -> web.Response:
 async def api_finish(request: web.Request) -> web.Response:
     backend, user = _backend(request)
     body = await _body(request, "session", "beat", "marks", "outcome")
+    checkin = _rating(body.get("checkin"))
     try:
         answer = await backend.finish(
-            user, body["session"], body["beat"], body["marks"], body["outcome"], body["key"]
+            user,
+            body["session"],
+            body["beat"],
+            body["marks"],
+            body["outcome"],
+            body["key"],
+            checkin,
         )
     except UnknownSession:
         raise web.HTTPNotFound() from None

@@ -56,12 +56,14 @@ function gateCard(gate) {
   if (gate.kind === "ready") {
     const plan = gate.plan;
     new Image().src = plan.items[0].picture; // the first exercise's picture, ready for Start
+    const start = button(t("start"), () => startSession(plan, gate), "primary big");
     return h("section", { class: "card today" },
       h("h2", {}, t("today")),
       h("p", { class: "routine" }, plan.title),
       plan.gentle ? h("p", { class: "note" }, t("gentle")) : null,
       h("ol", { class: "items" }, plan.items.map((item) => h("li", {}, h("span", {}, item.title), h("small", {}, item.dose)))),
-      button(t("start"), () => startSession(plan), "primary big"),
+      gate.checkin ? checkIn(start) : null,
+      start,
       soundSwitch());
   }
   const title = { first_check: t("today"), check_in: t("today"), hold: t("gate_hold"), busy: t("gate_busy") }[gate.kind];
@@ -69,6 +71,22 @@ function gateCard(gate) {
   return h("section", { class: `card gate ${gate.kind}` }, h("h2", {}, title),
     ...text.split("\n").map((line) => h("p", {}, line.replace(/<\/?[bi]>/g, ""))),
     button(t("back_to_chat"), tg.close, "primary"));
+}
+
+// Today's rating, asked before Start as the chat asks it (its words, shipped with the page).
+function checkIn(start) {
+  state.rating = null;
+  start.disabled = true;
+  const choices = Array.from({ length: 11 }, (_, rating) => {
+    const choice = button(String(rating), () => {
+      state.rating = rating;
+      for (const other of choices) other.setAttribute("aria-pressed", String(other === choice));
+      start.disabled = false;
+    }, "rating");
+    choice.setAttribute("aria-pressed", "false");
+    return choice;
+  });
+  return h("div", { class: "checkin", role: "group" }, warningText(t("checkin")), h("div", { class: "ratings" }, choices));
 }
 
 function soundSwitch() {
@@ -120,8 +138,16 @@ function renderHome() {
 }
 
 // ---- the session -------------------------------------------------------------------------
-function startSession(plan) {
+function startSession(plan, gate) {
   state.startKey = newKey();
+  const rating = gate.checkin ? state.rating : null;
+  state.checkin = rating;
+  if (rating !== null && rating >= gate.high) {
+    // No session today (the chat's rule): its advice at once; the rating is still recorded.
+    enqueue("api/start", { key: state.startKey, rating });
+    return show(h("section", { class: "card message too-much" }, warningText(t("too_much")),
+      button(t("back_to_chat"), tg.close, "primary"), button(t("home"), loadHome, "quiet")));
+  }
   state.plan = plan;
   const session = new Session(plan, { onBeat: beatChanged, onEnd: ended });
   state.session = session;
@@ -143,7 +169,7 @@ function startSession(plan) {
     tg.keepAwake(true);
     tg.closingConfirmation(true);
   })));
-  enqueue("api/start", { key: state.startKey });
+  enqueue("api/start", rating === null ? { key: state.startKey } : { key: state.startKey, rating });
 }
 
 function post(path, body) {
@@ -310,7 +336,7 @@ function leaveSession() {
 function ended(outcome) {
   const s = state.session;
   leaveSession();
-  post("api/finish", { beat: s.index, marks: s.marksText(), outcome });
+  post("api/finish", { beat: s.index, marks: s.marksText(), outcome, ...(state.checkin == null ? {} : { checkin: state.checkin }) });
   const done = s.marks.filter((m) => m === "d").length;
   const count = s.marks.length;
   state.session = null;
