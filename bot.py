@@ -58,6 +58,7 @@ from safety.painwords import MAY_BE_EMPTY, PainLexicon, lexicon_problems
 from safety.rules import Source
 from services.safety import batched_safety_reads
 from throttle import TelegramRateLimiter, replying_to
+from ui.keyboards import app_menu_button
 from webapp.auth import launch_data, launch_fragment
 from webapp.bot_backend import BotBackend
 from webapp.server import AppConfig, create_app
@@ -171,6 +172,11 @@ async def start_services(
     data.sessions.start()  # its checkpoint writer and its group commit of ratings
     await data.media.load()
     await set_command_menus(application)
+    if settings.mini_app_url:  # the menu button of every chat opens the app's home
+        label = content.text(settings.default_language, "app.title")
+        await application.bot.set_chat_menu_button(
+            menu_button=app_menu_button(label, settings.mini_app_url)
+        )
     await data.sessions.recover()  # sessions a restart interrupted: Resume or End
     await start_dispatcher(application)
     await start_heartbeat(application)  # leases: several processes may share PostgreSQL
@@ -273,7 +279,7 @@ async def run_local(settings: Settings, content: Content) -> None:
                 print("The Mini App:", signed(str(settings.mini_app_url)))
             print(f"The bot's log is in {log_file}. Ctrl-C ends the chat.")
             try:
-                await run_terminal_chat(emulator, user)
+                await run_terminal_chat(emulator, user, web_app_link=signed)
             finally:
                 if page is not None:
                     await page.cleanup()

@@ -24,7 +24,7 @@ from handlers.safety import offer_session
 from safety.rules import HIGH_PAIN, Gate, gate
 from services.safety import load_state
 from ui.guided import alerts_note, level_note
-from ui.keyboards import keyboard
+from ui.keyboards import Row, keyboard, open_app
 from ui.payloads import CheckIn, RoutineChoice
 from ui.progress import plan_changes_note
 
@@ -49,7 +49,7 @@ async def choose_routine(said: Said) -> None:
         await data.sessions.offer_resume(open_row, language)
         return
     routines = [routine for routine in data.content.routines.values() if not routine.gentle]
-    buttons = [
+    buttons: list[Row] = [
         [
             (
                 text(
@@ -64,6 +64,10 @@ async def choose_routine(said: Said) -> None:
         ]
         for routine in routines
     ]
+    if data.settings.mini_app_url:  # one row: the same session, guided in the Mini App
+        buttons.append(
+            [open_app(text(context, language, "app.open_in_app"), data.settings.mini_app_url)]
+        )
     await message.reply_text(
         text(context, language, "routine.choose"), reply_markup=keyboard(buttons)
     )
