@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f
 DATABASES ?=
 BENCH_DATABASES = $(if $(strip $(DATABASES)),--databases $(DATABASES))
 
-.PHONY: run test fuzz check lint format typecheck content pictures voices bench-timers bench-reminders bench-reports bench-load bench-ratings bench-audio lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures voices bench-timers bench-reminders bench-reports bench-load bench-ratings bench-audio bench-app app browser lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,15 @@ $(STAMP): requirements-dev.lock
 run: $(STAMP)  ## Start the bot (no TELEGRAM_BOT_TOKEN: local emulator and a chat in this terminal)
 	$(BIN)/python bot.py
 
-test: check  ## Lint, type-check, validate content, then the whole test suite
+# The Mini App's browser tests and bench need Debian's Chromium (never a downloaded one). Installed
+# here where missing (as root, with apt); a machine where it cannot be installed fails, never skips.
+browser:  ## Install Debian's chromium (and an emoji font) for the Mini App's browser tests
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
+
+test: check browser  ## Lint, type-check, validate content, then the whole test suite
 	$(BIN)/python -m pytest
 
 fuzz: $(STAMP)  ## 10,000 random updates through the emulator (FUZZ_UPDATES, FUZZ_SEED change them)
@@ -67,6 +75,12 @@ bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate
 
 bench-reports: $(STAMP)  ## Chart and report drawing times; event-loop lag while 50 users ask for reports
 	$(BIN)/python -m bench.reports
+
+bench-app: $(STAMP) browser  ## The Mini App in Chromium: timer accuracy, first-load bytes, Start -> first phase
+	$(BIN)/python -m bench.app
+
+app: $(STAMP)  ## The Mini App alone with an in-memory backend; prints a link to open
+	$(BIN)/python -m webapp
 
 lock:  ## Re-resolve requirements-dev.lock from pyproject.toml (needs uv)
 	$(BIN)/pip install --quiet uv

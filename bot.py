@@ -16,7 +16,9 @@ import math
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from pydantic import SecretStr
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
@@ -42,19 +44,27 @@ from db.crypto import DataKeyError, read_or_create_key_file
 from db.keys import check_keys
 from db.migrate import upgrade_to_head
 from guided.engine.progression import Rule
+from guided.engine.timers import Live
 from guided.presenter import Screens
 from guided.service import GuidedSessions
 from handlers.menu import set_command_menus
+from handlers.pain import report_pain
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
-from ops.serve import serve
+from ops.serve import mounted, serve
+from ops.web import start_site
 from perf.freeze import freeze_what_is_loaded
 from perf.probe import maybe_start
 from perf.transport import AiohttpRequest, BoundedHTTPXRequest
 from progress.render import Renderer
 from safety.painwords import MAY_BE_EMPTY, PainLexicon, lexicon_problems
+from safety.rules import Source
 from services.safety import batched_safety_reads
 from throttle import TelegramRateLimiter, replying_to
+from ui.keyboards import app_menu_button
+from webapp.auth import launch_data, launch_fragment
+from webapp.bot_backend import BotBackend
+from webapp.server import AppConfig, create_app
 
 logger = logging.getLogger("backcare")
 
@@ -168,11 +178,38 @@ async def start_services(
     data.sessions.start()  # its checkpoint writer and its group commit of ratings
     await data.media.load()
     await set_command_menus(application)
+    if settings.mini_app_url:  # the menu button of every chat opens the app's home
+        label = content.text(settings.default_language, "app.title")
+        await application.bot.set_chat_menu_button(
+            menu_button=app_menu_button(label, settings.mini_app_url)
+        )
     await data.sessions.recover()  # sessions a restart interrupted: Resume or End
     await start_dispatcher(application)
     await start_heartbeat(application)  # leases: several processes may share PostgreSQL
     schedule_sweeps(application)
     logger.info("Backcare is up as @%s", application.bot.username)
+
+
+def mini_app(application: Application) -> tuple[str, web.Application] | None:
+    """The Mini App of the running bot (after start_services) and the path it is served under;
+    None without MINI_APP_URL. Its backend is the bot's own (webapp/bot_backend.py); It hurts
+    pressed in the app runs the chat's pain path (the follow-up asked in the chat)."""
+    data: BotData = application.bot_data
+    settings = data.settings
+    if not settings.mini_app_url:
+        return None
+
+    async def pain(user_id: int, language: str, live: Live | None) -> None:
+        context = application.context_types.context(application, chat_id=user_id, user_id=user_id)
+        await report_pain(context, user_id, user_id, language, Source.BUTTON, in_app=live)
+
+    config = AppConfig(
+        token=application.bot.token,
+        content=data.content,
+        max_age=settings.mini_app_auth_max_age,
+    )
+    page = create_app(BotBackend(data, pain), config)
+    return urlsplit(settings.mini_app_url).path.rstrip("/"), page
 
 
 async def stop_services(application: Application) -> None:
@@ -227,6 +264,9 @@ async def run_local(settings: Settings, content: Content) -> None:
         first_name=os.environ.get("USER", "friend").title() or "Friend",
         language_code=language,
     )
+    if settings.mini_app_url is None:  # the Mini App on this machine, opened from the links
+        here = f"http://{settings.mini_app_listen}:{settings.mini_app_port}/"
+        settings = settings.model_copy(update={"mini_app_url": here})
     application = build_application(
         settings,
         content,
@@ -234,14 +274,40 @@ async def run_local(settings: Settings, content: Content) -> None:
         base_url=emulator.base_url,
         base_file_url=emulator.base_file_url,
     )
+
+    def signed(url: str) -> str:  # what Telegram appends when it opens the app for this user
+        data = launch_data(user.user_id, LOCAL_TOKEN, language_code=language)
+        return url + launch_fragment(data, {"bg_color": "#ffffff", "text_color": "#000000"})
+
     try:
         async with running(application):
+            page = await serve_locally(application)
             print("Local Bot API emulator at", emulator.base_url)
             print("You are chatting with Backcare. Type /start; !help lists terminal commands.")
+            if page is not None:
+                print("The Mini App:", signed(str(settings.mini_app_url)))
             print(f"The bot's log is in {log_file}. Ctrl-C ends the chat.")
-            await run_terminal_chat(emulator, user)
+            try:
+                await run_terminal_chat(emulator, user, web_app_link=signed)
+            finally:
+                if page is not None:
+                    await page.cleanup()
     finally:
         await emulator.stop()
+
+
+async def serve_locally(application: Application) -> web.AppRunner | None:
+    """The Mini App on MINI_APP_LISTEN:MINI_APP_PORT beside the terminal chat (None: the port
+    is taken; the chat works without it)."""
+    settings = application.bot_data.settings
+    app_at = mini_app(application)
+    if app_at is None:
+        return None
+    try:
+        return await start_site(mounted(*app_at), settings.mini_app_listen, settings.mini_app_port)
+    except OSError as error:
+        print(f"The Mini App is not served: port {settings.mini_app_port}: {error.strerror}")
+        return None
 
 
 def main(argv: list[str]) -> int:
@@ -311,7 +377,15 @@ def run(argv: list[str], settings: Settings) -> int:
         base_file_url=settings.telegram_base_file_url,
         metrics=metrics,
     )
-    asyncio.run(serve(application, settings, handlers.ALLOWED_UPDATES, metrics=metrics))
+    asyncio.run(
+        serve(
+            application,
+            settings,
+            handlers.ALLOWED_UPDATES,
+            metrics=metrics,
+            mini_app=lambda: mini_app(application),
+        )
+    )
     return 0
 
 

@@ -20,7 +20,7 @@ from reminders.schedule import seconds_until
 from safety.rules import Hold, ReminderMode, SafetyState, reminder_mode
 from throttle import SendWithdrawn, never_left
 from ui.guided import rating_keyboard
-from ui.keyboards import Keyboard, keyboard
+from ui.keyboards import Keyboard, Row, keyboard, with_app
 from ui.payloads import Ask, Nudge, NudgeStart
 from ui.progress import peg_question
 
@@ -93,18 +93,21 @@ async def check_message(data: BotData, item: Claimed, language: str) -> tuple[st
 def invitation(data: BotData, item: Claimed, language: str) -> tuple[str, Keyboard]:
     """The usual reminder: an encouraging line, Start, Snooze and Skip today."""
     minutes = data.settings.snooze_minutes
-    markup = keyboard(
-        [
+    rows: list[Row] = [
+        with_app(
             [(data.content.text(language, "reminders.start"), NudgeStart(item.reminder_id))],
-            [
-                (
-                    data.content.text(language, "reminders.snooze", minutes=minutes),
-                    Nudge(item.reminder_id, "snooze"),
-                ),
-                (data.content.text(language, "reminders.skip"), Nudge(item.reminder_id, "skip")),
-            ],
-        ]
-    )
+            data.content.text(language, "app.open_in_app"),
+            data.settings.mini_app_url,
+        ),
+        [
+            (
+                data.content.text(language, "reminders.snooze", minutes=minutes),
+                Nudge(item.reminder_id, "snooze"),
+            ),
+            (data.content.text(language, "reminders.skip"), Nudge(item.reminder_id, "skip")),
+        ],
+    ]
+    markup = keyboard(rows)
     return nudge_text(data, language, item.reminder_id, item.due), markup
 
 

@@ -3,7 +3,8 @@
 Every update from a person marks them as seen; the mark reaches the database at most once a day
 per person, in one batched statement per sweep, so activity costs no write per message. A sweep
 runs every hour: it flushes the marks, erases everyone not seen within the retention period
-(the period `/privacy` promises), and prunes reminder delivery records older than a month.
+(the period `/privacy` promises), and prunes reminder delivery records older than a month and
+the Mini App's idempotency keys older than a week.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telegram.ext import Application
 
 from background.context import BotData, Context
 from background.jobs import run_round
+from db.app_answers import prune_answers
 from db.reminders import prune_deliveries
 from db.users import inactive_users, mark_seen, purge_inactive
 from guided.engine.status import End
@@ -25,6 +27,9 @@ SWEEP_EVERY = timedelta(hours=1)
 # Reminder delivery records (the idempotency keys) are only needed while their occurrence could
 # still be claimed again; a month of them is kept for support questions.
 DELIVERY_RECORD_DAYS = 30
+# The Mini App's answers by idempotency key: a page retries its posts for minutes (hours
+# offline), so a week of them is kept.
+APP_ANSWER_DAYS = 7
 JOB_NAME = "retention"
 
 
@@ -48,6 +53,7 @@ async def sweep(application: Application) -> int:
                 await mark_seen(tx, seen, now)
             erased = await purge_inactive(tx, cutoff)
             pruned = await prune_deliveries(tx, now - timedelta(days=DELIVERY_RECORD_DAYS))
+            await prune_answers(tx, now - timedelta(days=APP_ANSWER_DAYS))
     except Exception:
         activity.pending |= seen  # nothing was written: try again at the next sweep
         raise

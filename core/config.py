@@ -37,6 +37,10 @@ HINTS: dict[str, str] = {
     "`python bot.py new-key` and keep it apart from the database and its backups",
     "HEALTH_PORT": "a free TCP port such as 8080 (polling mode; `python bot.py health` asks it)",
     "METRICS_PORT": "a free TCP port such as 9100 (polling mode), or unset for none",
+    "MINI_APP_URL": "the app's public https URL, e.g. https://bot.example.org/app/ (plain http "
+    "only for 127.0.0.1 or localhost), or unset for no app",
+    "MINI_APP_PORT": "a free TCP port such as 8088 (polling mode: the Mini App's own server)",
+    "MINI_APP_AUTH_MAX_AGE": "seconds that Telegram's launch data stays valid, e.g. 86400 (a day)",
 }
 
 
@@ -153,6 +157,13 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(tempfile.gettempdir()) / "backcare-audio"
     )
     audio_workers: int = Field(default=2, ge=1, le=8)
+    # The Mini App (webapp/): its public URL (unset: the chat session only, no app is offered);
+    # polling mode serves it on MINI_APP_LISTEN:MINI_APP_PORT, webhook mode on the webhook's port.
+    mini_app_url: str | None = None
+    mini_app_port: int = Field(default=8088, ge=1, le=65535)
+    mini_app_listen: str = "127.0.0.1"
+    # How old Telegram's launch data may be (auth_date) before the app's API refuses it.
+    mini_app_auth_max_age: int = Field(default=24 * 3600, ge=60, le=7 * 24 * 3600)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -168,7 +179,7 @@ class Settings(BaseSettings):
                 raise ValueError("does not look like a bot token")
         return value
 
-    @field_validator("data_key", "webhook_secret", "webhook_url", mode="before")
+    @field_validator("data_key", "webhook_secret", "webhook_url", "mini_app_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -199,6 +210,17 @@ class Settings(BaseSettings):
             parts = urlsplit(value)
             if parts.scheme not in ("https", "http") or not parts.hostname:
                 raise ValueError("is not an http(s) URL")
+        return value
+
+    @field_validator("mini_app_url")
+    @classmethod
+    def _check_mini_app_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+            plain_but_local = parts.scheme == "http" and loopback
+            if not parts.hostname or not (parts.scheme == "https" or plain_but_local):
+                raise ValueError("is not an https URL (plain http only for a loopback host)")
         return value
 
     @field_validator("admin_ids", mode="before")

@@ -320,3 +320,18 @@ class DataKeyCheck(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     token: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AppAnswer(Base):
+    """The Mini App's idempotency keys: the first answer to each (user, key) post, so a retried
+    post changes nothing and any process can answer it (webapp/; guided/app.py writes it in the
+    same transaction as the change). Erased with the user."""
+
+    __tablename__ = "app_answers"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answer: Mapped[str] = mapped_column(Text)  # JSON, as sent to the page
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -97,6 +97,17 @@ def _keyboards(message: dict[str, Any], reply_keyboard: dict[str, Any] | None = 
     return lines
 
 
+def web_app_lines(message: dict[str, Any], link: Callable[[str], str] | None = None) -> list[str]:
+    """One line per `web_app` button: where a desktop browser opens it."""
+    lines = []
+    for button in inline_buttons(message):
+        url = (button.get("web_app") or {}).get("url")
+        if url:
+            shown = link(url) if link is not None else url
+            lines.append(f"<i>  {_escape(button['text'])}: open {_escape(shown)}</i>")
+    return lines
+
+
 def render_event(
     event: Event,
     bot_name: str,
@@ -139,12 +150,15 @@ async def run_terminal_chat(
     pipe_input: Input | None = None,
     output: Output | None = None,
     write: Callable[[str], None] | None = None,
+    web_app_link: Callable[[str], str] | None = None,
 ) -> None:
     """Chat as `user` until !quit, Ctrl-C or Ctrl-D.
 
     Tests pass `pipe_input` (prompt_toolkit.input.create_pipe_input()) and an `output`
     (e.g. PlainTextOutput over a StringIO); `write`, if given, receives each rendered block as
-    prompt_toolkit HTML markup instead of it being printed.
+    prompt_toolkit HTML markup instead of it being printed. `web_app_link`: for a `web_app`
+    button, the link to open in a desktop browser (its URL with the launch data Telegram would
+    pass); without it, such a button shows its URL only.
     """
 
     def show(markup: str) -> None:
@@ -167,6 +181,9 @@ async def run_terminal_chat(
             rendered = render_event(event, str(emu.bot["first_name"]), emu.file_path, keyboard)
             if rendered:
                 show(rendered)
+            if event.kind == "send" and event.message is not None:
+                for line in web_app_lines(event.message, web_app_link):
+                    show(line)
 
     # What the bot sent before the chat opened (e.g. a resume offer at start-up) comes first.
     for event in list(user.events):

@@ -19,12 +19,12 @@ from functools import partial
 
 from core.context import BotState
 from db.models import RoutineSession, utcnow
-from guided import store
+from guided import app, store
 from guided.checkpoints import CheckpointWriter
 from guided.engine import marks
 from guided.engine.clock import Clock
 from guided.engine.routines import gentle_ids, routine_exists
-from guided.engine.status import End, SessionStatus
+from guided.engine.status import OPEN, End, SessionStatus
 from guided.engine.timeline import Beat, Timeline
 from guided.engine.timers import Live, SessionTimers
 from guided.presenter import Interrupted, Presenter
@@ -231,16 +231,26 @@ class GuidedSessions:
         return ended
 
     async def hurt(
-        self, *, chat_id: int, user_id: int, language: str, source: Source, said: str | None = None
+        self,
+        *,
+        chat_id: int,
+        user_id: int,
+        language: str,
+        source: Source,
+        said: str | None = None,
+        in_app: Live | None = None,
     ) -> PainStop:
         """A pain report (It hurts, /pain, pain in words): the timer stops, so no timed message
         follows; the stop-and-consult warning leaves before any database work; the session's
         end, the report and the exercise on screen are stored in one transaction, whatever
         happens to the warning (an error is logged, never raised); once the warning is
-        delivered, the screen closes."""
-        live = await self._timers.stop(chat_id, End.PAIN)  # no ✓ on the exercise on screen
-        if live is not None:
-            self.checkpoints.discard(live.session_id)
+        delivered, the screen closes. `in_app`: the session the Mini App runs (`app_live`),
+        its clock already stopped on the phone."""
+        live = in_app
+        if live is None:
+            live = await self._timers.stop(chat_id, End.PAIN)  # no ✓ on the exercise on screen
+            if live is not None:
+                self.checkpoints.discard(live.session_id)
         warning = asyncio.create_task(
             self._presenter.warn(chat_id, language, in_session=live is not None)
         )
@@ -264,6 +274,94 @@ class GuidedSessions:
         if warned and live is not None:
             await self._presenter.show_ended(live)
         return PainStop(stored, warned)
+
+    # --- sessions run in the Mini App (guided/app.py) -------------------------------------
+    # The page shows the beats; these record what it posts, each post once (its key).
+
+    async def app_start(
+        self, *, user_id: int, language: str, routine_id: str, rating: int, key: str
+    ) -> app.Answer:
+        """Start a session in the app unless one runs in the chat (`busy`: one at a time)."""
+        if self.get(user_id) is not None:  # the chat's clock runs here (a private chat's id)
+            return {"session": None, "busy": True}
+        answer = await app.start(
+            self._data,
+            self.checkpoints,
+            user_id=user_id,
+            chat_id=user_id,
+            language=language,
+            routine_id=routine_id,
+            rating=rating,
+            gentle=gentle_ids(self._data.content),
+            key=key,
+        )
+        if answer.get("session") is not None:
+            logger.info("session %s started in the app", answer["session"])
+        return answer
+
+    async def app_checkpoint(
+        self, *, user_id: int, session_id: int, beat: int, item_marks: str, key: str
+    ) -> app.Answer | None:
+        """A checkpoint the page reached (None: not this user's session)."""
+        return await app.checkpoint(
+            self._data,
+            user_id=user_id,
+            session_id=session_id,
+            beat=beat,
+            item_marks=item_marks,
+            key=key,
+        )
+
+    async def app_finish(
+        self,
+        *,
+        user_id: int,
+        session_id: int,
+        beat: int,
+        item_marks: str,
+        completed: bool,
+        language: str,
+        key: str,
+        checkin: int | None = None,
+    ) -> app.Answer | None:
+        """The end the page reached or chose; a completed one gets the question after it in
+        the chat, as after any session (None: not this user's session)."""
+        finished = await app.finish(
+            self._data,
+            user_id=user_id,
+            session_id=session_id,
+            beat=beat,
+            item_marks=item_marks,
+            completed=completed,
+            key=key,
+        )
+        if finished is None:
+            return None
+        row = finished.ended
+        if row is not None:
+            logger.info("session %s ended in the app: %s", row.id, row.status)
+            if completed:
+                live = self._live(row.id, row.chat_id, user_id, language, row.routine_id, row.level)
+                live.marks, live.checkin = row.item_marks or "", checkin
+                await self._presenter.show_completed(live)
+        return finished.answer
+
+    async def app_live(
+        self, user_id: int, session_id: int, beat: int, item_marks: str, language: str
+    ) -> Live | None:
+        """The app's session as a live record at `beat` with the page's marks, for the pain
+        path; None if it is not open (it ended already: the report stands alone)."""
+        row = await app.own_session(self._data, user_id, session_id)
+        if row is None or row.owner != app.APP_OWNER or row.status not in OPEN:
+            return None
+        live = self._live(row.id, row.chat_id, user_id, language, row.routine_id, row.level)
+        live.index = min(beat, len(live.timeline.beats) - 1) + 1  # `current` is the beat on screen
+        live.marks = marks.read(item_marks, len(live.timeline.amounts))
+        return live
+
+    async def own_session(self, user_id: int, session_id: int) -> bool:
+        """Whether the session is this user's."""
+        return await app.own_session(self._data, user_id, session_id) is not None
 
     # --- after a restart --------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +30,11 @@ from safety.rules import Source
 from services.outcomes import HurtNote, adapted_routine, note_hurt
 from services.progression import apply_outcomes
 from services.safety import Report, record_report
+
+APP_OWNER = "app"  # routine_sessions.owner of a session whose clock runs in the Mini App
+# An app session with no post for this long was left (the page closed for good): the chat may
+# end it (as stopped) to start its own.
+APP_IDLE = timedelta(minutes=30)
 
 
 def timeline_of(data: BotState, routine_id: str, level: int) -> Timeline:
@@ -92,6 +98,7 @@ async def open_or_last(
     """
     async with settled(data, writer, chat_id=chat_id) as tx:
         await get_or_create_user(tx, user_id, language)
+        await end_left_in_app(tx, data, chat_id)
         open_row = await store.open_session(tx, chat_id)
         last = (await store.get_progress(tx, user_id)).last_routine
         await tx.commit()
@@ -176,36 +183,59 @@ async def create(
     rating: int,
     gentle: set[str],
 ) -> Created | None:
-    """Apply pending outcomes, store the session and its check-in; None if one is open already.
-
-    The gentle plan is always at its lowest doses: progression does not apply to it.
-    """
+    """Apply pending outcomes, store the session and its check-in; None if one is open already."""
     async with settled(data, writer, chat_id=chat_id) as tx:
-        user = await get_or_create_user(tx, user_id, language)
-        progress = await apply_outcomes(tx, user_id, data.progression, skip=gentle)
-        is_gentle = routine_id in gentle
-        if not is_gentle:
-            progress.last_routine = routine_id
-        level = 0 if is_gentle else progress.level
-        if not is_gentle:  # an exercise that hurt lately: easier or left out (content decides)
-            routine_id = await adapted_routine(tx, data, user_id, routine_id)
+        await end_left_in_app(tx, data, chat_id)
         try:
-            row = await store.create_session(
+            created = await create_in(
                 tx,
+                data,
                 user_id=user_id,
                 chat_id=chat_id,
+                language=language,
                 routine_id=routine_id,
-                level=level,
+                rating=rating,
+                gentle=gentle,
                 owner=data.settings.instance_id,
             )
         except IntegrityError:
             await tx.rollback()
             return None
-        await store.record_health(tx, user_id, "checkin", rating, session_id=row.id)
-        last = await store.last_level(tx, user_id, row.id, routine=base_id(routine_id))
-        alerts = user.change_alerts
         await tx.commit()
-    return Created(row.id, routine_id, level, last, alerts)
+    return created
+
+
+async def create_in(
+    tx: AsyncSession,
+    data: BotState,
+    *,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    routine_id: str,
+    rating: int,
+    gentle: set[str],
+    owner: str,
+) -> Created:
+    """Part: apply pending outcomes, store the session (run by `owner`: a process, or the Mini
+    App) and its check-in. The one-open-session index refuses a second open one (IntegrityError).
+
+    The gentle plan is always at its lowest doses: progression does not apply to it.
+    """
+    user = await get_or_create_user(tx, user_id, language)
+    progress = await apply_outcomes(tx, user_id, data.progression, skip=gentle)
+    is_gentle = routine_id in gentle
+    if not is_gentle:
+        progress.last_routine = routine_id
+    level = 0 if is_gentle else progress.level
+    if not is_gentle:  # an exercise that hurt lately: easier or left out (content decides)
+        routine_id = await adapted_routine(tx, data, user_id, routine_id)
+    row = await store.create_session(
+        tx, user_id=user_id, chat_id=chat_id, routine_id=routine_id, level=level, owner=owner
+    )
+    await store.record_health(tx, user_id, "checkin", rating, session_id=row.id)
+    last = await store.last_level(tx, user_id, row.id, routine=base_id(routine_id))
+    return Created(row.id, routine_id, level, last, user.change_alerts)
 
 
 @dataclass(frozen=True)
@@ -270,6 +300,14 @@ async def record_end(
         values["item_marks"], values["exercises_done"] = stored, done
     await store.save_state(tx, row.id, **values)
     return Ended(row.id, row.routine_id, done, count, row.active_seconds)
+
+
+async def end_left_in_app(tx: AsyncSession, data: BotState, chat_id: int) -> None:
+    """Part: end (as stopped) the chat's open session if the Mini App left it (APP_IDLE)."""
+    row = await store.open_session(tx, chat_id)
+    if row is not None and row.owner == APP_OWNER and utcnow() - row.updated_at > APP_IDLE:
+        await record_end(tx, data, chat_id, End.STOPPED, None)
+        await tx.flush()
 
 
 @dataclass(frozen=True)

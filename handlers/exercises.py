@@ -21,7 +21,7 @@ from handlers.common import (
     text,
 )
 from handlers.safety import offer_session
-from ui.keyboards import Choice, Keyboard, keyboard
+from ui.keyboards import Choice, Keyboard, Row, keyboard, open_app
 from ui.listen import exercise_listen
 from ui.payloads import Browse, BrowseListen
 
@@ -89,15 +89,18 @@ def render(content: Content, language: str, index: int, view: str) -> tuple[str,
     return caption, picture, animated
 
 
-def library_keyboard(content: Content, language: str, index: int, view: str) -> Keyboard:
-    """Previous/next, steps, easier/harder, 'try it' and Listen buttons."""
+def library_keyboard(
+    content: Content, language: str, index: int, view: str, app_url: str | None = None
+) -> Keyboard:
+    """Previous/next, steps, easier/harder, 'try it' and Listen buttons (and Open in the app
+    on a row of its own when the Mini App is served)."""
     exercise = list(content.exercises.values())[index]
     count = len(content.exercises)
 
     def button(key: str, target: int, target_view: str) -> Choice:
         return (content.text(language, f"exercises.button_{key}"), Browse(target, target_view))
 
-    rows = [
+    rows: list[Row] = [
         [button("prev", (index - 1) % count, "card"), button("next", (index + 1) % count, "card")]
     ]
     details = (
@@ -110,6 +113,8 @@ def library_keyboard(content: Content, language: str, index: int, view: str) -> 
     rows.append(details)
     listen = (exercise_listen(content, language), BrowseListen(index))  # handlers/listen.py
     rows.append([button("try", index, "try"), listen])
+    if app_url:
+        rows.append([open_app(content.text(language, "app.open_in_app"), app_url)])
     return keyboard(rows)
 
 
@@ -123,7 +128,9 @@ async def send_card(context: Context, chat_id: int, language: str, index: int) -
         picture,
         animation=animated,
         caption=caption,
-        reply_markup=library_keyboard(data.content, language, index, "card"),
+        reply_markup=library_keyboard(
+            data.content, language, index, "card", data.settings.mini_app_url
+        ),
     )
 
 
@@ -199,7 +206,9 @@ async def navigate(press: Press, index: int, view: str) -> None:
             picture,
             animation=animated,
             caption=caption,
-            reply_markup=library_keyboard(press.data.content, press.language, index, view),
+            reply_markup=library_keyboard(
+                press.data.content, press.language, index, view, press.data.settings.mini_app_url
+            ),
         )
     except BadRequest as error:
         if "not modified" not in error.message.lower():  # a double tap on the same view

@@ -19,6 +19,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from background.context import BotData, Context
 from background.reminder_job import schedule_dispatch
+from guided.engine.timers import Live
 from handlers import follow_up
 from handlers.common import (
     Press,
@@ -52,10 +53,17 @@ async def report_pain(
     said: str | None = None,
     *,
     leg_nerve: bool = False,
+    in_app: Live | None = None,
 ) -> None:
-    """Stop, warn first (retried until delivered), record, then ask the follow-up."""
+    """Stop, warn first (retried until delivered), record, then ask the follow-up. `in_app`:
+    the session the Mini App ran when It hurts was pressed there (webapp/bot_backend.py)."""
     stopped = await context.bot_data.sessions.hurt(
-        chat_id=chat_id, user_id=user_id, language=language, source=source, said=said
+        chat_id=chat_id,
+        user_id=user_id,
+        language=language,
+        source=source,
+        said=said,
+        in_app=in_app,
     )
     report = stopped.stored.report
     if report.morning_check is not None:

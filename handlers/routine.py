@@ -10,6 +10,7 @@ from telegram.ext import CommandHandler
 from background.context import Context
 from background.listening import TRACK, start_track
 from guided.engine.routines import is_gentle, routine_exists
+from guided.store import APP_OWNER
 from handlers.common import (
     STALE,
     Press,
@@ -24,7 +25,7 @@ from handlers.safety import offer_session
 from safety.rules import HIGH_PAIN, Gate, gate
 from services.safety import load_state
 from ui.guided import alerts_note, level_note
-from ui.keyboards import keyboard
+from ui.keyboards import Row, keyboard, open_app
 from ui.payloads import CheckIn, RoutineChoice
 from ui.progress import plan_changes_note
 
@@ -42,11 +43,14 @@ async def choose_routine(said: Said) -> None:
         await hold_advice(context, message.chat_id, language, state, stored)
         return
     open_row, last = await data.sessions.open_or_last(user.id, message.chat_id, language)
+    if open_row is not None and open_row.owner == APP_OWNER:  # one session at a time
+        await message.reply_text(text(context, language, "routine.in_app"))
+        return
     if open_row is not None:
         await data.sessions.offer_resume(open_row, language)
         return
     routines = [routine for routine in data.content.routines.values() if not routine.gentle]
-    buttons = [
+    buttons: list[Row] = [
         [
             (
                 text(
@@ -61,6 +65,10 @@ async def choose_routine(said: Said) -> None:
         ]
         for routine in routines
     ]
+    if data.settings.mini_app_url:  # one row: the same session, guided in the Mini App
+        buttons.append(
+            [open_app(text(context, language, "app.open_in_app"), data.settings.mini_app_url)]
+        )
     await message.reply_text(
         text(context, language, "routine.choose"), reply_markup=keyboard(buttons)
     )

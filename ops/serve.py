@@ -1,5 +1,7 @@
 """Serve Telegram until SIGTERM or SIGINT: by webhook (with /healthz and /metrics on its port) or
-by polling (with /healthz on HEALTH_PORT and /metrics on METRICS_PORT, if set).
+by polling (with /healthz on HEALTH_PORT and /metrics on METRICS_PORT, if set). The Mini App,
+when bot.py hands one in (MINI_APP_URL set), is served at its URL's path: on the webhook's
+port in webhook mode, on MINI_APP_LISTEN:MINI_APP_PORT in polling mode.
 
 Stopping is bounded by SHUTDOWN_TIMEOUT_SECONDS: first no new updates are taken (the listener
 closes, polling stops), then the updates in hand finish, the running jobs end, session timers stop
@@ -13,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
 from telegram.ext import Application
@@ -25,15 +27,20 @@ from ops.web import ops_app, start_site, webhook_app
 
 logger = logging.getLogger(__name__)
 
+# The Mini App of the running bot (built once its state is), and the path it is served under
+# ("" for the root); None when it is not served.
+MiniApp = Callable[[], tuple[str, web.Application] | None]
+
 
 async def serve(
     application: Application,
     settings: Settings,
     allowed_updates: Sequence[str],
     metrics: Metrics | None = None,
+    mini_app: MiniApp | None = None,
 ) -> None:
     """Run the bot until a stop signal; then stop within the shutdown bound. `metrics`: what
-    /metrics serves (bot.py counts them)."""
+    /metrics serves (bot.py counts them); `mini_app`: the Mini App to serve beside the bot."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
@@ -43,10 +50,19 @@ async def serve(
     try:
         if application.post_init is not None:
             await application.post_init(application)
+        app_at = mini_app() if mini_app is not None else None
         if settings.webhook_url:
             assert settings.webhook_secret is not None  # required by load_settings
             secret = settings.webhook_secret.get_secret_value()
             app = webhook_app(application, settings.webhook_path, secret, metrics)
+            if app_at is not None:
+                prefix, page = app_at
+                if not prefix:
+                    raise ValueError(
+                        "MINI_APP_URL needs a path in webhook mode (e.g. https://host/app/): "
+                        "the webhook's server serves both"
+                    )
+                app.add_subapp(prefix, page)
             sites.append(await start_site(app, settings.webhook_listen, settings.webhook_port))
             await application.start()
             await application.bot.set_webhook(
@@ -69,6 +85,12 @@ async def serve(
                 sites.append(
                     await start_site(exposed, settings.metrics_listen, settings.metrics_port)
                 )
+            if app_at is not None:
+                site = await start_site(
+                    mounted(*app_at), settings.mini_app_listen, settings.mini_app_port
+                )
+                sites.append(site)
+                logger.info("Mini App on %s:%s", settings.mini_app_listen, settings.mini_app_port)
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=list(allowed_updates))
             await application.start()
@@ -87,6 +109,15 @@ async def serve(
                 "next start",
                 settings.shutdown_timeout_seconds,
             )
+
+
+def mounted(prefix: str, page: web.Application) -> web.Application:
+    """The Mini App at its path on a server of its own."""
+    if not prefix:
+        return page
+    root = web.Application()
+    root.add_subapp(prefix, page)
+    return root
 
 
 async def _stop(application: Application, sites: list[web.AppRunner]) -> None:

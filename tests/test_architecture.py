@@ -33,6 +33,7 @@ OURS = (
     "ops",
     "perf",
     "audio",
+    "webapp",
 )
 # Rooms inside a room: the guided session is one package (guided/) in two layers, its pure
 # engine (statuses included) among the rules, its service beside services/.
@@ -68,6 +69,21 @@ MAY_IMPORT: dict[str, set[str]] = {
     # The audio guide mixes a track from the content and the engine's timeline; no I/O of the
     # bot's (a presenter sends what it renders).
     "audio": {"content", "guided.engine"},
+    # The Mini App: its backend is the guided sessions' service with the chat's gate and
+    # /progress numbers (BotData from background), the page's words and figures from content,
+    # ui (the chat's dose and title texts) and illustrations (the poses); never handlers.
+    "webapp": {
+        "background",
+        "guided",
+        "guided.engine",
+        "services",
+        "ui",
+        "content",
+        "illustrations",
+        "safety",
+        "progress",
+        "places",
+    },
 }
 # Layers: a room may import only rooms listed after it here (or beside it in RULES).
 BELOW_HANDLERS = set(MAY_IMPORT) - {"handlers", "illustrations", "emulator"}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
 
 from ui.button import Button
 
 Choice = tuple[str, Button]  # a button: its label and what pressing it sends
+Row = Sequence[Choice | InlineKeyboardButton]  # a row of buttons, some perhaps already made
 Keyboard = InlineKeyboardMarkup
 
 
@@ -33,3 +34,18 @@ def keyboard(rows: Iterable[Sequence[Choice | InlineKeyboardButton]]) -> Keyboar
 def rows_of(markup: Keyboard) -> list[list[InlineKeyboardButton]]:
     """The rows of a keyboard, to add more under them."""
     return [list(row) for row in markup.inline_keyboard]
+
+
+def open_app(label: str, url: str) -> InlineKeyboardButton:
+    """The Mini App's button: Telegram opens the page at `url` inside the chat (`web_app`)."""
+    return InlineKeyboardButton(label, web_app=WebAppInfo(url))
+
+
+def with_app(row: Row, label: str, url: str | None) -> Row:
+    """A row with Open in the app after its buttons, when the app is served (MINI_APP_URL)."""
+    return [*row, open_app(label, url)] if url else list(row)
+
+
+def app_menu_button(label: str, url: str) -> MenuButtonWebApp:
+    """The chat's menu button opening the Mini App's home."""
+    return MenuButtonWebApp(label, WebAppInfo(url))

@@ -125,7 +125,7 @@ def test_the_bot_asks_telegram_only_for_what_it_handles(monkeypatch, tmp_path, w
     assert set(handlers.ALLOWED_UPDATES) == {"message", "callback_query"}
     asked: dict[str, object] = {}
 
-    async def serve(application, settings, allowed_updates, metrics=None) -> None:  # type: ignore[no-untyped-def]
+    async def serve(application, settings, allowed_updates, metrics=None, mini_app=None) -> None:  # type: ignore[no-untyped-def]
         asked.update(allowed_updates=allowed_updates, webhook=bool(settings.webhook_url))
 
     monkeypatch.setattr(entry_point, "serve", serve)

@@ -120,6 +120,11 @@ LEFT_OUT = {
         for table in ("pain_ratings", "plan_periods", "peg_scores", "exercise_pain")
     },
     "reminder_deliveries.key": "the reminder and the due time, both exported",
+    **{
+        f"app_answers.{column}": "the Mini App's idempotency record: what the app was told "
+        "(a session's number and state, exported with the session), kept a week, then pruned"
+        for column in ("user_id", "key", "answer", "at")
+    },
 }
 # Fields that stay empty in the export this test builds, and why.
 EMPTY_HERE = {
