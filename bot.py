@@ -27,7 +27,7 @@ from telegram.ext import Application, Defaults
 import handlers
 from background.context import CONTEXT_TYPES, BotData
 from background.leases import start_heartbeat
-from background.listening import TRACK, TrackPresenter
+from background.listening import TrackPresenter
 from background.presenter import ChatPresenter
 from background.reminder_job import new_dispatcher, start_dispatcher
 from background.sweeps import schedule_sweeps, sweep
@@ -44,7 +44,7 @@ from db.crypto import DataKeyError, read_or_create_key_file
 from db.keys import check_keys
 from db.migrate import upgrade_to_head
 from guided.engine.progression import Rule
-from guided.engine.timers import Live
+from guided.engine.timers import TRACK, Live
 from guided.presenter import Screens
 from guided.service import GuidedSessions
 from handlers.menu import set_command_menus
