@@ -98,6 +98,11 @@ async def keep_answer(tx: AsyncSession, user_id: int, key: str, answer: str) -> 
     await tx.flush()
 
 
+async def drop_answer(tx: AsyncSession, user_id: int, key: str) -> None:
+    """Forget the answer to one post (its work failed: a retry may do it again)."""
+    await tx.execute(delete(AppAnswer).where(AppAnswer.user_id == user_id, AppAnswer.key == key))
+
+
 async def prune_answers(tx: AsyncSession, before: datetime) -> int:
     """Delete answers older than `before` (a page retries for minutes, not days)."""
     result = await tx.execute(delete(AppAnswer).where(AppAnswer.at < before))

@@ -57,6 +57,26 @@ async def keep(data: BotState, user_id: int, key: str, answer: Answer) -> Answer
     return answer
 
 
+async def claim(data: BotState, user_id: int, key: str, answer: Answer) -> bool:
+    """Take a post's key before work that must happen once per key (the pain path's warning,
+    the warning-sign questions): True if this call stored it, False if a post with this key
+    (a retry, in any process) stored it first."""
+    try:
+        async with data.db() as tx:
+            await answers.keep_answer(tx, user_id, key, json.dumps(answer))
+            await tx.commit()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def release(data: BotState, user_id: int, key: str) -> None:
+    """Give a claimed key back: the work it was taken for failed, a retry does it again."""
+    async with data.db() as tx:
+        await answers.drop_answer(tx, user_id, key)
+        await tx.commit()
+
+
 @dataclass(frozen=True)
 class Today:
     """What the home screen and a start need to know: the routine chosen last, its level, the
