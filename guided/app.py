@@ -122,65 +122,40 @@ async def start(
     open session the app left behind (the page reloaded or closed) is ended as stopped first.
     The same start posted to two processes at once: one stores it, the other answers with it."""
     try:
-        return await _start(
-            data,
-            writer,
-            user_id=user_id,
-            chat_id=chat_id,
-            language=language,
-            routine_id=routine_id,
-            rating=rating,
-            gentle=gentle,
-            key=key,
-        )
+        async with settled(data, writer, chat_id=chat_id) as tx:
+            stored = await answers.answer_of(tx, user_id, key)
+            if stored is not None:
+                return dict(json.loads(stored))
+            open_row = await store.open_session(tx, chat_id)
+            answer: Answer
+            if open_row is not None and open_row.owner != APP_OWNER:
+                answer = {"session": None, "busy": True}
+            else:
+                if open_row is not None:
+                    await record_end(tx, data, chat_id, End.STOPPED, None)
+                    await tx.flush()
+                created = await create_in(
+                    tx,
+                    data,
+                    user_id=user_id,
+                    chat_id=chat_id,
+                    language=language,
+                    routine_id=routine_id,
+                    rating=rating,
+                    gentle=gentle,
+                    owner=APP_OWNER,
+                )
+                answer = {
+                    "session": created.session_id,
+                    "busy": False,
+                    "routine": created.routine_id,
+                    "level": created.level,
+                }
+            await answers.keep_answer(tx, user_id, key, json.dumps(answer))
+            await tx.commit()
     except IntegrityError:  # the key, or the one open session, taken by the same start
-        stored = await answered(data, user_id, key)
-        return stored if stored is not None else {"session": None, "busy": True}
-
-
-async def _start(
-    data: BotState,
-    writer: CheckpointWriter,
-    *,
-    user_id: int,
-    chat_id: int,
-    language: str,
-    routine_id: str,
-    rating: int,
-    gentle: set[str],
-    key: str,
-) -> Answer:
-    async with settled(data, writer, chat_id=chat_id) as tx:
-        stored = await answers.answer_of(tx, user_id, key)
-        if stored is not None:
-            return dict(json.loads(stored))
-        open_row = await store.open_session(tx, chat_id)
-        answer: Answer
-        if open_row is not None and open_row.owner != APP_OWNER:
-            answer = {"session": None, "busy": True}
-        else:
-            if open_row is not None:
-                await record_end(tx, data, chat_id, End.STOPPED, None)
-                await tx.flush()
-            created = await create_in(
-                tx,
-                data,
-                user_id=user_id,
-                chat_id=chat_id,
-                language=language,
-                routine_id=routine_id,
-                rating=rating,
-                gentle=gentle,
-                owner=APP_OWNER,
-            )
-            answer = {
-                "session": created.session_id,
-                "busy": False,
-                "routine": created.routine_id,
-                "level": created.level,
-            }
-        await answers.keep_answer(tx, user_id, key, json.dumps(answer))
-        await tx.commit()
+        first = await answered(data, user_id, key)
+        return first if first is not None else {"session": None, "busy": True}
     return answer
 
 
@@ -260,65 +235,44 @@ async def finish(
     that ended already (It hurts, /stop in the chat) keeps its end. None: not this user's.
     The same end posted to two processes at once: one stores it, the other answers with it."""
     try:
-        return await _finish(
-            data,
-            user_id=user_id,
-            session_id=session_id,
-            beat=beat,
-            item_marks=item_marks,
-            completed=completed,
-            key=key,
-        )
-    except IntegrityError:
-        stored = await answered(data, user_id, key)
-        if stored is None:
-            raise
-        return AppEnd(stored, None)
-
-
-async def _finish(
-    data: BotState,
-    *,
-    user_id: int,
-    session_id: int,
-    beat: int,
-    item_marks: str,
-    completed: bool,
-    key: str,
-) -> AppEnd | None:
-    async with data.db() as tx:
-        stored = await answers.answer_of(tx, user_id, key)
-        if stored is not None:
-            return AppEnd(dict(json.loads(stored)), None)
-        row = await store.get_session(tx, session_id)
-        if row is None or row.user_id != user_id:
-            return None
-        ended = None
-        if row.owner == APP_OWNER and row.status in OPEN:
-            status = SessionStatus.COMPLETED if completed else End.STOPPED.status()
-            timeline = timeline_of(data, row.routine_id, row.level)
-            reached = timeline.beats[: min(beat, len(timeline.beats))]
-            active_seconds = sum(b.duration for b in reached) / data.settings.routine_time_scale
-            values: dict[str, object] = {
-                "status": status,
-                "ended_at": utcnow(),
-                "beat_index": max(beat, row.beat_index),
-                "item_marks": item_marks,
-                "exercises_done": marks.count(item_marks, Mark.DONE),
-                "active_seconds": active_seconds,
+        async with data.db() as tx:
+            stored = await answers.answer_of(tx, user_id, key)
+            if stored is not None:
+                return AppEnd(dict(json.loads(stored)), None)
+            row = await store.get_session(tx, session_id)
+            if row is None or row.user_id != user_id:
+                return None
+            ended = None
+            if row.owner == APP_OWNER and row.status in OPEN:
+                status = SessionStatus.COMPLETED if completed else End.STOPPED.status()
+                timeline = timeline_of(data, row.routine_id, row.level)
+                reached = timeline.beats[: min(beat, len(timeline.beats))]
+                active_seconds = sum(b.duration for b in reached) / data.settings.routine_time_scale
+                values: dict[str, object] = {
+                    "status": status,
+                    "ended_at": utcnow(),
+                    "beat_index": max(beat, row.beat_index),
+                    "item_marks": item_marks,
+                    "exercises_done": marks.count(item_marks, Mark.DONE),
+                    "active_seconds": active_seconds,
+                }
+                await store.save_state(tx, row.id, **values)
+                row.status, row.item_marks = status, item_marks
+                row.exercises_done = marks.count(item_marks, Mark.DONE)
+                ended = row
+            answer = {
+                "session": row.id,
+                "status": shown(row.status),
+                "done": row.exercises_done,
+                "count": len(row.item_marks or ""),
+                "rating_in_chat": ended is not None and completed,
+                "routine": base_id(row.routine_id),
             }
-            await store.save_state(tx, row.id, **values)
-            row.status, row.item_marks = status, item_marks
-            row.exercises_done = marks.count(item_marks, Mark.DONE)
-            ended = row
-        answer = {
-            "session": row.id,
-            "status": shown(row.status),
-            "done": row.exercises_done,
-            "count": len(row.item_marks or ""),
-            "rating_in_chat": ended is not None and completed,
-            "routine": base_id(row.routine_id),
-        }
-        await answers.keep_answer(tx, user_id, key, json.dumps(answer))
-        await tx.commit()
+            await answers.keep_answer(tx, user_id, key, json.dumps(answer))
+            await tx.commit()
+    except IntegrityError:
+        first = await answered(data, user_id, key)
+        if first is None:
+            raise
+        return AppEnd(first, None)
     return AppEnd(answer, ended)

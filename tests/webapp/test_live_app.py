@@ -124,6 +124,22 @@ async def run_to_end(page: Page) -> None:
         await asyncio.sleep(0.1)
 
 
+async def screened_in_app(browser: Browser, make_user: Any, url: str) -> tuple[Any, Page]:
+    """A person who consented and passed the warning-sign check, with the app open."""
+    user = make_user()
+    await consent(user, "en")
+    await screened(user)
+    return user, await open_app(browser, user, url)
+
+
+async def start_stored(app: Any) -> None:
+    """Wait until the page's start reached the bot (its session row)."""
+    deadline = time.monotonic() + 5
+    while not await rows(app, RoutineSession):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+
+
 async def test_the_app_from_routine_to_the_rating_and_progress(
     app: Any, served: str, browser: Browser, make_user: Any
 ) -> None:
@@ -161,10 +177,7 @@ async def test_it_hurts_in_the_app_warns_on_screen_and_in_the_chat(
     page = await open_app(browser, user, await app_url(user))
     await start_in_app(page)
     await page.wait_for_function("() => window.backcareTrace.length > 0")
-    deadline = time.monotonic() + 5
-    while not await rows(app, RoutineSession):  # the start reached the bot
-        assert time.monotonic() < deadline
-        await asyncio.sleep(0.05)
+    await start_stored(app)
     await page.locator("button.hurts").click()
     assert "Stop the exercise now" in await page.locator(".warning").inner_text()
     await user.wait_text("Stop the exercise now", timeout=10)
@@ -308,10 +321,7 @@ async def test_it_hurts_retried_at_once_warns_in_the_chat_once(
 async def test_warning_signs_at_the_apps_check_in_are_asked_in_the_chat(
     app: Any, served: str, browser: Browser, make_user: Any
 ) -> None:
-    user = make_user()
-    await consent(user, "en")
-    await screened(user)
-    page = await open_app(browser, user, served)
+    user, page = await screened_in_app(browser, make_user, served)
     await page.wait_for_selector(".today")
     await page.get_by_role("button", name="I have warning signs").click()  # the chat's words
     await page.wait_for_selector(".message.signs")
@@ -332,15 +342,9 @@ async def test_warning_signs_at_the_apps_check_in_are_asked_in_the_chat(
 async def test_stop_in_the_chat_shows_on_the_page_within_seconds(
     app: Any, served: str, browser: Browser, make_user: Any
 ) -> None:
-    user = make_user()
-    await consent(user, "en")
-    await screened(user)
-    page = await open_app(browser, user, served)
+    user, page = await screened_in_app(browser, make_user, served)
     await start_in_app(page)
-    deadline = time.monotonic() + 5
-    while not await rows(app, RoutineSession):  # the start reached the bot
-        assert time.monotonic() < deadline
-        await asyncio.sleep(0.05)
+    await start_stored(app)
     await page.locator("button.pause").click()  # no checkpoint will be posted now
     await user.send("/stop")
     await user.wait_text("stopped", timeout=5)
