@@ -283,7 +283,9 @@ async def one_run(
     }
 
 
-async def main(users: int, runs: int, share: float, database: Database) -> dict[str, float]:
+async def main(
+    users: int, runs: int, share: float, database: Database, processes: int = 2
+) -> dict[str, float]:
     workdir = Path(tempfile.mkdtemp(prefix="bench-app-api-"))
     url = await database.fresh(workdir)
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=120)
@@ -292,8 +294,11 @@ async def main(users: int, runs: int, share: float, database: Database) -> dict[
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
         bots = [await start_process(url, workdir / "bot1", client)]  # migrates the database
         try:
-            bots.append(await start_process(url, workdir / "bot2", client))
-            print(f"Two bot processes on one {database.name} database, the Mini App's API:")
+            for number in range(2, processes + 1):
+                bots.append(await start_process(url, workdir / f"bot{number}", client))
+            print(
+                f"{processes} bot process(es) on one {database.name} database, the Mini App's API:"
+            )
             for number in range(runs):
                 figures.append(await one_run(number, url, bots, client, users, share))
         finally:
@@ -367,12 +372,12 @@ COMPARED = (
 )
 
 
-def run(users: int, runs: int, share: float, kinds: list[str]) -> None:
+def run(users: int, runs: int, share: float, kinds: list[str], processes: int = 2) -> None:
     results: dict[str, dict[str, float]] = {}
     for kind in runnable(kinds):
         with opened(kind) as database:
             print(f"\n== {database.described}")
-            results[kind] = asyncio.run(main(users, runs, share, database))
+            results[kind] = asyncio.run(main(users, runs, share, database, processes))
     results["floor"] = asyncio.run(floor(users, runs, share))
     for line in comparison(results, COMPARED):
         print(line)
@@ -385,6 +390,13 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--retried", type=float, default=0.1, help="the share posted twice")
+    parser.add_argument("--processes", type=int, default=2, help="bot processes (1: none to share)")
     add_option(parser, default=("sqlite", "postgres"))
     arguments = parser.parse_args()
-    run(arguments.users, arguments.runs, arguments.retried, arguments.databases)
+    run(
+        arguments.users,
+        arguments.runs,
+        arguments.retried,
+        arguments.databases,
+        arguments.processes,
+    )
