@@ -68,10 +68,13 @@ class GuidedSessions:
 
     def start(self) -> None:
         """Once the database is open: the checkpoint writer (the timers' checkpoints and ends,
-        written in group commits) and the group commit of ratings (guided/rating.rate_many)."""
+        written in group commits), the group commits of ratings (guided/rating.rate_many) and
+        of the Mini App's checkpoints (guided/app.checkpoints)."""
         self.checkpoints = CheckpointWriter(self._data.db)
         self.checkpoints.start()
         self.ratings = Batched(partial(rate_many, self._data, self.checkpoints))
+        # The Mini App's checkpoints: 500 people posting at once share a few transactions.
+        self.app_checkpoints = Batched(partial(app.checkpoints, self._data))
 
     def get(self, chat_id: int) -> Live | None:
         """The chat's live session (its timer runs in this process)."""
@@ -303,14 +306,10 @@ class GuidedSessions:
     async def app_checkpoint(
         self, *, user_id: int, session_id: int, beat: int, item_marks: str, key: str
     ) -> app.Answer | None:
-        """A checkpoint the page reached (None: not this user's session)."""
-        return await app.checkpoint(
-            self._data,
-            user_id=user_id,
-            session_id=session_id,
-            beat=beat,
-            item_marks=item_marks,
-            key=key,
+        """A checkpoint the page reached (None: not this user's session); the posts that arrive
+        together are stored in one transaction."""
+        return await self.app_checkpoints(
+            app.Checkpoint(user_id, session_id, beat, item_marks, key)
         )
 
     async def app_finish(
