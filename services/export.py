@@ -191,6 +191,7 @@ def build(
                 "live_message_id": s.live_message_id,
                 "resume_point": s.beat_index,
                 "run_by_bot_process": s.owner,
+                "shown_as": "audio_track" if s.screen == "track" else "chat",
                 "started": when(s.started_at),
                 "last_change": when(s.updated_at),
                 "ended": when(s.ended_at),

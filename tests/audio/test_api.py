@@ -112,8 +112,10 @@ async def test_render_async_makes_one_file_for_a_recipe_asked_for_at_once(
 
 
 async def test_the_event_loop_stays_free_while_tracks_render_in_processes(guide: Guide) -> None:
-    """While four tracks render in worker processes, the loop's timer is never late by more
-    than 50 ms (bench/audio.py measures 20 at full length)."""
+    """While four tracks render in worker processes, the loop keeps ticking: nine in ten of its
+    10 ms timers are late by under 50 ms. Were a render on the loop, the timers would stop for
+    its whole length (seconds). The worst lag, which one stall of this shared machine decides
+    (283 ms once, in a full run beside other work), is bench/audio.py's figure, on a quiet one."""
     lags: list[float] = []
 
     async def watch(stop: asyncio.Event) -> None:
@@ -134,4 +136,5 @@ async def test_the_event_loop_stays_free_while_tracks_render_in_processes(guide:
     stop.set()
     await watcher
     await asyncio.to_thread(executor.shutdown)
-    assert max(lags) < 0.05
+    assert len(lags) >= 10
+    assert sorted(lags)[int(0.9 * len(lags))] < 0.05, sorted(lags)[-5:]

@@ -50,6 +50,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "routine_sessions.item_marks": ("sessions.exercise_outcomes",),
     "routine_sessions.progress_applied": ("sessions.counted_for_progression",),
     "routine_sessions.owner": ("sessions.run_by_bot_process",),
+    "routine_sessions.screen": ("sessions.shown_as",),
     "routine_sessions.started_at": ("sessions.started",),
     "routine_sessions.updated_at": ("sessions.last_change",),
     "routine_sessions.ended_at": ("sessions.ended",),
