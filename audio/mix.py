@@ -5,13 +5,14 @@ loudness-normalised (ITU-R BS.1770 through pyloudnorm) with true peaks held unde
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from audio import tones
 from audio.clips import RATE
 from audio.levels import limited, loudness
-from audio.script import Script, Sound
+from audio.script import Cue, Script, Sound, Tone
 from content.phrases import Phrase
 
 TARGET_LUFS = -16.0
@@ -53,23 +54,65 @@ def _fitted(audio: np.ndarray, room: float) -> np.ndarray:
     return cut
 
 
-def voice_layer(script: Script, length: int, clip: ClipReader) -> tuple[np.ndarray, float]:
-    """The voice alone; and where the closing cue starts (the track's end if there is none)."""
-    track = np.zeros(length, dtype=np.float32)
-    duration = length / RATE
+@dataclass(frozen=True)
+class Window:
+    """Where a cue is said: from `start` (seconds into the session) for at most `room` seconds
+    (None: to its end; the closing cue, placed so that it ends as the session ends)."""
+
+    cue: Cue
+    start: float
+    room: float | None
+
+
+def cue_windows(
+    script: Script, duration: float, seconds: Callable[[Cue], float]
+) -> tuple[list[Window], float]:
+    """Each cue's window, given how long each cue lasts when said whole; and where the closing
+    cue starts (`duration` if there is none). The track's mix and the Mini App place the voice
+    by it."""
     closing_start = duration
+    windows: list[Window] = []
     cues = script.cues
     for number, cue in enumerate(cues):
-        audio = _cue_audio(cue.phrases, clip)
         if cue.closing:
-            closing_start = max(duration - len(audio) / RATE, 0.0)
-            _place(track, audio, closing_start, VOICE_GAIN)
+            closing_start = max(duration - seconds(cue), 0.0)
+            windows.append(Window(cue, closing_start, None))
             continue
         following = cues[number + 1].start if number + 1 < len(cues) else duration
         if number + 1 < len(cues) and cues[number + 1].closing:
-            following = duration - len(_cue_audio(cues[number + 1].phrases, clip)) / RATE
-        _place(track, _fitted(audio, following - cue.start - CUE_CLEARANCE), cue.start, VOICE_GAIN)
+            following = duration - seconds(cues[number + 1])
+        windows.append(Window(cue, cue.start, following - cue.start - CUE_CLEARANCE))
+    return windows, closing_start
+
+
+def voice_layer(script: Script, length: int, clip: ClipReader) -> tuple[np.ndarray, float]:
+    """The voice alone; and where the closing cue starts (the track's end if there is none)."""
+    track = np.zeros(length, dtype=np.float32)
+    said: dict[Cue, np.ndarray] = {}
+
+    def audio(cue: Cue) -> np.ndarray:
+        if cue not in said:
+            said[cue] = _cue_audio(cue.phrases, clip)
+        return said[cue]
+
+    windows, closing_start = cue_windows(script, length / RATE, lambda cue: len(audio(cue)) / RATE)
+    for window in windows:
+        sound = audio(window.cue)
+        if window.room is not None:
+            sound = _fitted(sound, window.room)
+        _place(track, sound, window.start, VOICE_GAIN)
     return track, closing_start
+
+
+def heard_tones(script: Script, quiet_from: float) -> list[Tone]:
+    """The script's tones as heard: countdown ticks from `quiet_from` on (under the closing
+    words) left out."""
+    tick = len(tones.tick()) / RATE
+    return [
+        tone
+        for tone in script.tones
+        if tone.sound is not Sound.TICK or tone.start + tick <= quiet_from
+    ]
 
 
 def tone_layer(script: Script, length: int, quiet_from: float) -> np.ndarray:
@@ -77,15 +120,11 @@ def tone_layer(script: Script, length: int, quiet_from: float) -> np.ndarray:
     out."""
     track = np.zeros(length, dtype=np.float32)
     chime, tick = tones.chime(), tones.tick()
-    for tone in script.tones:
+    for tone in heard_tones(script, quiet_from):
         if tone.sound is Sound.RISE or tone.sound is Sound.FALL:
             sound = tones.glide(round(tone.seconds, 3), rising=tone.sound is Sound.RISE)
-        elif tone.sound is Sound.CHIME:
-            sound = chime
         else:
-            if tone.start + len(tick) / RATE > quiet_from:
-                continue
-            sound = tick
+            sound = chime if tone.sound is Sound.CHIME else tick
         _place(track, sound, tone.start, TONE_GAIN)
     return track
 
