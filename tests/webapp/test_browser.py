@@ -64,9 +64,12 @@ class App:
         theme: dict[str, str] = LIGHT,
         language: str = "",
         data: str | None = None,
+        init_script: str | None = None,
     ) -> Page:
         context = self.browser.new_context(viewport=PHONE, device_scale_factor=1)
         page = context.new_page()
+        if init_script is not None:
+            page.add_init_script(init_script)
         page.on(
             "console",
             lambda m: self.problems.append(m.text) if "Content Security Policy" in m.text else None,
@@ -310,7 +313,9 @@ def test_inside_telegram_the_page_uses_its_web_app_api(app: App) -> None:
     calls = lambda: [call[0] for call in page.evaluate("() => window.telegramCalls")]  # noqa: E731
     assert {"ready", "expand", "disableVerticalSwipes"} <= set(calls())
     assert page.evaluate("() => document.documentElement.dataset.scheme") == "dark"
-    page.locator("button.sound").click()  # the sound switch, remembered in CloudStorage
+    page.locator("button.switch.voice").click()  # the switches, remembered in CloudStorage
+    assert page.evaluate("() => window.cloud.backcare_sound") == "tones"
+    page.locator("button.switch.tones").click()
     assert page.evaluate("() => window.cloud.backcare_sound") == "off"
     start(page)
     page.wait_for_function(

@@ -16,17 +16,17 @@ from audio.tracks import Guide, Recipe
 from content import Content
 from guided.engine.routines import routine_timeline
 from guided.engine.timeline import BeatKind
-from webapp.plan import plan_json
+from webapp.plan import Plan, plan_json
 from webapp.server import CSP
 from webapp.sounds import CLIP_SUFFIX, phrases_of, tone_name
 
 
-def _plans(content: Content, language: str, scale: float) -> tuple[dict, Guide, Recipe]:  # type: ignore[type-arg]
+def _plans(content: Content, language: str, scale: float) -> tuple[Plan, Guide, Recipe]:
     level = 2
     timeline = routine_timeline(content, "quick", level, content.progression.levels, scale)
     plan = plan_json(content, "quick", timeline, language, scale)
     guide = Guide(content, Path("/nonexistent"), phrases_of(content))
-    return dict(plan), guide, Recipe("quick", level, language, scale=scale)
+    return plan, guide, Recipe("quick", level, language, scale=scale)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
