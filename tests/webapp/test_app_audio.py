@@ -171,3 +171,44 @@ def test_a_device_without_ogg_gets_mp3(app: App) -> None:
     page.locator("button.ready").click()
     wait_for(lambda: len([r for r in records(page) if r["kind"] == "voice"]) >= 2)
     assert asked and all(url.endswith(".mp3") for url in asked), asked
+
+
+def test_skip_stops_what_was_scheduled_and_schedules_from_the_next_exercise(app: App) -> None:
+    app.backend.scale = SLOW
+    page = app.open()
+    start(page)
+    page.locator("button.ready").click()
+    wait_for(lambda: all(_voice_and_tones_ahead(page)))
+    count = len(records(page))
+    page.locator("button.skip").click()
+    skipped = page.evaluate("() => performance.now()")
+    page.wait_for_function("() => document.body.dataset.phase === 'intro'")
+    wait_for(lambda: len(records(page)) > count)
+    before, after = records(page)[:count], records(page)[count:]
+    plan: Any = app.backend._gate(7)["plan"]
+    playing = [r for r in before if r["ends"] > skipped and r["stopped"] is None]
+    # Only the opening "If anything hurts, stop and tell me" goes on (Ready and Skip never cut it).
+    assert [(r["kind"], r["at"], r["name"]) for r in playing] in (
+        [],
+        [("voice", 0, plan["sound"]["voice"][0]["clip"])],
+    )
+    second = next(b for b in plan["beats"] if b["kind"] == "intro" and b["item"] == 1)
+    first = min(after, key=lambda r: r["at"])
+    assert first["at"] == second["at"]  # the next exercise's intro: its chime and its name
+    assert abs(first["due"] - skipped) < 50  # due now: the clock jumped there
+
+
+def test_stop_silences_every_sound_and_nothing_follows(app: App) -> None:
+    app.backend.scale = SLOW
+    page = app.open()
+    start(page)
+    page.locator("button.ready").click()
+    wait_for(lambda: all(_voice_and_tones_ahead(page)))
+    page.locator("button.stop").click()
+    asked = page.evaluate("() => performance.now()")  # the question pauses it: silent already
+    assert not [r for r in records(page) if r["ends"] > asked and r["stopped"] is None]
+    page.locator(".dialog button.primary").click()
+    page.wait_for_selector(".message h2")
+    count = len(records(page))
+    time.sleep(1)
+    assert len(records(page)) == count
