@@ -72,14 +72,20 @@ def _voice_and_tones_ahead(page: Page) -> tuple[list[dict[str, Any]], list[dict[
     return [r for r in ahead if r["kind"] == "voice"], [r for r in ahead if r["kind"] == "tones"]
 
 
+def running(app: App, **opened: Any) -> Page:
+    """A session past its first intro (Ready), with voice and tones already scheduled ahead."""
+    app.backend.scale = SLOW
+    page = app.open(**opened)
+    start(page)
+    page.locator("button.ready").click()
+    wait_for(lambda: all(_voice_and_tones_ahead(page)))
+    return page
+
+
 def test_voice_off_stops_the_voice_and_tones_go_on_and_the_switches_are_remembered(
     app: App,
 ) -> None:
-    app.backend.scale = SLOW
-    page = app.open()
-    start(page)
-    page.locator("button.ready").click()
-    wait_for(lambda: all(_voice_and_tones_ahead(page)))  # voice and tones scheduled ahead
+    page = running(app)
     page.locator(".session button.switch.voice").click()
     clicked = page.evaluate("() => performance.now()")
     assert page.locator(".session button.switch.voice").inner_text() == "Voice: off"
@@ -125,11 +131,7 @@ def test_a_value_stored_by_the_old_sound_switch_still_counts(app: App) -> None:
 
 
 def test_it_hurts_silences_every_sound_at_once_and_for_good(app: App) -> None:
-    app.backend.scale = SLOW
-    page = app.open()
-    start(page)
-    page.locator("button.ready").click()
-    wait_for(lambda: all(_voice_and_tones_ahead(page)))
+    page = running(app)
     page.locator("button.hurts").click()
     hurt = page.evaluate("() => performance.now()")
     page.wait_for_selector(".warning")
@@ -144,11 +146,7 @@ def test_it_hurts_silences_every_sound_at_once_and_for_good(app: App) -> None:
 
 
 def test_pause_silences_at_once_and_resume_schedules_again(app: App) -> None:
-    app.backend.scale = SLOW
-    page = app.open(theme=DARK)
-    start(page)
-    page.locator("button.ready").click()
-    wait_for(lambda: all(_voice_and_tones_ahead(page)))
+    page = running(app, theme=DARK)
     shot(page, "audio-session-dark")
     page.locator("button.pause").click()
     paused = page.evaluate("() => performance.now()")
@@ -174,11 +172,7 @@ def test_a_device_without_ogg_gets_mp3(app: App) -> None:
 
 
 def test_skip_stops_what_was_scheduled_and_schedules_from_the_next_exercise(app: App) -> None:
-    app.backend.scale = SLOW
-    page = app.open()
-    start(page)
-    page.locator("button.ready").click()
-    wait_for(lambda: all(_voice_and_tones_ahead(page)))
+    page = running(app)
     plan: Any = app.backend._gate(7)["plan"]
     second = next(b for b in plan["beats"] if b["kind"] == "intro" and b["item"] == 1)
     page.locator("button.skip").click()
@@ -204,11 +198,7 @@ def test_skip_stops_what_was_scheduled_and_schedules_from_the_next_exercise(app:
 
 
 def test_stop_silences_every_sound_and_nothing_follows(app: App) -> None:
-    app.backend.scale = SLOW
-    page = app.open()
-    start(page)
-    page.locator("button.ready").click()
-    wait_for(lambda: all(_voice_and_tones_ahead(page)))
+    page = running(app)
     page.locator("button.stop").click()
     asked = page.evaluate("() => performance.now()")  # the question pauses it: silent already
     assert not [r for r in records(page) if r["ends"] > asked and r["stopped"] is None]
