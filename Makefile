@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.lock | cut -d' ' -f
 DATABASES ?=
 BENCH_DATABASES = $(if $(strip $(DATABASES)),--databases $(DATABASES))
 
-.PHONY: run test fuzz check lint format typecheck content pictures voices bench-timers bench-reminders bench-reports bench-load bench-ratings bench-audio bench-app app browser lock migrate clean
+.PHONY: run test fuzz check lint format typecheck content pictures voices bench-timers bench-reminders bench-reports bench-load bench-ratings bench-audio bench-app bench-app-api app browser lock migrate clean
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,9 @@ bench-reminders: $(STAMP)  ## Reminder start-up, memory, due-query and send-rate
 
 bench-reports: $(STAMP)  ## Chart and report drawing times; event-loop lag while 50 users ask for reports
 	$(BIN)/python -m bench.reports
+
+bench-app-api: $(STAMP)  ## The Mini App's API: 500 people post a checkpoint at once to two bot processes on one database
+	$(BIN)/python -m bench.app_api $(BENCH_DATABASES)
 
 bench-app: $(STAMP) browser  ## The Mini App in Chromium: timer accuracy, first-load bytes, Start -> first phase
 	$(BIN)/python -m bench.app

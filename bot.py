@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,7 +28,7 @@ from telegram.ext import Application, Defaults
 import handlers
 from background.context import CONTEXT_TYPES, BotData
 from background.leases import start_heartbeat
-from background.listening import TRACK, TrackPresenter
+from background.listening import TrackPresenter
 from background.presenter import ChatPresenter
 from background.reminder_job import new_dispatcher, start_dispatcher
 from background.sweeps import schedule_sweeps, sweep
@@ -44,11 +45,12 @@ from db.crypto import DataKeyError, read_or_create_key_file
 from db.keys import check_keys
 from db.migrate import upgrade_to_head
 from guided.engine.progression import Rule
-from guided.engine.timers import Live
+from guided.engine.timers import TRACK, Live
 from guided.presenter import Screens
 from guided.service import GuidedSessions
 from handlers.menu import set_command_menus
 from handlers.pain import report_pain
+from handlers.safety import ask_signs
 from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import mounted, serve
@@ -58,7 +60,7 @@ from perf.probe import maybe_start
 from perf.transport import AiohttpRequest, BoundedHTTPXRequest
 from progress.render import Renderer
 from safety.painwords import MAY_BE_EMPTY, PainLexicon, lexicon_problems
-from safety.rules import Source
+from safety.rules import Origin, Source
 from services.safety import batched_safety_reads
 from throttle import TelegramRateLimiter, replying_to
 from ui.keyboards import app_menu_button
@@ -193,7 +195,8 @@ async def start_services(
 def mini_app(application: Application) -> tuple[str, web.Application] | None:
     """The Mini App of the running bot (after start_services) and the path it is served under;
     None without MINI_APP_URL. Its backend is the bot's own (webapp/bot_backend.py); It hurts
-    pressed in the app runs the chat's pain path (the follow-up asked in the chat)."""
+    pressed in the app runs the chat's pain path (the follow-up asked in the chat), and I have
+    warning signs the chat's warning-sign questions (asked in the chat)."""
     data: BotData = application.bot_data
     settings = data.settings
     if not settings.mini_app_url:
@@ -203,12 +206,16 @@ def mini_app(application: Application) -> tuple[str, web.Application] | None:
         context = application.context_types.context(application, chat_id=user_id, user_id=user_id)
         await report_pain(context, user_id, user_id, language, Source.BUTTON, in_app=live)
 
+    async def signs(user_id: int, language: str) -> None:
+        context = application.context_types.context(application, chat_id=user_id, user_id=user_id)
+        await ask_signs(context, user_id, language, Origin.ASKED)
+
     config = AppConfig(
         token=application.bot.token,
         content=data.content,
         max_age=settings.mini_app_auth_max_age,
     )
-    page = create_app(BotBackend(data, pain), config)
+    page = create_app(BotBackend(data, pain, signs), config)
     return urlsplit(settings.mini_app_url).path.rstrip("/"), page
 
 
@@ -247,6 +254,23 @@ async def stop_services(application: Application) -> None:
         await engine.dispose()
 
 
+# Where a terminal names its language, in gettext's order: LANGUAGE (a list), then LC_ALL,
+# LC_MESSAGES, LANG.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def terminal_language(environ: Mapping[str, str], content: Content) -> str:
+    """The language of the person at this terminal, as their Telegram app would report it: the
+    first language of the locale variables that the content has (ru_RU.UTF-8 -> ru); C, POSIX
+    or a language the content lacks -> the content's default."""
+    for name in LOCALE_VARIABLES:
+        for part in environ.get(name, "").split(":"):
+            code = part.split(".")[0].split("@")[0].split("_")[0].lower()
+            if code in content.languages:
+                return code
+    return content.default_language
+
+
 async def run_local(settings: Settings, content: Content) -> None:
     """No token: start the local Bot API emulator and chat with the bot in this terminal."""
     from core.runner import running
@@ -258,7 +282,7 @@ async def run_local(settings: Settings, content: Content) -> None:
     setup_logging(settings.log_level, secrets_of(settings), file=log_file)
     emulator = BotApiEmulator(media_dir=database.parent / "emulator-media" if database else None)
     await emulator.start()
-    language = os.environ.get("LANG", "en")[:2]
+    language = terminal_language(os.environ, content)
     user = emulator.add_user(
         user_id=100001,
         first_name=os.environ.get("USER", "friend").title() or "Friend",

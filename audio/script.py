@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from audio.tones import COUNTDOWN_TICKS
 from content.phrases import Phrase, PhraseBook
 from guided.engine.timeline import TIMED_HOLD_TICK_SECONDS, Beat, BeatKind, Timeline
+
+COUNTDOWN_TICKS = 3  # a tick each second in the last three seconds of a timed hold
 
 
 class Sound(StrEnum):

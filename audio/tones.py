@@ -24,7 +24,6 @@ CHIME_SECONDS = 1.2
 TICK_HZ = 880.0  # A5: short and clear
 TICK_PARTIALS = ((1.0, 1.0), (2.0, 0.15))
 TICK_SECONDS = 0.09
-COUNTDOWN_TICKS = 3  # a tick each second in the last three seconds of a timed hold
 
 
 def _envelope(count: int, attack: float, release: float) -> np.ndarray:

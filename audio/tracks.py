@@ -19,17 +19,17 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
-from audio import codec
-from audio.clips import RATE, read_clip
-from audio.mix import mix
 from audio.script import Chapter, Item, Script, build_script
 from content import Content, load_content
 from content.phrases import Phrase, Phrases, load_checked_phrases, needs_of
 from guided.engine.routines import routine_items, routine_timeline, single
+
+if TYPE_CHECKING:  # the sound's libraries load only where a track is made (the workers)
+    import numpy as np
+
+    from audio import codec
 
 MIX_VERSION = 1  # raise when the mix changes, so cached tracks are made again
 Format = Literal["ogg", "mp3", "note"]
@@ -128,6 +128,8 @@ class Guide:
         return self.cache / f"{name}.{ENCODINGS[recipe.format].kind}"
 
     def _clip(self, phrase: Phrase) -> np.ndarray:
+        from audio.clips import read_clip
+
         return read_clip(self.phrases.clip_path(phrase))
 
     def render(self, recipe: Recipe) -> Path:
@@ -135,6 +137,10 @@ class Guide:
         path = self.path(recipe)
         if path.is_file():
             return path
+        from audio import codec
+        from audio.clips import RATE
+        from audio.mix import mix
+
         encoding = ENCODINGS[recipe.format]
         samples = mix(self.script(recipe), self._clip, encoding.ceiling_db)
         self.cache.mkdir(parents=True, exist_ok=True)

@@ -33,8 +33,6 @@ from ui.listen import closed_caption, track_caption, track_markup
 
 logger = logging.getLogger(__name__)
 
-TRACK = "track"  # Live.screen of a session heard as one track
-
 
 class TrackPresenter:
     """Sessions heard as one track, in their Telegram chat."""

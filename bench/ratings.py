@@ -100,7 +100,27 @@ class Pressed:
             )
         rate = self.figures()["ratings_per_s"]
         out.append(f"  {rate:.0f} summaries/s; bot CPU {self.cpu:.1f} s over {self.duration:.1f} s")
+        out.append("  press -> summary p50 by tenth of the presses (in press order), ms:")
+        out.append("   " + " ".join(f"{value:5.0f}" for value in self.by_tenth()))
         return out
+
+    def by_tenth(self) -> list[float]:
+        """The summary's p50 for each tenth of the presses in press order: a queue that grows
+        rises to the right; a slow start (a cold path) is high on the left and never drains when
+        the bot's rate only matches the presses'."""
+        order = sorted(self.pressed, key=self.pressed.__getitem__)
+        tenth = max(1, len(order) // 10)
+        return [
+            percentile(
+                [
+                    1000 * (self.summarised[u] - self.pressed[u])
+                    for u in order[start : start + tenth]
+                    if u in self.summarised
+                ],
+                0.5,
+            )
+            for start in range(0, len(order), tenth)
+        ]
 
     def figures(self) -> dict[str, float]:
         """The main figures of one run, for the comparison."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import AppAnswer, RoutineSession
-from guided.engine.status import ENDED
+from db.models import AppAnswer, RoutineSession, utcnow
+from guided.engine.status import ENDED, OPEN
 
 
 async def answer_of(tx: AsyncSession, user_id: int, key: str) -> str | None:
@@ -18,11 +21,86 @@ async def answer_of(tx: AsyncSession, user_id: int, key: str) -> str | None:
     )
 
 
+async def answers_of(
+    tx: AsyncSession, user_keys: Collection[tuple[int, str]]
+) -> dict[tuple[int, str], str]:
+    """The stored answers to these (user id, key) posts, where there are any: one read."""
+    users = {user_id for user_id, _ in user_keys}
+    keys = {key for _, key in user_keys}
+    rows = await tx.execute(
+        select(AppAnswer.user_id, AppAnswer.key, AppAnswer.answer).where(
+            AppAnswer.user_id.in_(users), AppAnswer.key.in_(keys)
+        )
+    )
+    wanted = set(user_keys)
+    return {(u, k): answer for u, k, answer in rows if (u, k) in wanted}
+
+
+async def keep_answers(
+    tx: AsyncSession, kept: dict[tuple[int, str], str]
+) -> dict[tuple[int, str], str]:
+    """Store the first answers to many posts in one insert, and return the answers stored:
+    a key stored meanwhile by another process (the same post sent to both) keeps its answer."""
+    if not kept:
+        return {}
+    dialect = postgresql if tx.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    await tx.execute(
+        dialect.insert(AppAnswer).on_conflict_do_nothing(),
+        [{"user_id": u, "key": k, "answer": a, "at": now} for (u, k), a in kept.items()],
+    )
+    return await answers_of(tx, kept.keys())
+
+
+async def app_states(tx: AsyncSession, ids: Collection[int]) -> dict[int, Any]:
+    """Sessions by id, only what a checkpoint needs (id, user_id, owner, status, beat_index)."""
+    rows = await tx.execute(
+        select(
+            RoutineSession.id,
+            RoutineSession.user_id,
+            RoutineSession.owner,
+            RoutineSession.status,
+            RoutineSession.beat_index,
+        ).where(RoutineSession.id.in_(list(ids)))
+    )
+    return {row.id: row for row in rows}
+
+
+async def advance(tx: AsyncSession, owner: str, changes: list[dict[str, Any]]) -> None:
+    """Move `owner`'s sessions to a later beat (one executemany of dicts with `id_`, `beat`,
+    `marks`, `done`); only where still open and behind (another process may have moved it
+    meanwhile)."""
+    if not changes:
+        return
+    table = cast(Table, RoutineSession.__table__)
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("id_"),
+            table.c.owner == owner,
+            # Plain comparisons: an IN list cannot go into an executemany.
+            or_(*(table.c.status == status for status in OPEN)),
+            table.c.beat_index < bindparam("beat"),
+        )
+        .values(
+            beat_index=bindparam("beat"),
+            item_marks=bindparam("marks"),
+            exercises_done=bindparam("done"),
+        )
+    )
+    await tx.execute(statement, changes)
+
+
 async def keep_answer(tx: AsyncSession, user_id: int, key: str, answer: str) -> None:
     """Store the first answer to a post (a second one with the same key fails on the primary
     key when the transaction is flushed)."""
     tx.add(AppAnswer(user_id=user_id, key=key, answer=answer))
     await tx.flush()
+
+
+async def drop_answer(tx: AsyncSession, user_id: int, key: str) -> None:
+    """Forget the answer to one post (its work failed: a retry may do it again)."""
+    await tx.execute(delete(AppAnswer).where(AppAnswer.user_id == user_id, AppAnswer.key == key))
 
 
 async def prune_answers(tx: AsyncSession, before: datetime) -> int:

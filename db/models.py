@@ -146,6 +146,8 @@ class RoutineSession(Base):
     # The bot process (INSTANCE_ID) running the session; another process recovers it only once
     # that process's heartbeat has lapsed (several processes on one PostgreSQL).
     owner: Mapped[str | None] = mapped_column(String(64))
+    # Where it is shown: "track" (one audio track, which plays on through a restart); NULL: chat.
+    screen: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -29,8 +29,10 @@ async def create_session(
     routine_id: str,
     level: int,
     owner: str | None = None,
+    screen: str | None = None,
 ) -> RoutineSession:
-    """Store a new active session (run by process `owner`) and return it with its id."""
+    """Store a new active session (run by process `owner`, shown on `screen`; None: the chat)
+    and return it with its id."""
     row = RoutineSession(
         user_id=user_id,
         chat_id=chat_id,
@@ -38,6 +40,7 @@ async def create_session(
         level=level,
         status=SessionStatus.ACTIVE,
         owner=owner,
+        screen=screen,
     )
     tx.add(row)
     await tx.flush()

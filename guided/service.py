@@ -25,8 +25,8 @@ from guided.engine import marks
 from guided.engine.clock import Clock
 from guided.engine.routines import gentle_ids, routine_exists
 from guided.engine.status import OPEN, End, SessionStatus
-from guided.engine.timeline import Beat, Timeline
-from guided.engine.timers import Live, SessionTimers
+from guided.engine.timeline import Beat, BeatKind, Timeline
+from guided.engine.timers import TRACK, Live, SessionTimers
 from guided.presenter import Interrupted, Presenter
 from guided.rating import Rated, Rating, rate_many
 from guided.store import Ended, PainStored
@@ -68,10 +68,13 @@ class GuidedSessions:
 
     def start(self) -> None:
         """Once the database is open: the checkpoint writer (the timers' checkpoints and ends,
-        written in group commits) and the group commit of ratings (guided/rating.rate_many)."""
+        written in group commits), the group commits of ratings (guided/rating.rate_many) and
+        of the Mini App's checkpoints (guided/app.checkpoints)."""
         self.checkpoints = CheckpointWriter(self._data.db)
         self.checkpoints.start()
         self.ratings = Batched(partial(rate_many, self._data, self.checkpoints))
+        # The Mini App's checkpoints: 500 people posting at once share a few transactions.
+        self.app_checkpoints = Batched(partial(app.checkpoints, self._data))
 
     def get(self, chat_id: int) -> Live | None:
         """The chat's live session (its timer runs in this process)."""
@@ -105,6 +108,7 @@ class GuidedSessions:
             routine_id=routine_id,
             rating=rating,
             gentle=gentle_ids(data.content),
+            screen=None if screen == "chat" else screen,
         )
         if created is None:
             return None
@@ -302,14 +306,10 @@ class GuidedSessions:
     async def app_checkpoint(
         self, *, user_id: int, session_id: int, beat: int, item_marks: str, key: str
     ) -> app.Answer | None:
-        """A checkpoint the page reached (None: not this user's session)."""
-        return await app.checkpoint(
-            self._data,
-            user_id=user_id,
-            session_id=session_id,
-            beat=beat,
-            item_marks=item_marks,
-            key=key,
+        """A checkpoint the page reached (None: not this user's session); the posts that arrive
+        together are stored in one transaction."""
+        return await self.app_checkpoints(
+            app.Checkpoint(user_id, session_id, beat, item_marks, key)
         )
 
     async def app_finish(
@@ -372,10 +372,41 @@ class GuidedSessions:
         Later: those of other processes whose lease has lapsed; never those of a live process.
         """
         claimed = await store.claim_interrupted(self._data, lapsed)
-        for row, language in claimed:
-            await self._offer_resume(row, language, row.live_message_id)
+        for session in claimed:
+            if session.row.screen == TRACK:
+                await self._play_on(session)
+            else:
+                await self._offer_resume(session.row, session.language, session.row.live_message_id)
         if claimed:
             logger.info("offered resume for %d interrupted sessions", len(claimed))
+
+    async def _play_on(self, claimed: store.Claimed) -> None:
+        """A session heard as one track: its track played on while the bot was down, so its
+        clock runs on from where the track is now (It hurts and Done under it work again; the
+        question after it comes as the track ends, or now if it has ended). Nothing is offered:
+        the chat guide never starts over a playing track."""
+        row, data = claimed.row, self._data
+        if not routine_exists(data.content, row.routine_id) or self.get(row.chat_id) is not None:
+            return
+        taken = await store.take_interrupted(data, row.id, row.chat_id, resume=True)
+        if taken is None:
+            return
+        row, alerts = taken
+        live = self._live(
+            row.id, row.chat_id, row.user_id, claimed.language, row.routine_id, row.level
+        )
+        live.screen, live.alerts, live.message_id = TRACK, alerts, row.live_message_id
+        live.active_seconds = row.active_seconds * data.settings.routine_time_scale
+        since = (utcnow() - claimed.checkpoint_at).total_seconds()
+        index, behind = live.timeline.position_after(row.beat_index, since)
+        ended = {
+            beat.item
+            for beat in live.timeline.beats[row.beat_index : index]
+            if beat.kind in (BeatKind.NEXT, BeatKind.DONE)
+        }
+        live.marks = marks.played(row.item_marks, len(live.timeline.amounts), ended)
+        self._timers.start(live, index=index, behind=behind)
+        logger.info("session %s heard as a track: on at beat %s after a restart", row.id, index)
 
     async def offer_resume(self, row: RoutineSession, language: str) -> None:
         """Offer Resume or End for the chat's interrupted session (asked for a new one)."""
@@ -455,6 +486,7 @@ class GuidedSessions:
             live_message_id=live.message_id,
             exercises_done=live.exercises_done(),
             item_marks=live.marks,
+            updated_at=utcnow(),  # when the beat began, not when the group commit wrote it
         )
 
     async def on_complete(self, live: Live) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -121,10 +121,18 @@ async def take_interrupted(
     return row, user is None or user.change_alerts
 
 
-async def claim_interrupted(
-    data: BotState, lapsed: list[str] | None
-) -> list[tuple[RoutineSession, str]]:
-    """Mark the sessions of stopped processes as interrupted; each with its person's language.
+@dataclass(frozen=True)
+class Claimed:
+    """A session a stopped process was running: its row (now interrupted), its person's
+    language, and when its last checkpoint was written (the beat `row.beat_index` began then)."""
+
+    row: RoutineSession
+    language: str
+    checkpoint_at: datetime
+
+
+async def claim_interrupted(data: BotState, lapsed: list[str] | None) -> list[Claimed]:
+    """Mark the sessions of stopped processes as interrupted.
 
     `lapsed` None: this process's own (INSTANCE_ID) from before it stopped; else those of the
     processes whose lease has lapsed.
@@ -132,10 +140,13 @@ async def claim_interrupted(
     owners = lapsed if lapsed is not None else [data.settings.instance_id]
     async with data.db() as tx:
         rows = await store.claim_interrupted(tx, owners, unowned=lapsed is None)
+        written = {row.id: row.updated_at for row in rows}  # before the claim's own write
         users = {row.user_id: await get_user(tx, row.user_id) for row in rows}
         await tx.commit()
     default = data.settings.default_language
-    return [(row, _language(users.get(row.user_id), default)) for row in rows]
+    return [
+        Claimed(row, _language(users.get(row.user_id), default), written[row.id]) for row in rows
+    ]
 
 
 def _language(user: User | None, default: str) -> str:
@@ -182,8 +193,10 @@ async def create(
     routine_id: str,
     rating: int,
     gentle: set[str],
+    screen: str | None = None,
 ) -> Created | None:
-    """Apply pending outcomes, store the session and its check-in; None if one is open already."""
+    """Apply pending outcomes, store the session (shown on `screen`; None: the chat) and its
+    check-in; None if one is open already."""
     async with settled(data, writer, chat_id=chat_id) as tx:
         await end_left_in_app(tx, data, chat_id)
         try:
@@ -197,6 +210,7 @@ async def create(
                 rating=rating,
                 gentle=gentle,
                 owner=data.settings.instance_id,
+                screen=screen,
             )
         except IntegrityError:
             await tx.rollback()
@@ -216,6 +230,7 @@ async def create_in(
     rating: int,
     gentle: set[str],
     owner: str,
+    screen: str | None = None,
 ) -> Created:
     """Part: apply pending outcomes, store the session (run by `owner`: a process, or the Mini
     App) and its check-in. The one-open-session index refuses a second open one (IntegrityError).
@@ -231,7 +246,13 @@ async def create_in(
     if not is_gentle:  # an exercise that hurt lately: easier or left out (content decides)
         routine_id = await adapted_routine(tx, data, user_id, routine_id)
     row = await store.create_session(
-        tx, user_id=user_id, chat_id=chat_id, routine_id=routine_id, level=level, owner=owner
+        tx,
+        user_id=user_id,
+        chat_id=chat_id,
+        routine_id=routine_id,
+        level=level,
+        owner=owner,
+        screen=screen,
     )
     await store.record_health(tx, user_id, "checkin", rating, session_id=row.id)
     last = await store.last_level(tx, user_id, row.id, routine=base_id(routine_id))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from telegram import Message
 
-from background.listening import TRACK
 from guided.engine.routines import is_gentle, routine_exists, single
+from guided.engine.timers import TRACK
 from handlers.common import STALE, Press, on_press, press_handlers
 from handlers.routine import start
 from handlers.safety import offer_session

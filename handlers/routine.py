@@ -8,8 +8,9 @@ from telegram import CallbackQuery
 from telegram.ext import CommandHandler
 
 from background.context import Context
-from background.listening import TRACK, start_track
+from background.listening import start_track
 from guided.engine.routines import is_gentle, routine_exists
+from guided.engine.timers import TRACK
 from guided.store import APP_OWNER
 from handlers.common import (
     STALE,

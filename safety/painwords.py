@@ -41,6 +41,8 @@ LISTS: dict[str, str] = {
     "unclear": "words that may be a stretch's normal feeling or pain (asked: does it hurt?)",
     "negations": 'negation cues before a word ("no", "not")',
     "negations_after": 'negation cues after a word ("gone", «нет»)',
+    # Asked, never a denial: "stopped hurting" and "make it stop hurting" share their stems.
+    "eased": 'phrases that may say a pain stopped ("stopped hurting", «перестало болеть»): asked',
     "gaps": "words that may stand between a negation cue and the word it negates",
     "softeners": 'words that make a denial unclear ("much": "not much pain")',
     "unsure": 'words of doubt that make a report or a denial unclear ("maybe")',
@@ -285,13 +287,13 @@ class _Language:
             ]
             found = {name: list(index.spans(forms)) for name, index in self.index.items()}
             legs = legs or bool(found["legs"])
-            cancelled = found["not_pain"]
+            cancelled, eased = found["not_pain"], found["eased"]
             unsure = bool(found["unsure"])
             for kind in ("words", "unclear", "nerve"):
                 for span in found[kind]:
                     if kind == "words" and _inside(span, cancelled):
                         continue
-                    said = self._judge(span, kind, found, unsure)
+                    said = self._judge(span, kind, found, unsure, _around(span, eased))
                     if said is Meaning.PAIN and kind == "nerve":
                         nerve = True
                         continue  # a leg decides below whether numbness is a report
@@ -301,7 +303,17 @@ class _Language:
             return Heard(Meaning.PAIN, leg_nerve=True)
         return Heard(meaning)
 
-    def _judge(self, span: Span, kind: str, found: dict[str, list[Span]], unsure: bool) -> Meaning:
+    def _judge(
+        self,
+        span: Span,
+        kind: str,
+        found: dict[str, list[Span]],
+        unsure: bool,
+        eased: Span | None,
+    ) -> Meaning:
+        if eased is not None:  # "it stopped hurting": asked, so nothing false is recorded or
+            # missed; "it won't stop hurting" (the phrase negated) is a report
+            return Meaning.PAIN if self._negated(eased, found)[0] else Meaning.UNCLEAR
         negated, softened = self._negated(span, found)
         if negated:
             return Meaning.UNCLEAR if softened or unsure else Meaning.DENIAL
@@ -334,8 +346,13 @@ class _Language:
 
 
 def _inside(span: Span, cancelled: Sequence[Span]) -> bool:
+    return _around(span, cancelled) is not None
+
+
+def _around(span: Span, phrases: Sequence[Span]) -> Span | None:
+    """The first of `phrases` that holds the word, if any."""
     first, last = span
-    return any(start <= first and last <= end for start, end in cancelled)
+    return next(((start, end) for start, end in phrases if start <= first and last <= end), None)
 
 
 def _words_after(end: int, breaks: set[int], allowed: set[int]) -> list[int]:

@@ -107,6 +107,17 @@ class Hurt(TypedDict):
     follow_up: Literal["chat"]
 
 
+class SignsAsked(TypedDict):
+    # The warning-sign questions (the chat's check-in button "I have warning signs") are asked
+    # in the chat, by the chat's safety code: the page only sends people there.
+    asked: Literal["chat"]
+
+
+class Status(TypedDict):
+    session: int
+    status: str  # running, or how it ended (completed, stopped, pain, warning_signs)
+
+
 Outcome = Literal["completed", "stopped"]
 
 
@@ -157,6 +168,16 @@ class AppBackend(Protocol):
         the warning in the chat under its delivery rule); ends the session if one runs, with
         `marks` (the exercise on screen marked h). `session` is None when the page had no
         session id yet (its start was still queued, or refused): a pain report all the same."""
+        ...
+
+    async def signs(self, user_id: int, key: str) -> SignsAsked:
+        """I have warning signs, pressed at the app's check-in: the chat's warning-sign
+        questions are asked in the chat, once per key."""
+        ...
+
+    async def status(self, user_id: int, session: int) -> Status:
+        """The session's status now (the page asks every few seconds while it runs: /stop in
+        the chat ends it there)."""
         ...
 
     async def progress(self, user_id: int, days: int) -> Progress:

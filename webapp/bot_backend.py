@@ -34,7 +34,9 @@ from webapp.backend import (
     PainPoint,
     Progress,
     SessionLine,
+    SignsAsked,
     Started,
+    Status,
     UnknownSession,
 )
 from webapp.backend import Gate as AppGate
@@ -45,6 +47,9 @@ logger = logging.getLogger(__name__)
 # The chat's pain path for a report made in the app (bot.py: handlers/pain.report_pain with the
 # app's session, the follow-up asked in the chat): user id, language, the session if one runs.
 PainPath = Callable[[int, str, Live | None], Awaitable[None]]
+# The chat's warning-sign questions (bot.py: handlers/safety.ask_signs, as the chat's check-in
+# button asks them): user id, language.
+SignsPath = Callable[[int, str], Awaitable[None]]
 LAST_SESSIONS = 5
 STATUS_SHOWN = {"completed": "completed", "pain": "hurt", "warning_signs": "hurt"}
 
@@ -52,9 +57,10 @@ STATUS_SHOWN = {"completed": "completed", "pain": "hurt", "warning_signs": "hurt
 class BotBackend:
     """The AppBackend of the running bot."""
 
-    def __init__(self, data: BotData, pain: PainPath) -> None:
+    def __init__(self, data: BotData, pain: PainPath, signs: SignsPath) -> None:
         self._data = data
         self._pain = pain
+        self._signs = signs
 
     async def _language(self, user_id: int) -> str:
         _state, user = await load_state(self._data, user_id)
@@ -197,11 +203,35 @@ class BotBackend:
         live = None
         if session is not None:
             live = await sessions.app_live(user_id, session, beat, marks, language)
+        # The key is taken first: a retry sent at once (to this process or another) finds it
+        # and sends no second warning.
+        if not await app.claim(self._data, user_id, key, {"session": session}):
+            stored = await app.answered(self._data, user_id, key)
+            return Hurt(session=stored["session"] if stored else session, follow_up="chat")
         # The chat's pain path: the warning in the chat (the warning's delivery rule), the
         # report, step-back, flare-up mode, the morning check, the follow-up in the chat.
-        await self._pain(user_id, language, live)
-        answer = await app.keep(self._data, user_id, key, {"session": session})
-        return Hurt(session=answer["session"], follow_up="chat")
+        await self._once(user_id, key, self._pain(user_id, language, live))
+        return Hurt(session=session, follow_up="chat")
+
+    async def _once(self, user_id: int, key: str, work: Awaitable[None]) -> None:
+        """Work under a claimed key; if it fails, the key is given back for a retry."""
+        try:
+            await work
+        except BaseException:
+            await app.release(self._data, user_id, key)
+            raise
+
+    async def signs(self, user_id: int, key: str) -> SignsAsked:
+        if await app.claim(self._data, user_id, key, {"asked": "chat"}):
+            language = await self._language(user_id)
+            await self._once(user_id, key, self._signs(user_id, language))
+        return SignsAsked(asked="chat")
+
+    async def status(self, user_id: int, session: int) -> Status:
+        row = await app.own_session(self._data, user_id, session)
+        if row is None:
+            raise UnknownSession(session)
+        return Status(session=row.id, status=app.shown(row.status))
 
     async def progress(self, user_id: int, days: int) -> Progress:
         """The numbers of /progress over the last `days` days, and the day's check-in ratings."""

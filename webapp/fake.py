@@ -24,7 +24,9 @@ from webapp.backend import (
     PainPoint,
     Progress,
     SessionLine,
+    SignsAsked,
     Started,
+    Status,
     UnknownSession,
 )
 from webapp.plan import plan_json
@@ -181,6 +183,18 @@ class FakeBackend:
 
         answer: Hurt = await self._once(user_id, key, "hurt", change)
         return answer
+
+    async def signs(self, user_id: int, key: str) -> SignsAsked:
+        def change() -> SignsAsked:
+            self.applied["signs"] += 1
+            return SignsAsked(asked="chat")
+
+        answer: SignsAsked = await self._once(user_id, key, "signs", change)
+        return answer
+
+    async def status(self, user_id: int, session: int) -> Status:
+        found = self._own(user_id, session)
+        return Status(session=session, status=found.status)
 
     async def progress(self, user_id: int, days: int) -> Progress:
         points = [

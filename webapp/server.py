@@ -56,10 +56,12 @@ MAX_RATING = 10
 PROGRESS_DAYS = (7, 30, 90)
 TEXTS_PLACE = "<!--texts-->"
 # The chat's own words the page shows, shipped with it (never waiting for the network): the
-# stop-and-consult warning, today's rating question and the advice for a rating too high.
+# stop-and-consult warning, today's rating question, its warning-signs button and the advice
+# for a rating too high.
 CHAT_TEXTS = {
     "stop_warning": "pain.stop_warning",
     "checkin": "routine.checkin",
+    "warning_signs_button": "routine.warning_signs_button",
     "too_much": "routine.too_much",
 }
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -319,6 +321,23 @@ async def api_hurt(request: web.Request) -> web.Response:
     return _json(answer)
 
 
+async def api_signs(request: web.Request) -> web.Response:
+    backend, user = _backend(request)
+    body = await _body(request)
+    return _json(await backend.signs(user, body["key"]))
+
+
+async def api_status(request: web.Request) -> web.Response:
+    backend, user = _backend(request)
+    session = request.query.get("session", "")
+    if not session.isdigit():
+        raise web.HTTPBadRequest()
+    try:
+        return _json(await backend.status(user, int(session)))
+    except UnknownSession:
+        raise web.HTTPNotFound() from None
+
+
 def create_app(backend: AppBackend, config: AppConfig) -> web.Application:
     """The Mini App, ready to serve alone or to mount under a prefix of another app."""
     app = web.Application(middlewares=[security_headers, launch_data], client_max_size=MAX_BODY)
@@ -337,6 +356,8 @@ def create_app(backend: AppBackend, config: AppConfig) -> web.Application:
     app.router.add_post("/api/checkpoint", api_checkpoint)
     app.router.add_post("/api/finish", api_finish)
     app.router.add_post("/api/hurt", api_hurt)
+    app.router.add_post("/api/signs", api_signs)
+    app.router.add_get("/api/status", api_status)
     return app
 
 

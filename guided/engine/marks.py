@@ -6,6 +6,7 @@ so a resumed session, the summary, /progress and the export read the same record
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -46,6 +47,16 @@ def resumed(stored: str | None, count: int, item: int) -> str:
     """The stored marks of a session resumed at exercise `item` after a restart: from it on,
     not reached (those exercises are done anew)."""
     return read(read(stored, count)[:item], count)
+
+
+def played(stored: str | None, count: int, items: Iterable[int]) -> str:
+    """The stored marks with `items` done where not yet marked: exercises a track played to
+    their end while the bot was down."""
+    marks = read(stored, count)
+    for item in items:
+        if 0 <= item < count and marks[item] == Mark.NOT_REACHED:
+            marks = put(marks, item, Mark.DONE)
+    return marks
 
 
 def put(marks: str, item: int, mark: Mark) -> str:

@@ -118,6 +118,17 @@ class Timeline:
         """The session's length as timed."""
         return sum(beat.duration for beat in self.beats)
 
+    def position_after(self, index: int, seconds: float) -> tuple[int, float]:
+        """Where a session that began beat `index` `seconds` ago is now, with no pause: the beat
+        and how far into it (the final beat, 0.0, once the time is past the end)."""
+        left = max(0.0, seconds)
+        for position in range(max(0, index), len(self.beats) - 1):
+            duration = self.beats[position].duration
+            if left < duration:
+                return position, left
+            left -= duration
+        return len(self.beats) - 1, 0.0
+
 
 def _same_timed_hold(earlier: Beat, beat: Beat) -> bool:
     return (

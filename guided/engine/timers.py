@@ -24,6 +24,8 @@ from guided.engine.timeline import Beat, BeatKind, Timeline
 
 logger = logging.getLogger(__name__)
 
+TRACK = "track"  # Live.screen of a session heard as one audio track (background/listening.py)
+
 
 @dataclass(slots=True, eq=False)
 class Live:
@@ -42,7 +44,7 @@ class Live:
     paused_left: float | None = None  # time left in the current beat while paused
     marks: str = ""  # one letter per exercise (guided/engine/marks.py); set by `start` when empty
     alerts: bool = True  # a new (notifying) message at each new exercise and side switch
-    screen: str = "chat"  # where it is shown: "chat" (live messages) or "track" (one audio track)
+    screen: str = "chat"  # where it is shown: "chat" (live messages) or TRACK (one audio track)
     asking_to_end: bool = False  # Stop was pressed: paused, "End the session?" on screen
     message_id: int | None = None  # the live message being edited
     opened_at: int = -1  # the beat that sent the live message (shown again after a pause)
@@ -62,6 +64,13 @@ class Live:
     @property
     def paused(self) -> bool:
         return self.paused_left is not None
+
+    @property
+    def keeps_time(self) -> bool:
+        """Its screen keeps its own time (an audio track plays on, whatever the bot does): the
+        clock follows it, never pauses for it, and after a restart runs on from where the track
+        is now."""
+        return self.screen == TRACK
 
     def exercises_done(self) -> int:
         """Exercises done to the end (not skipped, not stopped in, not the one that hurt)."""
@@ -103,26 +112,35 @@ class SessionTimers:
     def __len__(self) -> int:
         return len(self._live)
 
-    def start(self, live: Live, index: int = 0) -> None:
-        """Begin (or, after a restart, resume at a checkpoint) a session for its chat."""
+    def start(self, live: Live, index: int = 0, behind: float = 0.0) -> None:
+        """Begin (or, after a restart, resume at a checkpoint) a session for its chat; `behind`:
+        beat `index` began that many seconds ago (a track that played on through a restart)."""
         if live.chat_id in self._live:
             raise RuntimeError(f"chat {live.chat_id} already has a live session")
         now = self._clock.monotonic()
-        live.index, live.due, live.resumed_at = index, now, now
+        live.index, live.due, live.resumed_at = index, now - behind, now
         live.marks = marks.read(live.marks, len(live.timeline.amounts))
         self._live[live.chat_id] = live
         self._spawn(live)
 
+    # A session whose screen keeps its own time (`Live.keeps_time`: a track plays on) is moved
+    # only by that time: pause, Stop's question, skip and ready change nothing (None), so the
+    # question after it comes as its track ends.
+
     async def pause(self, chat_id: int) -> Live | None:
         """Stop the clock; the session if it was running."""
-        return await self._change(chat_id, lambda live: not live.paused, self._stop_clock)
+        return await self._change(
+            chat_id, lambda live: not live.paused and not live.keeps_time, self._stop_clock
+        )
 
     async def ask_to_end(self, chat_id: int) -> Live | None:
         """Stop was pressed: the clock stops until the person answers "End the session?".
 
         None if there is no session or the question is already asked (a double tap).
         """
-        return await self._change(chat_id, lambda live: not live.asking_to_end, self._ask)
+        return await self._change(
+            chat_id, lambda live: not live.asking_to_end and not live.keeps_time, self._ask
+        )
 
     async def resume(self, chat_id: int) -> Live | None:
         """Continue a paused session: the interrupted breath, timed hold or countdown starts
@@ -131,13 +149,15 @@ class SessionTimers:
 
     async def skip(self, chat_id: int) -> Live | None:
         """Jump to the next exercise (or the end), resuming if paused."""
-        return await self._change(chat_id, lambda live: True, self._skip)
+        return await self._change(chat_id, lambda live: not live.keeps_time, self._skip)
 
     async def ready(self, chat_id: int) -> Live | None:
         """Cut the get-ready countdown short."""
         return await self._change(
             chat_id,
-            lambda live: not live.paused and live.current.kind is BeatKind.INTRO,
+            lambda live: (
+                not live.paused and not live.keeps_time and live.current.kind is BeatKind.INTRO
+            ),
             self._ready,
         )
 

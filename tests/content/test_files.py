@@ -153,7 +153,7 @@ def test_the_pain_words_are_checked_by_the_check_the_bot_passes(
         "en": {"words": "pain|hurts", "unclear": "sore", "negations": "no", "legs": "leg"},
         "ru": {"words": "боль|блямбрыкс", "unclear": "ноет", "negations": "не", "legs": "нога"},
     }
-    optional = ("not_pain", "negations_after", "gaps", "softeners", "unsure", "breaks")
+    optional = ("not_pain", "eased", "negations_after", "gaps", "softeners", "unsure", "breaks")
     for code, given in lists.items():
         nerve = {"en": "numb", "ru": "немеет"}[code]
         pain = {**given, "nerve": nerve} | dict.fromkeys(optional, "")

@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 
 from audio import codec
+from bot import build_application
 from content import Content
 from core.config import Settings
+from core.runner import running
 from db.models import AudioFile, RoutineSession
 from emulator.render import plain
 from guided.engine.routines import routine_timeline
+from tests.conftest import TEST_TOKEN
 from tests.e2e.helpers import reach_check_in, rows
 
 SCALE = 0.05  # tests/conftest.py's ROUTINE_TIME_SCALE
@@ -44,6 +47,17 @@ def track_seconds(content: Content, routine: str = "quick", level: int = 0) -> f
     return routine_timeline(
         content, routine, level, content.progression.levels, SCALE
     ).seconds_total()
+
+
+def bot_on(emulator, settings: Settings, content: Content):  # type: ignore[no-untyped-def]
+    """A bot process on the tests' emulator and database (started anew after a restart)."""
+    return build_application(
+        settings,
+        content,
+        token=TEST_TOKEN,
+        base_url=emulator.base_url,
+        base_file_url=emulator.base_file_url,
+    )
 
 
 async def consent(user) -> None:  # type: ignore[no-untyped-def]
@@ -201,3 +215,57 @@ async def test_listen_on_an_exercise_sends_a_voice_note_under_1_mb(  # type: ign
     assert voice["duration"] > 0
     title = content.localize(next(iter(content.exercises.values())).title, "en")
     assert title in plain(event.message)
+
+
+async def test_a_track_plays_on_through_a_restart_and_the_rating_comes_as_it_ends(  # type: ignore[no-untyped-def]
+    emulator, settings, content, make_user
+) -> None:
+    """The bot stops a third into the track and starts again: the track played on on the
+    phone, so nothing is offered (no Resume of the chat guide over it), the question after it
+    comes as the track ends, and the session counts every exercise the track played."""
+
+    seconds = track_seconds(content)
+    user = make_user()
+    async with running(bot_on(emulator, settings, content)):
+        sent = await listen(user)
+        await asyncio.sleep(seconds / 3)
+    user.skip_all()
+    restarted = user.mark()
+    async with running(bot_on(emulator, settings, content)) as app:
+        question = await user.wait_text(RATING_QUESTION, timeout=seconds + 10)
+        late = question.monotonic - sent.monotonic - seconds
+        assert -0.3 <= late <= 1.5, late  # the track's end, give or take a checkpoint's write
+        texts = [plain(e.message) for e in user.events[restarted:] if e.message is not None]
+        assert not any("interrupted" in text for text in texts), texts
+        closed = user.messages[sent.message_id]
+        assert "✓ Done." in plain(closed) and "reply_markup" not in closed
+        await app.bot_data.sessions.checkpoints.flush()
+        [row] = await rows(app, RoutineSession)
+        assert (row.status, row.screen, row.item_marks) == ("completed", "track", "dddd")
+
+
+async def test_it_hurts_under_a_track_works_after_a_restart(  # type: ignore[no-untyped-def]
+    emulator, settings, content, make_user
+) -> None:
+    seconds = track_seconds(content)
+    user = make_user()
+    async with running(bot_on(emulator, settings, content)):
+        await consent(user)
+        sent = await listen(user)
+        await asyncio.sleep(seconds / 4)
+    user.skip_all()
+    async with running(bot_on(emulator, settings, content)) as app:
+        await asyncio.sleep(0.5)  # the recovery runs before the first update
+        await user.press("It hurts", message_id=sent.message_id)
+        await user.wait_text(WARNING, timeout=5)
+        closed = await user.wait_for(
+            lambda e: e.kind == "edit" and e.message_id == sent.message_id, timeout=5
+        )
+        assert "Stopped." in plain(closed.message) and "reply_markup" not in closed.message
+        mark = user.mark()
+        await asyncio.sleep(seconds)  # past the track's end: nothing timed follows the warning
+        later = [plain(e.message) for e in user.events[mark:] if e.kind == "send"]
+        assert not any(RATING_QUESTION in text for text in later), later
+        await app.bot_data.sessions.checkpoints.flush()
+        [row] = await rows(app, RoutineSession)
+        assert row.status == "pain"

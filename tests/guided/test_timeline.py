@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -120,3 +121,28 @@ def test_level_stays_in_range_and_pain_never_raises_it(
         if pain or outcome.pain_increased or not completed:
             assert new.level <= progress.level
         progress = new
+
+
+@given(
+    st.lists(doses, min_size=1, max_size=4).map(tuple),
+    st.integers(0, 5),
+    st.data(),
+    st.floats(0, 2000, allow_nan=False),
+)
+def test_a_track_is_found_where_its_time_has_taken_it(
+    timeline_doses: tuple[Dose, ...], level: int, data: st.DataObject, seconds: float
+) -> None:
+    """position_after: the beat a track that began beat `index` `seconds` ago plays now, and how
+    far into it: the beats' durations from `index` add up to the time; past the end, the final
+    beat."""
+    timeline = build_timeline(timeline_doses, level, 6, Pace(), 1.0)
+    beats = timeline.beats
+    index = data.draw(st.integers(0, len(beats) - 1))
+    position, into = timeline.position_after(index, seconds)
+    before = sum(beat.duration for beat in beats[index:position])
+    if position == len(beats) - 1 and seconds >= sum(b.duration for b in beats[index:-1]):
+        assert into == 0.0  # the track has ended: its final beat, now
+    else:
+        assert index <= position < len(beats) - 1
+        assert 0.0 <= into < beats[position].duration
+        assert before + into == pytest.approx(seconds)

@@ -10,7 +10,7 @@ from guided.engine.clock import ManualClock
 from guided.engine.progression import Range
 from guided.engine.status import End
 from guided.engine.timeline import Beat, BeatKind, Dose, Pace, build_timeline
-from guided.engine.timers import Live, SessionTimers
+from guided.engine.timers import TRACK, Live, SessionTimers
 
 PACE = Pace(inhale=4, exhale=6, rest_between=15)
 DOSES = (
@@ -260,3 +260,36 @@ async def test_pain_in_the_rest_after_an_exercise_takes_its_tick() -> None:
     assert stopped is live
     live.end_here(End.PAIN)
     assert live.marks == "h-" and live.exercises_done() == 0
+
+
+async def test_a_session_on_a_track_is_moved_only_by_its_time() -> None:
+    """A track plays on whatever the bot does: pause ("Does it hurt?" asked), Stop's question,
+    skip and ready change nothing, so the question after it comes as the track ends."""
+    clock = ManualClock()
+    timers, recorder, live = make(clock)
+    live.screen = TRACK
+    start = clock.monotonic()
+    timers.start(live)
+    await clock.advance(3)
+    assert await timers.pause(42) is None
+    assert await timers.ask_to_end(42) is None
+    assert await timers.skip(42) is None
+    assert await timers.ready(42) is None
+    await clock.advance(live.timeline.seconds_total() - 3)
+    assert recorder.completed == [live]
+    assert recorder.beats[-1][0] - start == pytest.approx(
+        live.timeline.seconds_total() - live.timeline.beats[-1].duration
+    )
+
+
+async def test_a_track_resumed_behind_keeps_its_own_time() -> None:
+    """Started `behind` seconds into a beat (a track that played on through a restart), the
+    next beat is due when the track reaches it, not a whole beat later."""
+    clock = ManualClock()
+    timers, recorder, live = make(clock)
+    live.screen = TRACK
+    start = clock.monotonic()
+    first = live.timeline.beats[0].duration
+    timers.start(live, index=0, behind=first - 1.0)
+    await clock.advance(1.5)
+    assert [at - start for at, _ in recorder.beats] == [0.0, 1.0]

@@ -124,6 +124,22 @@ async def run_to_end(page: Page) -> None:
         await asyncio.sleep(0.1)
 
 
+async def screened_in_app(browser: Browser, make_user: Any, url: str) -> tuple[Any, Page]:
+    """A person who consented and passed the warning-sign check, with the app open."""
+    user = make_user()
+    await consent(user, "en")
+    await screened(user)
+    return user, await open_app(browser, user, url)
+
+
+async def start_stored(app: Any) -> None:
+    """Wait until the page's start reached the bot (its session row)."""
+    deadline = time.monotonic() + 5
+    while not await rows(app, RoutineSession):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+
+
 async def test_the_app_from_routine_to_the_rating_and_progress(
     app: Any, served: str, browser: Browser, make_user: Any
 ) -> None:
@@ -161,10 +177,7 @@ async def test_it_hurts_in_the_app_warns_on_screen_and_in_the_chat(
     page = await open_app(browser, user, await app_url(user))
     await start_in_app(page)
     await page.wait_for_function("() => window.backcareTrace.length > 0")
-    deadline = time.monotonic() + 5
-    while not await rows(app, RoutineSession):  # the start reached the bot
-        assert time.monotonic() < deadline
-        await asyncio.sleep(0.05)
+    await start_stored(app)
     await page.locator("button.hurts").click()
     assert "Stop the exercise now" in await page.locator(".warning").inner_text()
     await user.wait_text("Stop the exercise now", timeout=10)
@@ -273,3 +286,75 @@ async def test_the_apps_gate_is_the_chats(app: Any, served: str, make_user: Any)
     started = await post(served, user.user_id, "api/start", {"key": "start-gentle", "rating": 3})
     [row] = await rows(app, RoutineSession)
     assert row.id == started["session"] and row.routine_id == gentle["plan"]["routine"]
+
+
+def sent_with(user: Any, words: str) -> int:
+    """How many messages the bot sent this user containing `words`."""
+    return sum(
+        1
+        for event in user.events
+        if event.kind == "send" and event.message is not None and words in plain(event.message)
+    )
+
+
+async def test_it_hurts_retried_at_once_warns_in_the_chat_once(
+    app: Any, served: str, make_user: Any
+) -> None:
+    user = make_user()
+    await consent(user, "en")
+    await screened(user)
+    started = await post(served, user.user_id, "api/start", {"key": "start-hurt-1", "rating": 2})
+    hurt = {"key": "hurt-key-1", "session": started["session"], "beat": 2, "marks": "h---"}
+    # The page's post and its retries, in flight at once (as across two processes).
+    answers = await asyncio.gather(
+        *(post(served, user.user_id, "api/hurt", hurt) for _ in range(3))
+    )
+    assert all(answer == answers[0] for answer in answers)
+    await user.wait_text("How strong is the pain right now?", timeout=10)
+    await user.expect_silence(1.0)
+    assert sent_with(user, "Stop the exercise now") == 1
+    assert sent_with(user, "How strong is the pain right now?") == 1
+    reports = [r for r in await rows(app, PainRating) if r.kind == "report"]
+    assert len(reports) == 1
+
+
+async def test_warning_signs_at_the_apps_check_in_are_asked_in_the_chat(
+    app: Any, served: str, browser: Browser, make_user: Any
+) -> None:
+    user, page = await screened_in_app(browser, make_user, served)
+    await page.wait_for_selector(".today")
+    await page.get_by_role("button", name="I have warning signs").click()  # the chat's words
+    await page.wait_for_selector(".message.signs")
+    assert "in the chat" in await page.locator(".message").inner_text()
+    await user.wait_text("Do you have any of these right now?", timeout=10)
+    # The chat's own questions and answers: a Yes holds the routine, and the app says so.
+    await user.press("Yes, one or more")
+    await user.wait_text("ambulance", timeout=10)
+    await page.reload()
+    await page.wait_for_selector(".gate.hold")
+    # The same post retried at once asks once.
+    signs = {"key": "signs-key-1"}
+    await asyncio.gather(*(post(served, user.user_id, "api/signs", signs) for _ in range(3)))
+    await user.expect_silence(1.0)
+    assert sent_with(user, "Do you have any of these right now?") == 2  # the page's, then this
+
+
+async def test_stop_in_the_chat_shows_on_the_page_within_seconds(
+    app: Any, served: str, browser: Browser, make_user: Any
+) -> None:
+    user, page = await screened_in_app(browser, make_user, served)
+    await start_in_app(page)
+    await start_stored(app)
+    await page.locator("button.pause").click()  # no checkpoint will be posted now
+    await user.send("/stop")
+    await user.wait_text("stopped", timeout=5)
+    stopped = time.monotonic()
+    await page.wait_for_selector(".message.ended", timeout=8000)
+    assert time.monotonic() - stopped < 6  # the page asks every 4 s
+    assert "ended this session in the chat" in await page.locator(".message").inner_text()
+    [row] = await rows(app, RoutineSession)
+    assert row.status == "stopped"
+    headers = {"Authorization": "tma " + launch_data(user.user_id + 1, TEST_TOKEN)}
+    async with httpx.AsyncClient() as client:  # another person's session is unknown
+        refused = await client.get(f"{served}api/status?session={row.id}", headers=headers)
+    assert refused.status_code == 404

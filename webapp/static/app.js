@@ -1,6 +1,6 @@
 // The Mini App: home (today's plan, last sessions, progress), the gate's answers, and the
 // guided session. Plain ES modules, no build step.
-import { Refused, enqueue, flush, get, newKey, onAnswer, pending } from "./api.js";
+import { Refused, enqueue, flush, get, newKey, onAnswer, pending, sessionOf } from "./api.js";
 import { drawChart } from "./chart.js";
 import { Figure } from "./figure.js";
 import { Session } from "./session.js";
@@ -86,7 +86,15 @@ function checkIn(start) {
     choice.setAttribute("aria-pressed", "false");
     return choice;
   });
-  return h("div", { class: "checkin", role: "group" }, warningText(t("checkin")), h("div", { class: "ratings" }, choices));
+  // The chat's "I have warning signs": the chat's own questions, asked in the chat.
+  const signs = button(t("warning_signs_button"), askSigns, "quiet signs");
+  return h("div", { class: "checkin", role: "group" }, warningText(t("checkin")), h("div", { class: "ratings" }, choices), signs);
+}
+
+function askSigns() {
+  enqueue("api/signs", {});
+  show(h("section", { class: "card message signs" }, h("p", {}, t("signs_in_chat")),
+    button(t("back_to_chat"), tg.close, "primary"), button(t("home"), loadHome, "quiet")));
 }
 
 // Voice on/off and tones on/off, remembered per user; during a session they act at once.
@@ -181,6 +189,34 @@ function startSession(plan, gate) {
     tg.closingConfirmation(true);
   })));
   enqueue("api/start", rating === null ? { key: state.startKey } : { key: state.startKey, rating });
+  watch(session);
+}
+
+// /stop in the chat ends the session there: asked every few seconds while this one runs (one
+// cheap read), so the page says so at once rather than at its next checkpoint.
+const WATCH_MS = 4000;
+function watch(session) {
+  const timer = setInterval(async () => {
+    if (state.session !== session) return clearInterval(timer);
+    const id = sessionOf(state.startKey);
+    if (id == null || document.visibilityState === "hidden") return;
+    try {
+      const now = await get(`api/status?session=${id}`);
+      if (state.session === session && now.status !== "running") endedInChat(session);
+    } catch {
+      // offline or refused: asked again at the next tick
+    }
+  }, WATCH_MS);
+}
+
+function endedInChat(s) {
+  s.stop("-");
+  state.session = null;
+  leaveSession();
+  const done = s.marks.filter((m) => m === "d").length;
+  show(h("section", { class: "card message ended" }, h("h2", {}, t("ended_title")),
+    h("p", {}, t("ended_in_chat", { done, count: s.marks.length })),
+    button(t("back_to_chat"), tg.close, "primary"), button(t("home"), loadHome, "quiet")));
 }
 
 function post(path, body) {
