@@ -5,21 +5,17 @@ loudness-normalised (ITU-R BS.1770 through pyloudnorm) with true peaks held unde
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from audio import tones
 from audio.clips import RATE
 from audio.levels import limited, loudness
-from audio.script import Cue, Script, Sound, Tone
+from audio.placing import PHRASE_GAP, TONE_GAIN, VOICE_GAIN, cue_windows, heard_tones
+from audio.script import Cue, Script, Sound
 from content.phrases import Phrase
 
 TARGET_LUFS = -16.0
-PHRASE_GAP = 0.25  # seconds of quiet between two phrases of one cue
-VOICE_GAIN = 1.0
-TONE_GAIN = 0.11  # the tones sit well under the voice (12 dB where it speaks: tests/audio)
-CUE_CLEARANCE = 0.1  # a cue's phrases stop this long before the next cue starts
 
 ClipReader = Callable[[Phrase], np.ndarray]
 
@@ -54,37 +50,6 @@ def _fitted(audio: np.ndarray, room: float) -> np.ndarray:
     return cut
 
 
-@dataclass(frozen=True)
-class Window:
-    """Where a cue is said: from `start` (seconds into the session) for at most `room` seconds
-    (None: to its end; the closing cue, placed so that it ends as the session ends)."""
-
-    cue: Cue
-    start: float
-    room: float | None
-
-
-def cue_windows(
-    script: Script, duration: float, seconds: Callable[[Cue], float]
-) -> tuple[list[Window], float]:
-    """Each cue's window, given how long each cue lasts when said whole; and where the closing
-    cue starts (`duration` if there is none). The track's mix and the Mini App place the voice
-    by it."""
-    closing_start = duration
-    windows: list[Window] = []
-    cues = script.cues
-    for number, cue in enumerate(cues):
-        if cue.closing:
-            closing_start = max(duration - seconds(cue), 0.0)
-            windows.append(Window(cue, closing_start, None))
-            continue
-        following = cues[number + 1].start if number + 1 < len(cues) else duration
-        if number + 1 < len(cues) and cues[number + 1].closing:
-            following = duration - seconds(cues[number + 1])
-        windows.append(Window(cue, cue.start, following - cue.start - CUE_CLEARANCE))
-    return windows, closing_start
-
-
 def voice_layer(script: Script, length: int, clip: ClipReader) -> tuple[np.ndarray, float]:
     """The voice alone; and where the closing cue starts (the track's end if there is none)."""
     track = np.zeros(length, dtype=np.float32)
@@ -102,17 +67,6 @@ def voice_layer(script: Script, length: int, clip: ClipReader) -> tuple[np.ndarr
             sound = _fitted(sound, window.room)
         _place(track, sound, window.start, VOICE_GAIN)
     return track, closing_start
-
-
-def heard_tones(script: Script, quiet_from: float) -> list[Tone]:
-    """The script's tones as heard: countdown ticks from `quiet_from` on (under the closing
-    words) left out."""
-    tick = len(tones.tick()) / RATE
-    return [
-        tone
-        for tone in script.tones
-        if tone.sound is not Sound.TICK or tone.start + tick <= quiet_from
-    ]
 
 
 def tone_layer(script: Script, length: int, quiet_from: float) -> np.ndarray:

@@ -2,9 +2,11 @@
 it plays (the phrases' clips and the tones, Ogg Opus or MP3), served by the app's own server.
 
 What is said and played at which beat is the chat track's own script (audio/script.py) and the
-mix's own placing of it (audio/mix.py: each cue's window, the ticks left out under the closing
-words): nothing of it is decided again here or in the page. The page schedules these items with
-Web Audio against the session's clock (static/sound.js).
+mix's own placing of it (audio/placing.py: each cue's window, the ticks left out under the
+closing words): nothing of it is decided again here or in the page. The page schedules these
+items with Web Audio against the session's clock (static/sound.js). The plan needs no sound
+library (the bot's process loads none); numpy and libsndfile are imported when a file is first
+made, in a thread.
 
 Files: a clip is the committed Opus file under its hash name (`<hash>.ogg`); its MP3 twin (for a
 device that cannot play Ogg) and the tones (rendered with audio/tones.py) are encoded by
@@ -20,18 +22,17 @@ import re
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-import numpy as np
-
-from audio import codec, tones
-from audio.clips import RATE
-from audio.mix import PHRASE_GAP, TONE_GAIN, cue_windows, heard_tones
+from audio.placing import PHRASE_GAP, TONE_GAIN, cue_windows, heard_tones
 from audio.script import Item, Script, Sound, build_script
 from content import Content
 from content.phrases import Phrase, Phrases, load_phrases, needs_of
 from guided.engine.routines import routine_items
 from guided.engine.timeline import Timeline
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CLIP_SUFFIX = ".opus"
 # /audio/<16 hex>.ogg|mp3 (a clip) or /audio/rise-4000.ogg (a tone: kind, then a glide's ms).
@@ -85,13 +86,23 @@ def phrases_of(content: Content) -> Phrases:
     return _phrases[key]
 
 
+OPUS_RATE = 48_000  # an Ogg Opus file's granule positions count 48 kHz samples
+
+
 @lru_cache(maxsize=1024)
 def clip_seconds(path: Path) -> float:
-    """A clip's length (its file is trimmed when rendered; 0 if it is missing)."""
+    """A clip's length from its Ogg Opus pages (the last page's granule position less the
+    stream's pre-skip), read without a sound library: the bot's process loads none. 0 if the
+    file is missing or is not Ogg Opus."""
     if not path.is_file():
         return 0.0
-    info = codec.soundfile.info(str(path))
-    return float(info.frames) / info.samplerate
+    data = path.read_bytes()  # a clip is a few kB
+    head, last = data.find(b"OpusHead"), data.rfind(b"OggS")
+    if head < 0 or last < 0:
+        return 0.0
+    pre_skip = int.from_bytes(data[head + 10 : head + 12], "little")
+    granule = int.from_bytes(data[last + 6 : last + 14], "little")
+    return max(granule - pre_skip, 0) / OPUS_RATE
 
 
 def tone_name(sound: Sound, seconds: float) -> str:
@@ -160,6 +171,8 @@ def plan_sound(
 
 
 def _tone_samples(sound: str, ms: str | None) -> np.ndarray | None:
+    from audio import tones  # numpy: loaded when a tone is first asked for, in a thread
+
     if sound in ("rise", "fall"):
         if ms is None or not GLIDE_MS[0] <= int(ms) <= GLIDE_MS[1]:
             return None
@@ -169,13 +182,15 @@ def _tone_samples(sound: str, ms: str | None) -> np.ndarray | None:
     return tones.chime() if sound == "chime" else tones.tick()
 
 
-def _encoded(samples: np.ndarray, kind: codec.Kind) -> bytes:
-    """Samples as an Ogg Opus or MP3 file's bytes (libsndfile; no external program)."""
+def _encoded(samples: np.ndarray, kind: str) -> bytes:
+    """Samples at 48 kHz as an Ogg Opus or MP3 file's bytes (libsndfile; no external program)."""
+    from audio import codec
+
     out = io.BytesIO()
     container, subtype = codec.FORMATS[kind]
     level = OPUS_LEVEL if kind == "ogg" else MP3_LEVEL
     codec.soundfile.write(
-        out, samples, RATE, format=container, subtype=subtype, compression_level=level
+        out, samples, OPUS_RATE, format=container, subtype=subtype, compression_level=level
     )
     return out.getvalue()
 
@@ -203,8 +218,10 @@ class SoundFiles:
             path = self._clips / (clip["clip"] + CLIP_SUFFIX)
             if not path.is_file():
                 return None
+            from audio import codec
+
             samples, rate = codec.read(path)
-            if rate != RATE:
+            if rate != OPUS_RATE:
                 return None  # the clips are written at 48 kHz (audio/clips.py)
             return _encoded(samples, "mp3")
         tone = TONE_NAME.match(name)
@@ -213,8 +230,7 @@ class SoundFiles:
         sound = _tone_samples(tone["sound"], tone["ms"])
         if sound is None:
             return None
-        kind: codec.Kind = "ogg" if tone["kind"] == "ogg" else "mp3"
-        return _encoded((sound * TONE_LEVEL).astype(np.float32), kind)
+        return _encoded((sound * TONE_LEVEL).astype("float32"), tone["kind"])
 
     async def made(self, name: str) -> bytes | None:
         """A made file's bytes (the same name asked for twice at once is made once)."""

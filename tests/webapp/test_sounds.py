@@ -11,14 +11,14 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from audio import codec
-from audio.mix import heard_tones
+from audio.placing import heard_tones
 from audio.tracks import Guide, Recipe
 from content import Content
 from guided.engine.routines import routine_timeline
 from guided.engine.timeline import BeatKind
 from webapp.plan import Plan, plan_json
 from webapp.server import CSP
-from webapp.sounds import CLIP_SUFFIX, phrases_of, tone_name
+from webapp.sounds import CLIP_SUFFIX, clip_seconds, phrases_of, tone_name
 
 
 def _plans(content: Content, language: str, scale: float) -> tuple[Plan, Guide, Recipe]:
@@ -139,3 +139,13 @@ async def test_tones_are_rendered_by_the_tracks_synthesiser(
 async def test_anything_else_is_not_found(client: TestClient, name: str) -> None:
     response = await client.get(f"/audio/{name}")
     assert response.status == 404
+
+
+def test_a_clips_length_read_from_its_ogg_pages_is_libsndfiles(app_content: Content) -> None:
+    """The plan places phrases by their clips' lengths, read without a sound library."""
+    phrases = phrases_of(app_content)
+    for phrase in phrases.all():
+        path = phrases.clip_path(phrase)
+        info = codec.soundfile.info(str(path))
+        assert clip_seconds(path) == info.frames / info.samplerate, phrase.key
+    assert clip_seconds(Path("/nonexistent.opus")) == 0.0
