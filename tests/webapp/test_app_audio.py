@@ -207,3 +207,17 @@ def test_stop_silences_every_sound_and_nothing_follows(app: App) -> None:
     count = len(records(page))
     time.sleep(1)
     assert len(records(page)) == count
+
+
+def test_a_session_ended_in_the_chat_silences_the_app(app: App) -> None:
+    """/stop (or pain reported) in the chat ends the session there: the page, told by its next
+    status read, falls silent at once."""
+    page = running(app)
+    [session] = app.backend.sessions.values()
+    session.status = "stopped"  # as the chat's /stop leaves it
+    page.wait_for_selector(".message.ended", timeout=10_000)
+    shown = page.evaluate("() => performance.now()")
+    sounds = records(page)
+    assert not [r for r in sounds if r["ends"] > shown and r["stopped"] is None]
+    time.sleep(1)
+    assert len(records(page)) == len(sounds)

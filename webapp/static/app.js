@@ -210,6 +210,7 @@ function watch(session) {
 }
 
 function endedInChat(s) {
+  state.guide.end(true); // ended in the chat (/stop, or pain reported there): silent at once
   s.stop("-");
   state.session = null;
   leaveSession();
