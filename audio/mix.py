@@ -11,14 +11,11 @@ import numpy as np
 from audio import tones
 from audio.clips import RATE
 from audio.levels import limited, loudness
-from audio.script import Script, Sound
+from audio.placing import PHRASE_GAP, TONE_GAIN, VOICE_GAIN, cue_windows, heard_tones
+from audio.script import Cue, Script, Sound
 from content.phrases import Phrase
 
 TARGET_LUFS = -16.0
-PHRASE_GAP = 0.25  # seconds of quiet between two phrases of one cue
-VOICE_GAIN = 1.0
-TONE_GAIN = 0.11  # the tones sit well under the voice (12 dB where it speaks: tests/audio)
-CUE_CLEARANCE = 0.1  # a cue's phrases stop this long before the next cue starts
 
 ClipReader = Callable[[Phrase], np.ndarray]
 
@@ -56,19 +53,19 @@ def _fitted(audio: np.ndarray, room: float) -> np.ndarray:
 def voice_layer(script: Script, length: int, clip: ClipReader) -> tuple[np.ndarray, float]:
     """The voice alone; and where the closing cue starts (the track's end if there is none)."""
     track = np.zeros(length, dtype=np.float32)
-    duration = length / RATE
-    closing_start = duration
-    cues = script.cues
-    for number, cue in enumerate(cues):
-        audio = _cue_audio(cue.phrases, clip)
-        if cue.closing:
-            closing_start = max(duration - len(audio) / RATE, 0.0)
-            _place(track, audio, closing_start, VOICE_GAIN)
-            continue
-        following = cues[number + 1].start if number + 1 < len(cues) else duration
-        if number + 1 < len(cues) and cues[number + 1].closing:
-            following = duration - len(_cue_audio(cues[number + 1].phrases, clip)) / RATE
-        _place(track, _fitted(audio, following - cue.start - CUE_CLEARANCE), cue.start, VOICE_GAIN)
+    said: dict[Cue, np.ndarray] = {}
+
+    def audio(cue: Cue) -> np.ndarray:
+        if cue not in said:
+            said[cue] = _cue_audio(cue.phrases, clip)
+        return said[cue]
+
+    windows, closing_start = cue_windows(script, length / RATE, lambda cue: len(audio(cue)) / RATE)
+    for window in windows:
+        sound = audio(window.cue)
+        if window.room is not None:
+            sound = _fitted(sound, window.room)
+        _place(track, sound, window.start, VOICE_GAIN)
     return track, closing_start
 
 
@@ -77,15 +74,11 @@ def tone_layer(script: Script, length: int, quiet_from: float) -> np.ndarray:
     out."""
     track = np.zeros(length, dtype=np.float32)
     chime, tick = tones.chime(), tones.tick()
-    for tone in script.tones:
+    for tone in heard_tones(script, quiet_from):
         if tone.sound is Sound.RISE or tone.sound is Sound.FALL:
             sound = tones.glide(round(tone.seconds, 3), rising=tone.sound is Sound.RISE)
-        elif tone.sound is Sound.CHIME:
-            sound = chime
         else:
-            if tone.start + len(tick) / RATE > quiet_from:
-                continue
-            sound = tick
+            sound = chime if tone.sound is Sound.CHIME else tick
         _place(track, sound, tone.start, TONE_GAIN)
     return track
 

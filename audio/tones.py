@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from audio.clips import RATE
+from audio.placing import TICK_SECONDS
 
 # A breath's glide: up a fourth over the in-breath, back down over the out-breath.
 BREATH_LOW_HZ = 330.0  # E4
@@ -23,7 +24,6 @@ CHIME_PARTIALS = ((1.0, 1.0), (1.5, 0.35), (2.0, 0.2))
 CHIME_SECONDS = 1.2
 TICK_HZ = 880.0  # A5: short and clear
 TICK_PARTIALS = ((1.0, 1.0), (2.0, 0.15))
-TICK_SECONDS = 0.09
 
 
 def _envelope(count: int, attack: float, release: float) -> np.ndarray:

@@ -71,8 +71,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "audio": {"content", "guided.engine"},
     # The Mini App: its backend is the guided sessions' service with the chat's gate and
     # /progress numbers (BotData from background), the page's words and figures from content,
-    # ui (the chat's dose and title texts) and illustrations (the poses); never handlers.
+    # ui (the chat's dose and title texts) and illustrations (the poses), the audio guide's
+    # script, tones and clips (audio); never handlers.
     "webapp": {
+        "audio",
         "background",
         "guided",
         "guided.engine",

@@ -92,7 +92,9 @@ class BotBackend:
         if step in (Gate.DOCTOR_FIRST, Gate.FLARE) and gentle is not None:
             chosen = shown = gentle  # the gentle plan only, at its lowest doses
             level = 0
-        plan = plan_json(content, shown, app.timeline_of(data, shown, level), language)
+        timeline = app.timeline_of(data, shown, level)
+        scale = data.settings.routine_time_scale
+        plan = plan_json(content, shown, timeline, language, scale)
         ready = AppGate(
             kind=GateKind.READY.value, advice="", plan=plan, checkin=True, high=HIGH_PAIN
         )

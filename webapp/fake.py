@@ -68,7 +68,7 @@ class FakeBackend:
             timeline = routine_timeline(
                 self.content, self.routine, self.level, self.content.progression.levels, self.scale
             )
-            plan = plan_json(self.content, self.routine, timeline, language)
+            plan = plan_json(self.content, self.routine, timeline, language, self.scale)
             return Gate(kind=kind.value, advice="", plan=plan, checkin=False, high=7)
         advice = {GateKind.HOLD: "routine.too_much", GateKind.BUSY: "app.busy"}.get(kind)
         text = self.content.text(language, advice) if advice else ""

@@ -14,6 +14,7 @@ from guided.engine.routines import is_gentle, routine_doses, routine_items
 from guided.engine.timeline import Timeline
 from ui.guided import breathing_cues, dose_text, item_title, routine_title
 from webapp.figure import Figure, figure
+from webapp.sounds import PlanSound, plan_sound
 
 # Where server.py serves content/media/ (relative: the app may be mounted under a prefix).
 MEDIA_PATH = "media/"
@@ -61,6 +62,7 @@ class Plan(TypedDict):
     items: list[PlanItem]
     beats: list[PlanBeat]
     seconds: float  # the whole session as timed
+    sound: PlanSound  # the audio guide: the chat track's cues and tones on these beats
 
 
 def _item(
@@ -90,8 +92,11 @@ def _item(
     )
 
 
-def plan_json(content: Content, routine_id: str, timeline: Timeline, language: str) -> Plan:
-    """The plan of a session of `routine_id` following `timeline`, in `language`."""
+def plan_json(
+    content: Content, routine_id: str, timeline: Timeline, language: str, scale: float = 1.0
+) -> Plan:
+    """The plan of a session of `routine_id` following `timeline` (made at time `scale`), in
+    `language`."""
     beats: list[PlanBeat] = []
     at = 0.0
     for index, beat in enumerate(timeline.beats):
@@ -123,4 +128,5 @@ def plan_json(content: Content, routine_id: str, timeline: Timeline, language: s
         ],
         beats=beats,
         seconds=round(at, 3),
+        sound=plan_sound(content, routine_id, timeline, language, scale),
     )

@@ -25,6 +25,8 @@ from aiohttp import web
 from content import Content
 from webapp.auth import DEFAULT_MAX_AGE_SECONDS, AuthError, Clock, validate
 from webapp.backend import AppBackend, UnknownSession
+from webapp.sounds import MEDIA_TYPES as SOUND_TYPES
+from webapp.sounds import SoundFiles, phrases_of
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ class Asset:
 BACKEND: web.AppKey[AppBackend] = web.AppKey("backend")
 CONFIG: web.AppKey[AppConfig] = web.AppKey("config")
 ASSETS: web.AppKey[dict[str, Asset]] = web.AppKey("assets")
+SOUNDS: web.AppKey[SoundFiles] = web.AppKey("sounds")
 USER: web.RequestKey[int] = web.RequestKey("user_id")  # the validated launch data's user id
 
 
@@ -160,6 +163,24 @@ async def media(request: web.Request) -> web.StreamResponse:
     response = web.FileResponse(path, headers={"Cache-Control": "max-age=86400"})
     response.content_type = MEDIA_TYPES[path.suffix]
     return response
+
+
+async def sound(request: web.Request) -> web.StreamResponse:
+    """The audio guide's clips and tones (webapp/sounds.py), loaded per session: immutable
+    names, kept by the browser for a year."""
+    name = request.match_info["name"]
+    sounds = request.app[SOUNDS]
+    headers = {"Cache-Control": "public, max-age=31536000, immutable"}
+    content_type = SOUND_TYPES.get(name.rsplit(".", 1)[-1], "")
+    path = sounds.clip_path(name)
+    if path is not None:
+        response = web.FileResponse(path, headers=headers)
+        response.content_type = content_type
+        return response
+    body = await sounds.made(name)
+    if body is None:
+        raise web.HTTPNotFound()
+    return web.Response(body=body, headers=headers, content_type=content_type)
 
 
 @web.middleware
@@ -323,9 +344,11 @@ def create_app(backend: AppBackend, config: AppConfig) -> web.Application:
     app[BACKEND] = backend
     app[CONFIG] = config
     app[ASSETS] = _assets(config.content)
+    app[SOUNDS] = SoundFiles(phrases_of(config.content).clips)
     app.router.add_get("/", index)
     app.router.add_get("/static/{name}", static)
     app.router.add_get("/media/{name}", media)
+    app.router.add_get("/audio/{name}", sound)
     app.router.add_get("/api/home", api_home)
     app.router.add_get("/api/plan", api_plan)
     app.router.add_get("/api/progress", api_progress)

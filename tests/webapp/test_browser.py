@@ -3,6 +3,7 @@ and the in-memory backend. A missing browser fails these tests; it never skips t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot import CONTENT_CHECKS
 from content import Content, load_content
@@ -64,9 +66,12 @@ class App:
         theme: dict[str, str] = LIGHT,
         language: str = "",
         data: str | None = None,
+        init_script: str | None = None,
     ) -> Page:
         context = self.browser.new_context(viewport=PHONE, device_scale_factor=1)
         page = context.new_page()
+        if init_script is not None:
+            page.add_init_script(init_script)
         page.on(
             "console",
             lambda m: self.problems.append(m.text) if "Content Security Policy" in m.text else None,
@@ -122,7 +127,9 @@ def run_to_end(page: Page) -> None:
         assert time.monotonic() < deadline, "the session did not end"
         ready = page.locator("button.ready:visible")
         if ready.count():
-            ready.click(timeout=2000)
+            # The intro may end by itself meanwhile (short at this scale): then go on.
+            with contextlib.suppress(PlaywrightTimeout):
+                ready.click(timeout=1000)
         time.sleep(0.1)
 
 
@@ -310,7 +317,9 @@ def test_inside_telegram_the_page_uses_its_web_app_api(app: App) -> None:
     calls = lambda: [call[0] for call in page.evaluate("() => window.telegramCalls")]  # noqa: E731
     assert {"ready", "expand", "disableVerticalSwipes"} <= set(calls())
     assert page.evaluate("() => document.documentElement.dataset.scheme") == "dark"
-    page.locator("button.sound").click()  # the sound switch, remembered in CloudStorage
+    page.locator("button.switch.voice").click()  # the switches, remembered in CloudStorage
+    assert page.evaluate("() => window.cloud.backcare_sound") == "tones"
+    page.locator("button.switch.tones").click()
     assert page.evaluate("() => window.cloud.backcare_sound") == "off"
     start(page)
     page.wait_for_function(

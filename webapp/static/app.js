@@ -4,12 +4,12 @@ import { Refused, enqueue, flush, get, newKey, onAnswer, pending, sessionOf } fr
 import { drawChart } from "./chart.js";
 import { Figure } from "./figure.js";
 import { Session } from "./session.js";
-import { tone, unlock } from "./sound.js";
+import { Guide, reopen, unlock } from "./sound.js";
 import { currentLanguage, setLanguage, t } from "./texts.js";
 import * as tg from "./tg.js";
 
 const root = document.getElementById("app");
-const state = { home: null, session: null, startKey: null, sound: true, figure: null, hidden: false, frame: 0 };
+const state = { home: null, session: null, startKey: null, voice: true, tones: true, guide: null, figure: null, hidden: false, frame: 0 };
 window.backcareTrace = [];
 
 function h(tag, attributes = {}, ...children) {
@@ -64,7 +64,7 @@ function gateCard(gate) {
       h("ol", { class: "items" }, plan.items.map((item) => h("li", {}, h("span", {}, item.title), h("small", {}, item.dose)))),
       gate.checkin ? checkIn(start) : null,
       start,
-      soundSwitch());
+      soundSwitches());
   }
   const title = { first_check: t("today"), check_in: t("today"), hold: t("gate_hold"), busy: t("gate_busy") }[gate.kind];
   const text = { first_check: t("gate_first_check"), check_in: t("gate_check_in") }[gate.kind] || gate.advice;
@@ -97,16 +97,21 @@ function askSigns() {
     button(t("back_to_chat"), tg.close, "primary"), button(t("home"), loadHome, "quiet")));
 }
 
-function soundSwitch() {
-  const node = button(state.sound ? t("sound_on") : t("sound_off"), () => {
-    state.sound = !state.sound;
-    tg.saveSound(state.sound);
-    node.textContent = state.sound ? t("sound_on") : t("sound_off");
-    node.setAttribute("aria-pressed", String(state.sound));
-  }, "quiet sound");
-  node.setAttribute("aria-pressed", String(state.sound));
+// Voice on/off and tones on/off, remembered per user; during a session they act at once.
+function soundSwitch(kind) {
+  const label = () => t(`${kind}_${state[kind] ? "on" : "off"}`);
+  const node = button(label(), () => {
+    state[kind] = !state[kind];
+    tg.saveSound({ voice: state.voice, tones: state.tones });
+    if (state.guide) state.guide.set(kind, state[kind]);
+    node.textContent = label();
+    node.setAttribute("aria-pressed", String(state[kind]));
+  }, `quiet switch ${kind}`);
+  node.setAttribute("aria-pressed", String(state[kind]));
   return node;
 }
+
+const soundSwitches = () => h("div", { class: "switches", role: "group" }, soundSwitch("voice"), soundSwitch("tones"));
 
 function lastSessions(lines) {
   return h("section", { class: "card" }, h("h2", {}, t("last_sessions")),
@@ -157,7 +162,9 @@ function startSession(plan, gate) {
       button(t("back_to_chat"), tg.close, "primary"), button(t("home"), loadHome, "quiet")));
   }
   state.plan = plan;
-  const session = new Session(plan, { onBeat: beatChanged, onEnd: ended });
+  const guide = new Guide(plan, { voice: state.voice, tones: state.tones });
+  state.guide = guide;
+  const session = new Session(plan, { onBeat: beatChanged, onEnd: ended, onJump: (index) => guide.follow(session, index) });
   state.session = session;
   window.backcareTrace = session.trace;
   renderSession();
@@ -172,8 +179,12 @@ function startSession(plan, gate) {
   // Two frames later (the first phase painted), still within the Start tap's user activation
   // (seconds): Web Audio starts (its first AudioContext takes tens of ms), the screen is kept on.
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
-    unlock();
-    if (state.sound) tone("intro");
+    if (state.guide !== guide || guide.ended) return; // It hurts or Stop came first
+    if (unlock()) {
+      reopen();
+      guide.load();
+      guide.pass();
+    }
     tg.keepAwake(true);
     tg.closingConfirmation(true);
   })));
@@ -199,6 +210,7 @@ function watch(session) {
 }
 
 function endedInChat(s) {
+  state.guide.end(true); // ended in the chat (/stop, or pain reported there): silent at once
   s.stop("-");
   state.session = null;
   leaveSession();
@@ -234,7 +246,7 @@ function renderSession() {
   v.ring.innerHTML = '<svg viewBox="0 0 120 120" aria-hidden="true"><circle class="track" cx="60" cy="60" r="54"/><circle class="arc" cx="60" cy="60" r="54" pathLength="100" transform="rotate(-90 60 60)"/></svg><span class="seconds"></span>';
   v.arc = v.ring.querySelector(".arc");
   v.seconds = v.ring.querySelector(".seconds");
-  show(h("section", { class: "session" }, v.title, v.notice,
+  show(h("section", { class: "session" }, v.title, soundSwitches(), v.notice,
     h("div", { class: "live" }, v.stage, v.ring), v.phase, v.count, v.cue, v.ready, v.intro), controls);
 }
 
@@ -295,7 +307,6 @@ function beatChanged(index, beat, previous) {
   document.body.dataset.phase = beat.kind;
   if (fresh && beat.kind !== "done") {
     tg.haptic(beat.kind === "intro" || beat.kind === "switch" ? "medium" : "light");
-    if (state.sound) tone(beat.kind);
   }
   if (beat.checkpoint && index > 0 && beat.kind !== "done") {
     post("api/checkpoint", { beat: index, marks: s.marksText() });
@@ -345,6 +356,7 @@ function pause(byHiding) {
   const s = state.session;
   if (!s || !s.running) return;
   s.pause();
+  state.guide.pause();
   state.pauseButton.textContent = t("resume");
   state.view.notice.textContent = byHiding ? t("paused_hidden") : t("paused");
   document.body.dataset.phase = "paused";
@@ -354,6 +366,7 @@ function askStop() {
   const s = state.session;
   const wasRunning = s.running;
   s.pause();
+  state.guide.pause();
   const dialog = h("div", { class: "dialog", role: "alertdialog", "aria-modal": "true" },
     h("p", {}, t("stop_question")),
     button(t("stop_yes"), () => { close(); s.stop("x"); ended("stopped"); }, "primary"),
@@ -371,6 +384,7 @@ function leaveSession() {
 
 function ended(outcome) {
   const s = state.session;
+  state.guide.end(outcome !== "completed"); // Stop silences at once; the closing words end
   leaveSession();
   post("api/finish", { beat: s.index, marks: s.marksText(), outcome, ...(state.checkin == null ? {} : { checkin: state.checkin }) });
   const done = s.marks.filter((m) => m === "d").length;
@@ -384,6 +398,7 @@ function ended(outcome) {
 
 // It hurts: the clock stops and the warning shows at once, from text shipped with the page.
 function hurts() {
+  state.guide.end(true); // no sound after a pain report, not even the rest of a word
   const s = state.session;
   const index = Math.max(0, s.index);
   s.stop("h");
@@ -410,6 +425,7 @@ onAnswer((key, answer, path) => {
   }
   if (path === "api/start" && state.session && key === state.startKey && answer.session == null && answer.gate) {
     // The gate changed its mind between the home screen and Start: no session.
+    state.guide.end(true);
     state.session.stop("-");
     state.session = null;
     leaveSession();
@@ -437,7 +453,7 @@ async function boot() {
   setLanguage(tg.launchLanguage());
   if (!tg.launchData) return message(t("no_launch"));
   show(h("p", { class: "loading" }, t("loading")));
-  state.sound = await tg.loadSound();
+  Object.assign(state, await tg.loadSound());
   flush();
   await loadHome();
 }

@@ -1,11 +1,12 @@
 // A guided session's clock: each beat is due at an absolute time (performance.now() against the
 // plan's offsets), never counted from timer ticks. The page draws from `state()` each frame.
 export class Session {
-  constructor(plan, { onBeat, onEnd }) {
+  constructor(plan, { onBeat, onEnd, onJump }) {
     this.plan = plan;
     this.beats = plan.beats;
     this.onBeat = onBeat;
     this.onEnd = onEnd;
+    this.onJump = onJump; // the clock runs from a beat anew: Start, Ready, Skip, Resume
     this.index = -1;
     this.origin = 0; // performance.now() at which the plan's time 0 falls
     this.running = false;
@@ -24,6 +25,7 @@ export class Session {
   jump(index) {
     const now = performance.now();
     this.origin = now - this.beats[index].at * 1000;
+    if (this.onJump) this.onJump(index);
     this.enter(index, now, now);
   }
 

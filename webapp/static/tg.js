@@ -93,19 +93,28 @@ export async function keepAwake(on) {
   }
 }
 
-// The sound switch, remembered per user: Telegram's CloudStorage, or this browser's storage.
+// The voice and tones switches, remembered per user: Telegram's CloudStorage, or this browser's
+// storage. One value: "on" (both), "off" (neither), "voice" or "tones" (that one alone); "on" and
+// "off" are what the single sound switch of earlier versions stored, and mean the same now.
 const SOUND = "backcare_sound";
+const SWITCHES = { on: [true, true], off: [false, false], voice: [true, false], tones: [false, true] };
+
+function switches(value) {
+  const [voice, tones] = SWITCHES[value] || SWITCHES.on;
+  return { voice, tones };
+}
+
 export function loadSound() {
   return new Promise((resolve) => {
     const local = localStorage.getItem(SOUND);
     if (webApp && webApp.CloudStorage && webApp.isVersionAtLeast && webApp.isVersionAtLeast("6.9")) {
-      webApp.CloudStorage.getItem(SOUND, (error, value) => resolve((error ? local : value || local) !== "off"));
-    } else resolve(local !== "off");
+      webApp.CloudStorage.getItem(SOUND, (error, value) => resolve(switches(error ? local : value || local)));
+    } else resolve(switches(local));
   });
 }
 
-export function saveSound(on) {
-  const value = on ? "on" : "off";
+export function saveSound({ voice, tones }) {
+  const value = voice && tones ? "on" : voice ? "voice" : tones ? "tones" : "off";
   localStorage.setItem(SOUND, value);
   if (webApp && webApp.CloudStorage && webApp.isVersionAtLeast && webApp.isVersionAtLeast("6.9")) {
     webApp.CloudStorage.setItem(SOUND, value);
