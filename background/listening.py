@@ -20,7 +20,7 @@ import logging
 from telegram import Message
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, ExtBot
+from telegram.ext import Application
 
 from background.context import BotData
 from background.presenter import ChatPresenter
@@ -40,14 +40,6 @@ class TrackPresenter:
     def __init__(self, application: Application, chat: ChatPresenter) -> None:
         self._app = application
         self._chat = chat
-
-    @property
-    def data(self) -> BotData:
-        return self._app.bot_data
-
-    @property
-    def bot(self) -> ExtBot[None]:
-        return self._app.bot
 
     async def show_beat(self, live: Live, beat: Beat) -> None:
         """Nothing while it runs (the track says each beat); the last closes the track."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import pstats
 import statistics
@@ -35,6 +36,7 @@ from audio.mix import mix
 from audio.tracks import ENCODINGS, Guide, Recipe, workers
 from bench.reports import timed
 from content import load_content
+from perf.freeze import freeze_what_is_loaded
 
 TICK = 0.010
 STALL = 0.050
@@ -90,6 +92,22 @@ async def lag_while_rendering(guide: Guide, count: int) -> None:
             await asyncio.sleep(TICK)
             lags.append(time.perf_counter() - started - TICK)
 
+    # The bot's process freezes what it loaded before its first update (perf/freeze.py); this
+    # one has just mixed tracks itself, so the same is done here, and each full collection
+    # meanwhile is timed: a stall of the loop is then either one of them or something else.
+    freeze_what_is_loaded()
+    collections: list[float] = []
+    began: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            began.append(time.perf_counter())
+        elif began:
+            collections.append(time.perf_counter() - began.pop())
+
+    gc.callbacks.append(on_gc)
     pool = await workers(guide)
     ticking = asyncio.create_task(ticker())
     started = time.perf_counter()
@@ -99,6 +117,7 @@ async def lag_while_rendering(guide: Guide, count: int) -> None:
         took = time.perf_counter() - started
         done.set()
         await ticking
+        gc.callbacks.remove(on_gc)
         await asyncio.to_thread(pool.shutdown)
     stalls = sum(1 for lag in lags if lag > STALL)
     print(f"{len(recipes)} tracks at once through render_async (2 worker processes):")
@@ -108,6 +127,8 @@ async def lag_while_rendering(guide: Guide, count: int) -> None:
         f"{np.percentile(lags, 99) * 1000:.1f} ms, {stalls} stalls above "
         f"{STALL * 1000:.0f} ms (goal: 0)"
     )
+    longest = max(collections, default=0.0) * 1000
+    print(f"  full collections meanwhile: {len(collections)}, the longest {longest:.0f} ms")
 
 
 def profile(guide: Guide, folder: Path) -> None:

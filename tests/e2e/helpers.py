@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from background.reminder_job import schedule_dispatch
+from bot import build_application
 from emulator.render import plain
+from tests.conftest import TEST_TOKEN
 
 
 class FakeClock:
@@ -70,3 +72,14 @@ async def dispatch_now(app) -> None:  # type: ignore[no-untyped-def]
     """Wake the single dispatcher job now (as its timer would at the due instant)."""
     schedule_dispatch(app, app.bot_data.now(), force=True)
     await asyncio.sleep(0.3)
+
+
+def bot_on(emulator, settings, content):  # type: ignore[no-untyped-def]
+    """A bot process on the tests' emulator and database, built anew (as after a restart)."""
+    return build_application(
+        settings,
+        content,
+        token=TEST_TOKEN,
+        base_url=emulator.base_url,
+        base_file_url=emulator.base_file_url,
+    )

@@ -17,15 +17,13 @@ from pathlib import Path
 import pytest
 
 from audio import codec
-from bot import build_application
 from content import Content
 from core.config import Settings
 from core.runner import running
 from db.models import AudioFile, RoutineSession
 from emulator.render import plain
 from guided.engine.routines import routine_timeline
-from tests.conftest import TEST_TOKEN
-from tests.e2e.helpers import reach_check_in, rows
+from tests.e2e.helpers import bot_on, reach_check_in, rows
 
 SCALE = 0.05  # tests/conftest.py's ROUTINE_TIME_SCALE
 RATING_QUESTION = "How does your back feel now?"
@@ -47,17 +45,6 @@ def track_seconds(content: Content, routine: str = "quick", level: int = 0) -> f
     return routine_timeline(
         content, routine, level, content.progression.levels, SCALE
     ).seconds_total()
-
-
-def bot_on(emulator, settings: Settings, content: Content):  # type: ignore[no-untyped-def]
-    """A bot process on the tests' emulator and database (started anew after a restart)."""
-    return build_application(
-        settings,
-        content,
-        token=TEST_TOKEN,
-        base_url=emulator.base_url,
-        base_file_url=emulator.base_file_url,
-    )
 
 
 async def consent(user) -> None:  # type: ignore[no-untyped-def]

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot import build_application
 from core.runner import running
 from db.models import Reminder, ReminderDelivery
 from emulator.render import plain
-from tests.conftest import TEST_TOKEN
-from tests.e2e.helpers import FakeClock, daily_reminder_in_utc, dispatch_now, reach_check_in, rows
+from tests.e2e.helpers import (
+    FakeClock,
+    bot_on,
+    daily_reminder_in_utc,
+    dispatch_now,
+    reach_check_in,
+    rows,
+)
 
 
 async def test_zone_by_location_and_by_name(app, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -219,20 +224,11 @@ async def test_a_flow_left_open_is_not_carried_into_the_next_application(
     """Found by tests/fuzz: the /remind conversation (its states and timeout jobs) belongs to
     one Application; a second one built in the same process starts with no flow open."""
 
-    def make():  # type: ignore[no-untyped-def]
-        return build_application(
-            settings,
-            content,
-            token=TEST_TOKEN,
-            base_url=emulator.base_url,
-            base_file_url=emulator.base_file_url,
-        )
-
     user = make_user()
-    async with running(make()):
+    async with running(bot_on(emulator, settings, content)):
         await user.send("/remind")
         await user.wait_text("When should I remind you?")
-    async with running(make()):
+    async with running(bot_on(emulator, settings, content)):
         await user.send("7:30")
         reply = await user.next_message()
     assert plain(reply).startswith("I work with commands and buttons"), plain(reply)

@@ -8,15 +8,13 @@ import re
 
 from sqlalchemy import select
 
-from bot import build_application
 from core.runner import running
 from db.models import PainRating, RoutineSession, UserProgress
 from emulator.render import plain
 from guided.engine.routines import routine_doses, routine_pace
 from guided.engine.timeline import BeatKind as Kind
 from guided.engine.timeline import build_timeline as build_plan
-from tests.conftest import TEST_TOKEN
-from tests.e2e.helpers import reach_check_in
+from tests.e2e.helpers import bot_on, reach_check_in
 
 SCALE = 0.05
 
@@ -230,17 +228,8 @@ async def test_high_rating_and_double_taps(app, make_user) -> None:  # type: ign
 async def test_restart_mid_session_offers_resume_and_continues(
     emulator, settings, content, make_user
 ) -> None:  # type: ignore[no-untyped-def]
-    def make():  # type: ignore[no-untyped-def]
-        return build_application(
-            settings,
-            content,
-            token=TEST_TOKEN,
-            base_url=emulator.base_url,
-            base_file_url=emulator.base_file_url,
-        )
-
     user = make_user()
-    async with running(make()):
+    async with running(bot_on(emulator, settings, content)):
         await begin(user)
         await user.wait_text("round 2 of 2", timeout=15)  # a checkpoint: the second round
         await user.wait_for(
@@ -250,7 +239,7 @@ async def test_restart_mid_session_offers_resume_and_continues(
         await asyncio.sleep(0.1)  # a moment into the breath out
     user.skip_all()
     await user.expect_silence(0.6)  # the old process is gone: no orphaned timer
-    async with running(make()) as app:
+    async with running(bot_on(emulator, settings, content)) as app:
         offer = await user.wait_text("Your session was interrupted", timeout=5)
         assert "exercise 1 of 4" in plain(offer.message)
         await user.press("Resume")
