@@ -373,8 +373,8 @@ class GuidedSessions:
         """
         claimed = await store.claim_interrupted(self._data, lapsed)
         for session in claimed:
-            if session.row.screen == TRACK:
-                await self._play_on(session)
+            if session.row.screen == TRACK and session.row.live_message_id is not None:
+                await self._play_on(session)  # its track is in the chat, playing on
             else:
                 await self._offer_resume(session.row, session.language, session.row.live_message_id)
         if claimed:

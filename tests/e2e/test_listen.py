@@ -58,8 +58,9 @@ def is_audio(event) -> bool:  # type: ignore[no-untyped-def]
     return event.kind == "send" and event.method == "sendAudio"
 
 
-async def listen(user, rating: str = "2"):  # type: ignore[no-untyped-def]
-    """/routine, the quick routine, Listen on the check-in, a rating: the track's event."""
+async def listen(user, rating: str = "2", *, sent: bool = True):  # type: ignore[no-untyped-def]
+    """/routine, the quick routine, Listen on the check-in, a rating: the track's event (or,
+    with `sent` False, nothing: the track is on its way)."""
     await user.send("/routine")
     await user.next_message()
     await user.press("Quick routine")
@@ -67,6 +68,8 @@ async def listen(user, rating: str = "2"):  # type: ignore[no-untyped-def]
     await user.press("Listen instead", message_id=check_in.message_id)
     await user.wait_for(lambda e: e.kind == "edit" and "one audio track" in plain(e.message))
     await user.press(rating, message_id=check_in.message_id)
+    if not sent:
+        return None
     return await user.wait_for(is_audio, timeout=60)  # the first render spawns a worker
 
 
@@ -256,3 +259,21 @@ async def test_it_hurts_under_a_track_works_after_a_restart(  # type: ignore[no-
         await app.bot_data.sessions.checkpoints.flush()
         [row] = await rows(app, RoutineSession)
         assert row.status == "pain"
+
+
+async def test_a_restart_before_the_track_is_in_the_chat_offers_resume(  # type: ignore[no-untyped-def]
+    emulator, settings, content, make_user
+) -> None:
+    """Nothing plays yet (Telegram refuses the track while the bot stops): after the restart the
+    session is offered again as any interrupted one, not run on as a track nobody hears."""
+    user = make_user()
+    emulator.faults.fail_next(10_000, status=502, method="sendAudio")
+    async with running(bot_on(emulator, settings, content)):
+        await listen(user, sent=False)
+        await asyncio.sleep(1.0)  # the track is being refused and retried
+    emulator.faults.clear()
+    user.skip_all()
+    async with running(bot_on(emulator, settings, content)):
+        offer = await user.wait_text("Your session was interrupted", timeout=10)
+        assert "Resume" in user.buttons(offer.message_id)[0]
+    assert not any(is_audio(event) for event in user.events)
