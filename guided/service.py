@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from core.context import BotState
@@ -35,6 +36,10 @@ from safety.rules import Source
 from services.safety import NOT_STORED
 
 logger = logging.getLogger(__name__)
+
+# A track that ended longer ago than this while the bot was down is not taken as heard to its end
+# (no rating question hours later, no session counted as completed): Resume or End is offered.
+TRACK_GRACE = timedelta(minutes=30)
 
 # What a caller does as soon as a change is made (a button's answer), before it is stored and shown.
 Acknowledge = Callable[[], Awaitable[None]] | None
@@ -373,12 +378,26 @@ class GuidedSessions:
         """
         claimed = await store.claim_interrupted(self._data, lapsed)
         for session in claimed:
-            if session.row.screen == TRACK and session.row.live_message_id is not None:
+            if self._heard_on(session):
                 await self._play_on(session)  # its track is in the chat, playing on
             else:
                 await self._offer_resume(session.row, session.language, session.row.live_message_id)
         if claimed:
             logger.info("offered resume for %d interrupted sessions", len(claimed))
+
+    def _heard_on(self, claimed: store.Claimed) -> bool:
+        """Whether a session was heard as a track that is in the chat and is playing still, or
+        ended lately (TRACK_GRACE): else the bot was down too long to take its end as heard,
+        and Resume or End is offered as for any session."""
+        row = claimed.row
+        if row.screen != TRACK or row.live_message_id is None:
+            return False
+        if not routine_exists(self._data.content, row.routine_id):
+            return False
+        beats = store.timeline_of(self._data, row.routine_id, row.level).beats
+        left = sum(beat.duration for beat in beats[row.beat_index :])
+        since = (utcnow() - claimed.checkpoint_at).total_seconds()
+        return since <= left + TRACK_GRACE.total_seconds()
 
     async def _play_on(self, claimed: store.Claimed) -> None:
         """A session heard as one track: its track played on while the bot was down, so its

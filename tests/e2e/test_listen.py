@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from audio import codec
 from content import Content
 from core.config import Settings
 from core.runner import running
-from db.models import AudioFile, RoutineSession
+from db.connection import make_engine
+from db.models import AudioFile, RoutineSession, utcnow
 from emulator.render import plain
 from guided.engine.routines import routine_timeline
 from tests.e2e.helpers import bot_on, reach_check_in, rows
@@ -277,3 +280,32 @@ async def test_a_restart_before_the_track_is_in_the_chat_offers_resume(  # type:
         offer = await user.wait_text("Your session was interrupted", timeout=10)
         assert "Resume" in user.buttons(offer.message_id)[0]
     assert not any(is_audio(event) for event in user.events)
+
+
+async def test_a_track_that_ended_long_before_the_restart_is_offered_again(  # type: ignore[no-untyped-def]
+    emulator, settings, content, make_user
+) -> None:
+    """The bot was down for longer than the track and half an hour more: its end is not taken
+    as heard (no rating question hours late, no session counted as completed); Resume or End
+    is offered as for any interrupted session."""
+    seconds = track_seconds(content)
+    user = make_user()
+    async with running(bot_on(emulator, settings, content)):
+        await listen(user)
+        await asyncio.sleep(seconds / 4)
+    engine = make_engine(settings.database_url, settings.sqlite_path())
+    try:
+        async with engine.begin() as connection:  # the last checkpoint, two hours ago
+            await connection.execute(
+                update(RoutineSession).values(updated_at=utcnow() - timedelta(hours=2))
+            )
+    finally:
+        await engine.dispose()
+    user.skip_all()
+    async with running(bot_on(emulator, settings, content)) as app:
+        await user.wait_text("Your session was interrupted", timeout=10)
+        mark = user.mark()
+        await asyncio.sleep(1.0)
+        assert not any(RATING_QUESTION in plain(e.message) for e in user.events[mark:])
+        [row] = await rows(app, RoutineSession)
+        assert row.status == "interrupted"
