@@ -10,7 +10,7 @@ import numpy as np
 
 from audio import tones
 from audio.clips import RATE
-from audio.levels import limited, loudness
+from audio.levels import integrated, k_weighted, less_weighted, limit
 from audio.placing import PHRASE_GAP, TONE_GAIN, VOICE_GAIN, cue_windows, heard_tones
 from audio.script import Cue, Script, Sound
 from content.phrases import Phrase
@@ -86,13 +86,21 @@ def tone_layer(script: Script, length: int, quiet_from: float) -> np.ndarray:
 def normalised(samples: np.ndarray, ceiling_db: float) -> np.ndarray:
     """The mix at TARGET_LUFS with its true peak under the ceiling: measured, limited, and
     measured again (limiting the peaks takes up to a LU away, given back before limiting
-    again)."""
-    out = samples
-    for _ in range(2):
-        level = loudness(out)
+    again). The track is K-weighted once: the second measure updates it where the limiter
+    changed the sound (`less_weighted`), which halves the mixer's filtering."""
+    out = samples.astype(np.float32)  # a copy: the caller's samples are left as they were
+    weighted = k_weighted(out)
+    for rounds_left in (1, 0):
+        level = integrated(weighted)
         if not np.isfinite(level):
             return out  # silence: nothing to normalise
-        out = limited(out * np.float32(10 ** ((TARGET_LUFS - level) / 20)), ceiling_db)
+        gain = np.float32(10 ** ((TARGET_LUFS - level) / 20))
+        out *= gain
+        changes = limit(out, ceiling_db)
+        if rounds_left:
+            weighted *= gain
+            for start, removed in changes:
+                less_weighted(weighted, start, removed)
     return out
 
 
