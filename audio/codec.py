@@ -45,6 +45,7 @@ import soundfile  # noqa: E402
 Kind = Literal["ogg", "mp3"]
 FORMATS: dict[str, tuple[str, str]] = {"ogg": ("OGG", "OPUS"), "mp3": ("MP3", "MPEG_LAYER_III")}
 LIBRARY = soundfile.__libsndfile_version__
+SYSTEM_LIBRARY = sys.modules.get(BUNDLED, None) is None  # False: the wheel's slower copy
 
 
 def write(path: Path, samples: np.ndarray, rate: int, kind: Kind, level: float) -> None:

@@ -42,7 +42,8 @@ K_WEIGHTING_TAIL = 4800
 
 def k_weighted(samples: np.ndarray) -> np.ndarray:
     """48 kHz mono through BS.1770-4's K-weighting (float32)."""
-    return sosfilt(K_WEIGHTING_48K, samples.astype(np.float32)).astype(np.float32, copy=False)
+    weighted = sosfilt(K_WEIGHTING_48K, samples.astype(np.float32, copy=False))
+    return weighted.astype(np.float32, copy=False)
 
 
 def integrated(weighted: np.ndarray) -> float:

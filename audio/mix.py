@@ -84,11 +84,11 @@ def tone_layer(script: Script, length: int, quiet_from: float) -> np.ndarray:
 
 
 def normalised(samples: np.ndarray, ceiling_db: float) -> np.ndarray:
-    """The mix at TARGET_LUFS with its true peak under the ceiling: measured, limited, and
-    measured again (limiting the peaks takes up to a LU away, given back before limiting
-    again). The track is K-weighted once: the second measure updates it where the limiter
-    changed the sound (`less_weighted`), which halves the mixer's filtering."""
-    out = samples.astype(np.float32)  # a copy: the caller's samples are left as they were
+    """The mix at TARGET_LUFS with its true peak under the ceiling, made in place (float32):
+    measured, limited, and measured again (limiting the peaks takes up to a LU away, given back
+    before limiting again). The track is K-weighted once: the second measure updates it where
+    the limiter changed the sound (`less_weighted`), which halves the mixer's filtering."""
+    out = samples
     weighted = k_weighted(out)
     for rounds_left in (1, 0):
         level = integrated(weighted)
@@ -114,4 +114,6 @@ def layers(script: Script, clip: ClipReader) -> tuple[np.ndarray, np.ndarray]:
 def mix(script: Script, clip: ClipReader, ceiling_db: float) -> np.ndarray:
     """The whole track: voice over tones, normalised, true peaks under `ceiling_db`."""
     voice, tone = layers(script, clip)
-    return normalised(voice + tone, ceiling_db)
+    voice += tone  # in place: a whole track is 95 MB of float32 (496 s)
+    del tone
+    return normalised(voice, ceiling_db)

@@ -181,7 +181,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-audio-") as temporary:
         folder = Path(temporary)
         guide = Guide(content, folder / "cache")
-        print(f"libsndfile {codec.LIBRARY}, {RATE} Hz mono")
+        which = "the system's" if codec.SYSTEM_LIBRARY else "soundfile's bundled copy, ~3x slower"
+        print(f"libsndfile {codec.LIBRARY} ({which}), {RATE} Hz mono")
         for language in ("en", "ru"):
             one_track(guide, language, arguments.runs, folder)
         asyncio.run(lag_while_rendering(guide, CONCURRENT))
