@@ -122,6 +122,21 @@ def cpu_seconds(pid: int) -> float:
     return times.user + times.system
 
 
+def system_seconds(pid: int) -> float:
+    """The process's CPU time in the kernel (page faults, system calls)."""
+    return float(psutil.Process(pid).cpu_times().system)
+
+
+def minor_faults(pid: int) -> int:
+    """Page faults the process took without disk (/proc/PID/stat's minflt; 0 off Linux): on a VM
+    each one that maps memory the host has not backed yet costs the host's fault too."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[7])
+    except OSError:
+        return 0
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")

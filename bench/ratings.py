@@ -30,12 +30,14 @@ from pathlib import Path
 
 from bench.common import (
     cpu_seconds,
+    minor_faults,
     percentile,
     probe_table,
     read_probe,
     start_bot,
     start_echo,
     stop_process,
+    system_seconds,
 )
 from bench.databases import Database, add_option, comparison, engine, opened, runnable
 from db.connection import make_transaction_factory
@@ -83,6 +85,8 @@ class Pressed:
     answered: dict[int, float] = field(default_factory=dict)
     summarised: dict[int, float] = field(default_factory=dict)
     cpu: float = 0.0
+    system: float = 0.0  # of `cpu`, in the kernel
+    faults: int = 0  # minor page faults meanwhile
     duration: float = 0.0
     started_wall: float = 0.0
 
@@ -99,7 +103,10 @@ class Pressed:
                 f"max {max(values, default=float('nan')):.0f} ms"
             )
         rate = self.figures()["ratings_per_s"]
-        out.append(f"  {rate:.0f} summaries/s; bot CPU {self.cpu:.1f} s over {self.duration:.1f} s")
+        out.append(
+            f"  {rate:.0f} summaries/s; bot CPU {self.cpu:.2f} s (kernel {self.system:.2f} s,"
+            f" {self.faults:,} minor page faults) over {self.duration:.1f} s"
+        )
         out.append("  press -> summary p50 by tenth of the presses (in press order), ms:")
         out.append("   " + " ".join(f"{value:5.0f}" for value in self.by_tenth()))
         return out
@@ -168,6 +175,7 @@ async def press_all(
     rng = random.Random(12)
     offsets = sorted(rng.uniform(0, window) for _ in people)
     profiler = profile(pid, window + 5.0)
+    system_before, faults_before = system_seconds(pid), minor_faults(pid)
     cpu_before, started = cpu_seconds(pid), time.monotonic()
     result.started_wall = time.time()
     for person, offset in zip(people, offsets, strict=True):
@@ -180,6 +188,8 @@ async def press_all(
         await asyncio.sleep(0.1)
     result.duration = time.monotonic() - started
     result.cpu = cpu_seconds(pid) - cpu_before
+    result.system = system_seconds(pid) - system_before
+    result.faults = minor_faults(pid) - faults_before
     stop_listening()
     if profiler is not None:
         profiler.wait()
