@@ -12,7 +12,8 @@ the summary, and the bot's database waits meanwhile.
 
     BENCH_PROFILE=/tmp/presses.txt python -m bench.ratings --databases sqlite
 
-samples the bot with py-spy during the presses only (raw stacks, not its set-up).
+samples the bot with py-spy during the presses only (raw stacks, not its set-up), 250 times a
+second unless BENCH_PROFILE_RATE says otherwise.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
             "-p",
             str(pid),
             "-r",
-            "250",
+            os.environ.get("BENCH_PROFILE_RATE", "250"),
             "-d",
             f"{seconds:.0f}",
             "-f",

@@ -17,15 +17,15 @@ from sqlalchemy import insert
 from core.context import BotState
 from db import routines as store
 from db import safety as safety_store
-from db.models import PainRating, UserProgress, utcnow
+from db.models import PainRating, User, UserProgress, utcnow
 from db.users import users_by_id
 from guided.checkpoints import CheckpointWriter
 from guided.store import settled_finals
 from places.zones import zone_info
 from progress import stats
-from safety.rules import AfterSession, after_session, suggest_normal_plan
+from safety.rules import AfterSession, Hold, SafetyState, after_session, suggest_normal_plan
 from services.progression import apply_loaded
-from services.safety import schedule_morning_check
+from services.safety import schedule_morning_check, state_of
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,14 @@ class Rated:
     progress: UserProgress
     suggest_normal: bool  # enough calm gentle sessions to suggest the normal plan again
     morning_check: datetime | None  # a morning check was scheduled for this instant
+
+
+@dataclass(frozen=True)
+class Held:
+    """The person is on an emergency hold: nothing is stored or judged; the advice is shown."""
+
+    state: SafetyState
+    user: User
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,13 @@ class Rating:
 
 async def rate_many(
     data: BotState, writer: CheckpointWriter, items: Sequence[Rating]
-) -> list[Rated | None]:
-    """`rate_session` for many answers in one transaction, each read done once for all of them."""
+) -> list[Rated | Held | None]:
+    """The answers in one transaction, each read done once for all of them.
+
+    The safety hold is read here too, not by the hold gate before the press (the gate's read
+    is a transaction of its own: under a burst of ratings, two group commits one after the
+    other, and twice the wait: make bench-ratings).
+    """
     finals: dict[int, tuple[int, dict[str, Any]]] = {}
     for item in items:
         finals.update(writer.take_final(item.session_id))
@@ -79,12 +92,15 @@ async def rate_many(
         )
         ends = await store.completed_ends_of(tx, user_ids)
         periods = await safety_store.periods_of(tx, user_ids)
-        results: list[Rated | None] = []
+        results: list[Rated | Held | None] = []
         written: list[dict[str, Any]] = []
         for item in items:
             row, user = rows.get(item.session_id), users.get(item.user_id)
             if row is None or row.user_id != item.user_id or row.progress_applied:
                 results.append(None)
+                continue
+            if user is not None and user.safety_hold == Hold.EMERGENCY.value:
+                results.append(Held(state_of(user, progress_rows.get(item.user_id)), user))
                 continue
             if user is not None and user.consent_at is not None:
                 written.append(

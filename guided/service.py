@@ -29,7 +29,7 @@ from guided.engine.status import OPEN, End, SessionStatus
 from guided.engine.timeline import Beat, BeatKind, Timeline
 from guided.engine.timers import TRACK, Live, SessionTimers
 from guided.presenter import Interrupted, Presenter
-from guided.rating import Rated, Rating, rate_many
+from guided.rating import Held, Rated, Rating, rate_many
 from guided.store import Ended, PainStored
 from perf.batching import Batched
 from safety.rules import Source
@@ -471,9 +471,10 @@ class GuidedSessions:
 
     async def rate(
         self, *, user_id: int, chat_id: int, session_id: int, checkin: int | None, rating: int
-    ) -> Rated | None:
+    ) -> Rated | Held | None:
         """The answer to "How does your back feel now?": stored, judged, the level moved
-        (guided/rating.py); None for an old button.
+        (guided/rating.py); None for an old button; Held on an emergency hold (nothing stored:
+        the advice is shown instead).
 
         A rating of 7 or more, or 2 or more above the check-in, gets no step up and a morning
         check the next day. The check-in rating travels in the button, so the verdict holds
@@ -481,7 +482,7 @@ class GuidedSessions:
         (one transaction: perf/batching.py).
         """
         gentle = frozenset(gentle_ids(self._data.content))
-        rated: Rated | None = await self.ratings(
+        rated: Rated | Held | None = await self.ratings(
             Rating(user_id, chat_id, session_id, checkin, rating, gentle)
         )
         return rated

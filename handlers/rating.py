@@ -7,7 +7,9 @@ import logging
 from telegram.error import BadRequest
 
 from background.reminder_job import schedule_dispatch
+from guided.rating import Held
 from handlers.common import Press, on_press, press_handlers
+from handlers.holds import hold_advice
 from safety.rules import AfterSession
 from ui.keyboards import keyboard
 from ui.payloads import After, AfterOld, FlarePlan
@@ -21,7 +23,8 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
 
     A rating of 7 or more, or 2 or more above the check-in, gets advice to stop for today and no
     step up; any rise brings a morning check the next day. The check-in rating travels in the
-    button, so the verdict holds without consent to storing ratings.
+    button, so the verdict holds without consent to storing ratings. On an emergency hold the
+    rating is not taken: the advice comes instead, as the hold gate gives it to other buttons.
     """
     # Buttons of earlier versions carry no check-in rating ("ar:<session>:<rating>").
     checkin, rating = (None, ratings[0]) if len(ratings) == 1 else ratings
@@ -35,6 +38,10 @@ async def after_rating(press: Press, session_id: int, *ratings: int | None) -> N
     )
     if rated is None:
         await press.query.answer(press.text("routine.toast_old"))
+        return
+    if isinstance(rated, Held):  # the hold gate's answer, read in the rating's transaction
+        await press.query.answer(press.text("safety.toast_hold"))
+        await hold_advice(press.context, press.chat_id, press.language, rated.state, rated.user)
         return
     before, verdict, progress = rated.before, rated.verdict, rated.progress
     if rated.morning_check is not None:

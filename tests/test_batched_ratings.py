@@ -29,6 +29,7 @@ from guided.engine.progression import Rule
 from guided.rating import Rating
 from guided.service import GuidedSessions
 from perf.batching import Batched
+from safety.rules import Hold
 
 KEY = "bLzBeUKw6kVFu4IobApJLvIXrTDt8dmcxBBNw8zBsV4="
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -58,6 +59,7 @@ def people(seed: int, count: int) -> list[dict[str, Any]]:
                 "checkin": rng.choice([None, 0, 3, 5]),
                 "rating": rng.choice([0, 2, 4, 7, 9]),
                 "next_day_checks": rng.random() < 0.8,
+                "hold": rng.choice([None, None, None, None, "emergency", "doctor"]),
             }
         )
     return found
@@ -79,6 +81,8 @@ async def store_histories(path: Path, histories: list[dict[str, Any]]) -> dict[i
                     consent_at=NOW if person["consent"] else None,
                     timezone=person["zone"],
                     next_day_checks=person["next_day_checks"],
+                    safety_hold=person["hold"],
+                    hold_since=NOW - timedelta(hours=1) if person["hold"] else None,
                 )
             )
         await tx.flush()
@@ -155,10 +159,12 @@ def presses(histories: list[dict[str, Any]], rated: dict[int, int], seed: int) -
     return found
 
 
-def shown(result: ratings.Rated | None) -> Any:
+def shown(result: ratings.Rated | ratings.Held | None) -> Any:
     """What a person is shown (and what is decided for them)."""
     if result is None:
         return None
+    if isinstance(result, ratings.Held):
+        return ("held", result.state.hold, result.user.id)
     progress = result.progress
     return (
         result.before,
@@ -209,7 +215,8 @@ async def compare(tmp_path: Path, seed: int, count: int) -> None:
 
     assert [shown(r) for r in batched] == [shown(r) for r in one_by_one]
     assert state_together == state_alone
-    assert sum(r is None for r in batched) >= 3  # the double tap and the forged presses
+    # The double tap and the forged presses are refused (or, on an emergency hold, held).
+    assert sum(r is None or isinstance(r, ratings.Held) for r in batched) >= 3
 
 
 async def test_a_batch_of_ratings_gives_each_person_what_they_get_alone(tmp_path: Path) -> None:
@@ -226,6 +233,36 @@ def test_any_batch_equals_the_same_ratings_one_at_a_time(
     tmp_path: Path, seed: int, count: int
 ) -> None:
     asyncio.run(compare(Path(tempfile.mkdtemp(dir=tmp_path)), seed, count))
+
+
+async def test_a_rating_on_an_emergency_hold_is_not_taken_and_the_hold_is_said(
+    tmp_path: Path,
+) -> None:
+    """The rating reads the hold in its own transaction (the hold gate no longer reads it before
+    the press): on an emergency hold nothing is stored, judged or moved; on the doctor's hold
+    (which keeps the gentle plan open) the rating is taken as always."""
+    histories = people(5, 3)
+    for person, hold in zip(histories, ["emergency", "doctor", None], strict=True):
+        person.update(hold=hold, consent=True, rating=9)
+    path = tmp_path / "h.db"
+    rated = await store_histories(path, histories)
+    reader = make_engine(f"sqlite+aiosqlite:///{path}", keys=DataKeys([KEY]))
+    before = await stored(reader)
+    await reader.dispose()
+    data, engine = bot_data(path)
+    items = [Rating(p["id"], p["id"], rated[p["id"]], 2, 9, GENTLE) for p in histories]
+    held, doctor, free = await ratings.rate_many(data, CheckpointWriter(data.db), items)
+    assert isinstance(held, ratings.Held) and held.state.hold is Hold.EMERGENCY
+    assert held.user.id == histories[0]["id"]
+    assert isinstance(doctor, ratings.Rated) and isinstance(free, ratings.Rated)
+    after, progress, applied = await stored(engine)
+    held_id = histories[0]["id"]
+    assert [r for r in after if r[0] == held_id] == [r for r in before[0] if r[0] == held_id]
+    assert [p for p in progress if p[0] == held_id] == [p for p in before[1] if p[0] == held_id]
+    assert (rated[held_id], False) in applied and (rated[held_id], True) not in applied
+    assert (rated[histories[1]["id"]], True) in applied
+    assert any(r[:3] == (histories[1]["id"], rated[histories[1]["id"]], "after") for r in after)
+    await engine.dispose()
 
 
 async def test_ratings_arriving_together_share_one_transaction(tmp_path: Path) -> None:

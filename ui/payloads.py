@@ -109,15 +109,17 @@ class Interrupted(Button, prefix="ri", starts_session=True):
     op: Annotated[str, one_of("resume", "end")]
 
 
-class After(Button, prefix="ar", starts_session=True):
-    """How the back feels after the session; the check-in travels with it."""
+class After(Button, prefix="ar"):
+    """How the back feels after the session; the check-in travels with it. Not behind the hold
+    gate: the rating reads the hold in its own transaction (guided/rating.py), one database
+    round where the gate made two."""
 
     session_id: Annotated[int, ID]
     checkin: Annotated[int | None, RATING_OR_NONE]
     rating: Annotated[int, RATING]
 
 
-class AfterOld(Button, prefix="ar", starts_session=True):
+class AfterOld(Button, prefix="ar"):
     """The same answer from earlier versions, without the check-in."""
 
     session_id: Annotated[int, ID]

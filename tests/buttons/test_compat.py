@@ -15,6 +15,7 @@ from ui.button import MAX_BYTES
 from ui.payloads import (
     KNOWN,
     After,
+    AfterOld,
     BrowseListen,
     Control,
     HoldGentle,
@@ -86,14 +87,16 @@ OLD_GATE = re.compile(r"^v1\.((rc|ci|ri|ar|fl)(:|$)|rt:\d+:(?!hu$)|rn:\d+:start$
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(CLASSES).flatmap(lambda cls: st.from_regex(cls.shape(), fullmatch=True)))
 def test_the_hold_gate_holds_back_what_it_held_back_before(data: str) -> None:
-    assert starts_session(data) == bool(OLD_GATE.match(data)), data
+    # But the rating after a session: it reads the hold in its own transaction (guided/rating).
+    rating = type(read(data)) in (After, AfterOld)
+    assert starts_session(data) == (bool(OLD_GATE.match(data)) and not rating), data
 
 
 def test_it_hurts_is_urgent_and_never_held_back() -> None:
     assert ItHurts(7).pack() == "v1.rt:7:hu" and read("v1.rt:7:zz") is None
     assert urgent(ItHurts(7).pack()) and not starts_session(ItHurts(7).pack())
     assert starts_session(Control(7, "pz").pack()) and not urgent(Control(7, "pz").pack())
-    assert starts_session(HoldGentle().pack()) and starts_session(After(3, None, 4).pack())
+    assert starts_session(HoldGentle().pack()) and not starts_session(After(3, None, 4).pack())
 
 
 @settings(max_examples=200, deadline=None)

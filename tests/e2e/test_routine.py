@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from core.runner import running
-from db.models import PainRating, RoutineSession, UserProgress
+from db.models import PainRating, RoutineSession, User, UserProgress
 from emulator.render import plain
 from guided.engine.routines import routine_doses, routine_pace
 from guided.engine.timeline import BeatKind as Kind
@@ -349,3 +349,24 @@ async def test_the_end_of_a_session_never_waits_for_the_database(app, make_user)
     assert "Streak: 1" in plain(summary.message)
     [session_row] = await rows(app, RoutineSession)
     assert session_row.status == "completed" and session_row.progress_applied
+
+
+async def test_a_rating_pressed_on_an_emergency_hold_gets_the_advice(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Warning signs answered after a session (here: the hold set meanwhile), then its rating
+    pressed: the advice and no summary, nothing stored, the level not moved. The rating reads
+    the hold in its own transaction, not through the hold gate (guided/rating.py)."""
+    user = make_user()
+    await consent(user)
+    await begin(user)
+    question = await user.wait_text("How does your back feel now?", timeout=60)
+    async with app.bot_data.db.begin() as tx:
+        [person] = list(await tx.scalars(select(User)))
+        person.safety_hold, person.hold_since = "emergency", app.bot_data.now()
+    _, data = user.find_button("1", question.message_id)
+    toast = await user.answer_for(await user.press_data(question.message_id, data))
+    assert toast is not None and "on hold" in toast, toast
+    await user.wait_text("Please get emergency care now")
+    assert not any("Before: 2/10" in plain(m) for m in user.bot_messages())
+    assert {r.kind for r in await rows(app, PainRating)} == {"checkin", "red_flag"}
+    [session_row] = await rows(app, RoutineSession)
+    assert not session_row.progress_applied
