@@ -9,13 +9,14 @@ allows only the app's own origin and Telegram's script. API routes (`api/…`) r
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -338,6 +339,20 @@ async def api_status(request: web.Request) -> web.Response:
         raise web.HTTPNotFound() from None
 
 
+async def _warm_sounds(app: web.Application) -> AsyncIterator[None]:
+    """The sound files' codec loaded beside the server's start, not in the first session."""
+
+    async def warm() -> None:
+        try:
+            await app[SOUNDS].warm()
+        except Exception:
+            logger.exception("mini app: the opening chime could not be made ahead")
+
+    warming = asyncio.create_task(warm())
+    yield
+    await warming
+
+
 def create_app(backend: AppBackend, config: AppConfig) -> web.Application:
     """The Mini App, ready to serve alone or to mount under a prefix of another app."""
     app = web.Application(middlewares=[security_headers, launch_data], client_max_size=MAX_BODY)
@@ -345,6 +360,7 @@ def create_app(backend: AppBackend, config: AppConfig) -> web.Application:
     app[CONFIG] = config
     app[ASSETS] = _assets(config.content)
     app[SOUNDS] = SoundFiles(phrases_of(config.content).clips)
+    app.cleanup_ctx.append(_warm_sounds)
     app.router.add_get("/", index)
     app.router.add_get("/static/{name}", static)
     app.router.add_get("/media/{name}", media)

@@ -232,6 +232,13 @@ class SoundFiles:
             return None
         return _encoded((sound * TONE_LEVEL).astype("float32"), tone["kind"])
 
+    async def warm(self) -> None:
+        """Make the opening chime in both formats now: the first one made loads numpy and the
+        codec (about a second), which would otherwise make the first session's first tones
+        late."""
+        for name in ("chime.ogg", "chime.mp3"):
+            await self.made(name)
+
     async def made(self, name: str) -> bytes | None:
         """A made file's bytes (the same name asked for twice at once is made once)."""
         if name in self._kept:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from content import Content
 from guided.engine.routines import routine_timeline
 from guided.engine.timeline import BeatKind
 from webapp.plan import Plan, plan_json
-from webapp.server import CSP
+from webapp.server import CSP, SOUNDS
 from webapp.sounds import CLIP_SUFFIX, clip_seconds, phrases_of, tone_name
 
 
@@ -122,6 +123,17 @@ async def test_tones_are_rendered_by_the_tracks_synthesiser(
     samples, rate = codec.read(io.BytesIO(await response.read()))
     assert abs(len(samples) / rate - seconds) < 0.06
     assert 0.5 < np.max(np.abs(samples)) < 1.0
+
+
+async def test_the_opening_chime_is_made_as_the_server_starts(client: TestClient) -> None:
+    """Made before anyone asks: the first one made loads the codec (about a second), which in the
+    first session would make its first tones late."""
+    sounds = client.app[SOUNDS]
+    for _ in range(200):
+        if {"chime.ogg", "chime.mp3"} <= sounds._kept.keys():
+            break
+        await asyncio.sleep(0.05)
+    assert {"chime.ogg", "chime.mp3"} <= sounds._kept.keys()
 
 
 @pytest.mark.parametrize(

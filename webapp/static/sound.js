@@ -33,8 +33,9 @@ export function extension() {
 }
 
 // The tests' hooks: every source scheduled (its plan time, when it was due by the session's clock
-// and when it sounds, both performance.now() ms, its AudioContext time, when it was stopped), and
-// the context's clock beside performance.now() (to check the mapping from outside).
+// and when it sounds, both performance.now() ms, its AudioContext time, when it was stopped and
+// when the engine was done with it), and the context's clock beside performance.now() (to check
+// the mapping from outside).
 window.backcareAudio = [];
 window.backcareAudioClock = () => (context ? [context.currentTime, performance.now(), context.state] : null);
 
@@ -171,13 +172,17 @@ export class Guide {
     }
     const name = kind === "voice" ? item.clip : item.tone;
     const ends = this.heardAt(until ?? start + buffer.duration - offset, clock);
-    const record = { kind, name, at: item.at, due, when: start, clock, heard: this.heardAt(start, clock), ends, scheduled: now, stopped: null };
+    const record = { kind, name, at: item.at, due, when: start, clock, heard: this.heardAt(start, clock), ends, scheduled: now, stopped: null, ended: null };
     const entry = { source, kind, record };
     if (kind === "voice" && item === this.sound.voice[0] && item.at === 0) {
       this.keep = { end: Math.min(until ?? Infinity, start + buffer.duration), entry };
     }
     this.live.add(entry);
-    source.onended = () => this.live.delete(entry);
+    source.onended = () => {
+      // Rendered to its end (or stopped): still in the output's buffer for its latency, no more.
+      this.live.delete(entry);
+      if (record.ended === null) record.ended = performance.now();
+    };
     window.backcareAudio.push(record);
   }
 
