@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,19 +22,39 @@ async def answer_of(tx: AsyncSession, user_id: int, key: str) -> str | None:
     )
 
 
+# Many (user id, key) pairs looked up in one read: the pairs as one parameter, joined to the
+# primary key, so each pair is one index probe. (`user_id IN (...) AND key IN (...)` made SQLite
+# probe every user with every key: 12 ms for a batch of 275 posts against 0.4 ms; SQLAlchemy's
+# own forms of a pair list, an OR of ANDs or a VALUES join, took 9-28 ms to compile.)
+_PAIRS = {
+    "sqlite": text(
+        'SELECT a.user_id, a."key", a.answer FROM json_each(:pairs) AS p JOIN app_answers AS a'
+        " ON a.user_id = json_extract(p.value, '$[0]')"
+        """ AND a."key" = json_extract(p.value, '$[1]')"""
+    ),
+    "postgresql": text(
+        'SELECT a.user_id, a."key", a.answer'
+        " FROM unnest(CAST(:users AS bigint[]), CAST(:keys AS text[])) AS p(user_id, key)"
+        ' JOIN app_answers AS a ON a.user_id = p.user_id AND a."key" = p.key'
+    ),
+}
+
+
 async def answers_of(
     tx: AsyncSession, user_keys: Collection[tuple[int, str]]
 ) -> dict[tuple[int, str], str]:
     """The stored answers to these (user id, key) posts, where there are any: one read."""
-    users = {user_id for user_id, _ in user_keys}
-    keys = {key for _, key in user_keys}
-    rows = await tx.execute(
-        select(AppAnswer.user_id, AppAnswer.key, AppAnswer.answer).where(
-            AppAnswer.user_id.in_(users), AppAnswer.key.in_(keys)
+    if not user_keys:
+        return {}
+    pairs = list(user_keys)
+    if tx.get_bind().dialect.name == "postgresql":
+        found = await tx.execute(
+            _PAIRS["postgresql"],
+            {"users": [user for user, _ in pairs], "keys": [key for _, key in pairs]},
         )
-    )
-    wanted = set(user_keys)
-    return {(u, k): answer for u, k, answer in rows if (u, k) in wanted}
+    else:
+        found = await tx.execute(_PAIRS["sqlite"], {"pairs": json.dumps(pairs)})
+    return {(user, key): answer for user, key, answer in found}
 
 
 async def keep_answers(

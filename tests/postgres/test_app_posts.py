@@ -17,6 +17,7 @@ from db.models import AppAnswer, RoutineSession, User
 from guided import app
 from guided.store import APP_OWNER
 from tests.postgres.conftest import dispose
+from tests.test_app_answers import check_pairs
 
 PEOPLE = 50
 FIRST_ID = 700
@@ -65,3 +66,7 @@ async def test_a_checkpoint_sent_to_two_processes_at_once_is_stored_once(
     )
     assert sorted(claims) == [False, True]
     await dispose(*engines)
+
+
+async def test_answers_are_found_by_exact_pairs(pg_database: str) -> None:
+    await check_pairs(pg_database, 910)
