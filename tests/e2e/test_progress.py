@@ -36,9 +36,9 @@ NOT_YET = {"en": "Not yet", "ru": "Пока нет"}
 GENTLE = {"en": "Gentle plan", "ru": "Щадящий план"}
 NORMAL_PLAN = {"en": "Back to my normal plan", "ru": "Вернуться к обычному плану"}
 NOT_AN_EXERCISE = {"en": "It was not an exercise", "ru": "Дело не в упражнении"}
-WHICH = {"en": "Which exercise hurt?", "ru": "Какое упражнение вызвало боль?"}
+WHICH = {"en": "I noted that", "ru": "Я отметил, что боль появилась"}
 # The line under the question names only what can be tapped.
-TAP_OTHER = {"en": "If it was another one, tap it.", "ru": "Если болело другое упражнение"}
+TAP_OTHER = {"en": "If it was another exercise, tap it.", "ru": "Если боль появилась на другом"}
 TAP_NONE = {"en": "did not come from an exercise", "ru": "не связана с упражнением"}
 LEFT_OUT_OF_OTHERS = {
     "en": "I will leave it out of your other routines for a while",
