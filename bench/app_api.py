@@ -18,6 +18,8 @@ the database) and duplicated (a second session or answer row for one key, or a r
 differently). The runs of one database share its two processes and its database (new people
 each run). Then the floor: the same posts, from the same client, to two processes of a bare
 aiohttp app (bench/app_floor.py: launch data checked, no database): what this machine allows.
+The client (bench/burst.py) holds a connection per person and server, opened before each
+burst, and writes prebuilt requests: its CPU during a burst is printed (it shares the cores).
 BENCH_PROFILE=FILE samples process 1 with py-spy during the checkpoints (raw stacks).
 """
 
@@ -37,7 +39,16 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bench.common import ROOT, TOKEN, log_tail, percentile, start_bot, stop_process
+from bench.burst import Pool, post_bytes
+from bench.common import (
+    ROOT,
+    TOKEN,
+    cpu_seconds,
+    log_tail,
+    percentile,
+    start_bot,
+    stop_process,
+)
 from bench.databases import Database, add_option, comparison, engine, opened, runnable
 from bench.postgres import free_port
 from bench.ratings import profile
@@ -122,18 +133,6 @@ class Posted:
     answer: Any = None
 
 
-async def post(client: aiohttp.ClientSession, url: str, auth: str, body: dict[str, Any]) -> Posted:
-    started = time.perf_counter()
-    try:
-        headers = {"Authorization": "tma " + auth}
-        async with client.post(url, json=body, headers=headers) as response:
-            answer = await response.json() if response.status == 200 else None
-            status = response.status
-    except (aiohttp.ClientError, TimeoutError, ValueError):
-        status, answer = 0, None
-    return Posted(status, 1000 * (time.perf_counter() - started), answer)
-
-
 @dataclass
 class Burst:
     """Every person's post (`first`, to process i % 2) and the retried share's (`again`, to the
@@ -141,6 +140,8 @@ class Burst:
 
     first: dict[int, Posted] = field(default_factory=dict)
     again: dict[int, Posted] = field(default_factory=dict)
+    client_ms: float = 0.0  # the client's CPU during the burst
+    server_ms: list[float] = field(default_factory=list)  # each process's CPU during it
 
     def all(self) -> list[Posted]:
         return [*self.first.values(), *self.again.values()]
@@ -159,31 +160,43 @@ class Burst:
         return (
             f"  {name:<12} {len(values)} posts  p50 {percentile(values, 0.5):.0f}  "
             f"p95 {percentile(values, 0.95):.0f}  p99 {percentile(values, 0.99):.0f}  "
-            f"max {max(values):.0f} ms  (non-2xx: {self.failed()})"
+            f"max {max(values):.0f} ms  (non-2xx: {self.failed()}; CPU: client "
+            f"{self.client_ms:.0f}, servers {' + '.join(f'{ms:.0f}' for ms in self.server_ms)} ms)"
         )
 
 
 async def burst(
-    client: aiohttp.ClientSession,
+    pool: Pool,
     bots: list[Bot],
     path: str,
     bodies: dict[int, dict[str, Any]],
     auths: dict[int, str],
     retried: set[int],
 ) -> Burst:
-    """All posts at once, spread across the processes."""
+    """All posts at once, spread across the processes: person i's to process i % 2, its retry
+    to the other."""
     result = Burst()
-    ids = list(bodies)
-
-    async def one(index: int, uid: int, again: bool) -> None:
-        bot = bots[(index + again) % len(bots)]
-        posted = await post(client, bot.base + path, auths[uid], bodies[uid])
+    index = {uid: number for number, uid in enumerate(bodies)}
+    order = [(uid, False) for uid in bodies] + [(uid, True) for uid in bodies if uid in retried]
+    posts = []
+    for uid, again in order:
+        base = bots[(index[uid] + again) % len(bots)].base
+        posts.append(((uid, base, again), post_bytes(base + path, auths[uid], bodies[uid])))
+    await pool.open([slot for slot, _ in posts])
+    cpu = time.process_time()
+    servers = [cpu_seconds(bot.process.pid) for bot in bots]
+    answers = await pool.burst(posts)
+    result.client_ms = 1000 * (time.process_time() - cpu)
+    result.server_ms = [
+        1000 * (cpu_seconds(bot.process.pid) - before)
+        for bot, before in zip(bots, servers, strict=True)
+    ]
+    for (uid, again), (ms, answer) in zip(order, answers, strict=True):
+        try:
+            posted = Posted(answer.status, ms, answer.json())
+        except ValueError:
+            posted = Posted(0, ms)
         (result.again if again else result.first)[uid] = posted
-
-    await asyncio.gather(
-        *(one(i, uid, False) for i, uid in enumerate(ids)),
-        *(one(i, uid, True) for i, uid in enumerate(ids) if uid in retried),
-    )
     return result
 
 
@@ -221,8 +234,26 @@ def load() -> str:
     return "load " + " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+async def warm_up(
+    pool: Pool, bots: list[Bot], session_of: dict[int, int], auths: dict[int, str]
+) -> None:
+    """Before the first burst, two people per process post an earlier checkpoint: the first
+    checkpoints a process serves compile its statements (SQLAlchemy's cache), ~50 ms once after
+    a start, which a bot that has served one already has paid (without this, run 1's p99 was
+    40-60 ms above the others'). Not measured; the burst's posts still move these sessions."""
+    few = dict(list(session_of.items())[: 2 * len(bots)])
+    early = BEAT - 1
+    bodies = {
+        uid: {"key": f"warm-{uid}", "session": sid, "beat": early, "marks": MARKS}
+        for uid, sid in few.items()
+    }
+    posted = await burst(pool, bots, "api/checkpoint", bodies, auths, set())
+    print(f"  (warm-up: {len(bodies)} earlier checkpoints, non-2xx: {posted.failed()})")
+    await asyncio.sleep(0.5)
+
+
 async def one_run(
-    number: int, url: str, bots: list[Bot], client: aiohttp.ClientSession, users: int, share: float
+    number: int, url: str, bots: list[Bot], pool: Pool, users: int, share: float
 ) -> dict[str, float]:
     """New people start a session each, then all post a checkpoint at once; checked after."""
     first = FIRST_ID + 100_000 * number
@@ -232,7 +263,7 @@ async def one_run(
     retried = set(ids[:: max(1, round(1 / share))]) if share > 0 else set()
     before = load()
     starts = {uid: {"key": f"start-{uid}", "rating": RATING} for uid in ids}
-    started = await burst(client, bots, "api/start", starts, auths, retried)
+    started = await burst(pool, bots, "api/start", starts, auths, retried)
     session_of = {
         uid: posted.answer["session"]
         for uid, posted in started.first.items()
@@ -243,8 +274,10 @@ async def one_run(
         uid: {"key": f"cp-{uid}-{BEAT}", "session": sid, "beat": BEAT, "marks": MARKS}
         for uid, sid in session_of.items()
     }
+    if number == 0:
+        await warm_up(pool, bots, session_of, auths)
     spy = profile(bots[0].process.pid, 10.0)
-    checkpoints = await burst(client, bots, "api/checkpoint", bodies, auths, retried)
+    checkpoints = await burst(pool, bots, "api/checkpoint", bodies, auths, retried)
     if spy is not None:
         spy.wait()
     counted = await count(url, ids)
@@ -291,6 +324,7 @@ async def main(
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=120)
     timeout = aiohttp.ClientTimeout(total=60)
     figures: list[dict[str, float]] = []
+    pool = Pool()
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
         bots = [await start_process(url, workdir / "bot1", client)]  # migrates the database
         try:
@@ -300,8 +334,9 @@ async def main(
                 f"{processes} bot process(es) on one {database.name} database, the Mini App's API:"
             )
             for number in range(runs):
-                figures.append(await one_run(number, url, bots, client, users, share))
+                figures.append(await one_run(number, url, bots, pool, users, share))
         finally:
+            pool.close()
             for bot in bots:
                 await stop(bot)
     await database.discard(url)
@@ -330,6 +365,7 @@ async def floor(users: int, runs: int, share: float) -> dict[str, float]:
     ]
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=120)
     worst: dict[str, float] = {}
+    pool = Pool()
     try:
         async with aiohttp.ClientSession(connector=connector) as client:
             for bot in bots:
@@ -340,14 +376,14 @@ async def floor(users: int, runs: int, share: float) -> dict[str, float]:
                 auths = {uid: launch_data(uid, TOKEN, language_code="en") for uid in ids}
                 retried = set(ids[:: max(1, round(1 / share))]) if share > 0 else set()
                 starts = {uid: {"key": f"start-{uid}"} for uid in ids}
-                await burst(client, bots, "api/start", starts, auths, retried)
+                await burst(pool, bots, "api/start", starts, auths, retried)
                 await asyncio.sleep(1.0)
                 bodies = {
                     uid: {"key": f"cp-{uid}-{BEAT}", "session": uid, "beat": BEAT, "marks": MARKS}
                     for uid in ids
                 }
                 before = load()
-                checkpoints = await burst(client, bots, "api/checkpoint", bodies, auths, retried)
+                checkpoints = await burst(pool, bots, "api/checkpoint", bodies, auths, retried)
                 print(f" run {number + 1}: {before} before, {load()} after")
                 print(checkpoints.line("checkpoints"))
                 values = [posted.ms for posted in checkpoints.all()]
@@ -358,6 +394,7 @@ async def floor(users: int, runs: int, share: float) -> dict[str, float]:
                         "max": max(values),
                     }
     finally:
+        pool.close()
         for process in processes:
             await stop_process(process)
     return worst
