@@ -300,7 +300,9 @@ async def run_local(settings: Settings, content: Content) -> None:
     )
 
     def signed(url: str) -> str:  # what Telegram appends when it opens the app for this user
-        data = launch_data(user.user_id, LOCAL_TOKEN, language_code=language)
+        data = launch_data(
+            user.user_id, LOCAL_TOKEN, first_name=user.first_name, language_code=language
+        )
         return url + launch_fragment(data, {"bg_color": "#ffffff", "text_color": "#000000"})
 
     try:
