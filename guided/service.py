@@ -79,7 +79,9 @@ class GuidedSessions:
         self.checkpoints.start()
         self.ratings = Batched(partial(rate_many, self._data, self.checkpoints))
         # The Mini App's checkpoints: 500 people posting at once share a few transactions.
-        self.app_checkpoints = Batched(partial(app.checkpoints, self._data), max_size=500)
+        self.app_checkpoints = Batched(
+            partial(app.checkpoints, self._data), max_size=500, gather=True
+        )
 
     def get(self, chat_id: int) -> Live | None:
         """The chat's live session (its timer runs in this process)."""

@@ -1,18 +1,24 @@
 """Group commits: requests that arrive while a batch runs are served together by one call.
 
 `Batched` collects what arrives while a batch is running and serves it with one call of `run`
-(one transaction, set-based queries) when the connection is free again. Before a batch starts,
-the event loop turns until two turns in a row bring no new request (20 turns at most, or a full
-batch): a burst read from the network over several turns is served as one batch instead of a
-batch of one that holds SQLite's write lock, which two processes share, while this process
-reads the rest of the burst. Nothing waits on a timer: a quiet bot answers a lone request a
-few turns of the loop later (microseconds), a busy one many at a time. If a batch fails, its
-requests are run again one by one, so one bad request fails only its own caller.
+(one transaction, set-based queries) when the connection is free again. Nothing waits on a
+timer: a request that finds nothing running starts a batch at once, so a quiet bot answers as
+before and a busy one answers many at a time.
+
+With `gather=True` (the Mini App's posts, read from many connections), the first batch after a
+quiet spell waits until two turns of the event loop in a row bring no new request (20 turns at
+most, or a full batch): a burst read from the network over several turns is served as one batch
+instead of a batch of one that holds SQLite's write lock, which two processes share, while this
+process reads the rest of the burst. A lone request is served a few turns later (microseconds).
+Telegram's updates need no such wait: one getUpdates answer brings a burst in one turn.
+
+If a batch fails, its requests are run again one by one, so one bad request fails only its own
+caller.
 
 Buys: 1,000 after-session ratings within a second share a few transactions on SQLite's one
 connection instead of queueing one transaction each (`make bench-ratings`: press -> summary p99);
 the safety gate's reads are batched the same way, and the Mini App's checkpoint posts
-(`make bench-app-api`: checkpoint p99).
+(`make bench-app-api`: checkpoint p99; the wait halved it).
 """
 
 from __future__ import annotations
@@ -40,9 +46,10 @@ class Batched(Generic[Item, Result]):
     """`await batched(item)` is `run([item])[0]`, with requests that arrive together served
     together (at most `max_size` a call)."""
 
-    def __init__(self, run: Run[Item, Result], max_size: int = 200) -> None:
+    def __init__(self, run: Run[Item, Result], max_size: int = 200, gather: bool = False) -> None:
         self._run = run
         self._max_size = max_size
+        self._gather_first = gather
         self._pending: list[tuple[Item, asyncio.Future[Result]]] = []
         self._task: asyncio.Task[None] | None = None
         self.batches = 0  # calls of `run` so far, and the most requests one call served
@@ -57,8 +64,9 @@ class Batched(Generic[Item, Result]):
             return await future
 
     async def _drain(self) -> None:
+        if self._gather_first:
+            await self._gather()  # only from idle: the next batches gather while one runs
         while self._pending:
-            await self._gather()
             batch = self._pending[: self._max_size]
             del self._pending[: self._max_size]
             await self._serve(batch)

@@ -1,5 +1,6 @@
-"""perf/batching.py: what arrives over a few turns of the loop is one batch; a lone request is
-served a few turns later (no timer); a flood that never pauses still starts within a bound."""
+"""perf/batching.py with `gather` (the Mini App's posts): what arrives over a few turns of the
+loop is one batch; a lone request is served a few turns later (no timer); a flood that never
+pauses still starts within a bound. Without it, a batch starts at once."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def recorder() -> tuple[Batched[int, int], list[list[int]]]:
         calls.append(list(items))
         return [item * 2 for item in items]
 
-    return Batched(run), calls
+    return Batched(run, gather=True), calls
 
 
 async def after_turns(batched: Batched[int, int], turns: int) -> int:
@@ -62,3 +63,16 @@ async def test_a_full_batch_starts_at_once() -> None:
     batched: Batched[int, int] = Batched(run, max_size=3)
     assert await asyncio.gather(*(batched(n) for n in range(7))) == list(range(7))
     assert calls == [3, 3, 1]
+
+
+async def test_without_gather_a_batch_starts_at_the_next_turn() -> None:
+    """Telegram's updates (ratings, the gate's reads): what one turn brought, served at once."""
+    calls: list[list[int]] = []
+
+    async def run(items: Sequence[int]) -> list[int]:
+        calls.append(list(items))
+        return list(items)
+
+    batched: Batched[int, int] = Batched(run)
+    await asyncio.gather(*(after_turns(batched, turn) for turn in range(5)))
+    assert len(calls) > 1 and calls[0] == [0]
