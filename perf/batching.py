@@ -18,7 +18,7 @@ caller.
 Buys: 1,000 after-session ratings within a second share a few transactions on SQLite's one
 connection instead of queueing one transaction each (`make bench-ratings`: press -> summary p99);
 the safety gate's reads are batched the same way, and the Mini App's checkpoint posts
-(`make bench-app-api`: checkpoint p99; the wait halved it).
+(`make bench-app-api`: checkpoint p99).
 """
 
 from __future__ import annotations
