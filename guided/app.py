@@ -187,7 +187,7 @@ async def checkpoints(data: BotState, posts: Sequence[Checkpoint]) -> list[Answe
         states = await answers.app_states(tx, {post.session_id for post in posts})
         beats = {sid: row.beat_index for sid, row in states.items()}
         kept: dict[tuple[int, str], str] = {}
-        moved: dict[int, dict[str, Any]] = {}
+        moved: dict[int, answers.Change] = {}
         for post in posts:
             row = states.get(post.session_id)
             mine = (post.user_id, post.key)
@@ -196,12 +196,7 @@ async def checkpoints(data: BotState, posts: Sequence[Checkpoint]) -> list[Answe
             if row.owner == APP_OWNER and row.status in OPEN and post.beat > beats[row.id]:
                 beats[row.id] = post.beat
                 done = marks.count(post.item_marks, Mark.DONE)
-                moved[row.id] = {
-                    "id_": row.id,
-                    "beat": post.beat,
-                    "marks": post.item_marks,
-                    "done": done,
-                }
+                moved[row.id] = answers.Change(row.id, post.beat, post.item_marks, done)
             answer = {"session": row.id, "beat": beats[row.id], "status": shown(row.status)}
             kept[mine] = json.dumps(answer)
         await answers.advance(tx, APP_OWNER, list(moved.values()))

@@ -18,6 +18,7 @@ from guided import app
 from guided.store import APP_OWNER
 from tests.postgres.conftest import dispose
 from tests.test_app_answers import check_pairs
+from tests.test_app_checkpoints import check_checkpoints
 
 PEOPLE = 50
 FIRST_ID = 700
@@ -70,3 +71,7 @@ async def test_a_checkpoint_sent_to_two_processes_at_once_is_stored_once(
 
 async def test_answers_are_found_by_exact_pairs(pg_database: str) -> None:
     await check_pairs(pg_database, 910)
+
+
+async def test_checkpoints_move_only_their_own_open_sessions_forward(pg_database: str) -> None:
+    await check_checkpoints(pg_database, 920)
