@@ -8,6 +8,7 @@ under the secret, compared in constant time. The user id inside is the only iden
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -44,6 +45,19 @@ def validate(
     clock: Clock = time.time,
 ) -> int:
     """The Telegram user id in valid launch data; AuthError otherwise."""
+    user_id, signed_at = _signed(init_data, token)
+    age = clock() - signed_at
+    if age > max_age or age < -300:  # five minutes of clock skew into the future
+        raise AuthError("stale")
+    return user_id
+
+
+# A page sends the same launch data with every call: what a string was found to hold is
+# remembered (only valid ones; the age is checked at every call). Saves the parsing and two
+# HMACs, about a tenth of the CPU of a checkpoint post (`make bench-app-api`).
+@functools.lru_cache(maxsize=4096)
+def _signed(init_data: str, token: str) -> tuple[int, int]:
+    """The user id and signing time in launch data whose hash is valid; AuthError otherwise."""
     if not init_data:
         raise AuthError("missing")
     pairs = parse_qsl(init_data, keep_blank_values=True, strict_parsing=False)
@@ -60,10 +74,7 @@ def validate(
         raise AuthError("no auth_date or user") from error
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         raise AuthError("user id is not a number")
-    age = clock() - signed_at
-    if age > max_age or age < -300:  # five minutes of clock skew into the future
-        raise AuthError("stale")
-    return user_id
+    return user_id, signed_at
 
 
 def sign(fields: Mapping[str, str], token: str) -> str:
