@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from content import Content
+from perf.freeze import freeze_what_is_loaded
 from webapp.auth import DEFAULT_MAX_AGE_SECONDS, AuthError, Clock, validate
 from webapp.backend import AppBackend, UnknownSession
 from webapp.sounds import MEDIA_TYPES as SOUND_TYPES
@@ -347,6 +348,9 @@ async def _warm_sounds(app: web.Application) -> AsyncIterator[None]:
             await app[SOUNDS].warm()
         except Exception:
             logger.exception("mini app: the opening chime could not be made ahead")
+        # numpy, scipy and the codec it loaded live as long as the process: out of the
+        # collector's sight too (about 48,000 objects a full collection would rescan).
+        freeze_what_is_loaded()
 
     warming = asyncio.create_task(warm())
     yield
