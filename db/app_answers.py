@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -103,24 +103,74 @@ async def keep_answers(
     else:
         rows = {"rows": json.dumps([[user, key, answer] for (user, key), answer in kept.items()])}
         inserted = await tx.execute(_KEEP["sqlite"].bindparams(at), rows)
+    return await _kept_or_found(tx, kept, inserted)
+
+
+async def _kept_or_found(
+    tx: AsyncSession, kept: dict[tuple[int, str], str], inserted: Iterable[Any]
+) -> dict[tuple[int, str], str]:
+    """The answers inserted, and for the keys another process stored meanwhile (the same post
+    sent to both), the answer it stored."""
     stored = {(user, key): kept[user, key] for user, key in inserted}
-    if len(stored) < len(kept):  # stored meanwhile by another process: its answer
+    if len(stored) < len(kept):
         stored |= await answers_of(tx, kept.keys() - stored.keys())
     return stored
 
 
-async def app_states(tx: AsyncSession, ids: Collection[int]) -> dict[int, Any]:
-    """Sessions by id, only what a checkpoint needs (id, user_id, owner, status, beat_index)."""
-    rows = await tx.execute(
-        select(
-            RoutineSession.id,
-            RoutineSession.user_id,
-            RoutineSession.owner,
-            RoutineSession.status,
-            RoutineSession.beat_index,
-        ).where(RoutineSession.id.in_(list(ids)))
-    )
-    return {row.id: row for row in rows}
+# What a batch of checkpoints reads, in one statement: each post's stored answer (a retry) and
+# its session (only what a checkpoint needs), each found by its key.
+_READS = {
+    "sqlite": text(
+        "SELECT json_extract(p.value, '$[0]'), json_extract(p.value, '$[1]'), a.answer,"
+        " s.id, s.user_id, s.owner, s.status, s.beat_index FROM json_each(:posts) AS p"
+        " LEFT JOIN app_answers AS a ON a.user_id = json_extract(p.value, '$[0]')"
+        """ AND a."key" = json_extract(p.value, '$[1]')"""
+        " LEFT JOIN routine_sessions AS s ON s.id = json_extract(p.value, '$[2]')"
+    ),
+    "postgresql": text(
+        "SELECT p.user_id, p.key, a.answer, s.id, s.user_id, s.owner, s.status, s.beat_index"
+        " FROM unnest(CAST(:users AS bigint[]), CAST(:keys AS text[]),"
+        " CAST(:sessions AS integer[])) AS p(user_id, key, session_id)"
+        ' LEFT JOIN app_answers AS a ON a.user_id = p.user_id AND a."key" = p.key'
+        " LEFT JOIN routine_sessions AS s ON s.id = p.session_id"
+    ),
+}
+
+
+class SessionState(NamedTuple):
+    """What a checkpoint needs of its session."""
+
+    id: int
+    user_id: int
+    owner: str | None
+    status: str
+    beat_index: int
+
+
+async def checkpoint_reads(
+    tx: AsyncSession, posts: Collection[tuple[int, str, int]]
+) -> tuple[dict[tuple[int, str], str], dict[int, SessionState]]:
+    """For these (user id, key, session id) posts, in one read: the answers stored for their
+    keys, by (user id, key), and their sessions, by id."""
+    if not posts:
+        return {}, {}
+    if tx.get_bind().dialect.name == "postgresql":
+        columns = {
+            "users": [user for user, _, _ in posts],
+            "keys": [key for _, key, _ in posts],
+            "sessions": [session for _, _, session in posts],
+        }
+        rows = await tx.execute(_READS["postgresql"], columns)
+    else:
+        rows = await tx.execute(_READS["sqlite"], {"posts": json.dumps(list(posts))})
+    stored: dict[tuple[int, str], str] = {}
+    states: dict[int, SessionState] = {}
+    for user, key, answer, *session in rows:
+        if answer is not None:
+            stored[user, key] = answer
+        if session[0] is not None:
+            states[session[0]] = SessionState(*session)
+    return stored, states
 
 
 # Sessions moved to later beats in one statement, the changes as one parameter: only where
@@ -167,6 +217,36 @@ async def advance(tx: AsyncSession, owner: str, changes: list[Change]) -> None:
     else:
         rows = json.dumps([list(change) for change in changes])
         await tx.execute(_ADVANCE["sqlite"].bindparams(at), {"owner": owner, "changes": rows})
+
+
+# On PostgreSQL both in one statement: one round trip fewer while the rows are locked.
+_ADVANCE_AND_KEEP = text(
+    f"WITH moved AS ({_ADVANCE['postgresql'].text}) {_KEEP['postgresql'].text}"
+)
+
+
+async def store_checkpoints(
+    tx: AsyncSession, owner: str, changes: list[Change], kept: dict[tuple[int, str], str]
+) -> dict[tuple[int, str], str]:
+    """`advance` then `keep_answers` (their rules, their answer), on PostgreSQL in one
+    statement."""
+    if tx.get_bind().dialect.name != "postgresql" or not kept:
+        await advance(tx, owner, changes)
+        return await keep_answers(tx, kept)
+    changes, kept = sorted(changes), dict(sorted(kept.items()))  # one lock order, as there
+    parameters = {
+        "owner": owner,
+        "ids": [change.session_id for change in changes],
+        "beats": [change.beat for change in changes],
+        "marks": [change.marks for change in changes],
+        "dones": [change.done for change in changes],
+        "users": [user for user, _ in kept],
+        "keys": [key for _, key in kept],
+        "answers": list(kept.values()),
+    }
+    at = bindparam("at", utcnow(), type_=UTCDateTime())
+    inserted = await tx.execute(_ADVANCE_AND_KEEP.bindparams(at), parameters)
+    return await _kept_or_found(tx, kept, inserted)
 
 
 async def keep_answer(tx: AsyncSession, user_id: int, key: str, answer: str) -> None:

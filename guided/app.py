@@ -183,8 +183,9 @@ async def checkpoints(data: BotState, posts: Sequence[Checkpoint]) -> list[Answe
     backwards), its answer kept under its key. None: not this user's session. A post sent to
     two processes at once (a retry) is answered by both with the answer stored first."""
     async with data.db() as tx:
-        stored = await answers.answers_of(tx, {(post.user_id, post.key) for post in posts})
-        states = await answers.app_states(tx, {post.session_id for post in posts})
+        stored, states = await answers.checkpoint_reads(
+            tx, {(post.user_id, post.key, post.session_id) for post in posts}
+        )
         beats = {sid: row.beat_index for sid, row in states.items()}
         kept: dict[tuple[int, str], str] = {}
         moved: dict[int, answers.Change] = {}
@@ -199,8 +200,7 @@ async def checkpoints(data: BotState, posts: Sequence[Checkpoint]) -> list[Answe
                 moved[row.id] = answers.Change(row.id, post.beat, post.item_marks, done)
             answer = {"session": row.id, "beat": beats[row.id], "status": shown(row.status)}
             kept[mine] = json.dumps(answer)
-        await answers.advance(tx, APP_OWNER, list(moved.values()))
-        stored |= await answers.keep_answers(tx, kept)
+        stored |= await answers.store_checkpoints(tx, APP_OWNER, list(moved.values()), kept)
         await tx.commit()
     return [
         dict(json.loads(found)) if (found := stored.get((post.user_id, post.key))) else None

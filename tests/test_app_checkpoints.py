@@ -134,6 +134,16 @@ async def test_the_set_based_statements_find_rows_by_key_on_sqlite(database_url:
             ],
         ),
         (app_answers._KEEP, {"at": "", "rows": "[]"}, ["SCAN json_each VIRTUAL TABLE INDEX 1:"]),
+        (
+            app_answers._READS,
+            {"posts": "[]"},
+            [
+                "SCAN p VIRTUAL TABLE INDEX 1:",
+                "SEARCH a USING INDEX sqlite_autoindex_app_answers_1 (user_id=? AND key=?)"
+                " LEFT-JOIN",
+                "SEARCH s USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+            ],
+        ),
     ]
     with sqlite3.connect(path) as connection:
         for statement, parameters, expected in statements:
