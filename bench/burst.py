@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import gzip
 import json
 import time
+import zlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,6 +61,9 @@ class Connection(asyncio.Protocol):
             return
         body = bytes(self.buffer[end_of_head + 4 : end])
         del self.buffer[:end]
+        coding = fields.get("content-encoding")
+        if coding in ("gzip", "deflate"):  # aiohttp answers deflate first when both are asked
+            body = gzip.decompress(body) if coding == "gzip" else zlib.decompress(body)
         self._answer(Answer(int(lines[0].split(" ", 2)[1]), time.perf_counter(), body))
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -79,12 +84,14 @@ class Connection(asyncio.Protocol):
 
 
 def post_bytes(url: str, auth: str, body: dict[str, Any]) -> bytes:
-    """A POST of a JSON body with Mini App launch data, as raw bytes."""
+    """A POST of a JSON body with Mini App launch data, as raw bytes (accepting gzip, as the
+    page's browser does)."""
     parts = urlsplit(url)
     payload = json.dumps(body).encode()
     head = (
         f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
         f"Authorization: tma {auth}\r\nContent-Type: application/json\r\n"
+        "Accept-Encoding: gzip, deflate, br\r\n"  # as a browser asks
         f"Content-Length: {len(payload)}\r\n\r\n"
     )
     return head.encode() + payload
