@@ -159,3 +159,19 @@ async def test_it_hurts_ends_the_session_once_and_works_without_one(
     assert backend.applied["hurt"] == 2
     no_marks = {"key": "hurt-00003", "session": None, "beat": 0}
     assert (await client.post("/api/hurt", json=no_marks, headers=auth(7))).status == 400
+
+
+async def test_only_answers_worth_it_are_compressed(client: TestClient) -> None:
+    """A browser accepts gzip and deflate: the plan (~27 KB) is compressed; a checkpoint's
+    answer (~50 bytes) goes as it is (compressing it cost more CPU than sending it)."""
+    browser = {**auth(7), "Accept-Encoding": "gzip, deflate, br"}
+    plan = await client.get("/api/plan", headers=browser)
+    assert plan.headers.get("Content-Encoding") in ("gzip", "deflate")
+    start = await (
+        await client.post("/api/start", json={"key": "k" * 12, "rating": 2}, headers=browser)
+    ).json()
+    body = {"key": "c" * 12, "session": start["session"], "beat": 1, "marks": "-"}
+    checkpoint = await client.post("/api/checkpoint", json=body, headers=browser)
+    assert checkpoint.status == 200
+    assert "Content-Encoding" not in checkpoint.headers
+    assert (await checkpoint.json())["beat"] == 1
