@@ -40,7 +40,7 @@ from webapp.backend import (
     UnknownSession,
 )
 from webapp.backend import Gate as AppGate
-from webapp.plan import plan_json
+from webapp.plan import Plan, plan_json
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ PainPath = Callable[[int, str, Live | None], Awaitable[None]]
 # button asks them): user id, language.
 SignsPath = Callable[[int, str], Awaitable[None]]
 LAST_SESSIONS = 5
+PLANS_KEPT = 256  # plans made (routine, level, language): a few dozen in practice
 STATUS_SHOWN = {"completed": "completed", "pain": "hurt", "warning_signs": "hurt"}
 
 
@@ -61,6 +62,7 @@ class BotBackend:
         self._data = data
         self._pain = pain
         self._signs = signs
+        self._plans: dict[tuple[str, int, str], Plan] = {}
 
     async def _language(self, user_id: int) -> str:
         _state, user = await load_state(self._data, user_id)
@@ -92,13 +94,27 @@ class BotBackend:
         if step in (Gate.DOCTOR_FIRST, Gate.FLARE) and gentle is not None:
             chosen = shown = gentle  # the gentle plan only, at its lowest doses
             level = 0
-        timeline = app.timeline_of(data, shown, level)
-        scale = data.settings.routine_time_scale
-        plan = plan_json(content, shown, timeline, language, scale)
+        plan = self._plan(shown, level, language)
         ready = AppGate(
             kind=GateKind.READY.value, advice="", plan=plan, checkin=True, high=HIGH_PAIN
         )
         return ready, language, chosen, zone
+
+    def _plan(self, routine_id: str, level: int, language: str) -> Plan:
+        """A session's plan: the same for everyone at this routine, level and language (the
+        content and the pace are the process's), so made once and shared. Making it was about
+        half a start's CPU (py-spy, 500 starts at once)."""
+        key = (routine_id, level, language)
+        plan = self._plans.get(key)
+        if plan is None:
+            data = self._data
+            timeline = app.timeline_of(data, routine_id, level)
+            scale = data.settings.routine_time_scale
+            plan = plan_json(data.content, routine_id, timeline, language, scale)
+            if len(self._plans) >= PLANS_KEPT:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
 
     def _refuse(self, kind: GateKind, language: str, key: str | None) -> AppGate:
         advice = self._data.content.text(language, key) if key else ""

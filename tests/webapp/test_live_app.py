@@ -19,14 +19,16 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from bot import serve_locally
 from core.config import Settings
-from db.models import AppAnswer, PainRating, RoutineSession
+from db.models import AppAnswer, PainRating, RoutineSession, UserProgress
 from emulator.render import plain
 from emulator.users import inline_buttons
+from guided.store import timeline_of
 from tests.conftest import TEST_TOKEN
 from tests.e2e.helpers import reach_check_in, rows
 from tests.e2e.test_progress import consent
 from webapp.auth import launch_data, launch_fragment
 from webapp.browser import CHROMIUM_ARGS, PHONE, chromium
+from webapp.plan import plan_json
 
 LIGHT = {"bg_color": "#ffffff", "text_color": "#000000", "button_color": "#2481cc"}
 OPEN_IN_APP = "Open in the app"
@@ -286,6 +288,32 @@ async def test_the_apps_gate_is_the_chats(app: Any, served: str, make_user: Any)
     started = await post(served, user.user_id, "api/start", {"key": "start-gentle", "rating": 3})
     [row] = await rows(app, RoutineSession)
     assert row.id == started["session"] and row.routine_id == gentle["plan"]["routine"]
+
+
+async def test_the_plan_follows_the_persons_level(app: Any, served: str, make_user: Any) -> None:
+    """Plans are made once per routine, level and language and shared: a person whose level
+    changed gets the other level's plan, the same as a fresh one."""
+    user = make_user()
+    await consent(user, "en")
+    await screened(user)
+    first = (await get(served, user.user_id, "api/plan"))["plan"]
+    again = (await get(served, user.user_id, "api/plan"))["plan"]
+    assert first == again
+    async with app.bot_data.db() as tx:
+        progress = await tx.get(UserProgress, user.user_id)
+        if progress is None:
+            progress = UserProgress(user_id=user.user_id, level=0)
+            tx.add(progress)
+        progress.level = first_level = progress.level + 2
+        await tx.commit()
+    higher = (await get(served, user.user_id, "api/plan"))["plan"]
+    assert higher["routine"] == first["routine"] and higher["seconds"] > first["seconds"]
+    data = app.bot_data
+    timeline = timeline_of(data, higher["routine"], first_level)
+    made = plan_json(
+        data.content, higher["routine"], timeline, "en", data.settings.routine_time_scale
+    )
+    assert higher == json.loads(json.dumps(made))
 
 
 def sent_with(user: Any, words: str) -> int:
