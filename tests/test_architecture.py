@@ -85,6 +85,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "safety",
         "progress",
         "places",
+        "perf",
     },
 }
 # Layers: a room may import only rooms listed after it here (or beside it in RULES).
