@@ -178,11 +178,13 @@ class Checkpoint:
 
 
 async def checkpoints(data: BotState, posts: Sequence[Checkpoint]) -> list[Answer | None]:
-    """Checkpoint posts served together (one transaction; perf/batching.py gathers them): each
-    stored if its app session is open and the beat is ahead of the stored one (never
-    backwards), its answer kept under its key. None: not this user's session. A post sent to
-    two processes at once (a retry) is answered by both with the answer stored first."""
+    """Checkpoint posts served together (one transaction on SQLite, one statement that writes
+    on PostgreSQL; perf/batching.py gathers them): each stored if its app session is open and
+    the beat is ahead of the stored one (never backwards), its answer kept under its key. None:
+    not this user's session. A post sent to two processes at once (a retry) is answered by both
+    with the answer stored first."""
     async with data.db() as tx:
+        await answers.statements_alone_on_postgres(tx)
         stored, states = await answers.checkpoint_reads(
             tx, {(post.user_id, post.key, post.session_id) for post in posts}
         )

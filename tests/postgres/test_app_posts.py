@@ -11,6 +11,7 @@ from typing import cast
 from sqlalchemy import func, select
 
 from core.context import BotState
+from db import app_answers
 from db.connection import make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import AppAnswer, RoutineSession, User
@@ -75,3 +76,26 @@ async def test_answers_are_found_by_exact_pairs(pg_database: str) -> None:
 
 async def test_checkpoints_move_only_their_own_open_sessions_forward(pg_database: str) -> None:
     await check_checkpoints(pg_database, 920)
+
+
+async def test_a_checkpoint_batchs_autocommit_ends_with_it(pg_database: str) -> None:
+    """The batch runs without BEGIN on PostgreSQL; the connection it used (the pool hands the
+    last one out first) is transactional again for the next unit of work."""
+    engine = make_engine(pg_database)
+    await upgrade_to_head(engine)
+    factory = make_transaction_factory(engine)
+    data = cast(BotState, SimpleNamespace(db=factory))
+    async with factory() as tx:  # each statement stands alone: a rollback undoes nothing
+        await app_answers.statements_alone_on_postgres(tx)
+        tx.add(User(id=930, language="en"))
+        await tx.flush()
+        await tx.rollback()
+    assert await app.checkpoints(data, [app.Checkpoint(930, 1, 1, "-", "cp-none-1")]) == [None]
+    async with factory() as tx:  # the same connection, a transaction again
+        tx.add(User(id=931, language="en"))
+        await tx.flush()
+        await tx.rollback()
+    async with factory() as tx:
+        assert await tx.get(User, 930) is not None
+        assert await tx.get(User, 931) is None
+    await dispose(engine)
