@@ -91,18 +91,12 @@ async def keep_answers(
     a key stored meanwhile by another process (the same post sent to both) keeps its answer."""
     if not kept:
         return {}
-    kept = dict(sorted(kept.items()))  # two processes lock the keys they share in one order
     at = bindparam("at", utcnow(), type_=UTCDateTime())
     if tx.get_bind().dialect.name == "postgresql":
-        rows = {
-            "users": [user for user, _ in kept],
-            "keys": [key for _, key in kept],
-            "answers": list(kept.values()),
-        }
-        inserted = await tx.execute(_KEEP["postgresql"].bindparams(at), rows)
+        inserted = await tx.execute(_KEEP["postgresql"].bindparams(at), _answer_columns(kept))
     else:
-        rows = {"rows": json.dumps([[user, key, answer] for (user, key), answer in kept.items()])}
-        inserted = await tx.execute(_KEEP["sqlite"].bindparams(at), rows)
+        rows = [[user, key, answer] for (user, key), answer in sorted(kept.items())]
+        inserted = await tx.execute(_KEEP["sqlite"].bindparams(at), {"rows": json.dumps(rows)})
     return await _kept_or_found(tx, kept, inserted)
 
 
@@ -199,23 +193,38 @@ _ADVANCE = {
 }
 
 
+def _change_columns(changes: list[Change]) -> dict[str, list[Any]]:
+    """PostgreSQL's parameters of `_ADVANCE`, in one lock order (by session)."""
+    ordered = sorted(changes)  # two processes lock the rows they share in the same order
+    return {
+        "ids": [change.session_id for change in ordered],
+        "beats": [change.beat for change in ordered],
+        "marks": [change.marks for change in ordered],
+        "dones": [change.done for change in ordered],
+    }
+
+
+def _answer_columns(kept: dict[tuple[int, str], str]) -> dict[str, list[Any]]:
+    """PostgreSQL's parameters of `_KEEP`, in one lock order (by user and key)."""
+    ordered = sorted(kept.items())  # two processes lock the keys they share in one order
+    return {
+        "users": [user for (user, _), _ in ordered],
+        "keys": [key for (_, key), _ in ordered],
+        "answers": [answer for _, answer in ordered],
+    }
+
+
 async def advance(tx: AsyncSession, owner: str, changes: list[Change]) -> None:
     """Move `owner`'s sessions to a later beat, in one statement; only where still open and
     behind (another process may have moved it meanwhile)."""
     if not changes:
         return
-    changes = sorted(changes)  # two processes lock the rows they share in the same order
     at = bindparam("at", utcnow(), type_=UTCDateTime())
     if tx.get_bind().dialect.name == "postgresql":
-        columns = {
-            "ids": [change.session_id for change in changes],
-            "beats": [change.beat for change in changes],
-            "marks": [change.marks for change in changes],
-            "dones": [change.done for change in changes],
-        }
+        columns = _change_columns(changes)
         await tx.execute(_ADVANCE["postgresql"].bindparams(at), {"owner": owner, **columns})
     else:
-        rows = json.dumps([list(change) for change in changes])
+        rows = json.dumps([list(change) for change in sorted(changes)])
         await tx.execute(_ADVANCE["sqlite"].bindparams(at), {"owner": owner, "changes": rows})
 
 
@@ -243,17 +252,7 @@ async def store_checkpoints(
     if tx.get_bind().dialect.name != "postgresql" or not kept:
         await advance(tx, owner, changes)
         return await keep_answers(tx, kept)
-    changes, kept = sorted(changes), dict(sorted(kept.items()))  # one lock order, as there
-    parameters = {
-        "owner": owner,
-        "ids": [change.session_id for change in changes],
-        "beats": [change.beat for change in changes],
-        "marks": [change.marks for change in changes],
-        "dones": [change.done for change in changes],
-        "users": [user for user, _ in kept],
-        "keys": [key for _, key in kept],
-        "answers": list(kept.values()),
-    }
+    parameters = {"owner": owner, **_change_columns(changes), **_answer_columns(kept)}
     at = bindparam("at", utcnow(), type_=UTCDateTime())
     inserted = await tx.execute(_ADVANCE_AND_KEEP.bindparams(at), parameters)
     return await _kept_or_found(tx, kept, inserted)
