@@ -102,8 +102,8 @@ class BotBackend:
 
     def _plan(self, routine_id: str, level: int, language: str) -> Plan:
         """A session's plan: the same for everyone at this routine, level and language (the
-        content and the pace are the process's), so made once and shared. Making it was about
-        half a start's CPU (py-spy, 500 starts at once)."""
+        content and the pace are the process's), so made once and shared (500 starts at once in
+        one process: 14.2-18.4 ms of CPU a start, 12.6-13.1 ms with plans shared)."""
         key = (routine_id, level, language)
         plan = self._plans.get(key)
         if plan is None:

@@ -56,7 +56,7 @@ MARKS = re.compile(r"^[dsxh-]{0,64}$")
 MAX_BODY = 4096
 # Answers shorter than this go as they are: a checkpoint's answer is ~50 bytes, and compressing
 # it cost more CPU than sending it (bench-app-api, with the browser's Accept-Encoding: 183-208
-# against 153-160 us of server CPU a post).
+# against 146-165 us of server CPU a post).
 COMPRESS_FROM = 1024
 MAX_RATING = 10
 PROGRESS_DAYS = (7, 30, 90)
