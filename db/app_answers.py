@@ -214,20 +214,6 @@ def _answer_columns(kept: dict[tuple[int, str], str]) -> dict[str, list[Any]]:
     }
 
 
-async def advance(tx: AsyncSession, owner: str, changes: list[Change]) -> None:
-    """Move `owner`'s sessions to a later beat, in one statement; only where still open and
-    behind (another process may have moved it meanwhile)."""
-    if not changes:
-        return
-    at = bindparam("at", utcnow(), type_=UTCDateTime())
-    if tx.get_bind().dialect.name == "postgresql":
-        columns = _change_columns(changes)
-        await tx.execute(_ADVANCE["postgresql"].bindparams(at), {"owner": owner, **columns})
-    else:
-        rows = json.dumps([list(change) for change in sorted(changes)])
-        await tx.execute(_ADVANCE["sqlite"].bindparams(at), {"owner": owner, "changes": rows})
-
-
 async def statements_alone_on_postgres(tx: AsyncSession) -> None:
     """On PostgreSQL, run this unit of work's statements each on its own (autocommit): no BEGIN
     and no COMMIT, two round trips fewer, each of which waited 8-22 ms under bench-app-api.
@@ -247,15 +233,20 @@ _ADVANCE_AND_KEEP = text(
 async def store_checkpoints(
     tx: AsyncSession, owner: str, changes: list[Change], kept: dict[tuple[int, str], str]
 ) -> dict[tuple[int, str], str]:
-    """`advance` then `keep_answers` (their rules, their answer), on PostgreSQL in one
-    statement."""
-    if tx.get_bind().dialect.name != "postgresql" or not kept:
-        await advance(tx, owner, changes)
-        return await keep_answers(tx, kept)
-    parameters = {"owner": owner, **_change_columns(changes), **_answer_columns(kept)}
+    """Move `owner`'s sessions to later beats (`_ADVANCE`: only where still open and behind)
+    and store the posts' first answers (`keep_answers`), on PostgreSQL in one statement; the
+    answers stored come back."""
+    if not kept:  # no post answered anew, so no session moved either
+        return {}
     at = bindparam("at", utcnow(), type_=UTCDateTime())
-    inserted = await tx.execute(_ADVANCE_AND_KEEP.bindparams(at), parameters)
-    return await _kept_or_found(tx, kept, inserted)
+    if tx.get_bind().dialect.name == "postgresql":
+        parameters = {"owner": owner, **_change_columns(changes), **_answer_columns(kept)}
+        inserted = await tx.execute(_ADVANCE_AND_KEEP.bindparams(at), parameters)
+        return await _kept_or_found(tx, kept, inserted)
+    if changes:
+        rows = json.dumps([list(change) for change in sorted(changes)])
+        await tx.execute(_ADVANCE["sqlite"].bindparams(at), {"owner": owner, "changes": rows})
+    return await keep_answers(tx, kept)
 
 
 async def keep_answer(tx: AsyncSession, user_id: int, key: str, answer: str) -> None:
