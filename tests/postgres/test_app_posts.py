@@ -8,7 +8,8 @@ import asyncio
 from types import SimpleNamespace
 from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.context import BotState
 from db import app_answers
@@ -98,4 +99,92 @@ async def test_a_checkpoint_batchs_autocommit_ends_with_it(pg_database: str) -> 
     async with factory() as tx:
         assert await tx.get(User, 930) is not None
         assert await tx.get(User, 931) is None
+    await dispose(engine)
+
+
+async def _people_with_app_sessions(engine: AsyncEngine, first: int, count: int) -> list[int]:
+    """`count` people, each with an open app session: the sessions' ids."""
+    async with make_transaction_factory(engine).begin() as tx:
+        tx.add_all(User(id=first + n, language="en") for n in range(count))
+        await tx.flush()
+        sessions = [
+            RoutineSession(
+                user_id=first + n,
+                chat_id=first + n,
+                routine_id="quick",
+                level=0,
+                status="active",
+                owner=APP_OWNER,
+            )
+            for n in range(count)
+        ]
+        tx.add_all(sessions)
+        await tx.flush()
+        return [row.id for row in sessions]
+
+
+async def test_a_checkpoint_batchs_statements_are_planned_with_their_arrays(
+    pg_database: str,
+) -> None:
+    """By default PostgreSQL plans a prepared statement's sixth run on without its values: for a
+    batch that plan expects an array of 10 rows and looped over the open sessions once per post
+    (a batch's write from 11 to 50-88 ms in bench-app-api's harness). The bot's connections
+    plan every run with its values (db/connection.py)."""
+    engine = make_engine(pg_database)
+    await upgrade_to_head(engine)
+    people = 20
+    sessions = await _people_with_app_sessions(engine, 950, people)
+    data = cast(BotState, SimpleNamespace(db=make_transaction_factory(engine)))
+    for beat in range(1, 9):  # one connection (the pool's last used) runs each statement 8 times
+        posts = [
+            app.Checkpoint(950 + n, sid, beat, "d---", f"cp-{950 + n}-{beat}")
+            for n, sid in enumerate(sessions)
+        ]
+        answers = await app.checkpoints(data, posts)
+        assert all(answer is not None and answer["beat"] == beat for answer in answers)
+    async with make_transaction_factory(engine)() as tx:
+        plans = (
+            await tx.execute(
+                text(
+                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+                    " WHERE statement LIKE '%unnest%' AND statement NOT LIKE '%pg_prepared%'"
+                )
+            )
+        ).all()
+    assert len(plans) == 2  # the batch's read, and its write
+    assert [(generic, custom) for _, generic, custom in plans] == [(0, 8), (0, 8)]
+    await dispose(engine)
+
+
+async def test_a_checkpoint_batch_reads_its_rows_by_key(pg_database: str) -> None:
+    """Joined to the whole tables, a plan made for an array of 300 posts hashed every answer
+    and every session (7 ms at 20,000 answers, growing with them); each row is found by a probe
+    of its primary key instead."""
+    engine = make_engine(pg_database)
+    await upgrade_to_head(engine)
+    sessions = await _people_with_app_sessions(engine, 10_000, 2000)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                'INSERT INTO app_answers (user_id, "key", answer, at) SELECT 10000 + g % 2000,'
+                " 'k' || g, '{}', now() FROM generate_series(1, 20000) AS g"
+            )
+        )
+        await connection.execute(text("ANALYZE"))
+        posts = [(10_000 + n, f"k{n}", sid) for n, sid in enumerate(sessions[:300])]
+        plan = await connection.execute(
+            text("EXPLAIN " + app_answers._READS["postgresql"].text),
+            {
+                "users": [user for user, _, _ in posts],
+                "keys": [key for _, key, _ in posts],
+                "sessions": [session for _, _, session in posts],
+            },
+        )
+        lines = [line for (line,) in plan]
+    assert not [line for line in lines if "Seq Scan" in line or "Hash" in line], lines
+    probes = [line.strip().split("  (")[0] for line in lines if "Index Scan" in line]
+    assert probes == [
+        "->  Index Scan using app_answers_pkey on app_answers",
+        "->  Index Scan using routine_sessions_pkey on routine_sessions",
+    ]
     await dispose(engine)
