@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,7 @@ class Burst:
     again: dict[int, Posted] = field(default_factory=dict)
     client_ms: float = 0.0  # the client's CPU during the burst
     server_ms: list[float] = field(default_factory=list)  # each process's CPU during it
+    database_ms: float = 0.0  # PostgreSQL's server processes' CPU during it (SQLite: in theirs)
 
     def all(self) -> list[Posted]:
         return [*self.first.values(), *self.again.values()]
@@ -161,7 +163,9 @@ class Burst:
             f"  {name:<12} {len(values)} posts  p50 {percentile(values, 0.5):.0f}  "
             f"p95 {percentile(values, 0.95):.0f}  p99 {percentile(values, 0.99):.0f}  "
             f"max {max(values):.0f} ms  (non-2xx: {self.failed()}; CPU: client "
-            f"{self.client_ms:.0f}, servers {' + '.join(f'{ms:.0f}' for ms in self.server_ms)} ms)"
+            f"{self.client_ms:.0f}, servers {' + '.join(f'{ms:.0f}' for ms in self.server_ms)}"
+            + (f", database {self.database_ms:.0f}" if self.database_ms else "")
+            + " ms)"
         )
 
 
@@ -172,9 +176,10 @@ async def burst(
     bodies: dict[int, dict[str, Any]],
     auths: dict[int, str],
     retried: set[int],
+    database_cpu: Callable[[], float] = lambda: 0.0,
 ) -> Burst:
     """All posts at once, spread across the processes: person i's to process i % 2, its retry
-    to the other."""
+    to the other. `database_cpu`: the database server's CPU seconds so far, if it has one."""
     result = Burst()
     index = {uid: number for number, uid in enumerate(bodies)}
     order = [(uid, False) for uid in bodies] + [(uid, True) for uid in bodies if uid in retried]
@@ -185,8 +190,10 @@ async def burst(
     await pool.open([slot for slot, _ in posts])
     cpu = time.process_time()
     servers = [cpu_seconds(bot.process.pid) for bot in bots]
+    database = database_cpu()
     answers = await pool.burst(posts)
     result.client_ms = 1000 * (time.process_time() - cpu)
+    result.database_ms = 1000 * (database_cpu() - database)
     result.server_ms = [
         1000 * (cpu_seconds(bot.process.pid) - before)
         for bot, before in zip(bots, servers, strict=True)
@@ -253,7 +260,13 @@ async def warm_up(
 
 
 async def one_run(
-    number: int, url: str, bots: list[Bot], pool: Pool, users: int, share: float
+    number: int,
+    url: str,
+    bots: list[Bot],
+    pool: Pool,
+    users: int,
+    share: float,
+    database_cpu: Callable[[], float],
 ) -> dict[str, float]:
     """New people start a session each, then all post a checkpoint at once; checked after."""
     first = FIRST_ID + 100_000 * number
@@ -263,7 +276,7 @@ async def one_run(
     retried = set(ids[:: max(1, round(1 / share))]) if share > 0 else set()
     before = load()
     starts = {uid: {"key": f"start-{uid}", "rating": RATING} for uid in ids}
-    started = await burst(pool, bots, "api/start", starts, auths, retried)
+    started = await burst(pool, bots, "api/start", starts, auths, retried, database_cpu)
     session_of = {
         uid: posted.answer["session"]
         for uid, posted in started.first.items()
@@ -277,7 +290,7 @@ async def one_run(
     if number == 0:
         await warm_up(pool, bots, session_of, auths)
     spy = profile(bots[0].process.pid, 10.0)
-    checkpoints = await burst(pool, bots, "api/checkpoint", bodies, auths, retried)
+    checkpoints = await burst(pool, bots, "api/checkpoint", bodies, auths, retried, database_cpu)
     if spy is not None:
         spy.wait()
     counted = await count(url, ids)
@@ -334,7 +347,9 @@ async def main(
                 f"{processes} bot process(es) on one {database.name} database, the Mini App's API:"
             )
             for number in range(runs):
-                figures.append(await one_run(number, url, bots, pool, users, share))
+                figures.append(
+                    await one_run(number, url, bots, pool, users, share, database.server_cpu)
+                )
         finally:
             pool.close()
             for bot in bots:
