@@ -30,6 +30,15 @@ async def answer_of(tx: AsyncSession, user_id: int, key: str) -> str | None:
     )
 
 
+def _numbers(name: str, kind: str) -> str:
+    """PostgreSQL: an array of numbers sent as text[] (their digits) and cast on the server.
+    text[] is the one array type asyncpg can encode without asking the server; for integer[],
+    bigint[] or varchar[] each new connection first ran a catalog query (`typeinfo_tree`, 2-7
+    ms of the server's CPU, with three round trips more), twice for a checkpoint batch, and
+    under bench-app-api that landed in the burst on every connection new to the batch."""
+    return f"CAST(CAST(:{name} AS text[]) AS {kind}[])"
+
+
 # On PostgreSQL each pair's row is found by a probe of the primary key, a LATERAL subquery that
 # the planner may not flatten (OFFSET 0): as a plain join, a plan made for an array of 275 pairs
 # hashed the whole table (7 ms at 20,000 answers and 5,000 sessions, growing with them; 0.8 ms
@@ -54,7 +63,7 @@ _PAIRS = {
     ),
     "postgresql": text(
         "SELECT p.user_id, p.key, a.answer"
-        " FROM unnest(CAST(:users AS bigint[]), CAST(:keys AS text[])) AS p(user_id, key)"
+        f" FROM unnest({_numbers('users', 'bigint')}, CAST(:keys AS text[])) AS p(user_id, key)"
         f" CROSS JOIN LATERAL ({_ANSWER_OF_PAIR}) AS a"
     ),
 }
@@ -70,7 +79,7 @@ async def answers_of(
     if tx.get_bind().dialect.name == "postgresql":
         found = await tx.execute(
             _PAIRS["postgresql"],
-            {"users": [user for user, _ in pairs], "keys": [key for _, key in pairs]},
+            {"users": [str(user) for user, _ in pairs], "keys": [key for _, key in pairs]},
         )
     else:
         found = await tx.execute(_PAIRS["sqlite"], {"pairs": json.dumps(pairs)})
@@ -90,7 +99,8 @@ _KEEP = {
     "postgresql": text(
         'INSERT INTO app_answers (user_id, "key", answer, at)'
         " SELECT p.user_id, p.key, p.answer, :at"
-        " FROM unnest(CAST(:users AS bigint[]), CAST(:keys AS text[]), CAST(:answers AS text[]))"
+        f" FROM unnest({_numbers('users', 'bigint')}, CAST(:keys AS text[]),"
+        " CAST(:answers AS text[]))"
         ' AS p(user_id, key, answer) ON CONFLICT DO NOTHING RETURNING user_id, "key"'
     ),
 }
@@ -135,8 +145,8 @@ _READS = {
     ),
     "postgresql": text(
         "SELECT p.user_id, p.key, a.answer, s.id, s.user_id, s.owner, s.status, s.beat_index"
-        " FROM unnest(CAST(:users AS bigint[]), CAST(:keys AS text[]),"
-        " CAST(:sessions AS integer[])) AS p(user_id, key, session_id)"
+        f" FROM unnest({_numbers('users', 'bigint')}, CAST(:keys AS text[]),"
+        f" {_numbers('sessions', 'integer')}) AS p(user_id, key, session_id)"
         f" LEFT JOIN LATERAL ({_ANSWER_OF_PAIR}) AS a ON true"
         f" LEFT JOIN LATERAL ({_SESSION_OF_POST}) AS s ON true"
     ),
@@ -162,9 +172,9 @@ async def checkpoint_reads(
         return {}, {}
     if tx.get_bind().dialect.name == "postgresql":
         columns = {
-            "users": [user for user, _, _ in posts],
+            "users": [str(user) for user, _, _ in posts],
             "keys": [key for _, key, _ in posts],
-            "sessions": [session for _, _, session in posts],
+            "sessions": [str(session) for _, _, session in posts],
         }
         rows = await tx.execute(_READS["postgresql"], columns)
     else:
@@ -197,8 +207,8 @@ _ADVANCE = {
     "postgresql": text(
         "UPDATE routine_sessions AS s SET beat_index = c.beat, item_marks = c.marks,"
         " exercises_done = c.done, updated_at = :at"
-        " FROM unnest(CAST(:ids AS integer[]), CAST(:beats AS integer[]),"
-        " CAST(:marks AS varchar[]), CAST(:dones AS integer[])) AS c(id, beat, marks, done)"
+        f" FROM unnest({_numbers('ids', 'integer')}, {_numbers('beats', 'integer')},"
+        f" CAST(:marks AS text[]), {_numbers('dones', 'integer')}) AS c(id, beat, marks, done)"
         " WHERE s.id = c.id AND s.owner = :owner"
         f" AND s.status IN ({_OPEN}) AND s.beat_index < c.beat"
     ),
@@ -209,10 +219,10 @@ def _change_columns(changes: list[Change]) -> dict[str, list[Any]]:
     """PostgreSQL's parameters of `_ADVANCE`, in one lock order (by session)."""
     ordered = sorted(changes)  # two processes lock the rows they share in the same order
     return {
-        "ids": [change.session_id for change in ordered],
-        "beats": [change.beat for change in ordered],
+        "ids": [str(change.session_id) for change in ordered],
+        "beats": [str(change.beat) for change in ordered],
         "marks": [change.marks for change in ordered],
-        "dones": [change.done for change in ordered],
+        "dones": [str(change.done) for change in ordered],
     }
 
 
@@ -220,7 +230,7 @@ def _answer_columns(kept: dict[tuple[int, str], str]) -> dict[str, list[Any]]:
     """PostgreSQL's parameters of `_KEEP`, in one lock order (by user and key)."""
     ordered = sorted(kept.items())  # two processes lock the keys they share in one order
     return {
-        "users": [user for (user, _), _ in ordered],
+        "users": [str(user) for (user, _), _ in ordered],
         "keys": [key for (_, key), _ in ordered],
         "answers": [answer for _, answer in ordered],
     }

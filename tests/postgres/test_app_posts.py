@@ -123,10 +123,21 @@ async def _people_with_app_sessions(engine: AsyncEngine, first: int, count: int)
         return [row.id for row in sessions]
 
 
+async def _type_queries(engine: AsyncEngine) -> int:
+    """asyncpg's catalog queries for the types it cannot encode alone, on the pool's last used
+    connection (each is a prepared statement of that connection)."""
+    async with make_transaction_factory(engine)() as tx:
+        found = await tx.scalar(
+            text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%typeinfo%'")
+        )
+    return int(found or 0)
+
+
 async def test_a_checkpoint_batchs_statements_are_planned_with_their_arrays(
     pg_database: str,
 ) -> None:
-    """By default PostgreSQL plans a prepared statement's sixth run on without its values: for a
+    """On one connection, a batch's statements need no catalog query for their types, and by
+    default PostgreSQL plans a prepared statement's sixth run on without its values: for a
     batch that plan expects an array of 10 rows and looped over the open sessions once per post
     (a batch's write from 11 to 50-88 ms in bench-app-api's harness). The bot's connections
     plan every run with its values (db/connection.py)."""
@@ -135,6 +146,7 @@ async def test_a_checkpoint_batchs_statements_are_planned_with_their_arrays(
     people = 20
     sessions = await _people_with_app_sessions(engine, 950, people)
     data = cast(BotState, SimpleNamespace(db=make_transaction_factory(engine)))
+    asked_before = await _type_queries(engine)  # the migrations' own (reading the catalog)
     for beat in range(1, 9):  # one connection (the pool's last used) runs each statement 8 times
         posts = [
             app.Checkpoint(950 + n, sid, beat, "d---", f"cp-{950 + n}-{beat}")
@@ -153,6 +165,8 @@ async def test_a_checkpoint_batchs_statements_are_planned_with_their_arrays(
         ).all()
     assert len(plans) == 2  # the batch's read, and its write
     assert [(generic, custom) for _, generic, custom in plans] == [(0, 8), (0, 8)]
+    # Its arrays' types needed no catalog query (text[], `_numbers`).
+    assert await _type_queries(engine) == asked_before
     await dispose(engine)
 
 
@@ -175,9 +189,9 @@ async def test_a_checkpoint_batch_reads_its_rows_by_key(pg_database: str) -> Non
         plan = await connection.execute(
             text("EXPLAIN " + app_answers._READS["postgresql"].text),
             {
-                "users": [user for user, _, _ in posts],
+                "users": [str(user) for user, _, _ in posts],
                 "keys": [key for _, key, _ in posts],
-                "sessions": [session for _, _, session in posts],
+                "sessions": [str(session) for _, _, session in posts],
             },
         )
         lines = [line for (line,) in plan]
