@@ -55,7 +55,7 @@ from ops.commands import health_command, new_key_command, rotate_key_command
 from ops.metrics import Metrics
 from ops.serve import mounted, serve
 from ops.web import start_site
-from perf.freeze import freeze_what_is_loaded
+from perf.freeze import collect_young_less_often, freeze_what_is_loaded
 from perf.probe import maybe_start
 from perf.transport import AiohttpRequest, BoundedHTTPXRequest
 from progress.render import Renderer
@@ -383,8 +383,10 @@ def run(argv: list[str], settings: Settings) -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    # What is loaded by now (modules, content) lives as long as the process (perf/freeze.py).
+    # What is loaded by now (modules, content) lives as long as the process; the requests of a
+    # burst live until they are answered (perf/freeze.py).
     freeze_what_is_loaded()
+    collect_young_less_often()
     if settings.local:
         if settings.data_key is None:  # a local key, kept beside the emulator's database
             database = settings.sqlite_path()
