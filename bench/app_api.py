@@ -15,7 +15,9 @@ the same moment, to the other process: a retry whose first answer was lost.
 Printed per run: the checkpoint posts' p50/p95/p99/max latency (goal: p99 < 100 ms), the
 starts' too, and the counts: lost (a post not answered 2xx, or a session without its effect in
 the database) and duplicated (a second session or answer row for one key, or a retry answered
-differently). The runs of one database share its two processes and its database (new people
+differently), the CPU each process (the client, the bots, PostgreSQL's server) spent in the
+burst, and the machine's speed just before it (`machine_ms`: a fixed loop, best of five). The
+runs of one database share its two processes and its database (new people
 each run). Then the floor: the same posts, from the same client, to two processes of a bare
 aiohttp app (bench/app_floor.py: launch data checked, no database): what this machine allows.
 The client (bench/burst.py) holds a connection per person and server, opened before each
@@ -46,6 +48,7 @@ from bench.common import (
     TOKEN,
     cpu_seconds,
     log_tail,
+    machine_ms,
     percentile,
     start_bot,
     stop_process,
@@ -289,6 +292,7 @@ async def one_run(
     }
     if number == 0:
         await warm_up(pool, bots, session_of, auths)
+    machine = machine_ms()
     spy = profile(bots[0].process.pid, 10.0)
     checkpoints = await burst(pool, bots, "api/checkpoint", bodies, auths, retried, database_cpu)
     if spy is not None:
@@ -310,7 +314,7 @@ async def one_run(
     p99 = percentile(values, 0.99)
     print(
         f" run {number + 1}: {users} people, {len(retried)} retried (same key, other process);"
-        f" {before} before, {load()} after"
+        f" {before} before, {load()} after; machine {machine:.1f} ms (bench.common.machine_ms)"
     )
     print(started.line("starts"))
     print(checkpoints.line("checkpoints"))
@@ -397,9 +401,11 @@ async def floor(users: int, runs: int, share: float) -> dict[str, float]:
                     uid: {"key": f"cp-{uid}-{BEAT}", "session": uid, "beat": BEAT, "marks": MARKS}
                     for uid in ids
                 }
-                before = load()
+                before, machine = load(), machine_ms()
                 checkpoints = await burst(pool, bots, "api/checkpoint", bodies, auths, retried)
-                print(f" run {number + 1}: {before} before, {load()} after")
+                print(
+                    f" run {number + 1}: {before} before, {load()} after; machine {machine:.1f} ms"
+                )
                 print(checkpoints.line("checkpoints"))
                 values = [posted.ms for posted in checkpoints.all()]
                 if percentile(values, 0.99) >= worst.get("p99", 0.0):
