@@ -40,7 +40,7 @@ from core.config import ConfigError, Settings, load_settings
 from core.logs import secrets_of, setup_logging
 from core.media import MediaLibrary
 from core.updates import PerChatUpdateProcessor
-from db.connection import make_engine, make_transaction_factory
+from db.connection import make_batch_engine, make_engine, make_transaction_factory
 from db.crypto import DataKeyError, read_or_create_key_file
 from db.keys import check_keys
 from db.migrate import upgrade_to_head
@@ -167,6 +167,8 @@ async def start_services(
     data.engine = engine  # before migrating: stop_services closes it even then
     await upgrade_to_head(engine)
     data.db = make_transaction_factory(engine)
+    data.batch_engine = make_batch_engine(settings.database_url, keys=keys)
+    data.batch_db = make_transaction_factory(data.batch_engine or engine)
     async with data.db() as tx:  # a missing or wrong DATA_KEY stops the bot here
         key_state = await check_keys(tx, keys)
         await tx.commit()
@@ -248,10 +250,11 @@ async def stop_services(application: Application) -> None:
     probe = getattr(data, "probe", None)
     if probe is not None:
         await probe.stop()
-    engine = getattr(data, "engine", None)
-    if engine is not None:
-        del data.engine
-        await engine.dispose()
+    for name in ("batch_engine", "engine"):
+        engine = getattr(data, name, None)
+        if engine is not None:
+            delattr(data, name)
+            await engine.dispose()
 
 
 # Where a terminal names its language, in gettext's order: LANGUAGE (a list), then LC_ALL,

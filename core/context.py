@@ -43,6 +43,8 @@ class BotState:
 
     __slots__ = (
         "activity",
+        "batch_db",
+        "batch_engine",
         "batched_safety_reads",
         "content",
         "db",
@@ -68,6 +70,10 @@ class BotState:
     pain_lexicon: PainLexicon  # what people write about pain, in every language
     engine: AsyncEngine  # closed at shutdown
     db: TransactionFactory
+    # The Mini App's checkpoint batches (guided/app.checkpoints): on PostgreSQL a connection of
+    # their own (db/connection.make_batch_engine, closed at shutdown); on SQLite `db` itself.
+    batch_engine: AsyncEngine | None
+    batch_db: TransactionFactory
     media: MediaLibrary
     progression: Rule
     dispatcher: Dispatcher  # the reminder dispatcher

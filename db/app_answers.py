@@ -236,16 +236,6 @@ def _answer_columns(kept: dict[tuple[int, str], str]) -> dict[str, list[Any]]:
     }
 
 
-async def statements_alone_on_postgres(tx: AsyncSession) -> None:
-    """On PostgreSQL, run this unit of work's statements each on its own (autocommit): no BEGIN
-    and no COMMIT, two round trips fewer, each of which waited 8-22 ms under bench-app-api.
-    For a checkpoint batch this changes nothing else: at READ COMMITTED its read already saw
-    whatever was committed before it, its writes are one statement (atomic alone) and guard
-    themselves (only forward, the first answer kept). Call it first, before any statement."""
-    if tx.get_bind().dialect.name == "postgresql":
-        await tx.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
 # On PostgreSQL both in one statement: one round trip fewer while the rows are locked.
 _ADVANCE_AND_KEEP = text(
     f"WITH moved AS ({_ADVANCE['postgresql'].text}) {_KEEP['postgresql'].text}"

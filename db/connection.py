@@ -85,11 +85,7 @@ def make_engine(
         # again (bench-app-api on PostgreSQL: a process's first burst p99 75-145 ms, with LIFO
         # 49-68 ms). Connections left idle meanwhile are checked by the ping as before.
         engine = create_async_engine(
-            url,
-            pool_pre_ping=True,
-            pool_use_lifo=True,
-            hide_parameters=True,
-            connect_args=_postgres_settings(url),
+            url, pool_pre_ping=True, pool_use_lifo=True, hide_parameters=True
         )
     setattr(engine.dialect, KEYS_ATTRIBUTE, keys)
     if engine.dialect.name == "sqlite":
@@ -100,18 +96,33 @@ def make_engine(
     return engine
 
 
-def _postgres_settings(url: str) -> dict[str, Any]:
-    """asyncpg's session settings: every statement planned with its parameters' values.
+def make_batch_engine(url: str, *, keys: DataKeys | None = None) -> AsyncEngine | None:
+    """PostgreSQL: one connection of its own for the Mini App's checkpoint batches
+    (guided/app.checkpoints, set-based statements over arrays); None on SQLite, whose batches
+    share its one connection.
 
-    asyncpg prepares each statement once per connection; by default PostgreSQL plans its first
-    five runs with their values, then switches to a generic plan made without them. For the
-    set-based statements (db/app_answers.py) that plan assumes an array of 10 rows: on tables
-    never analysed it looped over the open sessions once per row of a 500-row batch, and a
-    checkpoint batch's write went from 11 ms to 50-88 ms from its sixth run on. Planning each run
-    costs a fraction of a millisecond. Needs PostgreSQL 12 or later."""
-    if "+asyncpg" not in url.split("://", 1)[0]:
-        return {}
-    return {"server_settings": {"plan_cache_mode": "force_custom_plan"}}
+    - Autocommit: each statement stands alone (the batch's writes are one statement that guards
+      itself), with no BEGIN and no COMMIT, and the pool's ping is one round trip, not three.
+    - Every run planned with its values (`plan_cache_mode=force_custom_plan`, PostgreSQL 12 or
+      later). From a prepared statement's sixth run PostgreSQL would use a generic plan made
+      without them, which expects arrays of 10 rows: a batch's write looped the open sessions
+      once per post (11 -> 50-88 ms from the sixth burst on). Only here: for the bot's small
+      statements custom plans cost the server 35-65 us more a run (56-70 -> 90-134 us).
+    - The same connection serves every batch, its statements prepared and its types known.
+    """
+    if url.startswith("sqlite"):
+        return None
+    engine = create_async_engine(
+        url,
+        pool_size=1,
+        max_overflow=0,
+        pool_pre_ping=True,
+        isolation_level="AUTOCOMMIT",
+        hide_parameters=True,
+        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}},
+    )
+    setattr(engine.dialect, KEYS_ATTRIBUTE, keys)
+    return engine
 
 
 def _one_call_per_statement(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:

@@ -183,8 +183,7 @@ async def checkpoints(data: BotState, posts: Sequence[Checkpoint]) -> list[Answe
     the beat is ahead of the stored one (never backwards), its answer kept under its key. None:
     not this user's session. A post sent to two processes at once (a retry) is answered by both
     with the answer stored first."""
-    async with data.db() as tx:
-        await answers.statements_alone_on_postgres(tx)
+    async with data.batch_db() as tx:  # PostgreSQL: a connection of its own, autocommit
         stored, states = await answers.checkpoint_reads(
             tx, {(post.user_id, post.key, post.session_id) for post in posts}
         )

@@ -11,10 +11,11 @@ from types import SimpleNamespace
 from typing import cast
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.context import BotState
 from db import app_answers
-from db.connection import make_engine, make_transaction_factory
+from db.connection import make_batch_engine, make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
 from db.models import AppAnswer, RoutineSession, User, utcnow
 from guided import app
@@ -37,6 +38,15 @@ def _session(user_id: int, status: str, beat: int, owner: str | None) -> Routine
     )
 
 
+def app_data(engine: AsyncEngine, url: str) -> tuple[BotState, AsyncEngine | None]:
+    """The state guided/app.py reads, as bot.py makes it: the transaction factory, and the
+    checkpoint batches' own (PostgreSQL: its engine, returned to be disposed of)."""
+    batches = make_batch_engine(url)
+    factory = make_transaction_factory(engine)
+    data = SimpleNamespace(db=factory, batch_db=make_transaction_factory(batches or engine))
+    return cast(BotState, data), batches
+
+
 async def check_checkpoints(url: str, first_id: int) -> None:
     engine = make_engine(url)
     try:
@@ -54,7 +64,7 @@ async def check_checkpoints(url: str, first_id: int) -> None:
                 _session(first_id + 4, "active", 1, APP_OWNER),
             )
             tx.add_all([behind, ahead, ended, chats, other])
-        data = cast(BotState, SimpleNamespace(db=factory))
+        data, batches = app_data(engine, url)
         posts = [
             app.Checkpoint(behind.user_id, behind.id, 3, "dd--", "cp-behind-3"),
             app.Checkpoint(ahead.user_id, ahead.id, 3, "dd--", "cp-ahead-3"),
@@ -99,6 +109,8 @@ async def check_checkpoints(url: str, first_id: int) -> None:
             "cp-chats-3",
             "cp-ended-3",
         ]
+        if batches is not None:
+            await batches.dispose()
     finally:
         await engine.dispose()
 

@@ -5,13 +5,10 @@ connections) on one database, as in test_postgres.py."""
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
-from typing import cast
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.context import BotState
 from db import app_answers
 from db.connection import make_engine, make_transaction_factory
 from db.migrate import upgrade_to_head
@@ -20,7 +17,7 @@ from guided import app
 from guided.store import APP_OWNER
 from tests.postgres.conftest import dispose
 from tests.test_app_answers import check_pairs
-from tests.test_app_checkpoints import check_checkpoints
+from tests.test_app_checkpoints import app_data, check_checkpoints
 
 PEOPLE = 50
 FIRST_ID = 700
@@ -46,9 +43,7 @@ async def test_a_checkpoint_sent_to_two_processes_at_once_is_stored_once(
             for n in range(PEOPLE)
         ]
         tx.add_all(sessions)
-    processes = [
-        cast(BotState, SimpleNamespace(db=make_transaction_factory(engine))) for engine in engines
-    ]
+    processes, batches = zip(*(app_data(engine, pg_database) for engine in engines), strict=True)
     posts = [
         app.Checkpoint(row.user_id, row.id, 3, "d---", f"cp-{row.user_id}-3") for row in sessions
     ]
@@ -68,7 +63,7 @@ async def test_a_checkpoint_sent_to_two_processes_at_once_is_stored_once(
         *(app.claim(p, FIRST_ID, "hurt-key-1", {"session": None}) for p in processes)
     )
     assert sorted(claims) == [False, True]
-    await dispose(*engines)
+    await dispose(*engines, *(engine for engine in batches if engine is not None))
 
 
 async def test_answers_are_found_by_exact_pairs(pg_database: str) -> None:
@@ -79,27 +74,31 @@ async def test_checkpoints_move_only_their_own_open_sessions_forward(pg_database
     await check_checkpoints(pg_database, 920)
 
 
-async def test_a_checkpoint_batchs_autocommit_ends_with_it(pg_database: str) -> None:
-    """The batch runs without BEGIN on PostgreSQL; the connection it used (the pool hands the
-    last one out first) is transactional again for the next unit of work."""
+async def test_a_checkpoint_batch_has_a_connection_of_its_own_in_autocommit(
+    pg_database: str,
+) -> None:
+    """The batches' own connection runs each statement alone (no BEGIN: a rollback undoes
+    nothing) and plans each run with its values; the bot's other connections stay
+    transactional, with PostgreSQL's default planning."""
     engine = make_engine(pg_database)
     await upgrade_to_head(engine)
-    factory = make_transaction_factory(engine)
-    data = cast(BotState, SimpleNamespace(db=factory))
-    async with factory() as tx:  # each statement stands alone: a rollback undoes nothing
-        await app_answers.statements_alone_on_postgres(tx)
+    data, batches = app_data(engine, pg_database)
+    assert batches is not None
+    assert await app.checkpoints(data, [app.Checkpoint(930, 1, 1, "-", "cp-none-1")]) == [None]
+    async with data.batch_db() as tx:
         tx.add(User(id=930, language="en"))
         await tx.flush()
+        assert await tx.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
         await tx.rollback()
-    assert await app.checkpoints(data, [app.Checkpoint(930, 1, 1, "-", "cp-none-1")]) == [None]
-    async with factory() as tx:  # the same connection, a transaction again
+    async with data.db() as tx:
         tx.add(User(id=931, language="en"))
         await tx.flush()
+        assert await tx.scalar(text("SHOW plan_cache_mode")) == "auto"
         await tx.rollback()
-    async with factory() as tx:
+    async with data.db() as tx:
         assert await tx.get(User, 930) is not None
         assert await tx.get(User, 931) is None
-    await dispose(engine)
+    await dispose(engine, batches)
 
 
 async def _people_with_app_sessions(engine: AsyncEngine, first: int, count: int) -> list[int]:
@@ -124,11 +123,14 @@ async def _people_with_app_sessions(engine: AsyncEngine, first: int, count: int)
 
 
 async def _type_queries(engine: AsyncEngine) -> int:
-    """asyncpg's catalog queries for the types it cannot encode alone, on the pool's last used
-    connection (each is a prepared statement of that connection)."""
+    """asyncpg's catalog queries for the types it cannot encode alone, on the engine's (last
+    used) connection: each is a prepared statement of that connection."""
     async with make_transaction_factory(engine)() as tx:
         found = await tx.scalar(
-            text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%typeinfo%'")
+            text(
+                "SELECT count(*) FROM pg_prepared_statements"
+                " WHERE statement LIKE '%typeinfo%' AND statement NOT LIKE '%pg_prepared%'"
+            )
         )
     return int(found or 0)
 
@@ -136,25 +138,25 @@ async def _type_queries(engine: AsyncEngine) -> int:
 async def test_a_checkpoint_batchs_statements_are_planned_with_their_arrays(
     pg_database: str,
 ) -> None:
-    """On one connection, a batch's statements need no catalog query for their types, and by
-    default PostgreSQL plans a prepared statement's sixth run on without its values: for a
-    batch that plan expects an array of 10 rows and looped over the open sessions once per post
-    (a batch's write from 11 to 50-88 ms in bench-app-api's harness). The bot's connections
-    plan every run with its values (db/connection.py)."""
+    """On the batches' connection, a batch's statements need no catalog query for their types,
+    and each run is planned with its values. By default PostgreSQL plans a prepared statement's
+    sixth run on without them: for a batch that plan expects an array of 10 rows and looped over
+    the open sessions once per post (a batch's write from 11 to 50-88 ms in bench-app-api's
+    harness; db/connection.make_batch_engine)."""
     engine = make_engine(pg_database)
     await upgrade_to_head(engine)
     people = 20
     sessions = await _people_with_app_sessions(engine, 950, people)
-    data = cast(BotState, SimpleNamespace(db=make_transaction_factory(engine)))
-    asked_before = await _type_queries(engine)  # the migrations' own (reading the catalog)
-    for beat in range(1, 9):  # one connection (the pool's last used) runs each statement 8 times
+    data, batches = app_data(engine, pg_database)
+    assert batches is not None
+    for beat in range(1, 9):  # its one connection runs each statement 8 times
         posts = [
             app.Checkpoint(950 + n, sid, beat, "d---", f"cp-{950 + n}-{beat}")
             for n, sid in enumerate(sessions)
         ]
         answers = await app.checkpoints(data, posts)
         assert all(answer is not None and answer["beat"] == beat for answer in answers)
-    async with make_transaction_factory(engine)() as tx:
+    async with data.batch_db() as tx:
         plans = (
             await tx.execute(
                 text(
@@ -166,8 +168,8 @@ async def test_a_checkpoint_batchs_statements_are_planned_with_their_arrays(
     assert len(plans) == 2  # the batch's read, and its write
     assert [(generic, custom) for _, generic, custom in plans] == [(0, 8), (0, 8)]
     # Its arrays' types needed no catalog query (text[], `_numbers`).
-    assert await _type_queries(engine) == asked_before
-    await dispose(engine)
+    assert await _type_queries(batches) == 0
+    await dispose(engine, batches)
 
 
 async def test_a_checkpoint_batch_reads_its_rows_by_key(pg_database: str) -> None:
