@@ -146,7 +146,7 @@ class Burst:
     again: dict[int, Posted] = field(default_factory=dict)
     client_ms: float = 0.0  # the client's CPU during the burst
     server_ms: list[float] = field(default_factory=list)  # each process's CPU during it
-    database_ms: float = 0.0  # PostgreSQL's server processes' CPU during it (SQLite: in theirs)
+    database_ms: float | None = None  # PostgreSQL's server's CPU during it (SQLite: in the bots')
 
     def all(self) -> list[Posted]:
         return [*self.first.values(), *self.again.values()]
@@ -167,7 +167,7 @@ class Burst:
             f"p95 {percentile(values, 0.95):.0f}  p99 {percentile(values, 0.99):.0f}  "
             f"max {max(values):.0f} ms  (non-2xx: {self.failed()}; CPU: client "
             f"{self.client_ms:.0f}, servers {' + '.join(f'{ms:.0f}' for ms in self.server_ms)}"
-            + (f", database {self.database_ms:.0f}" if self.database_ms else "")
+            + (f", database {self.database_ms:.0f}" if self.database_ms is not None else "")
             + " ms)"
         )
 
@@ -179,7 +179,7 @@ async def burst(
     bodies: dict[int, dict[str, Any]],
     auths: dict[int, str],
     retried: set[int],
-    database_cpu: Callable[[], float] = lambda: 0.0,
+    database_cpu: Callable[[], float] | None = None,
 ) -> Burst:
     """All posts at once, spread across the processes: person i's to process i % 2, its retry
     to the other. `database_cpu`: the database server's CPU seconds so far, if it has one."""
@@ -193,10 +193,11 @@ async def burst(
     await pool.open([slot for slot, _ in posts])
     cpu = time.process_time()
     servers = [cpu_seconds(bot.process.pid) for bot in bots]
-    database = database_cpu()
+    database = database_cpu() if database_cpu is not None else 0.0
     answers = await pool.burst(posts)
     result.client_ms = 1000 * (time.process_time() - cpu)
-    result.database_ms = 1000 * (database_cpu() - database)
+    if database_cpu is not None:
+        result.database_ms = 1000 * (database_cpu() - database)
     result.server_ms = [
         1000 * (cpu_seconds(bot.process.pid) - before)
         for bot, before in zip(bots, servers, strict=True)
@@ -269,7 +270,7 @@ async def one_run(
     pool: Pool,
     users: int,
     share: float,
-    database_cpu: Callable[[], float],
+    database_cpu: Callable[[], float] | None,
 ) -> dict[str, float]:
     """New people start a session each, then all post a checkpoint at once; checked after."""
     first = FIRST_ID + 100_000 * number
@@ -351,9 +352,8 @@ async def main(
                 f"{processes} bot process(es) on one {database.name} database, the Mini App's API:"
             )
             for number in range(runs):
-                figures.append(
-                    await one_run(number, url, bots, pool, users, share, database.server_cpu)
-                )
+                server_cpu = database.server_cpu if database.server is not None else None
+                figures.append(await one_run(number, url, bots, pool, users, share, server_cpu))
         finally:
             pool.close()
             for bot in bots:
