@@ -28,24 +28,11 @@ async def test_a_checkpoint_sent_to_two_processes_at_once_is_stored_once(
 ) -> None:
     engines = [make_engine(pg_database), make_engine(pg_database)]
     await upgrade_to_head(engines[0])
-    async with make_transaction_factory(engines[0]).begin() as tx:
-        tx.add_all(User(id=FIRST_ID + n, language="en") for n in range(PEOPLE))
-        await tx.flush()
-        sessions = [
-            RoutineSession(
-                user_id=FIRST_ID + n,
-                chat_id=FIRST_ID + n,
-                routine_id="quick",
-                level=0,
-                status="active",
-                owner=APP_OWNER,
-            )
-            for n in range(PEOPLE)
-        ]
-        tx.add_all(sessions)
+    sessions = await _people_with_app_sessions(engines[0], FIRST_ID, PEOPLE)
     processes, batches = zip(*(app_data(engine, pg_database) for engine in engines), strict=True)
     posts = [
-        app.Checkpoint(row.user_id, row.id, 3, "d---", f"cp-{row.user_id}-3") for row in sessions
+        app.Checkpoint(FIRST_ID + n, sid, 3, "d---", f"cp-{FIRST_ID + n}-3")
+        for n, sid in enumerate(sessions)
     ]
     first, second = await asyncio.gather(*(app.checkpoints(p, posts) for p in processes))
     assert first == second
