@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from tests.webapp import test_browser
 from tests.webapp.test_browser import DARK, App, shot, start, wait_for
@@ -64,6 +64,31 @@ def test_the_guide_starts_on_start_and_sounds_at_each_phase_change_on_time(app: 
             assert abs(heard_ms(record) - due) < 5, (index, record, due)
         checked += 1
     assert checked >= 12
+
+
+def _first_voice(page: Page) -> dict[str, Any]:
+    return next(r for r in records(page) if r["kind"] == "voice")
+
+
+def test_the_opening_safety_sentence_waits_for_a_slow_network(app: App) -> None:
+    """Its clip arriving 1.5 s after Start (a slow network; other phrases may be left out when
+    more than 0.6 s late), the opening safety sentence is said whole when it comes."""
+    app.backend.scale = SLOW
+    page = app.open()
+    first = app.backend._gate(7)["plan"]["sound"]["voice"][0]
+
+    def slow(route: Route) -> None:
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route(f"**/audio/{first['clip']}.*", slow)
+    start(page)
+    wait_for(lambda: any(r["kind"] == "voice" for r in records(page)))
+    said = _first_voice(page)
+    assert (said["name"], said["at"]) == (first["clip"], 0)
+    assert said["heard"] - said["due"] > 1000  # late, from its start
+    wait_for(lambda: _first_voice(page)["ended"] is not None, seconds=20)
+    assert _first_voice(page)["stopped"] is None  # said to its end, not cut by its window
 
 
 def sounding(sounds: list[dict[str, Any]], moment: float) -> list[dict[str, Any]]:

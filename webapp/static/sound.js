@@ -5,7 +5,8 @@
 // schedules again from there. Pause, Stop and It hurts silence everything at once.
 const AHEAD = 1.2; // seconds scheduled ahead of the clock
 const PASS_MS = 200; // how often the next sounds are scheduled
-const LATE_VOICE = 0.6; // a phrase up to this late (not loaded in time) is said from its start
+const LATE_VOICE = 0.6; // a phrase up to this late (not loaded in time) is said from its start;
+// the opening safety sentence waits for its clip however long it loads (opening(), below)
 const LATE_TONE = 0.4; // a struck tone up to this late (the first chime, loading) still plays;
 // a glide joins in its middle
 const FADE = 0.03; // a phrase cut at the end of its window fades out over this
@@ -134,17 +135,24 @@ export class Guide {
         const name = kind === "voice" ? item.clip : item.tone;
         const buffer = this.buffers.get(name);
         const late = clock - item.at;
+        const waits = this.opening(kind, item); // never left out for being late
         if (!buffer) {
-          if (buffer === null && late <= LATE_VOICE) break; // still loading: the next pass tries
+          if (buffer === null && (late <= LATE_VOICE || waits)) break; // loading: the next pass tries
           this.next[kind] += 1; // failed to load, or too late now
           continue;
         }
         this.next[kind] += 1;
         const glide = kind === "tones" && name.includes("-");
-        if (late > (kind === "voice" ? LATE_VOICE : glide ? Infinity : LATE_TONE)) continue;
+        if (!waits && late > (kind === "voice" ? LATE_VOICE : glide ? Infinity : LATE_TONE)) continue;
         this.play(kind, item, buffer, s.origin, now);
       }
     }
+  }
+
+  // The opening safety sentence ("if anything hurts, stop"): a slow network delays it, never
+  // drops it, and nothing talks over it.
+  opening(kind, item) {
+    return kind === "voice" && item === this.sound.voice[0] && item.at === 0;
   }
 
   play(kind, item, buffer, origin, now) {
@@ -152,7 +160,8 @@ export class Guide {
     const clock = this.clocks();
     const when = this.contextTime(due, clock);
     const start = Math.max(when, context.currentTime);
-    const until = kind === "voice" && item.until !== null ? this.contextTime(origin + item.until * 1000, clock) : null;
+    const opening = this.opening(kind, item); // said whole, even late: its window does not cut it
+    const until = kind === "voice" && item.until !== null && !opening ? this.contextTime(origin + item.until * 1000, clock) : null;
     if (until !== null && until <= start) return; // its window is over
     if (kind === "voice" && this.keep && this.keep.end > start) return; // nothing talks over the safety sentence
     const source = context.createBufferSource();
@@ -174,7 +183,7 @@ export class Guide {
     const ends = this.heardAt(until ?? start + buffer.duration - offset, clock);
     const record = { kind, name, at: item.at, due, when: start, clock, heard: this.heardAt(start, clock), ends, scheduled: now, stopped: null, ended: null };
     const entry = { source, kind, record };
-    if (kind === "voice" && item === this.sound.voice[0] && item.at === 0) {
+    if (opening) {
       this.keep = { end: Math.min(until ?? Infinity, start + buffer.duration), entry };
     }
     this.live.add(entry);
